@@ -1,0 +1,76 @@
+"""Fixtures shared by every hidden test.
+
+A hidden test file ``test_qNN_<slug>.py`` reaches the module under test only through these fixtures, which
+load ``<target>/qNN_<slug>.py`` by path, fresh for every test. Rule for test files: never touch the module
+under test at import or collection time, so that the grader can count a question's tests even when the
+candidate's module is broken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from fastapi.testclient import TestClient
+
+from grader.catalogue import Question, find_question
+from grader.loading import load_module_from_path, unload_module
+
+_TEST_FILE_RE = re.compile(r"^test_(q\d\d)_")
+
+
+@pytest.fixture
+def question(request: pytest.FixtureRequest) -> Question:
+    """The catalogue entry of the question this test file belongs to, derived from the file's name."""
+    match = _TEST_FILE_RE.match(request.path.stem)
+    if match is None:
+        raise pytest.UsageError(f"{request.path.name}: hidden test files must be named test_qNN_<slug>.py")
+    return find_question(match.group(1))
+
+
+@pytest.fixture
+def target_path(target_dir: Path, question: Question) -> Path:
+    path = target_dir / question.filename
+    if not path.is_file():
+        pytest.fail(f"{question.filename} not found in {target_dir}", pytrace=False)
+    return path
+
+
+@pytest.fixture
+def load_target(target_path: Path) -> Iterator[Callable[[], ModuleType]]:
+    """A function that loads a fresh copy of the module under test (call it after patching the environment)."""
+    loaded: list[ModuleType] = []
+
+    def load() -> ModuleType:
+        module = load_module_from_path(target_path)
+        loaded.append(module)
+        return module
+
+    yield load
+    for module in loaded:
+        unload_module(module)
+
+
+@pytest.fixture
+def target_module(load_target: Callable[[], ModuleType]) -> ModuleType:
+    """A fresh copy of the module under test: its in-memory state starts clean in every test."""
+    return load_target()
+
+
+@pytest.fixture
+def client(target_module: ModuleType) -> Iterator[TestClient]:
+    """A TestClient on the module's ``app``, entered so that its lifespan runs."""
+    app = getattr(target_module, "app", None)
+    if app is None:
+        pytest.fail("the module defines no `app`", pytrace=False)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture(autouse=True)
+def _run_in_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files a module writes with relative paths land in a temporary folder, never in the kit or the submission."""
+    monkeypatch.chdir(tmp_path)
