@@ -1,0 +1,176 @@
+"""The code that runs inside one isolated grading process: one question's hidden tests against one file.
+
+The process is disposable. It silences its own stdout/stderr (nothing the candidate prints reaches the
+report), moves into a scratch folder, and runs pytest in-process with pytest-json-report. Because the
+candidate's code may kill the process at any moment (``os._exit``, an endless loop, a segfault), progress is
+written to an append-only journal as it happens: the parent reads the journal to tell a hang after five
+passing tests from a module that never imported.
+
+Journal lines (JSON, one per line), in the order they can appear:
+``{"event": "collected", "tests": [...]}``, then ``{"event": "missing"}`` or
+``{"event": "import_error", "message": ...}`` or ``{"event": "imported"}``, then one
+``{"event": "test", "name", "outcome", "message"}`` per finished test, then
+``{"event": "finished", "tests": [...]}`` carrying pytest-json-report's per-test outcomes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+__all__ = ["ChildJob", "run_child"]
+
+MESSAGE_LIMIT = 400
+_JSON_REPORT_OMIT = ["collectors", "log", "traceback", "streams", "warnings", "keywords"]
+
+
+@dataclass(frozen=True)
+class ChildJob:
+    """Everything a grading process needs, passed from the parent (plain data, so it survives a subprocess)."""
+
+    question_id: str
+    test_file: str
+    target_dir: str
+    module_file: str
+    kit_root: str
+    journal: str
+    workdir: str
+
+
+def short_message(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """The first meaningful line of a failure, without pytest's assertion introspection, capped in length."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    first = lines[0] if lines else ""
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+class _Journal:
+    def __init__(self, path: str) -> None:
+        self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the process's life
+
+    def write(self, event: str, **fields: Any) -> None:
+        self._file.write(json.dumps({"event": event, **fields}) + "\n")
+        self._file.flush()
+
+
+def _test_name(nodeid: str) -> str:
+    return nodeid.split("::", 1)[-1]
+
+
+class _GradingPlugin:
+    """Journals the collected tests, imports the module once before any test runs, and journals each result."""
+
+    def __init__(self, job: ChildJob, journal: _Journal) -> None:
+        self.job = job
+        self.journal = journal
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        self.journal.write("collected", tests=[_test_name(item.nodeid) for item in items])
+        module_path = Path(self.job.module_file)
+        if not module_path.is_file():
+            self.journal.write("missing")
+            items.clear()
+            return
+        # Imported once up front so a broken module is reported as one clear error, not as N identical ones.
+        from grader.loading import load_module_from_path, unload_module
+
+        try:
+            module = load_module_from_path(module_path, prefix="kit_import_check")
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt are candidate errors too
+            self.journal.write("import_error", message=_describe_import_error(exc))
+            items.clear()
+            return
+        unload_module(module)
+        self.journal.write("imported")
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        failed_setup_or_teardown = report.when in ("setup", "teardown") and report.outcome != "passed"
+        if report.when == "call" or failed_setup_or_teardown or (report.when == "setup" and report.skipped):
+            outcome = report.outcome if report.when == "call" or report.skipped else "error"
+            message = "" if outcome == "passed" else short_message(_longrepr_text(report))
+            self.journal.write("test", name=_test_name(report.nodeid), outcome=outcome, message=message)
+
+
+def _longrepr_text(report: pytest.TestReport) -> str:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None and crash.message:
+        return crash.message
+    if isinstance(report.longrepr, tuple):  # skips: (path, lineno, reason)
+        return str(report.longrepr[-1])
+    return str(report.longrepr or "")
+
+
+def _describe_import_error(exc: BaseException) -> str:
+    if isinstance(exc, SyntaxError):
+        where = f"line {exc.lineno}" if exc.lineno else "unknown line"
+        return short_message(f"SyntaxError: {exc.msg} ({where})")
+    if isinstance(exc, SystemExit):
+        return f"the module called exit({exc.code!r}) while being imported"
+    text = "".join(traceback.format_exception_only(type(exc), exc))
+    return short_message(text)
+
+
+def _report_outcomes(report: dict[str, Any]) -> list[dict[str, str]]:
+    """Per-test outcome and first failure line, read from pytest-json-report's report."""
+    outcomes = []
+    for test in report.get("tests", []):
+        message = ""
+        if test["outcome"] != "passed":
+            for stage in ("setup", "call", "teardown"):
+                info = test.get(stage) or {}
+                crash = info.get("crash") or {}
+                text = crash.get("message") or info.get("longrepr") or ""
+                if info.get("outcome") not in (None, "passed") and text:
+                    message = short_message(str(text))
+                    break
+        outcomes.append({"name": _test_name(test["nodeid"]), "outcome": test["outcome"], "message": message})
+    return outcomes
+
+
+def _silence_standard_streams() -> None:
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+
+def run_child(job: ChildJob) -> None:
+    """Run the job and journal its results. Called in a fresh process; never returns normally to a caller."""
+    _silence_standard_streams()
+    os.chdir(job.workdir)
+    journal = _Journal(job.journal)
+    from pytest_jsonreport.plugin import JSONReport
+
+    json_report = JSONReport()
+    args = [
+        job.test_file,
+        "--target",
+        job.target_dir,
+        "-c",
+        str(Path(job.kit_root) / "pyproject.toml"),
+        "--rootdir",
+        job.kit_root,
+        "-q",
+        "-s",  # candidate output goes straight to /dev/null instead of piling up in capture buffers
+        "-p",
+        "no:cacheprovider",
+        "--json-report-file=none",
+        "--json-report-omit",
+        *_JSON_REPORT_OMIT,
+    ]
+    try:
+        pytest.main(args, plugins=[_GradingPlugin(job, journal), json_report])
+        journal.write("finished", tests=_report_outcomes(json_report.report or {}))
+    except BaseException as exc:  # whatever happened, the parent gets a line, not silence
+        journal.write("internal_error", message=short_message(repr(exc)))

@@ -1,0 +1,127 @@
+"""The maintainer check: proves the kit is consistent with its catalogue and that its hidden tests can fail.
+
+Each problem is reported as one line that says what is wrong and how to fix it. The static checks run in
+milliseconds; the dynamic ones grade the solutions (every hidden test must pass) and the untouched stubs
+(every hidden test must fail, on behaviour rather than on a missing name).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from grader.catalogue import Question, load_catalogue
+from grader.kit import exercises_dir, hidden_tests_dir, solutions_dir
+from grader.results import RawRun
+from grader.runner import DEFAULT_TIMEOUT_S, run_questions
+
+__all__ = ["check_files", "check_runs", "check_stub_matches_solution", "run_dev_check"]
+
+_SUPPORT_FILE_RE = re.compile(r"^(q\d\d_[a-z0-9_]+?)_[a-z0-9_]+\.py$")
+# A stub must fail on behaviour. These messages mean it is missing a name its contract promises.
+_DRIFT_MESSAGES = ("AttributeError: module", "ImportError", "ModuleNotFoundError", "NameError")
+
+
+def _docstring_and_names(path: Path) -> tuple[str | None, set[str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return ast.get_docstring(tree, clean=False), {n for n in names if not n.startswith("_")}
+
+
+def check_stub_matches_solution(question: Question, stub: Path, solution: Path) -> list[str]:
+    """The stub carries the same contract (docstring) as its solution, a TODO, and no name the solution lacks."""
+    problems = []
+    if "# TODO" not in stub.read_text(encoding="utf-8"):
+        problems.append(f"{question.id}: {stub} has no `# TODO` mark: show the candidate where to write")
+    try:
+        stub_doc, stub_names = _docstring_and_names(stub)
+        solution_doc, solution_names = _docstring_and_names(solution)
+    except SyntaxError as exc:
+        return [*problems, f"{question.id}: cannot parse {exc.filename}: {exc.msg} (line {exc.lineno})"]
+    if not stub_doc:
+        problems.append(f"{question.id}: {stub} has no module docstring: the docstring is the contract")
+    elif stub_doc != solution_doc:
+        problems.append(f"{question.id}: the docstrings of {stub} and {solution} differ: keep one contract")
+    extra = sorted(stub_names - solution_names)
+    if extra:
+        problems.append(f"{question.id}: the stub defines {', '.join(extra)} that the solution lacks")
+    return problems
+
+
+def _question_files(q: Question) -> tuple[Path, Path, Path]:
+    """The stub, the solution and the hidden tests of a question."""
+    return exercises_dir() / q.filename, solutions_dir() / q.filename, hidden_tests_dir() / q.test_filename
+
+
+def check_files(questions: tuple[Question, ...]) -> list[str]:
+    """Every question has its three files; no file in the kit's folders belongs to no question."""
+    problems = []
+    known = {q.module_name for q in questions}
+    for q in questions:
+        stub, solution, tests = _question_files(q)
+        missing = [str(p) for p in (stub, solution, tests) if not p.is_file()]
+        for path in missing:
+            problems.append(f"{q.id}: {path} is missing: every catalogued question needs a stub, solution and tests")
+        if not missing:
+            problems.extend(check_stub_matches_solution(q, stub, solution))
+    for folder in (exercises_dir(), solutions_dir()):
+        for path in sorted(folder.glob("*.py")):
+            if path.stem not in known:
+                problems.append(f"{path} belongs to no catalogued question: add it to catalogue.toml or remove it")
+    for path in sorted(hidden_tests_dir().glob("*.py")):
+        if path.name == "conftest.py":
+            continue
+        if path.name.startswith("test_"):
+            if path.stem.removeprefix("test_") not in known:
+                problems.append(f"{path} tests no catalogued question: name it test_<id>_<slug>.py")
+            continue
+        match = _SUPPORT_FILE_RE.match(path.name)
+        if not match or not any(path.stem.startswith(name + "_") for name in known):
+            problems.append(f"{path} is neither a test file nor a support file named <id>_<slug>_<what>.py")
+    return problems
+
+
+def check_runs(questions: tuple[Question, ...], on_solutions: list[RawRun], on_stubs: list[RawRun]) -> list[str]:
+    """Every hidden test passes on the solution and fails, on behaviour, on the untouched stub."""
+    problems = []
+    by_id = {q.id: q for q in questions}
+    for run in on_solutions:
+        q = by_id[run.question_id]
+        if run.outcome != "completed":
+            problems.append(f"{q.id}: the solution did not complete its tests ({run.outcome}: {run.message})")
+        if not run.collected:
+            problems.append(f"{q.id}: {q.test_filename} collects no test")
+        for test in run.tests:
+            if test.outcome not in ("passed", "skipped"):
+                problems.append(f"{q.id}: {test.name} fails on the solution: {test.message}")
+    for run in on_stubs:
+        q = by_id[run.question_id]
+        if run.outcome != "completed":
+            problems.append(f"{q.id}: the stub must import and run, but got {run.outcome}: {run.message}")
+        for test in run.tests:
+            if test.outcome == "passed":
+                problems.append(f"{q.id}: {test.name} passes on the untouched stub, so it checks nothing")
+            elif test.message.startswith(_DRIFT_MESSAGES):
+                problems.append(f"{q.id}: {test.name} fails on the stub for a missing name: {test.message}")
+    return problems
+
+
+def run_dev_check(timeout_s: float = DEFAULT_TIMEOUT_S, progress: Callable[[str], None] | None = None) -> list[str]:
+    """All checks, static first; the dynamic ones run only on questions whose files are all present."""
+    say = progress or (lambda _text: None)
+    questions = load_catalogue()
+    problems = check_files(questions)
+    complete = tuple(q for q in questions if all(p.is_file() for p in _question_files(q)))
+    say(f"grading {len(complete)} solutions...")
+    on_solutions = run_questions(complete, solutions_dir(), timeout_s=timeout_s)
+    say(f"grading {len(complete)} untouched stubs...")
+    on_stubs = run_questions(complete, exercises_dir(), timeout_s=timeout_s)
+    return problems + check_runs(complete, on_solutions, on_stubs)

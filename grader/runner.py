@@ -1,0 +1,256 @@
+"""Run each question's hidden tests against one submission folder, every question in its own process.
+
+Isolation is the point: a module that loops forever, exits the process, crashes or floods its output costs
+its own question and nothing else. Speed is the other point: starting a fresh interpreter and importing
+FastAPI for each of 30 questions costs most of a grading run, so on POSIX the parent imports the heavy
+libraries once, freezes its heap (``gc.freeze``: children then skip walking it at exit) and forks one child
+per question, up to ``jobs`` at a time. Where ``fork`` is missing, each child is a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Protocol
+
+from grader.catalogue import Question
+from grader.child import ChildJob
+from grader.kit import hidden_tests_dir, kit_root
+from grader.results import RawRun, TestOutcome
+
+__all__ = ["DEFAULT_TIMEOUT_S", "default_jobs", "run_questions"]
+
+DEFAULT_TIMEOUT_S = 60.0
+_POLL_INTERVAL_S = 0.005
+# Imported once in the parent so that forked children start warm. Missing ones are simply skipped.
+_WARM_MODULES = (
+    "fastapi",
+    "fastapi.testclient",
+    "fastapi.security",
+    "fastapi.middleware.cors",
+    "fastapi.middleware.gzip",
+    "starlette.testclient",
+    "pydantic",
+    "httpx",
+    "anyio",
+    "multipart",
+    "jwt",
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "redis",
+    "pytest",
+    "_pytest.python",
+    "pytest_jsonreport.plugin",
+    "grader.loading",
+)
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+class _Process(Protocol):
+    def poll(self) -> int | None: ...
+
+    def kill(self) -> None:
+        """Kill the process (if still running) and every process left in its group."""
+
+
+class _ForkedProcess:
+    def __init__(self, job: ChildJob) -> None:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, which never returns here
+            code = 0
+            try:
+                os.setpgid(0, 0)
+                from grader.child import run_child
+
+                run_child(job)
+            except BaseException:  # the child must never return into the parent's code
+                code = 70
+            finally:
+                os._exit(code)
+        self.pid = pid
+        self._returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self._returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self._returncode = os.waitstatus_to_exitcode(status)
+        return self._returncode
+
+    def kill(self) -> None:
+        # The whole process group: the candidate's module may have started processes of its own.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
+        if self._returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self._returncode = -signal.SIGKILL
+
+
+class _SpawnedProcess:
+    def __init__(self, job: ChildJob) -> None:
+        self._popen = subprocess.Popen(
+            [sys.executable, "-m", "grader.child_main", json.dumps(asdict(job))],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    def poll(self) -> int | None:
+        return self._popen.poll()
+
+    def kill(self) -> None:
+        if os.name == "posix":
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._popen.pid, signal.SIGKILL)
+        if self._popen.poll() is None:
+            self._popen.kill()
+            self._popen.wait()
+
+
+def _warm_up() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in _WARM_MODULES:
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+    gc.collect()
+    gc.freeze()
+
+
+@dataclass
+class _Running:
+    question: Question
+    job: ChildJob
+    process: _Process
+    started: float
+    scratch: Path
+
+
+def read_journal(path: Path) -> list[dict]:
+    """The journal's complete lines; a line cut short by a killed process is ignored."""
+    events = []
+    with contextlib.suppress(FileNotFoundError), path.open(encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            with contextlib.suppress(json.JSONDecodeError):
+                events.append(json.loads(line))
+    return events
+
+
+def _raw_run(question: Question, events: list[dict], end: str, exit_code: int | None, duration: float) -> RawRun:
+    """Fold the journal into a RawRun. ``end`` is how the process ended: ``exited`` or ``timeout``."""
+    collected: tuple[str, ...] = ()
+    tests: dict[str, TestOutcome] = {}
+    outcome, message = None, ""
+    for event in events:
+        kind = event.get("event")
+        if kind == "collected":
+            collected = tuple(event["tests"])
+        elif kind == "missing":
+            outcome = "missing"
+        elif kind == "import_error":
+            outcome, message = "import_error", event.get("message", "")
+        elif kind == "test":
+            tests.setdefault(event["name"], TestOutcome(event["name"], event["outcome"], event.get("message", "")))
+        elif kind == "finished":
+            # pytest-json-report's view is authoritative for a run that completed.
+            tests = {t["name"]: TestOutcome(t["name"], t["outcome"], t.get("message", "")) for t in event["tests"]}
+            outcome = outcome or "completed"
+        elif kind == "internal_error":
+            message = f"the grader failed inside the test process: {event.get('message', '')}"
+    if end == "timeout":
+        outcome = "timeout"
+        running = next((name for name in collected if name not in tests), None)
+        message = "did not finish in time" + (f" (stuck in {running})" if running else "")
+    elif outcome is None:
+        outcome = "crashed"
+        running = next((name for name in collected if name not in tests), None)
+        message = message or (
+            f"the test process ended early with exit code {exit_code}" + (f" during {running}" if running else "")
+        )
+    return RawRun(question.id, outcome, collected, tuple(tests.values()), message, duration)
+
+
+def run_questions(
+    questions: Iterable[Question],
+    target_dir: Path,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    jobs: int | None = None,
+    use_fork: bool | None = None,
+    on_result: Callable[[RawRun], None] | None = None,
+) -> list[RawRun]:
+    """Grade ``questions`` against ``target_dir``; results come back in the order the questions were given."""
+    pending = list(questions)
+    order = {q.id: index for index, q in enumerate(pending)}
+    jobs = max(1, jobs or default_jobs())
+    use_fork = hasattr(os, "fork") if use_fork is None else use_fork
+    if use_fork:
+        _warm_up()
+    target_dir = target_dir.resolve()
+    results: list[RawRun] = []
+    running: list[_Running] = []
+    pending.reverse()  # pop() from the end keeps catalogue order
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                running.append(_start(pending.pop(), target_dir, use_fork))
+            time.sleep(_POLL_INTERVAL_S)
+            for item in list(running):
+                finished = _check(item, timeout_s)
+                if finished is not None:
+                    running.remove(item)
+                    results.append(finished)
+                    if on_result is not None:
+                        on_result(finished)
+    finally:
+        for item in running:  # interrupted (Ctrl-C): leave no orphan behind
+            item.process.kill()
+            shutil.rmtree(item.scratch, ignore_errors=True)
+    return sorted(results, key=lambda run: order[run.question_id])
+
+
+def _start(question: Question, target_dir: Path, use_fork: bool) -> _Running:
+    scratch = Path(tempfile.mkdtemp(prefix=f"grade-{question.id}-"))
+    (scratch / "cwd").mkdir()
+    job = ChildJob(
+        question_id=question.id,
+        test_file=str(hidden_tests_dir() / question.test_filename),
+        target_dir=str(target_dir),
+        module_file=str(target_dir / question.filename),
+        kit_root=str(kit_root()),
+        journal=str(scratch / "journal.jsonl"),
+        workdir=str(scratch / "cwd"),
+    )
+    process: _Process = _ForkedProcess(job) if use_fork else _SpawnedProcess(job)
+    return _Running(question, job, process, time.monotonic(), scratch)
+
+
+def _check(item: _Running, timeout_s: float) -> RawRun | None:
+    exit_code = item.process.poll()
+    elapsed = time.monotonic() - item.started
+    if exit_code is None and elapsed < timeout_s:
+        return None
+    end = "exited" if exit_code is not None else "timeout"
+    item.process.kill()  # a child that exited may still have left processes of its own in its group
+    run = _raw_run(item.question, read_journal(Path(item.job.journal)), end, exit_code, elapsed)
+    shutil.rmtree(item.scratch, ignore_errors=True)
+    return run
