@@ -25,6 +25,8 @@ RunOutcome = Literal["completed", "missing", "import_error", "timeout", "crashed
 
 @dataclass(frozen=True)
 class TestOutcome:
+    __test__ = False  # a result type, not a pytest test class
+
     name: str
     outcome: str  # passed | failed | error | skipped
     message: str = ""
@@ -44,6 +46,8 @@ class RawRun:
 
 @dataclass(frozen=True)
 class TestFailure:
+    __test__ = False
+
     test: str
     message: str
 
