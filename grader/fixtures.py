@@ -1,9 +1,9 @@
-"""Fixtures shared by every hidden test.
+"""The pytest plugin behind every hidden test and public check (loaded with ``-p grader.fixtures``).
 
-A hidden test file ``test_qNN_<slug>.py`` reaches the module under test only through these fixtures, which
-load ``<target>/qNN_<slug>.py`` by path, fresh for every test. Rule for test files: never touch the module
-under test at import or collection time, so that the grader can count a question's tests even when the
-candidate's module is broken.
+It adds ``--target DIR``, the folder of ``qNN_<slug>.py`` files under test (default: the kit's
+``solutions/``), and the fixtures through which a test file ``test_qNN_<slug>.py`` reaches its module:
+loaded by path, fresh for every test. Rule for test files: never touch the module under test at import or
+collection time, so the grader can count a question's tests even when the candidate's module is broken.
 """
 
 from __future__ import annotations
@@ -17,9 +17,26 @@ import pytest
 from fastapi.testclient import TestClient
 
 from grader.catalogue import Question, find_question
+from grader.kit import solutions_dir
 from grader.loading import load_module_from_path, unload_module
 
 _TEST_FILE_RE = re.compile(r"^test_(q\d\d)_")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--target",
+        action="store",
+        default=None,
+        metavar="DIR",
+        help="folder of qNN_<slug>.py files the tests import (default: the kit's solutions/)",
+    )
+
+
+@pytest.fixture(scope="session")
+def target_dir(pytestconfig: pytest.Config) -> Path:
+    chosen = pytestconfig.getoption("--target")
+    return Path(chosen).resolve() if chosen else solutions_dir()
 
 
 @pytest.fixture
@@ -27,7 +44,7 @@ def question(request: pytest.FixtureRequest) -> Question:
     """The catalogue entry of the question this test file belongs to, derived from the file's name."""
     match = _TEST_FILE_RE.match(request.path.stem)
     if match is None:
-        raise pytest.UsageError(f"{request.path.name}: hidden test files must be named test_qNN_<slug>.py")
+        raise pytest.UsageError(f"{request.path.name}: test files must be named test_qNN_<slug>.py")
     return find_question(match.group(1))
 
 
@@ -71,6 +88,7 @@ def client(target_module: ModuleType) -> Iterator[TestClient]:
 
 
 @pytest.fixture(autouse=True)
-def _run_in_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Files a module writes with relative paths land in a temporary folder, never in the kit or the submission."""
-    monkeypatch.chdir(tmp_path)
+def _run_in_temporary_folder(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files a module writes with relative paths land in a temporary folder, never in the kit or a submission."""
+    if _TEST_FILE_RE.match(request.path.stem):
+        monkeypatch.chdir(tmp_path)
