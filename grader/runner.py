@@ -31,7 +31,7 @@ from grader.child import ChildJob
 from grader.kit import hidden_tests_dir, kit_root
 from grader.results import RawRun, TestOutcome
 
-__all__ = ["DEFAULT_TIMEOUT_S", "default_jobs", "run_questions"]
+__all__ = ["DEFAULT_TIMEOUT_S", "GradingJob", "default_jobs", "run_jobs", "run_questions"]
 
 DEFAULT_TIMEOUT_S = 60.0
 _POLL_INTERVAL_S = 0.005
@@ -138,8 +138,8 @@ def _warm_up() -> None:
 
 @dataclass
 class _Running:
-    question: Question
-    job: ChildJob
+    job: GradingJob
+    child_job: ChildJob
     process: _Process
     started: float
     scratch: Path
@@ -189,59 +189,87 @@ def _raw_run(question: Question, events: list[dict], end: str, exit_code: int | 
     return RawRun(question.id, outcome, collected, tuple(tests.values()), message, duration)
 
 
+@dataclass(frozen=True)
+class GradingJob:
+    """One question's tests against one folder. ``key`` tells the caller which submission it belongs to."""
+
+    key: str
+    question: Question
+    target_dir: Path
+
+
+def run_jobs(
+    jobs: Iterable[GradingJob],
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    workers: int | None = None,
+    use_fork: bool | None = None,
+    tests_dir: Path | None = None,
+    on_result: Callable[[GradingJob, RawRun], None] | None = None,
+) -> list[tuple[GradingJob, RawRun]]:
+    """Run every job in its own process, ``workers`` at a time; results come back in the jobs' order.
+
+    ``on_result`` sees each result as soon as its process ends (a batch records it durably there), and
+    Ctrl-C kills the running processes before it propagates, leaving no orphan behind.
+    """
+    pending = list(jobs)
+    order = {id(job): index for index, job in enumerate(pending)}
+    workers = max(1, workers or default_jobs())
+    use_fork = hasattr(os, "fork") if use_fork is None else use_fork
+    if use_fork:
+        _warm_up()
+    tests_dir = (tests_dir or hidden_tests_dir()).resolve()
+    results: list[tuple[GradingJob, RawRun]] = []
+    running: list[_Running] = []
+    pending.reverse()  # pop() from the end keeps the given order
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                running.append(_start(pending.pop(), tests_dir, use_fork))
+            time.sleep(_POLL_INTERVAL_S)
+            for item in list(running):
+                finished = _check(item, timeout_s)
+                if finished is not None:
+                    running.remove(item)
+                    results.append((item.job, finished))
+                    if on_result is not None:
+                        on_result(item.job, finished)
+    finally:
+        for item in running:
+            item.process.kill()
+            shutil.rmtree(item.scratch, ignore_errors=True)
+    return sorted(results, key=lambda pair: order[id(pair[0])])
+
+
 def run_questions(
     questions: Iterable[Question],
     target_dir: Path,
     *,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     jobs: int | None = None,
-    use_fork: bool | None = None,
-    on_result: Callable[[RawRun], None] | None = None,
+    tests_dir: Path | None = None,
 ) -> list[RawRun]:
-    """Grade ``questions`` against ``target_dir``; results come back in the order the questions were given."""
-    pending = list(questions)
-    order = {q.id: index for index, q in enumerate(pending)}
-    jobs = max(1, jobs or default_jobs())
-    use_fork = hasattr(os, "fork") if use_fork is None else use_fork
-    if use_fork:
-        _warm_up()
-    target_dir = target_dir.resolve()
-    results: list[RawRun] = []
-    running: list[_Running] = []
-    pending.reverse()  # pop() from the end keeps catalogue order
-    try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                running.append(_start(pending.pop(), target_dir, use_fork))
-            time.sleep(_POLL_INTERVAL_S)
-            for item in list(running):
-                finished = _check(item, timeout_s)
-                if finished is not None:
-                    running.remove(item)
-                    results.append(finished)
-                    if on_result is not None:
-                        on_result(finished)
-    finally:
-        for item in running:  # interrupted (Ctrl-C): leave no orphan behind
-            item.process.kill()
-            shutil.rmtree(item.scratch, ignore_errors=True)
-    return sorted(results, key=lambda run: order[run.question_id])
+    """Run each question's tests (default: the hidden tests) against one folder, in the questions' order."""
+    folder = target_dir.resolve()
+    grading_jobs = [GradingJob(str(folder), q, folder) for q in questions]
+    return [run for _job, run in run_jobs(grading_jobs, timeout_s=timeout_s, workers=jobs, tests_dir=tests_dir)]
 
 
-def _start(question: Question, target_dir: Path, use_fork: bool) -> _Running:
+def _start(job: GradingJob, tests_dir: Path, use_fork: bool) -> _Running:
+    question, target_dir = job.question, job.target_dir.resolve()
     scratch = Path(tempfile.mkdtemp(prefix=f"grade-{question.id}-"))
     (scratch / "cwd").mkdir()
-    job = ChildJob(
+    child_job = ChildJob(
         question_id=question.id,
-        test_file=str(hidden_tests_dir() / question.test_filename),
+        test_file=str(tests_dir / question.test_filename),
         target_dir=str(target_dir),
         module_file=str(target_dir / question.filename),
         kit_root=str(kit_root()),
         journal=str(scratch / "journal.jsonl"),
         workdir=str(scratch / "cwd"),
     )
-    process: _Process = _ForkedProcess(job) if use_fork else _SpawnedProcess(job)
-    return _Running(question, job, process, time.monotonic(), scratch)
+    process: _Process = _ForkedProcess(child_job) if use_fork else _SpawnedProcess(child_job)
+    return _Running(job, child_job, process, time.monotonic(), scratch)
 
 
 def _check(item: _Running, timeout_s: float) -> RawRun | None:
@@ -251,6 +279,6 @@ def _check(item: _Running, timeout_s: float) -> RawRun | None:
         return None
     end = "exited" if exit_code is not None else "timeout"
     item.process.kill()  # a child that exited may still have left processes of its own in its group
-    run = _raw_run(item.question, read_journal(Path(item.job.journal)), end, exit_code, elapsed)
+    run = _raw_run(item.job.question, read_journal(Path(item.child_job.journal)), end, exit_code, elapsed)
     shutil.rmtree(item.scratch, ignore_errors=True)
     return run
