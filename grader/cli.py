@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import click
 
 from grader import __version__
+from grader.batch import execute_batch, plan_batch
 from grader.catalogue import LEVELS, CatalogueError, Question, select_questions
+from grader.gradebook import DEFAULT_GRADEBOOK, Gradebook
+from grader.reports.classlist import render_class_csv, render_class_json, render_class_table, render_junit
 from grader.reports.jsonout import render_json
 from grader.reports.table import render_table
-from grader.runner import DEFAULT_TIMEOUT_S, default_jobs, run_questions
+from grader.runner import DEFAULT_TIMEOUT_S, run_questions
 from grader.scoring import score_submission
+from grader.submissions import Submission, resolve_submissions
 
 __all__ = ["main"]
 
@@ -63,12 +70,6 @@ def _resolve_questions(question_keys: tuple[str, ...], levels: tuple[str, ...]) 
     return chosen
 
 
-def _check_submission_folder(folder: Path, questions: tuple[Question, ...]) -> None:
-    if not any((folder / q.filename).exists() for q in select_questions()):
-        example = questions[0].filename
-        raise UnusableInput(f"{folder} holds none of the kit's exercise files (expected names like {example})")
-
-
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="grade")
 def cli() -> None:
@@ -83,12 +84,7 @@ def cli() -> None:
 
 
 @cli.command("run")
-@click.argument(
-    "submission",
-    required=False,
-    default="exercises",
-    type=click.Path(exists=True, file_okay=False, dir_okay=True, path_type=Path),
-)
+@click.argument("submissions", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-q", "--question", "question_keys", multiple=True, metavar="Q", help="Grade only this question (3, q03 or a slug)."
 )
@@ -101,16 +97,33 @@ def cli() -> None:
     help="Seconds allowed per question.",
 )
 @click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Questions graded at once [default: cores]."
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes graded at once [default: cores]."
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show the first failure of every question that did not pass.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
 @click.option(
-    "--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT", help="Exit 1 below this score."
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    metavar="PERCENT",
+    help="Exit 1 when a submission scores below this.",
+)
+@click.option(
+    "--gradebook",
+    "gradebook_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"SQLite gradebook for batches [default: ./{DEFAULT_GRADEBOOK}].",
+)
+@click.option("--regrade", is_flag=True, help="Grade again submissions the gradebook already holds.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the class CSV here.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here.")
+@click.option(
+    "--html", "html_dir", type=click.Path(file_okay=False, path_type=Path), help="Write the HTML report here."
 )
 @click.option("--color/--no-color", "colour", default=None, help="Force colour on or off [default: on a terminal].")
 def run_command(
-    submission: Path,
+    submissions: tuple[Path, ...],
     question_keys: tuple[str, ...],
     levels: tuple[str, ...],
     timeout: float,
@@ -118,9 +131,20 @@ def run_command(
     verbose: bool,
     as_json: bool,
     fail_under: float | None,
+    gradebook_path: Path | None,
+    regrade: bool,
+    csv_path: Path | None,
+    junit_path: Path | None,
+    html_dir: Path | None,
     colour: bool | None,
 ) -> None:
-    """Grade SUBMISSION, a folder of qNN_<slug>.py files (default: ./exercises).
+    """Grade SUBMISSIONS (default: ./exercises).
+
+    A submission is a folder of qNN_<slug>.py files or an archive of one (zip or tar, e.g. from the
+    candidate's `submit`). A class folder, whose every subfolder or archive is one student's submission
+    named by the student's id, grades the whole class. Several submissions are graded as one batch in
+    parallel, recorded in a gradebook (unchanged submissions are not graded twice; an interrupted batch
+    resumes), and summarised one row per student.
 
     Each question runs in its own process with a time limit, so a module that hangs, crashes or exits
     costs only its own question.
@@ -131,16 +155,47 @@ def run_command(
 
     \b
     Examples:
-      grade                      # the exercises you are working on
-      grade ~/candidate -v       # a candidate's folder, with failure messages
-      grade solutions --json     # machine-readable
-
+      grade                           # the exercises you are working on
+      grade ~/candidate -v            # a candidate's folder, with failure messages
+      grade alice.zip                 # a submitted archive
+      grade class/ --csv grades.csv   # a whole class, with a spreadsheet
+      grade solutions --json          # machine-readable
     """
     questions = _resolve_questions(question_keys, levels)
-    _check_submission_folder(submission, questions)
+    paths = list(submissions) or [Path("exercises")]
+    if not paths[0].exists():
+        raise UnusableInput(f"{paths[0]} does not exist: name the folder to grade")
+    with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
+        try:
+            resolved = resolve_submissions(paths, Path(scratch))
+        except ValueError as exc:
+            raise UnusableInput(str(exc)) from exc
+        single = len(paths) == 1 and len(resolved) == 1 and resolved[0].source == paths[0] and gradebook_path is None
+        if single:
+            _grade_one(resolved[0], questions, timeout, jobs, verbose, as_json, fail_under, colour)
+        else:
+            book = gradebook_path or DEFAULT_GRADEBOOK
+            reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
+            _grade_many(resolved, questions, book, regrade, timeout, jobs, as_json, fail_under, colour, reports)
+
+
+def _grade_one(
+    submission: Submission,
+    questions: tuple[Question, ...],
+    timeout: float,
+    jobs: int | None,
+    verbose: bool,
+    as_json: bool,
+    fail_under: float | None,
+    colour: bool | None,
+) -> None:
+    if submission.folder is None:
+        raise UnusableInput(submission.problem)
+    for warning in submission.warnings:
+        click.echo(f"warning: {warning}", err=True)
     started = time.perf_counter()
-    runs = run_questions(questions, submission, timeout_s=timeout, jobs=jobs or default_jobs())
-    result = score_submission(str(submission), questions, runs, time.perf_counter() - started)
+    runs = run_questions(questions, submission.folder, timeout_s=timeout, jobs=jobs)
+    result = score_submission(str(submission.source), questions, runs, time.perf_counter() - started)
     if as_json:
         click.echo(render_json(result))
     else:
@@ -149,6 +204,56 @@ def run_command(
         if not as_json:
             click.echo(f"score {result.percent:g}% is below --fail-under {fail_under:g}%", err=True)
         sys.exit(1)
+
+
+def _grade_many(
+    submissions: list[Submission],
+    questions: tuple[Question, ...],
+    book_path: Path,
+    regrade: bool,
+    timeout: float,
+    jobs: int | None,
+    as_json: bool,
+    fail_under: float | None,
+    colour: bool | None,
+    reports: dict[str, Path | None],
+) -> None:
+    try:
+        book = Gradebook(book_path)
+    except sqlite3.Error as exc:
+        raise UnusableInput(f"cannot open the gradebook {book_path}: {exc}") from exc
+    with book:
+        plan = plan_batch(submissions, questions, book, regrade)
+        show_bar = sys.stderr.isatty() and not as_json and bool(plan.jobs)
+        with (
+            click.progressbar(length=len(plan.jobs), label=f"grading {len(submissions)} submissions", file=sys.stderr)
+            if show_bar
+            else contextlib.nullcontext() as bar
+        ):
+            on_progress = (lambda _job, _run: bar.update(1)) if show_bar else None
+            stored = execute_batch(plan, questions, book, timeout_s=timeout, workers=jobs, on_progress=on_progress)
+    if plan.reused and not as_json:
+        click.echo(f"{plan.reused} question results reused from {book_path} (--regrade to grade again)", err=True)
+    _write_reports(stored, questions, reports)
+    if as_json:
+        click.echo(render_class_json(stored, str(book_path)))
+    else:
+        click.echo(render_class_table(stored), color=use_colour(colour))
+    if fail_under is not None and any(s.result.percent < fail_under for s in stored):
+        if not as_json:
+            click.echo(f"some submissions score below --fail-under {fail_under:g}%", err=True)
+        sys.exit(1)
+
+
+def _write_reports(stored: list, questions: tuple[Question, ...], reports: dict[str, Path | None]) -> None:
+    if reports["csv"]:
+        reports["csv"].write_text(render_class_csv(stored, questions), encoding="utf-8")
+    if reports["junit"]:
+        reports["junit"].write_text(render_junit(stored), encoding="utf-8")
+    if reports["html"]:
+        from grader.reports.html import write_html_report
+
+        write_html_report(stored, questions, reports["html"])
 
 
 run_command.epilog = EXIT_CODES_HELP

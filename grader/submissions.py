@@ -1,0 +1,143 @@
+"""Turn what the user names on the command line into submissions: folders of qNN_<slug>.py files.
+
+A path can be a submission folder, a submission archive (zip or tar, e.g. from the candidate's ``submit``),
+or a class folder whose every subfolder or archive is one student's submission, named by the student's id.
+Archives are extracted safely into a scratch folder; an unusable one becomes a submission with a
+``problem``, so one bad student never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.archives import ArchiveError, extract_archive, is_archive
+from grader.catalogue import Question, load_catalogue
+
+__all__ = ["MANIFEST_NAME", "Submission", "content_hash", "find_exercise_folder", "resolve_submissions"]
+
+MANIFEST_NAME = "manifest.json"
+_SEARCH_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class Submission:
+    name: str
+    source: Path
+    folder: Path | None
+    problem: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+def _exercise_files(folder: Path, questions: tuple[Question, ...]) -> list[Path]:
+    return [folder / q.filename for q in questions if (folder / q.filename).is_file()]
+
+
+def find_exercise_folder(root: Path, questions: tuple[Question, ...] | None = None) -> Path | None:
+    """The folder under ``root`` (itself included, a few levels deep) holding the most exercise files."""
+    questions = questions or load_catalogue()
+    best, best_count = None, 0
+    frontier = [(root, 0)]
+    while frontier:
+        folder, depth = frontier.pop()
+        count = len(_exercise_files(folder, questions))
+        if count > best_count:
+            best, best_count = folder, count
+        if depth < _SEARCH_DEPTH:
+            frontier.extend(
+                (child, depth + 1)
+                for child in sorted(folder.iterdir())
+                if child.is_dir() and not child.is_symlink() and not child.name.startswith((".", "__"))
+            )
+    return best
+
+
+def content_hash(folder: Path, questions: tuple[Question, ...] | None = None) -> str:
+    """A hash of the exercise files' names and bytes: equal hashes mean an unchanged submission."""
+    digest = hashlib.sha256()
+    for path in _exercise_files(folder, questions or load_catalogue()):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _manifest_warnings(folder: Path, extracted_root: Path) -> tuple[str, ...]:
+    """Compare files with the manifest written by ``submit``, when there is one."""
+    manifest_path = next((p for p in (folder / MANIFEST_NAME, extracted_root / MANIFEST_NAME) if p.is_file()), None)
+    if manifest_path is None:
+        return ()
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        files = dict(manifest.get("files", {}))
+    except (ValueError, AttributeError, TypeError):
+        return ("the manifest is unreadable",)
+    changed = sorted(
+        name
+        for name, expected in files.items()
+        if (folder / name).is_file() and hashlib.sha256((folder / name).read_bytes()).hexdigest() != expected
+    )
+    return (f"files changed after submit: {', '.join(changed)}",) if changed else ()
+
+
+def _from_archive(archive: Path, scratch: Path, name: str) -> Submission:
+    destination = scratch / f"{len(list(scratch.iterdir()))}-{archive.name}"
+    destination.mkdir()
+    try:
+        extract_archive(archive, destination)
+    except ArchiveError as exc:
+        return Submission(name, archive, None, problem=str(exc))
+    folder = find_exercise_folder(destination)
+    if folder is None:
+        return Submission(name, archive, None, problem=f"{archive.name} holds none of the kit's exercise files")
+    return Submission(name, archive, folder, warnings=_manifest_warnings(folder, destination))
+
+
+def _is_submission_folder(folder: Path) -> bool:
+    return bool(_exercise_files(folder, load_catalogue()))
+
+
+def _student_name(path: Path) -> str:
+    name = path.name
+    for suffix in (".tar.gz", ".tgz", ".zip", ".tar"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def resolve_submissions(paths: list[Path], scratch: Path) -> list[Submission]:
+    """Expand ``paths`` into submissions, extracting archives into ``scratch``.
+
+    Raises ``ValueError`` for a path that is none of the three accepted kinds (the CLI turns it into a
+    one-line error); a class folder's bad entries become submissions with a ``problem`` instead.
+    """
+    submissions: list[Submission] = []
+    for path in paths:
+        if is_archive(path):
+            submissions.append(_from_archive(path, scratch, _student_name(path)))
+        elif path.is_dir() and _is_submission_folder(path):
+            submissions.append(Submission(path.resolve().name, path, path, warnings=_manifest_warnings(path, path)))
+        elif path.is_dir():
+            entries = [
+                p
+                for p in sorted(path.iterdir())
+                if not p.name.startswith((".", "__")) and (p.is_dir() or is_archive(p))
+            ]
+            if not entries:
+                raise ValueError(f"{path} holds none of the kit's exercise files, nor submissions to grade")
+            for entry in entries:
+                if entry.is_dir():
+                    folder = find_exercise_folder(entry)
+                    problem = "" if folder else f"{entry.name} holds none of the kit's exercise files"
+                    submissions.append(Submission(entry.name, entry, folder, problem=problem))
+                else:
+                    submissions.append(_from_archive(entry, scratch, _student_name(entry)))
+        elif path.is_file():
+            raise ValueError(f"{path} is a file, not a folder or a zip/tar archive")
+        else:
+            raise ValueError(f"{path} does not exist")
+    names = [s.name for s in submissions]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"several submissions are named {', '.join(duplicates)}: names must be unique")
+    return submissions
