@@ -1,0 +1,128 @@
+"""Grading a class: folders, archives and broken entries in one batch, a gradebook that loses nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import cli
+from grader.kit import exercises_dir, kit_root, solutions_dir
+
+pytestmark = pytest.mark.slow
+Q02 = "q02_basic_app.py"
+
+
+@pytest.fixture
+def classroom(tmp_path: Path) -> Path:
+    """alice: correct folder; bob: untouched stub; carol: correct zip; dave: a corrupt zip."""
+    room = tmp_path / "class"
+    for name, source in (("alice", solutions_dir()), ("bob", exercises_dir())):
+        (room / name).mkdir(parents=True)
+        (room / name / Q02).write_bytes((source / Q02).read_bytes())
+    with zipfile.ZipFile(room / "carol.zip", "w") as handle:
+        handle.writestr(f"carol/exercises/{Q02}", (solutions_dir() / Q02).read_bytes())
+    (room / "dave.zip").write_bytes(b"PK\x03\x04 truncated")
+    return room
+
+
+def grade(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_class_folder_is_graded_one_row_per_student(classroom: Path, tmp_path: Path) -> None:
+    book = tmp_path / "book.sqlite3"
+    code, out, _ = grade(str(classroom), "-q", "2", "--gradebook", str(book), "--json")
+    assert code == 0, out
+    report = {s["name"]: s for s in json.loads(out)["submissions"]}
+    assert sorted(report) == ["alice", "bob", "carol", "dave"]
+    assert (report["alice"]["percent"], report["bob"]["percent"], report["carol"]["percent"]) == (100.0, 0.0, 100.0)
+    assert report["dave"]["problem"].startswith("dave.zip")
+    assert report["dave"]["questions"][0]["status"] == "error", "an unusable submission scores 0, not nothing"
+    assert report["dave"]["max_score"] == report["alice"]["max_score"]
+
+
+def test_csv_and_junit_reports(classroom: Path, tmp_path: Path) -> None:
+    csv_path, junit_path = tmp_path / "grades.csv", tmp_path / "grades.xml"
+    args = ["-q", "2", "--gradebook", str(tmp_path / "b.sqlite3"), "--csv", str(csv_path), "--junit", str(junit_path)]
+    code, out, _ = grade(str(classroom), *args)
+    assert code == 0, out
+    rows = list(csv.DictReader(io.StringIO(csv_path.read_text())))
+    assert [r["student"] for r in rows] == ["alice", "bob", "carol", "dave"]
+    assert rows[0]["q02"] == "1" and rows[1]["q02"] == "0" and rows[0]["percent"] == "100.0"
+    suites = ET.parse(junit_path).getroot().findall("testsuite")
+    assert {s.get("name"): s.get("failures") for s in suites}["bob"] == "1"
+    assert {s.get("name"): s.get("errors") for s in suites}["dave"] != "0"
+    assert "alice" in out and "4 submissions" in out
+
+
+def test_unchanged_submissions_are_not_graded_twice(classroom: Path, tmp_path: Path) -> None:
+    book = str(tmp_path / "book.sqlite3")
+    grade(str(classroom), "-q", "2", "--gradebook", book)
+    _, _, err = grade(str(classroom), "-q", "2", "--gradebook", book)
+    assert "3 question results reused" in err
+    (classroom / "bob" / Q02).write_bytes((solutions_dir() / Q02).read_bytes())
+    code, out, err = grade(str(classroom), "-q", "2", "--gradebook", book, "--json")
+    assert code == 0
+    assert "reused" not in err, "--json prints nothing but the JSON object"
+    bob = next(s for s in json.loads(out)["submissions"] if s["name"] == "bob")
+    assert bob["percent"] == 100.0, "a changed submission is graded again"
+    _, _, err = grade(str(classroom), "-q", "2", "--gradebook", book, "--regrade")
+    assert "reused" not in err
+
+
+def _stored_results(book: Path) -> list[tuple[str, str]]:
+    if not book.exists():
+        return []
+    try:
+        with sqlite3.connect(book, timeout=10) as db:
+            return db.execute(
+                "SELECT s.name, r.question_id FROM question_results r JOIN submissions s ON s.id = r.submission_id"
+            ).fetchall()
+    except sqlite3.OperationalError:  # the schema is not there yet
+        return []
+
+
+def test_a_batch_killed_with_sigkill_resumes_without_loss_or_double_counting(tmp_path: Path) -> None:
+    room = tmp_path / "class"
+    slow_solution = "import time\ntime.sleep(0.6)\n" + (solutions_dir() / Q02).read_text()
+    students = [f"s{i:02d}" for i in range(8)]
+    for name in students:
+        (room / name).mkdir(parents=True)
+        (room / name / Q02).write_text(slow_solution)
+    book = tmp_path / "book.sqlite3"
+    command = [sys.executable, "-m", "grader", str(room), "-q", "2", "--gradebook", str(book), "-j", "2", "--json"]
+    process = subprocess.Popen(
+        command, cwd=kit_root(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(_stored_results(book)) < 2 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    before = _stored_results(book)
+    assert 2 <= len(before) < len(students), f"the kill should land mid-batch, stored {len(before)}"
+
+    resumed = subprocess.run(command, cwd=kit_root(), capture_output=True, text=True, timeout=120, check=False)
+    assert resumed.returncode == 0, resumed.stderr
+    report = json.loads(resumed.stdout)
+    assert sorted(s["name"] for s in report["submissions"]) == students
+    assert all(s["percent"] == 100.0 for s in report["submissions"])
+    after = _stored_results(book)
+    assert len(after) == len(set(after)) == len(students), "each result is stored exactly once"
+    assert set(before) <= set(after)
