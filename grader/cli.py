@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from grader.reports.table import render_table
 from grader.runner import DEFAULT_TIMEOUT_S, run_questions
 from grader.scoring import score_submission
 from grader.submissions import Submission, resolve_submissions
+from grader.terminal import use_colour
 
 __all__ = ["main"]
 
@@ -53,13 +53,6 @@ class DefaultCommandGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-def use_colour(explicit: bool | None) -> bool:
-    """Colour only on a terminal, never when NO_COLOR is set, unless --color/--no-color says otherwise."""
-    if explicit is not None:
-        return explicit
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
 def _resolve_questions(question_keys: tuple[str, ...], levels: tuple[str, ...]) -> tuple[Question, ...]:
     try:
         chosen = select_questions(question_keys, levels)
@@ -78,6 +71,7 @@ def cli() -> None:
     \b
     grade [SUBMISSION]        grade a folder of qNN_<slug>.py files (same as `grade run`)
     grade dev-check           maintainer check of the kit itself
+    grade pack OUT            write the candidate pack (stubs, public checks, fastlings)
 
     Run `grade run --help` for the grading options.
     """
@@ -277,6 +271,22 @@ def dev_check_command(timeout: float) -> None:
         click.echo(f"dev-check: {len(problems)} problem(s)", err=True)
         sys.exit(1)
     click.echo("dev-check: all questions consistent")
+
+
+@cli.command("pack")
+@click.argument("out", type=click.Path(path_type=Path))
+def pack_command(out: Path) -> None:
+    """Write the candidate pack to OUT (a new folder, or a .zip): stubs, public checks, the `fastlings`
+    practice tool and a candidate README, and nothing of the solutions or the hidden tests.
+    """
+    from grader.pack import PackError, write_pack
+
+    try:
+        written = write_pack(out)
+    except PackError as exc:
+        raise UnusableInput(str(exc)) from exc
+    click.echo(f"wrote the candidate pack to {written}")
+    click.echo("candidates: pip install -e . inside it, then `fastlings watch`")
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from grader.catalogue import Question, find_question
-from grader.kit import solutions_dir
+from grader.kit import default_target_dir
 from grader.loading import load_module_from_path, unload_module
 
 _TEST_FILE_RE = re.compile(r"^test_(q\d\d)_")
@@ -29,14 +29,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store",
         default=None,
         metavar="DIR",
-        help="folder of qNN_<slug>.py files the tests import (default: the kit's solutions/)",
+        help="folder of qNN_<slug>.py files the tests import (default: solutions/, or exercises/ without it)",
     )
 
 
 @pytest.fixture(scope="session")
 def target_dir(pytestconfig: pytest.Config) -> Path:
     chosen = pytestconfig.getoption("--target")
-    return Path(chosen).resolve() if chosen else solutions_dir()
+    return Path(chosen).resolve() if chosen else default_target_dir()
 
 
 @pytest.fixture

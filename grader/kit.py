@@ -6,7 +6,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["exercises_dir", "hidden_tests_dir", "kit_root", "solutions_dir"]
+__all__ = [
+    "checks_dir",
+    "default_target_dir",
+    "exercises_dir",
+    "hidden_tests_dir",
+    "kit_root",
+    "solutions_dir",
+    "state_dir",
+]
 
 
 def kit_root() -> Path:
@@ -24,3 +32,18 @@ def solutions_dir() -> Path:
 
 def hidden_tests_dir() -> Path:
     return kit_root() / "tests" / "hidden"
+
+
+def checks_dir() -> Path:
+    """The public checks: a few visible tests per question, shipped to candidates."""
+    return kit_root() / "checks"
+
+
+def state_dir() -> Path:
+    """The candidate's own state: progress, revealed hints, pristine stubs and backups."""
+    return kit_root() / ".fastlings"
+
+
+def default_target_dir() -> Path:
+    """What tests run against when no --target is given: the solutions in the kit, the stubs in a candidate pack."""
+    return solutions_dir() if solutions_dir().is_dir() else exercises_dir()

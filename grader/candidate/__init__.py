@@ -1,0 +1,1 @@
+"""The candidate's side of the kit: the `fastlings` practice loop (list, check, hint, watch, serve, reset, submit)."""
