@@ -55,7 +55,7 @@ tbody tr:hover { background: #f6f8fa; }
 .charts { display: flex; flex-wrap: wrap; gap: 24px 40px; align-items: flex-start; }
 .chart { margin: 0; }
 .chart svg { max-width: 100%; height: auto; display: block; }
-.chart figcaption { color: var(--muted); font-size: 0.9em; margin-top: 4px; }
+.chart figcaption { font-weight: 600; margin-bottom: 6px; }
 svg text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; fill: var(--fg); }
 svg .axis { stroke: var(--muted); stroke-width: 1; }
 svg .track { fill: #eef1f4; }
@@ -268,8 +268,8 @@ def render_index(submissions: list[StoredSubmission], questions: tuple[Question,
         "<h2>Students</h2>\n"
         f'<table id="students">\n<thead>{head}</thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n'
         '<h2>Charts</h2>\n<div class="charts">\n'
-        f'<figure class="chart">{histogram}<figcaption>Students per score bucket</figcaption></figure>\n'
-        f'<figure class="chart">{rates}<figcaption>Share of students passing each question</figcaption></figure>\n'
+        f'<figure class="chart"><figcaption>Students per score bucket</figcaption>{histogram}</figure>\n'
+        f'<figure class="chart"><figcaption>Share of students passing each question</figcaption>{rates}</figure>\n'
         "</div>\n"
     )
     return _page(f"Class report: {len(submissions)} students", body)

@@ -1,0 +1,59 @@
+"""Q15 · File uploads (intermediate)
+
+Question: how do you accept uploaded files in FastAPI, and how do you validate them before trusting them?
+
+Write two upload routes on ``app`` that check every file and describe what they received.
+
+Contract (the hidden tests check exactly this):
+
+- ``POST /upload/`` takes one file in the multipart form field ``file`` and answers 200 with
+  ``{"filename": <name sent>, "content_type": <type the client declared>, "size": <bytes>,
+  "sha256": <SHA-256 of the content, lowercase hex>}``.
+- Rules checked for every file, each refused with its own status and a body ``{"detail": <non-empty
+  message>}`` (the wording is free):
+  * content type: the declared media type, ignoring parameters such as ``; charset=utf-8``, must be one
+    of ``ALLOWED_CONTENT_TYPES`` (``text/plain``, ``image/png``, ``image/jpeg``, ``application/pdf``),
+    otherwise **415**;
+  * an empty file (0 bytes) → **400**;
+  * a file larger than ``MAX_FILE_SIZE`` = 1 MiB (1_048_576 bytes) → **413**; exactly 1 MiB is accepted.
+  A file that breaks several rules may get the status of any rule it breaks.
+- ``POST /uploads/`` takes several files, all in the repeated form field ``files``, and answers 200 with
+  ``{"files": [<one object as above per file, in the order sent>], "count": <number of files>,
+  "total_size": <sum of the sizes>}``. If any file breaks a rule, the whole request is refused with
+  that file's status.
+- A request without the expected form field answers 422 (FastAPI's own validation).
+
+Run it: ``uvicorn q15_file_uploads:app --reload`` then
+``curl -F "file=@notes.txt;type=text/plain" http://127.0.0.1:8000/upload/``
+"""
+
+import hashlib  # noqa: F401
+
+from fastapi import FastAPI, HTTPException, UploadFile, status  # noqa: F401
+from pydantic import BaseModel
+
+MAX_FILE_SIZE = 1024 * 1024
+ALLOWED_CONTENT_TYPES = frozenset({"text/plain", "image/png", "image/jpeg", "application/pdf"})
+
+app = FastAPI()
+
+
+class FileInfo(BaseModel):
+    filename: str | None
+    content_type: str | None
+    size: int
+    sha256: str
+
+
+class UploadsInfo(BaseModel):
+    files: list[FileInfo]
+    count: int
+    total_size: int
+
+
+# TODO: write a helper that checks one UploadFile against the rules of the contract (content type → 415,
+#  empty → 400, larger than MAX_FILE_SIZE → 413) and returns its FileInfo (size and SHA-256 of the content).
+
+# TODO: POST /upload/ — one file in the form field "file".
+
+# TODO: POST /uploads/ — several files in the repeated form field "files".

@@ -1,0 +1,74 @@
+"""Q16 · JWT authentication (advanced)
+
+Question: how do you protect FastAPI routes with bearer tokens (JWT), and which tokens must you refuse?
+
+Write a token route that logs the demo user in, and a route that only a valid token opens.
+
+Contract (the hidden tests check exactly this):
+
+- Module names the tests read: ``SECRET_KEY`` (str) and ``ALGORITHM`` (``"HS256"``). The tests mint their
+  own tokens with PyJWT, ``jwt.encode(claims, SECRET_KEY, algorithm=ALGORITHM)``, so any JWT library that
+  produces standard tokens works (PyJWT or python-jose).
+- ``SECRET_KEY`` is read from the environment variable ``JWT_SECRET_KEY`` when it is set (the tests set it
+  and then load the module); otherwise it is any secret of your choice (a random one per process is fine).
+- ``POST /token`` takes the JSON body ``{"username": ..., "password": ...}``. The only account is the fixed
+  demo user ``alice`` with password ``wonderland``. Right credentials → 200
+  ``{"access_token": <JWT>, "token_type": "bearer"}``; the token is signed with ``SECRET_KEY`` and
+  ``ALGORITHM``, its ``sub`` claim is ``"alice"`` and its ``exp`` claim is 30 minutes after issue
+  (``ACCESS_TOKEN_EXPIRE_MINUTES``). Wrong password or unknown user → 401
+  ``{"detail": "Incorrect username or password"}``. A body without both fields → 422.
+- ``GET /users/me`` reads the token with ``HTTPBearer`` (``Authorization: Bearer <token>``) and answers 200
+  ``{"username": <the token's sub>}`` for ANY valid token, whatever its subject (no user lookup).
+- No credentials at all, or a scheme other than Bearer → 401 ``{"detail": "Not authenticated"}`` with
+  ``WWW-Authenticate: Bearer`` (what ``HTTPBearer()`` itself answers in FastAPI >= 0.122).
+- A token that is present but not valid → 401 ``{"detail": "Invalid token"}`` with a ``WWW-Authenticate``
+  header starting with ``Bearer``. Not valid means any of: not a JWT at all; signed with another key;
+  expired; unsigned (``alg: none``) or signed with any algorithm other than ``ALGORITHM``; without an
+  ``exp`` claim (tokens that never expire are refused); without a ``sub`` claim. No error is a 500.
+
+Run it: ``uvicorn q16_jwt_auth:app --reload``, then ``POST /token`` and use the token in /docs (Authorize).
+"""
+
+import os  # noqa: F401
+import secrets  # noqa: F401
+from datetime import UTC, datetime, timedelta  # noqa: F401
+from typing import Annotated  # noqa: F401
+
+import jwt  # noqa: F401  (PyJWT; python-jose's `from jose import jwt` works as well)
+from fastapi import Depends, FastAPI, HTTPException, status  # noqa: F401
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer  # noqa: F401
+from pydantic import BaseModel
+
+SECRET_KEY = "change-me"  # TODO: read it from the JWT_SECRET_KEY environment variable when set.
+ALGORITHM = "HS256"
+ACCESS_TOKEN_EXPIRE_MINUTES = 30
+
+DEMO_USERS = {"alice": "wonderland"}  # a demo only: real code stores password hashes
+
+app = FastAPI()
+
+
+class LoginRequest(BaseModel):
+    username: str
+    password: str
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+class User(BaseModel):
+    username: str
+
+
+# TODO: create the HTTPBearer security scheme.
+
+# TODO: a helper that signs a token with "sub" and "exp" claims.
+
+# TODO: a dependency that decodes and checks the bearer token and returns its subject,
+#  refusing every invalid token with 401 {"detail": "Invalid token"} and a WWW-Authenticate header.
+
+# TODO: POST /token — check the demo credentials and issue a token.
+
+# TODO: GET /users/me — return {"username": <subject>} for a valid token.

@@ -1,0 +1,139 @@
+"""Q29 · Security schemes (advanced)
+
+Question: what is a security scheme in FastAPI, and how do you protect routes with one?
+
+A security scheme is a dependency that both reads the credentials from the request and documents how to send
+them in the OpenAPI schema (``components.securitySchemes`` plus a ``security`` entry on every operation that
+uses it), so that ``/docs`` shows an "Authorize" button. Build a small API protected by two schemes: OAuth2
+password flow with scopes for users, and an API key header for a machine client.
+
+Contract (the hidden tests check exactly this):
+
+- Demo data (given, do not change): user ``alice`` with password ``wonderland`` may hold the scopes
+  ``items:read`` and ``items:write``; user ``bob`` with password ``builder`` may hold only ``items:read``.
+  The service API key is ``service-key-123``.
+- ``oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token", ...)`` declares the two scopes ``items:read`` and
+  ``items:write`` (with any descriptions).
+- ``POST /token`` reads an OAuth2 password **form** (``OAuth2PasswordRequestForm``: form fields ``username``,
+  ``password`` and an optional ``scope`` holding space-separated scope names; JSON bodies are not accepted)
+  and answers 200 with ``{"access_token": <non-empty string>, "token_type": "bearer"}``.
+  The token is granted the requested scopes that the user may hold; any other requested scope is silently left
+  out (no error). Without a ``scope`` field the token has no scopes.
+  Unknown user or wrong password → 401 ``{"detail": "Incorrect username or password"}``.
+- The token format is yours (an opaque random string or a JWT). The tests only use tokens returned by
+  ``POST /token`` and send them as ``Authorization: Bearer <token>``; they also send made-up tokens and tokens
+  with one character changed, which must be refused.
+- Token-protected routes answer 401 with a ``WWW-Authenticate`` header whose value starts with ``Bearer`` when
+  the ``Authorization`` header is missing, is not a Bearer credential, or holds a token the server did not issue.
+- A valid token that lacks a required scope → 403 ``{"detail": "Not enough permissions"}``.
+- ``GET /users/me`` (valid token, no scope needed) → 200 ``{"username": <name>, "scopes": [<granted scopes>]}``
+  (scope order is free).
+- ``GET /items/`` (scope ``items:read``) → 200 with a JSON list of ``{"id": int, "name": str}`` (it starts with
+  a few demo items).
+- ``POST /items/`` (scope ``items:write``) with JSON ``{"name": str}`` → 201 with ``{"id": int, "name": str}``;
+  the new item then appears in ``GET /items/``.
+- ``GET /service/status`` is protected by an API key scheme reading the header ``X-API-Key``: the right key →
+  200 ``{"status": "ok"}``; a missing or wrong key → 401.
+- ``/openapi.json``: ``components.securitySchemes`` holds an entry
+  ``{"type": "oauth2", "flows": {"password": {"tokenUrl": "token", "scopes": {...both scopes...}}}}`` and an
+  entry ``{"type": "apiKey", "in": "header", "name": "X-API-Key"}`` (the entry names are free). Each protected
+  operation's ``security`` names its scheme, with the required scopes for the OAuth2 scheme: ``["items:read"]``
+  on ``GET /items/``, ``["items:write"]`` on ``POST /items/``, ``[]`` on ``GET /users/me`` (declare them with
+  ``Security(..., scopes=[...])`` and check them with ``SecurityScopes``).
+
+Run it: ``uvicorn q29_security_schemes:app --reload`` then open http://127.0.0.1:8000/docs and click Authorize
+"""
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Security, status
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer, OAuth2PasswordRequestForm, SecurityScopes
+from pydantic import BaseModel
+
+# Demo data: a real app stores password hashes in a database.
+USERS: dict[str, dict[str, str | set[str]]] = {
+    "alice": {"password": "wonderland", "scopes": {"items:read", "items:write"}},
+    "bob": {"password": "builder", "scopes": {"items:read"}},
+}
+API_KEY = "service-key-123"
+SCOPES = {"items:read": "Read the items.", "items:write": "Create items."}
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str
+
+
+class User(BaseModel):
+    username: str
+    scopes: list[str]
+
+
+class ItemIn(BaseModel):
+    name: str
+
+
+class Item(ItemIn):
+    id: int
+
+
+app = FastAPI(title="Security schemes")
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token", scopes=SCOPES)
+api_key_header = APIKeyHeader(name="X-API-Key")
+
+# Opaque tokens: the server remembers who each token belongs to and which scopes it carries.
+TOKENS: dict[str, User] = {}
+ITEMS: list[Item] = [Item(id=1, name="hammer"), Item(id=2, name="wrench")]
+
+
+@app.post("/token")
+def login(form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+    user = USERS.get(form.username)
+    if user is None or not secrets.compare_digest(form.password.encode(), str(user["password"]).encode()):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "Incorrect username or password", headers={"WWW-Authenticate": "Bearer"}
+        )
+    granted = sorted(set(form.scopes) & set(user["scopes"]))
+    token = secrets.token_urlsafe(32)
+    TOKENS[token] = User(username=form.username, scopes=granted)
+    return Token(access_token=token, token_type="bearer")
+
+
+def get_current_user(security_scopes: SecurityScopes, token: Annotated[str, Depends(oauth2_scheme)]) -> User:
+    user = TOKENS.get(token)
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Invalid token", headers={"WWW-Authenticate": "Bearer"})
+    if not set(security_scopes.scopes) <= set(user.scopes):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Not enough permissions")
+    return user
+
+
+def check_api_key(key: Annotated[str, Depends(api_key_header)]) -> None:
+    if not secrets.compare_digest(key.encode(), API_KEY.encode()):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Invalid API key", headers={"WWW-Authenticate": "APIKey"})
+
+
+@app.get("/users/me")
+def read_me(user: Annotated[User, Security(get_current_user)]) -> User:
+    return user
+
+
+@app.get("/items/", dependencies=[Security(get_current_user, scopes=["items:read"])])
+def list_items() -> list[Item]:
+    return ITEMS
+
+
+@app.post(
+    "/items/", status_code=status.HTTP_201_CREATED, dependencies=[Security(get_current_user, scopes=["items:write"])]
+)
+def create_item(item: ItemIn) -> Item:
+    created = Item(id=len(ITEMS) + 1, name=item.name)
+    ITEMS.append(created)
+    return created
+
+
+@app.get("/service/status", dependencies=[Depends(check_api_key)])
+def service_status() -> dict[str, str]:
+    return {"status": "ok"}

@@ -1,0 +1,218 @@
+"""Hidden tests for q29: security schemes (OAuth2 password flow with scopes, and an API key header)."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+ALICE = {"username": "alice", "password": "wonderland"}
+BOB = {"username": "bob", "password": "builder"}
+API_KEY = "service-key-123"
+
+
+def get_token(client: TestClient, credentials: dict[str, str], scope: str | None = None) -> str:
+    form = dict(credentials)
+    if scope is not None:
+        form["scope"] = scope
+    response = client.post("/token", data=form)
+    assert response.status_code == 200, (
+        f"POST /token with the form fields of {credentials['username']!r} should answer 200, "
+        f"got {response.status_code}: {response.text}"
+    )
+    token = response.json().get("access_token")
+    assert isinstance(token, str) and token, f"POST /token should return a non-empty access_token, got {response.text}"
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def assert_bearer_challenge(response: Any, what: str) -> None:
+    assert response.status_code == 401, f"{what} should answer 401, got {response.status_code}: {response.text}"
+    challenge = response.headers.get("www-authenticate", "")
+    assert challenge.startswith("Bearer"), (
+        f"{what} should send a WWW-Authenticate header starting with 'Bearer', got {challenge!r}"
+    )
+
+
+def security_schemes(client: TestClient) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
+    return response.json().get("components", {}).get("securitySchemes", {})
+
+
+def test_token_route_issues_bearer_token_for_form_credentials(client: TestClient) -> None:
+    response = client.post("/token", data=ALICE)
+    assert response.status_code == 200, (
+        f"POST /token with form fields username/password should answer 200, got {response.status_code}: {response.text}"
+    )
+    body = response.json()
+    assert body.get("token_type") == "bearer", f'the token response should hold "token_type": "bearer", got {body}'
+    assert isinstance(body.get("access_token"), str) and body["access_token"], (
+        f"the token response should hold a non-empty string access_token, got {body}"
+    )
+    me = client.get("/users/me", headers=bearer(body["access_token"]))
+    assert me.status_code == 200, f"the issued token should open GET /users/me, got {me.status_code}: {me.text}"
+    assert me.json().get("username") == "alice", f"GET /users/me should name the token's user, got {me.json()}"
+
+
+def test_wrong_password_or_unknown_user_is_refused(client: TestClient) -> None:
+    get_token(client, ALICE)
+    for form in ({"username": "alice", "password": "builder"}, {"username": "mallory", "password": "wonderland"}):
+        response = client.post("/token", data=form)
+        assert response.status_code == 401, (
+            f"POST /token with username={form['username']!r} and a wrong password should answer 401, "
+            f"got {response.status_code}: {response.text}"
+        )
+        assert response.json() == {"detail": "Incorrect username or password"}, (
+            f'a refused login should answer {{"detail": "Incorrect username or password"}}, got {response.text}'
+        )
+
+
+def test_missing_or_non_bearer_credentials_get_401_with_bearer_challenge(client: TestClient) -> None:
+    token = get_token(client, ALICE)
+    assert client.get("/users/me", headers=bearer(token)).status_code == 200, "a valid token should open GET /users/me"
+    assert_bearer_challenge(client.get("/users/me"), "GET /users/me without an Authorization header")
+    assert_bearer_challenge(
+        client.get("/users/me", headers={"Authorization": "Basic YWxpY2U6d29uZGVybGFuZA=="}),
+        "GET /users/me with Basic credentials instead of a Bearer token",
+    )
+
+
+def test_made_up_token_gets_401_with_bearer_challenge(client: TestClient) -> None:
+    token = get_token(client, ALICE, "items:read")
+    assert client.get("/items/", headers=bearer(token)).status_code == 200, "a valid items:read token should list items"
+    for fake in ("not-a-real-token", "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl"):
+        assert_bearer_challenge(client.get("/users/me", headers=bearer(fake)), f"GET /users/me with token {fake!r}")
+        assert_bearer_challenge(client.get("/items/", headers=bearer(fake)), f"GET /items/ with token {fake!r}")
+
+
+def test_tampered_token_is_refused(client: TestClient) -> None:
+    token = get_token(client, ALICE, "items:read items:write")
+    assert client.get("/users/me", headers=bearer(token)).status_code == 200, "the untouched token should work"
+    index = len(token) // 3
+    while token[index] == ".":
+        index += 1
+    tampered = token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1 :]
+    assert_bearer_challenge(
+        client.get("/users/me", headers=bearer(tampered)), "GET /users/me with a token that has one character changed"
+    )
+
+
+def test_users_me_reports_the_granted_scopes(client: TestClient) -> None:
+    cases = [(ALICE, None, []), (ALICE, "items:read", ["items:read"]), (ALICE, "items:write items:read", None)]
+    for credentials, scope, expected in cases:
+        response = client.get("/users/me", headers=bearer(get_token(client, credentials, scope)))
+        assert response.status_code == 200, f"GET /users/me should answer 200, got {response.status_code}"
+        body = response.json()
+        want = sorted(expected if expected is not None else ["items:read", "items:write"])
+        assert body.get("username") == "alice", f"GET /users/me should report username 'alice', got {body}"
+        assert sorted(body.get("scopes", [])) == want, (
+            f"a token requested with scope={scope!r} should carry the scopes {want}, got {body.get('scopes')}"
+        )
+
+
+def test_scopes_the_user_may_not_hold_are_not_granted(client: TestClient) -> None:
+    token = get_token(client, BOB, "items:read items:write")
+    me = client.get("/users/me", headers=bearer(token))
+    assert me.status_code == 200, f"bob's token should open GET /users/me, got {me.status_code}: {me.text}"
+    assert me.json().get("scopes") == ["items:read"], (
+        f"bob may hold only items:read: asking for items:write too should grant ['items:read'], got {me.json()}"
+    )
+    assert client.get("/items/", headers=bearer(token)).status_code == 200, "bob's items:read token should list items"
+    response = client.post("/items/", json={"name": "crowbar"}, headers=bearer(token))
+    assert response.status_code == 403, (
+        f"bob asked for items:write but may not hold it: POST /items/ should answer 403, got {response.status_code}"
+    )
+
+
+def test_token_without_required_scope_gets_403(client: TestClient) -> None:
+    read_only = get_token(client, ALICE, "items:read")
+    no_scope = get_token(client, ALICE)
+    assert client.get("/items/", headers=bearer(read_only)).status_code == 200, "items:read should allow GET /items/"
+    for token, method, what in (
+        (read_only, "POST", "POST /items/ with an items:read token"),
+        (no_scope, "GET", "GET /items/ with a token without scopes"),
+    ):
+        response = client.request(
+            method, "/items/", json={"name": "saw"} if method == "POST" else None, headers=bearer(token)
+        )
+        assert response.status_code == 403, f"{what} should answer 403, got {response.status_code}: {response.text}"
+        assert response.json() == {"detail": "Not enough permissions"}, (
+            f'{what} should answer {{"detail": "Not enough permissions"}}, got {response.text}'
+        )
+
+
+def test_write_scope_creates_an_item_that_is_then_listed(client: TestClient) -> None:
+    token = get_token(client, ALICE, "items:read items:write")
+    response = client.post("/items/", json={"name": "screwdriver"}, headers=bearer(token))
+    assert response.status_code == 201, f"POST /items/ with items:write should answer 201, got {response.status_code}"
+    created = response.json()
+    assert created.get("name") == "screwdriver" and isinstance(created.get("id"), int), (
+        f'POST /items/ should answer {{"id": int, "name": "screwdriver"}}, got {created}'
+    )
+    listing = client.get("/items/", headers=bearer(token))
+    assert listing.status_code == 200, f"GET /items/ should answer 200, got {listing.status_code}"
+    assert created in listing.json(), f"the created item {created} should appear in GET /items/, got {listing.json()}"
+
+
+def test_api_key_header_protects_the_service_route(client: TestClient) -> None:
+    response = client.get("/service/status", headers={"X-API-Key": API_KEY})
+    assert response.status_code == 200, (
+        f"GET /service/status with the right X-API-Key should answer 200, got {response.status_code}: {response.text}"
+    )
+    assert response.json() == {"status": "ok"}, (
+        f'GET /service/status should answer {{"status": "ok"}}, got {response.text}'
+    )
+    for headers, what in (({}, "without X-API-Key"), ({"X-API-Key": "wrong-key"}, "with a wrong X-API-Key")):
+        refused = client.get("/service/status", headers=headers)
+        assert refused.status_code == 401, f"GET /service/status {what} should answer 401, got {refused.status_code}"
+    token = get_token(client, ALICE, "items:read items:write")
+    refused = client.get("/service/status", headers=bearer(token))
+    assert refused.status_code == 401, (
+        f"GET /service/status needs the API key, a bearer token is not enough: expected 401, got {refused.status_code}"
+    )
+
+
+def test_openapi_declares_the_oauth2_password_scheme_with_scopes(client: TestClient) -> None:
+    schemes = security_schemes(client)
+    oauth2 = [s for s in schemes.values() if s.get("type") == "oauth2"]
+    assert len(oauth2) == 1, f"components.securitySchemes should hold one oauth2 scheme, got {schemes}"
+    password = oauth2[0].get("flows", {}).get("password", {})
+    assert password.get("tokenUrl") == "token", f"the password flow's tokenUrl should be 'token', got {oauth2[0]}"
+    assert {"items:read", "items:write"} <= set(password.get("scopes", {})), (
+        f"the password flow should declare the scopes items:read and items:write, got {password.get('scopes')}"
+    )
+
+
+def test_openapi_declares_the_api_key_scheme(client: TestClient) -> None:
+    schemes = security_schemes(client)
+    api_keys = [s for s in schemes.values() if s.get("type") == "apiKey"]
+    assert {"type": "apiKey", "in": "header", "name": "X-API-Key"} in api_keys, (
+        f"components.securitySchemes should hold an apiKey scheme in the header X-API-Key, got {schemes}"
+    )
+
+
+def test_openapi_operations_name_their_scheme_and_scopes(client: TestClient) -> None:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
+    spec = response.json()
+    schemes = spec.get("components", {}).get("securitySchemes", {})
+    oauth2_names = [name for name, s in schemes.items() if s.get("type") == "oauth2"]
+    api_key_names = [name for name, s in schemes.items() if s.get("type") == "apiKey"]
+    assert oauth2_names and api_key_names, f"both an oauth2 and an apiKey scheme should be declared, got {schemes}"
+    paths = spec.get("paths", {})
+    expected = [
+        ("/users/me", "get", oauth2_names[0], []),
+        ("/items/", "get", oauth2_names[0], ["items:read"]),
+        ("/items/", "post", oauth2_names[0], ["items:write"]),
+        ("/service/status", "get", api_key_names[0], []),
+    ]
+    for path, method, scheme, scopes in expected:
+        operation = paths.get(path, {}).get(method)
+        assert operation is not None, f"{method.upper()} {path} should be in the schema"
+        requirements = operation.get("security", [])
+        found = [sorted(req[scheme]) for req in requirements if scheme in req]
+        assert found == [scopes], (
+            f"{method.upper()} {path} should list the security requirement {{{scheme!r}: {scopes}}}, got {requirements}"
+        )

@@ -1,0 +1,132 @@
+"""The candidate pack: everything a candidate needs, nothing of the solutions or the hidden tests."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.catalogue import load_catalogue
+from grader.cli import cli
+from grader.kit import checks_dir, exercises_dir, hidden_tests_dir, kit_root, solutions_dir
+
+MIN_LINE = 16  # shorter lines (`return item`, `else:`) are too generic to betray a solution
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pack") / "candidate"
+    result = CliRunner().invoke(cli, ["pack", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _pack_lines(pack: Path) -> set[str]:
+    lines: set[str] = set()
+    for path in pack.rglob("*"):
+        if path.is_file():
+            lines.update(line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+    return lines
+
+
+def _solution_only_lines() -> dict[str, set[str]]:
+    public = set()
+    for folder in (exercises_dir(), checks_dir()):
+        for path in folder.glob("*.py"):
+            public.update(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    secret: dict[str, set[str]] = {}
+    for path in solutions_dir().glob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = line.strip()
+            if len(text) >= MIN_LINE and not text.startswith("#") and text not in public:
+                secret.setdefault(text, set()).add(path.name)
+    return secret
+
+
+def test_no_line_that_exists_only_in_a_solution_is_in_the_pack(pack: Path) -> None:
+    secret = _solution_only_lines()
+    assert len(secret) > 100, "the leak check needs solution lines to look for"
+    leaked = sorted(line for line in _pack_lines(pack) if line in secret)
+    assert leaked == [], "solution lines in the pack:\n" + "\n".join(leaked[:20])
+
+
+def test_no_hidden_test_body_is_in_the_pack(pack: Path) -> None:
+    pack_text = "\n".join(p.read_text(errors="replace") for p in pack.rglob("*") if p.is_file())
+    bodies = 0
+    for path in hidden_tests_dir().glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                body = "\n".join(ast.get_source_segment(source, stmt) or "" for stmt in node.body)
+                bodies += 1
+                assert body not in pack_text, f"the body of {path.name}::{node.name} is in the pack"
+    assert bodies > 200
+
+
+def test_the_pack_has_what_a_candidate_needs_and_no_kit_internals(pack: Path) -> None:
+    names = {p.relative_to(pack).as_posix() for p in pack.rglob("*") if p.is_file()}
+    for q in load_catalogue():
+        assert f"exercises/{q.filename}" in names
+        assert f".fastlings/original/{q.filename}" in names
+    assert {"README.md", "pyproject.toml", "grader/candidate/cli.py", "grader/fixtures.py"} <= names
+    assert not any(n.startswith(("solutions/", "tests/")) for n in names)
+    assert "fastlings watch" in (pack / "README.md").read_text()
+
+
+def test_pack_never_overwrites(pack: Path) -> None:
+    result = CliRunner().invoke(cli, ["pack", str(pack)])
+    assert result.exit_code == 2
+    assert "already exists" in result.output
+
+
+def test_pack_as_zip(tmp_path: Path) -> None:
+    out = tmp_path / "candidate.zip"
+    assert CliRunner().invoke(cli, ["pack", str(out)]).exit_code == 0
+    with zipfile.ZipFile(out) as archive:
+        assert "candidate/exercises/q02_basic_app.py" in archive.namelist()
+
+
+@pytest.mark.slow
+def test_the_pack_installs_in_a_fresh_venv_and_round_trips_a_submission(pack: Path, tmp_path: Path) -> None:
+    """pip install the pack alone, then check, fix, check, submit, and grade the archive with the kit."""
+    work = tmp_path / "work"
+    shutil.copytree(pack, work)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "-e", str(work)], capture_output=True, text=True, timeout=600
+    )
+    assert install.returncode == 0, install.stderr[-2000:]
+    fastlings = str(venv / "bin" / "fastlings")
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("FASTAPI_KIT_ROOT", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([fastlings, *args], cwd=work, capture_output=True, text=True, env=env, timeout=120)
+
+    untouched = run("check", "2")
+    assert untouched.returncode == 1, untouched.stdout + untouched.stderr
+    assert "✗ root says hello world" in untouched.stdout
+    shutil.copyfile(solutions_dir() / "q02_basic_app.py", work / "exercises" / "q02_basic_app.py")
+    fixed = run("check", "2")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "1/30" in run("list").stdout
+    submitted = run("submit", "-o", str(tmp_path / "answer.zip"))
+    assert submitted.returncode == 0, submitted.stderr
+    graded = subprocess.run(
+        [sys.executable, "-m", "grader", str(tmp_path / "answer.zip"), "-q", "2", "-q", "3"],
+        cwd=kit_root(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert graded.returncode == 0, graded.stderr
+    assert "q02" in graded.stdout and "passed" in graded.stdout
