@@ -27,9 +27,9 @@ Run it: ``uvicorn q15_file_uploads:app --reload`` then
 ``curl -F "file=@notes.txt;type=text/plain" http://127.0.0.1:8000/upload/``
 """
 
-import hashlib  # noqa: F401
+import hashlib
 
-from fastapi import FastAPI, HTTPException, UploadFile, status  # noqa: F401
+from fastapi import FastAPI, HTTPException, UploadFile, status
 from pydantic import BaseModel
 
 MAX_FILE_SIZE = 1024 * 1024

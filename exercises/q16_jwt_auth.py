@@ -29,14 +29,14 @@ Contract (the hidden tests check exactly this):
 Run it: ``uvicorn q16_jwt_auth:app --reload``, then ``POST /token`` and use the token in /docs (Authorize).
 """
 
-import os  # noqa: F401
-import secrets  # noqa: F401
-from datetime import UTC, datetime, timedelta  # noqa: F401
-from typing import Annotated  # noqa: F401
+import os
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
-import jwt  # noqa: F401  (PyJWT; python-jose's `from jose import jwt` works as well)
-from fastapi import Depends, FastAPI, HTTPException, status  # noqa: F401
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer  # noqa: F401
+import jwt
+from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 SECRET_KEY = "change-me"  # TODO: read it from the JWT_SECRET_KEY environment variable when set.

@@ -44,11 +44,11 @@ Contract (the hidden tests check exactly this):
 Run it: ``uvicorn q29_security_schemes:app --reload`` then open http://127.0.0.1:8000/docs and click Authorize
 """
 
-import secrets  # noqa: F401 (the imports the TODOs need)
-from typing import Annotated  # noqa: F401
+import secrets
+from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Security, status  # noqa: F401
-from fastapi.security import (  # noqa: F401
+from fastapi import Depends, FastAPI, HTTPException, Security, status
+from fastapi.security import (
     APIKeyHeader,
     OAuth2PasswordBearer,
     OAuth2PasswordRequestForm,

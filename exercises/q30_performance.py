@@ -45,16 +45,16 @@ then open http://127.0.0.1:8000/data/alpha twice and look at the X-Cache header
 """
 
 import asyncio
-import json  # noqa: F401 (the imports the TODOs need)
-import os  # noqa: F401
+import json
+import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any  # noqa: F401
+from typing import Annotated, Any
 
-import redis.asyncio as redis  # noqa: F401
-from fastapi import FastAPI, HTTPException, Query, Request, Response  # noqa: F401
-from fastapi.middleware.gzip import GZipMiddleware  # noqa: F401
+import redis.asyncio as redis
+from fastapi import FastAPI, HTTPException, Query, Request, Response
+from fastapi.middleware.gzip import GZipMiddleware
 
 CACHE_TTL_SECONDS = 60
 

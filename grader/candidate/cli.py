@@ -166,10 +166,11 @@ def watch_command(interval: float) -> None:
     """Check each exercise when you save it; shows your progress and what to do next. Ctrl-C stops."""
     progress = load_progress(_state_file())
     current = _next_unfinished(progress)
-    _echo(click.style("fastlings watch", bold=True) + f": watching {exercises_dir()} (Ctrl-C to stop)")
+    _echo(click.style("fastlings watch", bold=True))
     if current is not None:
         _safe_check(current)
     seen = _mtimes()
+    _echo(f"watching {exercises_dir()} for changes: save a file to check it (Ctrl-C to stop)")
     try:
         while True:
             time.sleep(interval)

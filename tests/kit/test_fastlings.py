@@ -122,8 +122,8 @@ def test_watch_in_a_terminal_sees_an_exercise_turn_green(pack: Path) -> None:
     transcript = io.StringIO()
     child.logfile_read = transcript
     try:
-        child.expect("watching")
         child.expect("q01")  # starts with the first unfinished question
+        child.expect("for changes")  # from now on a save is noticed
         shutil.copyfile(Q02_SOLUTION, pack / "exercises" / Q02)
         child.expect("q02 · A basic application")
         child.expect("all public checks pass")

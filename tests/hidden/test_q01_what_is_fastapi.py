@@ -1,0 +1,127 @@
+"""Hidden tests for q01: what FastAPI is, a feature tour."""
+
+import inspect
+from types import ModuleType
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def _schema(client: TestClient) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
+    return response.json()
+
+
+def _error_locs(body: dict[str, Any]) -> list[list[Any]]:
+    return [error.get("loc") for error in body.get("detail", [])]
+
+
+def test_schema_shows_title_and_version(client: TestClient) -> None:
+    info = _schema(client)["info"]
+    assert info.get("title") == "Feature Tour", f"info.title should be 'Feature Tour', got {info.get('title')!r}"
+    assert info.get("version") == "1.0.0", f"info.version should be '1.0.0', got {info.get('version')!r}"
+
+
+def test_schema_lists_routes_and_item_model(client: TestClient) -> None:
+    spec = _schema(client)
+    for path in ("/items/", "/ping", "/greeting"):
+        assert path in spec["paths"], f"/openapi.json should list {path}, it lists {sorted(spec['paths'])}"
+    item = spec.get("components", {}).get("schemas", {}).get("Item")
+    assert item is not None, "the body model should appear as 'Item' in components.schemas"
+    assert {"name", "price", "tags"} <= set(item.get("properties", {})), (
+        f"the Item schema should have the properties name, price and tags, got {sorted(item.get('properties', {}))}"
+    )
+    assert {"name", "price"} <= set(item.get("required", [])), "name and price should be required in the Item schema"
+    assert "tags" not in item.get("required", []), "tags should be optional in the Item schema"
+
+
+def test_create_item_returns_201_with_the_item(client: TestClient) -> None:
+    response = client.post("/items/", json={"name": "Pen", "price": 1.5, "tags": ["office", "blue"]})
+    assert response.status_code == 201, f"POST /items/ should answer 201, got {response.status_code}: {response.text}"
+    body = response.json()
+    expected = {"name": "Pen", "price": 1.5, "tags": ["office", "blue"]}
+    assert {key: body.get(key) for key in expected} == expected, f"POST /items/ should echo the item, got {body}"
+
+
+def test_create_item_tags_default_to_empty_list(client: TestClient) -> None:
+    response = client.post("/items/", json={"name": "Pen", "price": 2})
+    assert response.status_code == 201, f"POST /items/ should answer 201, got {response.status_code}: {response.text}"
+    body = response.json()
+    assert body.get("tags") == [], f"tags should default to [], got {body.get('tags')!r}"
+    assert body.get("price") == 2, f"price should be 2, got {body.get('price')!r}"
+
+
+def test_missing_name_returns_422(client: TestClient) -> None:
+    response = client.post("/items/", json={"price": 1.5})
+    assert response.status_code == 422, f"a body without name should answer 422, got {response.status_code}"
+    locs = _error_locs(response.json())
+    assert ["body", "name"] in locs, f"the 422 error should name ['body', 'name'], got {locs}"
+
+
+def test_wrong_price_type_returns_422(client: TestClient) -> None:
+    response = client.post("/items/", json={"name": "Pen", "price": "cheap"})
+    assert response.status_code == 422, f"a non-numeric price should answer 422, got {response.status_code}"
+    locs = _error_locs(response.json())
+    assert ["body", "price"] in locs, f"the 422 error should name ['body', 'price'], got {locs}"
+
+
+def test_price_must_be_strictly_positive(client: TestClient) -> None:
+    ok = client.post("/items/", json={"name": "Pen", "price": 0.01})
+    assert ok.status_code == 201, f"price 0.01 should be accepted with 201, got {ok.status_code}: {ok.text}"
+    for price in (0, -3):
+        response = client.post("/items/", json={"name": "Pen", "price": price})
+        assert response.status_code == 422, f"price {price} should answer 422, got {response.status_code}"
+        locs = _error_locs(response.json())
+        assert ["body", "price"] in locs, f"the 422 error for price {price} should name ['body', 'price'], got {locs}"
+
+
+def test_ping_answers_pong_from_an_async_function(client: TestClient, target_module: ModuleType) -> None:
+    response = client.get("/ping")
+    assert response.status_code == 200, f"GET /ping should answer 200, got {response.status_code}"
+    assert response.json() == {"ping": "pong"}, f'GET /ping should answer {{"ping": "pong"}}, got {response.json()}'
+    endpoints = [
+        route.endpoint
+        for route in target_module.app.routes
+        if getattr(route, "path", None) == "/ping" and "GET" in getattr(route, "methods", set())
+    ]
+    assert endpoints, "no GET /ping route found on app"
+    assert inspect.iscoroutinefunction(endpoints[0]), "the function serving GET /ping should be an async def"
+
+
+def test_greeting_defaults_to_english(client: TestClient) -> None:
+    response = client.get("/greeting")
+    assert response.status_code == 200, f"GET /greeting should answer 200, got {response.status_code}"
+    assert response.json() == {"language": "en", "message": "Hello"}, (
+        f"without X-Language, GET /greeting should greet in English, got {response.json()}"
+    )
+
+
+def test_greeting_follows_x_language_header(client: TestClient) -> None:
+    for code, message in (("fr", "Bonjour"), ("es", "Hola"), ("en", "Hello")):
+        response = client.get("/greeting", headers={"X-Language": code})
+        assert response.status_code == 200, f"X-Language: {code} should answer 200, got {response.status_code}"
+        assert response.json() == {"language": code, "message": message}, (
+            f"X-Language: {code} should greet with {message!r}, got {response.json()}"
+        )
+
+
+def test_unsupported_language_returns_400(client: TestClient) -> None:
+    assert client.get("/greeting").status_code == 200, "GET /greeting should work before bad headers are checked"
+    for code in ("de", "klingon"):
+        response = client.get("/greeting", headers={"X-Language": code})
+        assert response.status_code == 400, f"X-Language: {code} should answer 400, got {response.status_code}"
+
+
+def test_language_dependency_can_be_overridden(client: TestClient, target_module: ModuleType) -> None:
+    app = target_module.app
+    app.dependency_overrides[target_module.get_language] = lambda: "es"
+    try:
+        response = client.get("/greeting", headers={"X-Language": "fr"})
+    finally:
+        app.dependency_overrides.clear()
+    assert response.status_code == 200, f"GET /greeting should answer 200, got {response.status_code}"
+    assert response.json() == {"language": "es", "message": "Hola"}, (
+        "GET /greeting should take its language from Depends(get_language), so that overriding get_language "
+        f"changes the answer; got {response.json()}"
+    )

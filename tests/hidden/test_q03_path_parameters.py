@@ -1,0 +1,99 @@
+"""Hidden tests for q03: path parameters."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def _error_locs(body: dict[str, Any]) -> list[list[Any]]:
+    return [error.get("loc") for error in body.get("detail", [])]
+
+
+def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """Follow a local $ref (an Enum lands in components.schemas) to the schema it names."""
+    ref = schema.get("$ref")
+    if ref is None:
+        return schema
+    node: Any = spec
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def test_item_id_is_converted_to_int(client: TestClient) -> None:
+    response = client.get("/items/42")
+    assert response.status_code == 200, f"GET /items/42 should answer 200, got {response.status_code}"
+    body = response.json()
+    assert body == {"item_id": 42}, f'GET /items/42 should answer {{"item_id": 42}}, got {body}'
+    assert isinstance(body["item_id"], int), "item_id should come back as a JSON number, not a string"
+
+
+def test_non_integer_item_id_returns_422(client: TestClient) -> None:
+    for raw in ("abc", "1.5"):
+        response = client.get(f"/items/{raw}")
+        assert response.status_code == 422, f"GET /items/{raw} should answer 422, got {response.status_code}"
+        locs = _error_locs(response.json())
+        assert ["path", "item_id"] in locs, f"the 422 error should name ['path', 'item_id'], got {locs}"
+
+
+def test_users_me_is_not_captured_by_user_id(client: TestClient) -> None:
+    response = client.get("/users/me")
+    assert response.status_code == 200, f"GET /users/me should answer 200, got {response.status_code}"
+    assert response.json() == {"user_id": "the current user"}, (
+        f"GET /users/me should reach its own route (declare it before /users/{{user_id}}), got {response.json()}"
+    )
+
+
+def test_other_user_ids_are_echoed(client: TestClient) -> None:
+    for user_id in ("alice", "42", "meh"):
+        response = client.get(f"/users/{user_id}")
+        assert response.status_code == 200, f"GET /users/{user_id} should answer 200, got {response.status_code}"
+        assert response.json() == {"user_id": user_id}, (
+            f'GET /users/{user_id} should answer {{"user_id": "{user_id}"}}, got {response.json()}'
+        )
+
+
+def test_every_category_is_accepted(client: TestClient) -> None:
+    for category in ("books", "music", "games"):
+        response = client.get(f"/categories/{category}")
+        assert response.status_code == 200, f"GET /categories/{category} should answer 200, got {response.status_code}"
+        assert response.json() == {"category": category}, (
+            f'GET /categories/{category} should answer {{"category": "{category}"}}, got {response.json()}'
+        )
+
+
+def test_unknown_category_returns_422(client: TestClient) -> None:
+    assert client.get("/categories/books").status_code == 200, "GET /categories/books should answer 200"
+    for category in ("toys", "Books"):
+        response = client.get(f"/categories/{category}")
+        assert response.status_code == 422, f"GET /categories/{category} should answer 422, got {response.status_code}"
+        locs = _error_locs(response.json())
+        assert ["path", "category"] in locs, f"the 422 error should name ['path', 'category'], got {locs}"
+
+
+def test_categories_are_listed_as_enum_in_schema(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    operation = spec.get("paths", {}).get("/categories/{category}", {}).get("get")
+    assert operation is not None, "/openapi.json should document GET /categories/{category}"
+    params = [p for p in operation.get("parameters", []) if p.get("name") == "category" and p.get("in") == "path"]
+    assert params, "GET /categories/{category} should document a path parameter named category"
+    schema = _resolve(spec, params[0].get("schema", {}))
+    assert sorted(schema.get("enum", [])) == ["books", "games", "music"], (
+        f"the category parameter's schema should list the enum books, music, games; got {schema}"
+    )
+
+
+def test_file_path_keeps_its_slashes(client: TestClient) -> None:
+    response = client.get("/files/home/alice/notes.txt")
+    assert response.status_code == 200, f"GET /files/home/alice/notes.txt should answer 200, got {response.status_code}"
+    assert response.json() == {"file_path": "home/alice/notes.txt"}, (
+        f"file_path should hold the whole rest of the path, got {response.json()}"
+    )
+
+
+def test_file_path_with_one_segment(client: TestClient) -> None:
+    response = client.get("/files/report.pdf")
+    assert response.status_code == 200, f"GET /files/report.pdf should answer 200, got {response.status_code}"
+    assert response.json() == {"file_path": "report.pdf"}, (
+        f'GET /files/report.pdf should answer {{"file_path": "report.pdf"}}, got {response.json()}'
+    )

@@ -1,0 +1,115 @@
+"""Hidden tests for q05: automatic documentation."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+EXPECTED_BOOKS = [
+    {"id": 1, "title": "Dune", "author": "Frank Herbert"},
+    {"id": 2, "title": "Emma", "author": "Jane Austen"},
+    {"id": 3, "title": "Ubik", "author": "Philip K. Dick"},
+]
+BOOK_REF = "#/components/schemas/Book"
+
+
+def _schema(client: TestClient) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
+    return response.json()
+
+
+def _operation(spec: dict[str, Any], path: str) -> dict[str, Any]:
+    operation = spec.get("paths", {}).get(path, {}).get("get")
+    assert operation is not None, f"/openapi.json should document GET {path}, it lists {sorted(spec.get('paths', {}))}"
+    return operation
+
+
+def _ok_schema(operation: dict[str, Any]) -> dict[str, Any]:
+    return (
+        operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    )
+
+
+def test_schema_info_has_title_description_and_version(client: TestClient) -> None:
+    info = _schema(client)["info"]
+    expected = {"title": "Bookshop API", "version": "2.1.0", "description": "Browse the books of a small shop."}
+    for key, value in expected.items():
+        assert info.get(key) == value, f"info.{key} should be {value!r}, got {info.get(key)!r}"
+
+
+def test_swagger_ui_is_served_at_docs(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200, f"GET /docs should answer 200, got {response.status_code}"
+    assert response.headers["content-type"].startswith("text/html"), "GET /docs should answer an HTML page"
+    assert "swagger-ui" in response.text.lower(), "GET /docs should serve the Swagger UI page"
+    assert "Bookshop API" in response.text, "the Swagger UI page's title should name the application (Bookshop API)"
+
+
+def test_redoc_is_served_at_redoc(client: TestClient) -> None:
+    response = client.get("/redoc")
+    assert response.status_code == 200, f"GET /redoc should answer 200, got {response.status_code}"
+    assert response.headers["content-type"].startswith("text/html"), "GET /redoc should answer an HTML page"
+    assert "redoc" in response.text.lower(), "GET /redoc should serve the ReDoc page"
+    assert "Bookshop API" in response.text, "the ReDoc page's title should name the application (Bookshop API)"
+
+
+def test_books_are_listed(client: TestClient) -> None:
+    response = client.get("/books/")
+    assert response.status_code == 200, f"GET /books/ should answer 200, got {response.status_code}"
+    assert response.json() == EXPECTED_BOOKS, f"GET /books/ should list the three books by id, got {response.json()}"
+
+
+def test_book_is_read_by_id_and_missing_one_is_404(client: TestClient) -> None:
+    response = client.get("/books/2")
+    assert response.status_code == 200, f"GET /books/2 should answer 200, got {response.status_code}"
+    assert response.json() == EXPECTED_BOOKS[1], f"GET /books/2 should answer book 2, got {response.json()}"
+    missing = client.get("/books/99")
+    assert missing.status_code == 404, f"GET /books/99 should answer 404, got {missing.status_code}"
+
+
+def test_book_model_is_the_documented_response(client: TestClient) -> None:
+    spec = _schema(client)
+    book = spec.get("components", {}).get("schemas", {}).get("Book")
+    assert book is not None, "the schema should hold the Book model under components.schemas"
+    assert {"id", "title", "author"} <= set(book.get("properties", {})), f"Book should have id, title, author: {book}"
+    one = _ok_schema(_operation(spec, "/books/{book_id}"))
+    assert one.get("$ref") == BOOK_REF, f"the 200 response of GET /books/{{book_id}} should refer to Book, got {one}"
+    many = _ok_schema(_operation(spec, "/books/"))
+    assert many.get("type") == "array", f"the 200 response of GET /books/ should be an array, got {many}"
+    assert many.get("items", {}).get("$ref") == BOOK_REF, f"GET /books/ should document an array of Book, got {many}"
+
+
+def test_missing_book_response_is_documented(client: TestClient) -> None:
+    assert client.get("/books/99").status_code == 404, "GET /books/99 should answer 404"
+    responses = _operation(_schema(client), "/books/{book_id}").get("responses", {})
+    assert "404" in responses, f"GET /books/{{book_id}} should document its 404 response, got {sorted(responses)}"
+
+
+def test_docstring_becomes_the_description(client: TestClient) -> None:
+    description = _operation(_schema(client), "/books/{book_id}").get("description")
+    assert description == "Return one book by its id.", (
+        f"the description of GET /books/{{book_id}} should come from its docstring, got {description!r}"
+    )
+
+
+def test_old_listing_works_and_is_deprecated(client: TestClient) -> None:
+    response = client.get("/v1/books/")
+    assert response.status_code == 200, f"GET /v1/books/ should answer 200, got {response.status_code}"
+    assert response.json() == EXPECTED_BOOKS, f"GET /v1/books/ should answer like GET /books/, got {response.json()}"
+    operation = _operation(_schema(client), "/v1/books/")
+    assert operation.get("deprecated") is True, "GET /v1/books/ should be flagged deprecated in the schema"
+
+
+def test_current_routes_are_not_deprecated(client: TestClient) -> None:
+    spec = _schema(client)
+    for path in ("/books/", "/books/{book_id}"):
+        operation = _operation(spec, path)
+        assert not operation.get("deprecated", False), f"GET {path} should not be flagged deprecated"
+
+
+def test_health_works_but_is_hidden_from_schema(client: TestClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200, f"GET /health should answer 200, got {response.status_code}"
+    assert response.json() == {"status": "ok"}, f'GET /health should answer {{"status": "ok"}}, got {response.json()}'
+    paths = _schema(client).get("paths", {})
+    assert "/health" not in paths, "GET /health should work but stay out of the schema's paths"

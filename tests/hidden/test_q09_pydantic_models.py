@@ -1,0 +1,175 @@
+"""Hidden tests for q09: Pydantic validation."""
+
+from types import ModuleType
+from typing import Any
+
+import pydantic
+import pytest
+from fastapi.testclient import TestClient
+
+PASSWORD = "s3cretPass"
+VALID = {
+    "username": "alice_01",
+    "email": "alice@example.com",
+    "password": PASSWORD,
+    "password_confirm": PASSWORD,
+}
+
+
+def _signup(client: TestClient, **changes: Any) -> Any:
+    body = {**VALID, **changes}
+    return client.post("/signup", json=body)
+
+
+def _errors(response: Any) -> list[dict[str, Any]]:
+    body = response.json()
+    detail = body.get("detail") if isinstance(body, dict) else None
+    assert isinstance(detail, list), f"a 422 answer should carry FastAPI's error list under 'detail', got {body!r}"
+    return [error for error in detail if isinstance(error, dict)]
+
+
+def _locs(response: Any) -> list[list[Any]]:
+    return [list(error.get("loc", [])) for error in _errors(response)]
+
+
+def _assert_valid_signup_works(client: TestClient) -> None:
+    response = _signup(client)
+    assert response.status_code == 201, f"a valid signup should answer 201, got {response.status_code}: {response.text}"
+
+
+def _assert_rejected(client: TestClient, field: str, **changes: Any) -> list[dict[str, Any]]:
+    response = _signup(client, **changes)
+    assert response.status_code == 422, f"{changes} should answer 422, got {response.status_code}: {response.text}"
+    locs = _locs(response)
+    assert ["body", field] in locs, f"{changes} should give an error at loc ['body', {field!r}], got locs {locs}"
+    return [error for error in _errors(response) if list(error.get("loc", [])) == ["body", field]]
+
+
+def test_valid_signup_answers_201_with_public_fields(client: TestClient) -> None:
+    response = _signup(client, age=30)
+    assert response.status_code == 201, f"a valid signup should answer 201, got {response.status_code}: {response.text}"
+    expected = {"username": "alice_01", "email": "alice@example.com", "age": 30}
+    assert response.json() == expected, f"POST /signup should answer exactly {expected}, got {response.json()}"
+
+
+def test_age_is_optional_and_answered_as_null(client: TestClient) -> None:
+    response = _signup(client)
+    assert response.status_code == 201, f"a signup without age should answer 201, got {response.status_code}"
+    body = response.json()
+    assert "age" in body, f"the answer should include age even when it was not sent, got {body}"
+    assert body["age"] is None, f"age should default to null, got {body['age']!r}"
+
+
+def test_response_never_contains_the_password(client: TestClient) -> None:
+    response = _signup(client)
+    assert response.status_code == 201, f"a valid signup should answer 201, got {response.status_code}: {response.text}"
+    body = response.json()
+    leaked = [key for key in body if "password" in key.lower()]
+    assert not leaked, f"the signup answer must not carry password fields, got keys {sorted(body)}"
+    assert PASSWORD not in response.text, "the signup answer must not contain the password's value anywhere"
+
+
+def test_email_is_lowercased(client: TestClient) -> None:
+    response = _signup(client, email="Alice.Smith@Example.COM")
+    assert response.status_code == 201, f"a mixed-case email is valid, got {response.status_code}: {response.text}"
+    email = response.json().get("email")
+    assert email == "alice.smith@example.com", f"the email should be answered lowercased, got {email!r}"
+
+
+def test_invalid_emails_are_422_naming_email(client: TestClient) -> None:
+    _assert_valid_signup_works(client)
+    for email in ("not-an-email", "@example.com", "alice@example", "alice@x@example.com", "alice smith@example.com"):
+        _assert_rejected(client, "email", email=email)
+
+
+def test_username_constraints_are_422_naming_username(client: TestClient) -> None:
+    _assert_valid_signup_works(client)
+    assert _signup(client, username="Bob_" + "x" * 16).status_code == 201, "a 20-character username should be accepted"
+    for username in ("ab", "a" * 21, "alice-01", "alice 01", "al!ce"):
+        _assert_rejected(client, "username", username=username)
+
+
+def test_short_password_is_422_naming_password(client: TestClient) -> None:
+    _assert_valid_signup_works(client)
+    _assert_rejected(client, "password", password="abc123", password_confirm="abc123")
+
+
+def test_password_needs_a_letter_and_a_digit(client: TestClient) -> None:
+    _assert_valid_signup_works(client)
+    for password in ("onlyletters", "1234567890"):
+        errors = _assert_rejected(client, "password", password=password, password_confirm=password)
+        messages = [str(error.get("msg", "")) for error in errors]
+        assert any("password must contain a letter and a digit" in msg for msg in messages), (
+            f"the error at ['body', 'password'] for {password!r} should say "
+            f"'password must contain a letter and a digit', got {messages}"
+        )
+
+
+def test_password_mismatch_is_422_with_message(client: TestClient) -> None:
+    _assert_valid_signup_works(client)
+    response = _signup(client, password_confirm="different123")
+    assert response.status_code == 422, f"different passwords should answer 422, got {response.status_code}"
+    messages = [str(error.get("msg", "")) for error in _errors(response)]
+    assert any("passwords do not match" in msg for msg in messages), (
+        f"the 422 errors should include one saying 'passwords do not match', got {messages}"
+    )
+
+
+def test_unknown_field_is_rejected(client: TestClient) -> None:
+    _assert_valid_signup_works(client)
+    _assert_rejected(client, "is_admin", is_admin=True)
+
+
+def test_age_below_18_is_422_naming_age(client: TestClient) -> None:
+    assert _signup(client, age=18).status_code == 201, "age 18 should be accepted"
+    _assert_rejected(client, "age", age=17)
+
+
+def test_every_failing_field_is_reported_at_once(client: TestClient) -> None:
+    _assert_valid_signup_works(client)
+    response = _signup(client, username="x", email="nope", age=5, is_admin=True)
+    assert response.status_code == 422, f"a body with several bad fields should answer 422, got {response.status_code}"
+    locs = _locs(response)
+    for field in ("username", "email", "age", "is_admin"):
+        assert ["body", field] in locs, (
+            f"every failing field should be reported in one answer: missing {field!r} in {locs}"
+        )
+
+
+def test_constraints_appear_in_the_openapi_schema(client: TestClient) -> None:
+    _assert_valid_signup_works(client)
+    spec = client.get("/openapi.json").json()
+    try:
+        schema = spec["paths"]["/signup"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    except KeyError:
+        pytest.fail("the OpenAPI schema should describe a JSON request body for POST /signup", pytrace=False)
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    properties = schema.get("properties", {})
+    username = properties.get("username", {})
+    assert username.get("minLength") == 3, f"username should declare minLength 3 in the schema, got {username}"
+    assert username.get("maxLength") == 20, f"username should declare maxLength 20 in the schema, got {username}"
+    assert username.get("pattern"), f"username should declare a pattern in the schema, got {username}"
+    password = properties.get("password", {})
+    assert password.get("minLength") == 8, f"password should declare minLength 8 in the schema, got {password}"
+    age = properties.get("age", {})
+    minimums = [age.get("minimum")] + [option.get("minimum") for option in age.get("anyOf", [])]
+    assert 18 in minimums, f"age should declare minimum 18 in the schema, got {age}"
+    assert schema.get("additionalProperties") is False, (
+        f"the signup body schema should say additionalProperties: false (unknown fields refused), got {schema}"
+    )
+
+
+def test_model_validates_on_its_own(target_module: ModuleType) -> None:
+    model = getattr(target_module, "UserSignup", None)
+    assert model is not None, "the module should define the model UserSignup"
+    user = model.model_validate({**VALID, "email": "Alice@Example.com"})
+    email = getattr(user, "email", None)
+    assert email == "alice@example.com", f"UserSignup should hold the email lowercased, got {email!r}"
+    with pytest.raises(pydantic.ValidationError) as mismatch:
+        model.model_validate({**VALID, "password_confirm": "different123"})
+    assert "passwords do not match" in str(mismatch.value), (
+        f"UserSignup's ValidationError for different passwords should say 'passwords do not match': {mismatch.value}"
+    )
+    with pytest.raises(pydantic.ValidationError):
+        model.model_validate({**VALID, "is_admin": True})

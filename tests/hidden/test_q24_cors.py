@@ -1,0 +1,154 @@
+"""Hidden tests for q24: CORS."""
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+ALLOWED = ("https://app.example.com", "http://localhost:3000")
+APP = ALLOWED[0]
+EVIL = "https://evil.example.com"
+LOOKALIKES = (
+    "http://app.example.com",
+    "https://app.example.com:8443",
+    "https://app.example.com.evil.test",
+    "https://sub.app.example.com",
+    "http://localhost:8080",
+    "null",
+)
+
+
+def _preflight(client: TestClient, origin: str, method: str = "POST", headers: str | None = None) -> httpx.Response:
+    request_headers = {"Origin": origin, "Access-Control-Request-Method": method}
+    if headers is not None:
+        request_headers["Access-Control-Request-Headers"] = headers
+    return client.options("/items", headers=request_headers)
+
+
+def _listed(response: httpx.Response, header: str) -> set[str]:
+    return {part.strip().lower() for part in response.headers.get(header, "").split(",") if part.strip()}
+
+
+def _assert_allowed_preflight(client: TestClient, origin: str = APP) -> httpx.Response:
+    response = _preflight(client, origin)
+    assert response.status_code == 200, (
+        f"a POST preflight from {origin} should answer 200, got {response.status_code}: {response.text}"
+    )
+    allow_origin = response.headers.get("access-control-allow-origin")
+    assert allow_origin == origin, (
+        f"a preflight from {origin} should get Access-Control-Allow-Origin: {origin}, got {allow_origin!r}"
+    )
+    return response
+
+
+def _assert_allowed_simple(client: TestClient, origin: str = APP) -> httpx.Response:
+    response = client.get("/items", headers={"Origin": origin})
+    assert response.status_code == 200, f"GET /items should answer 200, got {response.status_code}"
+    allow_origin = response.headers.get("access-control-allow-origin")
+    assert allow_origin == origin, (
+        f"GET /items from {origin} should get Access-Control-Allow-Origin: {origin}, got {allow_origin!r}"
+    )
+    return response
+
+
+@pytest.mark.parametrize("origin", ALLOWED)
+def test_preflight_from_allowed_origin_succeeds_with_credentials(client: TestClient, origin: str) -> None:
+    response = _assert_allowed_preflight(client, origin)
+    assert response.headers.get("access-control-allow-credentials") == "true", (
+        "a preflight from an allowed origin should carry Access-Control-Allow-Credentials: true"
+    )
+
+
+def test_preflight_lists_only_get_and_post_and_sets_max_age(client: TestClient) -> None:
+    response = _assert_allowed_preflight(client)
+    methods = _listed(response, "access-control-allow-methods")
+    assert {"get", "post"} <= methods, f"Access-Control-Allow-Methods should list GET and POST, got {methods}"
+    assert not methods & {"delete", "put", "patch"}, (
+        f"Access-Control-Allow-Methods should not list DELETE, PUT or PATCH, got {methods}"
+    )
+    assert response.headers.get("access-control-max-age") == "3600", (
+        f"Access-Control-Max-Age should be 3600, got {response.headers.get('access-control-max-age')!r}"
+    )
+
+
+def test_preflight_allows_authorization_and_content_type(client: TestClient) -> None:
+    response = _preflight(client, APP, headers="Authorization, Content-Type")
+    assert response.status_code == 200, (
+        f"a preflight asking for Authorization and Content-Type should answer 200, got {response.status_code}"
+    )
+    assert response.headers.get("access-control-allow-origin") == APP, "the preflight should allow the origin"
+    allowed = _listed(response, "access-control-allow-headers")
+    assert {"authorization", "content-type"} <= allowed, (
+        f"Access-Control-Allow-Headers should list Authorization and Content-Type, got {allowed}"
+    )
+
+
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH"])
+def test_preflight_for_a_method_not_listed_is_400(client: TestClient, method: str) -> None:
+    _assert_allowed_preflight(client)
+    response = _preflight(client, APP, method=method)
+    assert response.status_code == 400, (
+        f"a preflight asking for {method} should answer 400 (only GET and POST), got {response.status_code}"
+    )
+
+
+def test_preflight_for_a_header_not_listed_is_400(client: TestClient) -> None:
+    _assert_allowed_preflight(client)
+    response = _preflight(client, APP, headers="X-Api-Key")
+    assert response.status_code == 400, (
+        f"a preflight asking for the X-Api-Key header should answer 400, got {response.status_code}"
+    )
+
+
+def test_preflight_from_another_origin_is_not_allowed(client: TestClient) -> None:
+    _assert_allowed_preflight(client)
+    response = _preflight(client, EVIL)
+    assert "access-control-allow-origin" not in response.headers, (
+        f"a preflight from {EVIL} must not get Access-Control-Allow-Origin, "
+        f"got {response.headers.get('access-control-allow-origin')!r}"
+    )
+
+
+def test_request_from_allowed_origin_gets_cors_headers(client: TestClient) -> None:
+    response = _assert_allowed_simple(client)
+    assert response.headers.get("access-control-allow-credentials") == "true", (
+        "a response to an allowed origin should carry Access-Control-Allow-Credentials: true"
+    )
+    assert "x-total-count" in _listed(response, "access-control-expose-headers"), (
+        "Access-Control-Expose-Headers should list X-Total-Count, "
+        f"got {response.headers.get('access-control-expose-headers')!r}"
+    )
+    assert "origin" in _listed(response, "vary"), f"Vary should list Origin, got {response.headers.get('vary')!r}"
+    assert response.headers.get("x-total-count") == "2", "GET /items should still send X-Total-Count: 2"
+
+
+def test_post_from_allowed_origin_gets_cors_headers(client: TestClient) -> None:
+    response = client.post("/items", json={"name": "Drill"}, headers={"Origin": ALLOWED[1]})
+    assert response.status_code == 201, f"POST /items should answer 201, got {response.status_code}"
+    assert response.headers.get("access-control-allow-origin") == ALLOWED[1], (
+        f"POST /items from {ALLOWED[1]} should get Access-Control-Allow-Origin: {ALLOWED[1]}, "
+        f"got {response.headers.get('access-control-allow-origin')!r}"
+    )
+
+
+def test_request_from_another_origin_is_answered_without_allow_origin(client: TestClient) -> None:
+    _assert_allowed_simple(client)
+    response = client.get("/items", headers={"Origin": EVIL, "Cookie": "session=abc"})
+    assert response.status_code == 200, f"GET /items from {EVIL} is still answered (200), got {response.status_code}"
+    assert "access-control-allow-origin" not in response.headers, (
+        f"GET /items from {EVIL} must not get Access-Control-Allow-Origin, "
+        f"got {response.headers.get('access-control-allow-origin')!r}"
+    )
+
+
+def test_origins_are_matched_exactly(client: TestClient) -> None:
+    _assert_allowed_simple(client)
+    _assert_allowed_preflight(client)
+    for origin in LOOKALIKES:
+        simple = client.get("/items", headers={"Origin": origin})
+        assert "access-control-allow-origin" not in simple.headers, (
+            f"origin {origin!r} is not in the list: GET /items must not get Access-Control-Allow-Origin"
+        )
+        preflight = _preflight(client, origin)
+        assert "access-control-allow-origin" not in preflight.headers, (
+            f"origin {origin!r} is not in the list: its preflight must not get Access-Control-Allow-Origin"
+        )
