@@ -1,8 +1,8 @@
-"""The maintainer check: proves the kit is consistent with its catalogue and that its hidden tests can fail.
+"""The maintainer check: proves the kit is consistent with its catalogue and that its tests can fail.
 
 Each problem is reported as one line that says what is wrong and how to fix it. The static checks run in
-milliseconds; the dynamic ones grade the solutions (every hidden test must pass) and the untouched stubs
-(every hidden test must fail, on behaviour rather than on a missing name).
+milliseconds; the dynamic ones run the hidden tests and the public checks on the solutions (every test
+must pass) and on the untouched stubs (every test must fail, on behaviour rather than on a missing name).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader.catalogue import Question, load_catalogue
-from grader.kit import exercises_dir, hidden_tests_dir, solutions_dir
+from grader.kit import checks_dir, exercises_dir, hidden_tests_dir, solutions_dir
 from grader.results import RawRun
 from grader.runner import DEFAULT_TIMEOUT_S, run_questions
 
@@ -56,9 +56,14 @@ def check_stub_matches_solution(question: Question, stub: Path, solution: Path) 
     return problems
 
 
-def _question_files(q: Question) -> tuple[Path, Path, Path]:
-    """The stub, the solution and the hidden tests of a question."""
-    return exercises_dir() / q.filename, solutions_dir() / q.filename, hidden_tests_dir() / q.test_filename
+def _question_files(q: Question) -> tuple[Path, Path, Path, Path]:
+    """The stub, the solution, the hidden tests and the public checks of a question."""
+    return (
+        exercises_dir() / q.filename,
+        solutions_dir() / q.filename,
+        hidden_tests_dir() / q.test_filename,
+        checks_dir() / q.test_filename,
+    )
 
 
 def check_files(questions: tuple[Question, ...]) -> list[str]:
@@ -66,19 +71,23 @@ def check_files(questions: tuple[Question, ...]) -> list[str]:
     problems = []
     known = {q.module_name for q in questions}
     for q in questions:
-        stub, solution, tests = _question_files(q)
-        missing = [str(p) for p in (stub, solution, tests) if not p.is_file()]
+        stub, solution, tests, checks = _question_files(q)
+        missing = [str(p) for p in (stub, solution, tests, checks) if not p.is_file()]
         for path in missing:
-            problems.append(f"{q.id}: {path} is missing: every catalogued question needs a stub, solution and tests")
+            problems.append(
+                f"{q.id}: {path} is missing: every catalogued question needs a stub, a solution, "
+                "hidden tests and public checks"
+            )
         if not missing:
             problems.extend(check_stub_matches_solution(q, stub, solution))
     for folder in (exercises_dir(), solutions_dir()):
         for path in sorted(folder.glob("*.py")):
             if path.stem not in known:
                 problems.append(f"{path} belongs to no catalogued question: add it to catalogue.toml or remove it")
+    for path in sorted(checks_dir().glob("*.py")):
+        if path.stem.removeprefix("test_") not in known:
+            problems.append(f"{path} checks no catalogued question: name it test_<id>_<slug>.py")
     for path in sorted(hidden_tests_dir().glob("*.py")):
-        if path.name == "conftest.py":
-            continue
         if path.name.startswith("test_"):
             if path.stem.removeprefix("test_") not in known:
                 problems.append(f"{path} tests no catalogued question: name it test_<id>_<slug>.py")
@@ -89,28 +98,30 @@ def check_files(questions: tuple[Question, ...]) -> list[str]:
     return problems
 
 
-def check_runs(questions: tuple[Question, ...], on_solutions: list[RawRun], on_stubs: list[RawRun]) -> list[str]:
-    """Every hidden test passes on the solution and fails, on behaviour, on the untouched stub."""
+def check_runs(
+    questions: tuple[Question, ...], on_solutions: list[RawRun], on_stubs: list[RawRun], kind: str = "hidden tests"
+) -> list[str]:
+    """Every test of ``kind`` passes on the solution and fails, on behaviour, on the untouched stub."""
     problems = []
     by_id = {q.id: q for q in questions}
     for run in on_solutions:
         q = by_id[run.question_id]
         if run.outcome != "completed":
-            problems.append(f"{q.id}: the solution did not complete its tests ({run.outcome}: {run.message})")
+            problems.append(f"{q.id}: the solution did not complete its {kind} ({run.outcome}: {run.message})")
         if not run.collected:
-            problems.append(f"{q.id}: {q.test_filename} collects no test")
+            problems.append(f"{q.id}: the {kind} file {q.test_filename} collects no test")
         for test in run.tests:
             if test.outcome not in ("passed", "skipped"):
-                problems.append(f"{q.id}: {test.name} fails on the solution: {test.message}")
+                problems.append(f"{q.id}: {kind}: {test.name} fails on the solution: {test.message}")
     for run in on_stubs:
         q = by_id[run.question_id]
         if run.outcome != "completed":
             problems.append(f"{q.id}: the stub must import and run, but got {run.outcome}: {run.message}")
         for test in run.tests:
             if test.outcome == "passed":
-                problems.append(f"{q.id}: {test.name} passes on the untouched stub, so it checks nothing")
+                problems.append(f"{q.id}: {kind}: {test.name} passes on the untouched stub, so it checks nothing")
             elif test.message.startswith(_DRIFT_MESSAGES):
-                problems.append(f"{q.id}: {test.name} fails on the stub for a missing name: {test.message}")
+                problems.append(f"{q.id}: {kind}: {test.name} fails on the stub for a missing name: {test.message}")
     return problems
 
 
@@ -120,8 +131,9 @@ def run_dev_check(timeout_s: float = DEFAULT_TIMEOUT_S, progress: Callable[[str]
     questions = load_catalogue()
     problems = check_files(questions)
     complete = tuple(q for q in questions if all(p.is_file() for p in _question_files(q)))
-    say(f"grading {len(complete)} solutions...")
-    on_solutions = run_questions(complete, solutions_dir(), timeout_s=timeout_s)
-    say(f"grading {len(complete)} untouched stubs...")
-    on_stubs = run_questions(complete, exercises_dir(), timeout_s=timeout_s)
-    return problems + check_runs(complete, on_solutions, on_stubs)
+    for kind, tests_dir in (("hidden tests", hidden_tests_dir()), ("public checks", checks_dir())):
+        say(f"running the {kind} of {len(complete)} questions on the solutions and on the stubs...")
+        on_solutions = run_questions(complete, solutions_dir(), timeout_s=timeout_s, tests_dir=tests_dir)
+        on_stubs = run_questions(complete, exercises_dir(), timeout_s=timeout_s, tests_dir=tests_dir)
+        problems += check_runs(complete, on_solutions, on_stubs, kind)
+    return problems

@@ -19,7 +19,7 @@ CONTRACT = '"""Contract: GET / answers 200."""\n'
 
 @pytest.fixture
 def fake_kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for folder in ("exercises", "solutions", "tests/hidden"):
+    for folder in ("exercises", "solutions", "tests/hidden", "checks"):
         (tmp_path / folder).mkdir(parents=True)
     monkeypatch.setenv("FASTAPI_KIT_ROOT", str(tmp_path))
     return tmp_path
@@ -29,6 +29,7 @@ def _write_question(kit: Path, stub: str, solution: str) -> None:
     (kit / "exercises" / DEMO.filename).write_text(stub)
     (kit / "solutions" / DEMO.filename).write_text(solution)
     (kit / "tests/hidden" / DEMO.test_filename).write_text("def test_x(): ...\n")
+    (kit / "checks" / DEMO.test_filename).write_text("def test_y(): ...\n")
 
 
 def test_consistent_fake_kit_has_no_problem(fake_kit: Path) -> None:
@@ -43,7 +44,8 @@ def test_missing_and_orphan_files_are_named(fake_kit: Path) -> None:
     (fake_kit / "tests/hidden" / "helpers.py").write_text("")
     problems = "\n".join(check_files((DEMO,)))
     assert "exercises/q01_demo.py is missing" in problems
-    assert "test_q01_demo.py is missing" in problems
+    assert "tests/hidden/test_q01_demo.py is missing" in problems
+    assert "checks/test_q01_demo.py is missing" in problems
     assert "q99_stray.py belongs to no catalogued question" in problems
     assert "test_q98_other.py tests no catalogued question" in problems
     assert "helpers.py is neither a test file nor a support file" in problems
@@ -75,9 +77,9 @@ def test_runs_flag_tests_that_pass_on_stubs_or_fail_on_solutions() -> None:
         )
     ]
     problems = "\n".join(check_runs((DEMO,), on_solution, on_stub))
-    assert "test_a fails on the solution: boom" in problems
-    assert "test_a passes on the untouched stub" in problems
-    assert "test_b fails on the stub for a missing name" in problems
+    assert "hidden tests: test_a fails on the solution: boom" in problems
+    assert "hidden tests: test_a passes on the untouched stub" in problems
+    assert "hidden tests: test_b fails on the stub for a missing name" in problems
 
 
 @pytest.mark.parametrize("question", load_catalogue(), ids=lambda q: q.id)
