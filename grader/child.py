@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["ChildJob", "run_child"]
+__all__ = ["ChildJob", "pytest_config_args", "run_child"]
 
 MESSAGE_LIMIT = 400
 _JSON_REPORT_OMIT = ["collectors", "log", "traceback", "streams", "warnings", "keywords"]
@@ -42,6 +42,16 @@ class ChildJob:
     kit_root: str
     journal: str
     workdir: str
+
+
+def pytest_config_args(kit_root: str) -> list[str]:
+    """Options of every in-process pytest run of the grader: the kit's config, no cache, no metadata.
+
+    pytest-metadata (pulled in by pytest-json-report) collects environment details the report never uses,
+    anew in every run; turning it off saves a good part of each child's start-up.
+    """
+    root = Path(kit_root)
+    return ["-c", str(root / "pyproject.toml"), "--rootdir", str(root), "-p", "no:cacheprovider", "-p", "no:metadata"]
 
 
 def short_message(text: str, limit: int = MESSAGE_LIMIT) -> str:
@@ -157,14 +167,9 @@ def run_child(job: ChildJob) -> None:
         job.test_file,
         "--target",
         job.target_dir,
-        "-c",
-        str(Path(job.kit_root) / "pyproject.toml"),
-        "--rootdir",
-        job.kit_root,
         "-q",
         "-s",  # candidate output goes straight to /dev/null instead of piling up in capture buffers
-        "-p",
-        "no:cacheprovider",
+        *pytest_config_args(job.kit_root),
         "--json-report-file=none",
         "--json-report-omit",
         *_JSON_REPORT_OMIT,

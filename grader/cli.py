@@ -72,6 +72,7 @@ def cli() -> None:
     grade [SUBMISSION]        grade a folder of qNN_<slug>.py files (same as `grade run`)
     grade dev-check           maintainer check of the kit itself
     grade pack OUT            write the candidate pack (stubs, public checks, fastlings)
+    grade export ...          grading for Gradescope or GitHub Classroom (`grade export --help`)
 
     Run `grade run --help` for the grading options.
     """
@@ -287,6 +288,65 @@ def pack_command(out: Path) -> None:
         raise UnusableInput(str(exc)) from exc
     click.echo(f"wrote the candidate pack to {written}")
     click.echo("candidates: pip install -e . inside it, then `fastlings watch`")
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Write what a teaching platform needs to run this grading on every submission.
+
+    \b
+    grade export gradescope OUT.zip         a Gradescope autograder zip
+    grade export github-classroom OUT       .github/ files for a GitHub Classroom template repository
+    """
+
+
+@export_group.command("gradescope")
+@click.argument("out", type=click.Path(path_type=Path))
+def export_gradescope_command(out: Path) -> None:
+    """Write a Gradescope autograder to OUT (a new .zip): setup.sh, run_autograder and a copy of the kit
+    (grader, hidden tests, stubs; never the solutions). Upload it as a programming assignment's autograder;
+    students submit their qNN_<slug>.py files or the zip from `fastlings submit`.
+
+    \b
+    Example:
+      grade export gradescope fastapi-autograder.zip
+    """
+    from grader.exports import ExportError, write_gradescope
+
+    try:
+        written = write_gradescope(out)
+    except ExportError as exc:
+        raise UnusableInput(str(exc)) from exc
+    click.echo(f"wrote the Gradescope autograder to {written}")
+    click.echo("upload it in the assignment's Configure Autograder page (Zip file upload)")
+
+
+@export_group.command("github-classroom")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=100.0,
+    show_default=True,
+    metavar="PERCENT",
+    help="The workflow run fails below this score.",
+)
+def export_github_classroom_command(out: Path, fail_under: float) -> None:
+    """Write GitHub Classroom autograding to OUT (a new folder): a workflow that installs the kit and grades
+    every push, one autograding test per question, and a README saying what to fill in.
+
+    \b
+    Example:
+      grade export github-classroom classroom/ --fail-under 60
+    """
+    from grader.exports import ExportError, write_github_classroom
+
+    try:
+        written = write_github_classroom(out, fail_under=fail_under)
+    except ExportError as exc:
+        raise UnusableInput(str(exc)) from exc
+    click.echo(f"wrote the GitHub Classroom files to {written}")
+    click.echo(f"next: read {written / 'README.md'}, set KIT_SOURCE in .github/workflows/classroom.yml")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import io
 import json
 import os
 import shutil
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from grader.catalogue import Question
-from grader.child import ChildJob
+from grader.child import ChildJob, pytest_config_args
 from grader.kit import hidden_tests_dir, kit_root
 from grader.results import RawRun, TestOutcome
 
@@ -126,12 +127,25 @@ class _SpawnedProcess:
             self._popen.wait()
 
 
-def _warm_up() -> None:
+def _warm_up(test_files: list[Path]) -> None:
+    """Pay pytest's one-time costs in the parent, so every forked child starts warm.
+
+    A silent ``pytest --collect-only`` over the test files imports the plugins (with their assertion
+    rewriting), the fixtures and the test modules themselves; none of that touches candidate code, since
+    test modules never import the module under test. Then the heap is frozen: children skip walking it.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name in _WARM_MODULES:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
+        if test_files:
+            import pytest
+
+            args = [*map(str, test_files), "--collect-only", "-q", *pytest_config_args(str(kit_root()))]
+            sink = io.StringIO()
+            with contextlib.suppress(Exception), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                pytest.main(args)
     gc.collect()
     gc.freeze()
 
@@ -216,9 +230,10 @@ def run_jobs(
     order = {id(job): index for index, job in enumerate(pending)}
     workers = max(1, workers or default_jobs())
     use_fork = hasattr(os, "fork") if use_fork is None else use_fork
-    if use_fork:
-        _warm_up()
     tests_dir = (tests_dir or hidden_tests_dir()).resolve()
+    if use_fork:
+        test_files = sorted({tests_dir / job.question.test_filename for job in pending})
+        _warm_up([path for path in test_files if path.is_file()])
     results: list[tuple[GradingJob, RawRun]] = []
     running: list[_Running] = []
     pending.reverse()  # pop() from the end keeps the given order
