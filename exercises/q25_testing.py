@@ -1,0 +1,194 @@
+"""Q25 · Testing an application (advanced)
+
+Question: how do you test a FastAPI application, and how do you know your tests are any good?
+
+This time the application is finished and you write the tests. ``TestClient`` drives the app in-process
+(no server) through ordinary HTTP calls; ``app.dependency_overrides`` swaps a dependency for a fake. A test is
+only worth something if it fails when the behaviour it names breaks: the grader runs your tests against the
+correct app (they must all pass) and then against several copies of the app, each with one realistic bug
+planted in it. Every buggy copy must make at least one of your tests fail.
+
+Contract (the hidden tests check exactly this):
+
+- Write the body of each ``test_*`` function below (keep their names; at least these 8 tests). You may add more
+  ``test_*`` functions. Every ``test_*`` function takes exactly one parameter, ``client``: a ``TestClient`` on a
+  FRESH copy of the app (no items yet, no overrides), entered so that its lifespan runs. Fail with ``assert``
+  (any exception counts as a failure). Each test must pass against the correct app described below.
+- When graded, your tests run against the grader's own copies of this app, not against ``create_app`` here.
+  Reach the app only through ``client`` (``client.app.dependency_overrides``, never the module's ``app``); the
+  module-level names ``get_current_user`` and ``API_TOKEN`` are rebound to the copy under test, so refer to them
+  by those names. Do not change the app itself: it is the specification.
+- The app under test (``create_app`` below) behaves exactly like this:
+
+  - ``GET /`` → 200 ``{"Hello": "World"}``.
+  - ``POST /items/`` with JSON ``{"name": str, "price": float}`` → 201 with ``{"id": int, "name": str,
+    "price": float}``. Ids are 1, 2, 3, ... in creation order on a fresh app. ``name`` must be non-empty and
+    ``price`` greater than 0; a missing field, a wrong type, an empty name or a price of 0 or below → 422.
+  - ``GET /items/{item_id}`` → 200 with the item as created; an id that does not exist → 404
+    ``{"detail": "Item not found"}``.
+  - ``GET /items/?skip=0&limit=10`` → 200 ``{"items": [...], "total": int}``: the items in creation order,
+    ``skip`` of them left out at the start and at most ``limit`` returned; ``total`` counts ALL stored items,
+    not only the page. ``skip >= 0`` (default 0) and ``1 <= limit <= 100`` (default 10), otherwise 422.
+  - ``get_current_user`` is a dependency that reads the ``X-Token`` header: the value ``API_TOKEN``
+    (``"secret-token"``) gives the user ``{"username": "alice"}``; a missing or different token → 401
+    ``{"detail": "Invalid X-Token"}``.
+  - ``GET /users/me`` → 200 with the user returned by ``get_current_user``, so an override of
+    ``get_current_user`` changes what it answers.
+  - ``DELETE /items/{item_id}`` requires ``get_current_user`` (401 as above without a valid token) → 204 with
+    an empty body, after which the item is gone (``GET`` → 404); an id that does not exist → 404
+    ``{"detail": "Item not found"}``.
+
+Run it: ``pytest exercises/q25_testing.py`` (your tests against this app), or
+``uvicorn q25_testing:app --reload`` then open http://127.0.0.1:8000/docs
+"""
+
+from collections.abc import Iterator
+from typing import Annotated
+
+import pytest
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, status
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, Field
+
+# ---------------------------------------------------------------------------------------------------------------
+# The application under test: finished, do not change it.
+# ---------------------------------------------------------------------------------------------------------------
+
+API_TOKEN = "secret-token"
+
+
+class ItemIn(BaseModel):
+    name: str = Field(min_length=1)
+    price: float = Field(gt=0)
+
+
+class Item(ItemIn):
+    id: int
+
+
+class ItemPage(BaseModel):
+    items: list[Item]
+    total: int
+
+
+def get_current_user(x_token: Annotated[str | None, Header()] = None) -> dict[str, str]:
+    if x_token != API_TOKEN:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="Invalid X-Token")
+    return {"username": "alice"}
+
+
+def create_app() -> FastAPI:
+    """Build a fresh app with its own empty item store."""
+    app = FastAPI(title="Items")
+    items: dict[int, Item] = {}
+    next_id = 1
+
+    def find(item_id: int) -> Item:
+        if item_id not in items:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Item not found")
+        return items[item_id]
+
+    @app.get("/")
+    def read_root() -> dict[str, str]:
+        return {"Hello": "World"}
+
+    @app.post("/items/", status_code=status.HTTP_201_CREATED)
+    def create_item(item: ItemIn) -> Item:
+        nonlocal next_id
+        stored = Item(id=next_id, **item.model_dump())
+        items[stored.id] = stored
+        next_id += 1
+        return stored
+
+    @app.get("/items/")
+    def list_items(
+        skip: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    ) -> ItemPage:
+        stored = list(items.values())
+        return ItemPage(items=stored[skip : skip + limit], total=len(stored))
+
+    @app.get("/items/{item_id}")
+    def read_item(item_id: int) -> Item:
+        return find(item_id)
+
+    @app.delete("/items/{item_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Depends(get_current_user)])
+    def delete_item(item_id: int) -> None:
+        del items[find(item_id).id]
+
+    @app.get("/users/me")
+    def read_me(user: Annotated[dict[str, str], Depends(get_current_user)]) -> dict[str, str]:
+        return user
+
+    return app
+
+
+app = create_app()
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    """A TestClient on a fresh app for every test (the grader passes its own, the same way)."""
+    with TestClient(create_app()) as test_client:
+        yield test_client
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Your tests.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_read_root(client: TestClient) -> None:
+    """GET / answers 200 with exactly {"Hello": "World"}."""
+    # TODO: write this test.
+    raise NotImplementedError("TODO: write this test")
+
+
+def test_create_item(client: TestClient) -> None:
+    """On the fresh app, POST /items/ with a valid body answers 201 with exactly {"id": 1, "name": <as sent>,
+    "price": <as sent>}, and GET /items/1 then answers 200 with the same JSON."""
+    # TODO: write this test.
+    raise NotImplementedError("TODO: write this test")
+
+
+def test_read_missing_item(client: TestClient) -> None:
+    """GET /items/{id} for an id that was never created answers 404 with {"detail": "Item not found"}."""
+    # TODO: write this test.
+    raise NotImplementedError("TODO: write this test")
+
+
+def test_create_item_validation(client: TestClient) -> None:
+    """POST /items/ answers 422 for each invalid body: a missing name, a price that is not a number, an empty
+    name, a price of 0 and a negative price; and nothing is stored (the list stays empty)."""
+    # TODO: write this test.
+    raise NotImplementedError("TODO: write this test")
+
+
+def test_list_items_pagination(client: TestClient) -> None:
+    """After creating 5 items, GET /items/?skip=1&limit=2 answers exactly the 2nd and 3rd items (ids 2 and 3)
+    with "total": 5; GET /items/ without parameters answers all 5 in creation order; and skip=-1, limit=0 and
+    limit=101 each answer 422."""
+    # TODO: write this test.
+    raise NotImplementedError("TODO: write this test")
+
+
+def test_delete_requires_token(client: TestClient) -> None:
+    """DELETE /items/{id} of an existing item without an X-Token header, and with a wrong one, answers 401 with
+    {"detail": "Invalid X-Token"}, and the item is still there afterwards (GET answers 200)."""
+    # TODO: write this test.
+    raise NotImplementedError("TODO: write this test")
+
+
+def test_delete_item(client: TestClient) -> None:
+    """DELETE /items/{id} with the header X-Token: API_TOKEN answers 204 with an empty body; afterwards
+    GET /items/{id} answers 404, the item is no longer listed, and a second DELETE answers 404."""
+    # TODO: write this test.
+    raise NotImplementedError("TODO: write this test")
+
+
+def test_current_user_override(client: TestClient) -> None:
+    """With client.app.dependency_overrides[get_current_user] replaced by a function returning
+    {"username": "bob"}, GET /users/me WITHOUT any X-Token answers 200 with {"username": "bob"}.
+    Before the override, GET /users/me with the header X-Token: API_TOKEN answers {"username": "alice"}."""
+    # TODO: write this test.
+    raise NotImplementedError("TODO: write this test")

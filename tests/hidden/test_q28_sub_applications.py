@@ -1,0 +1,114 @@
+"""Hidden tests for q28: a mounted sub-application with its own routes, errors, docs, schema and lifespan."""
+
+from types import ModuleType
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+MAIN_MESSAGE = {"message": "Hello World from main app"}
+SUB_MESSAGE = {"message": "Hello World from sub API"}
+
+
+def get_json(client: TestClient, path: str) -> Any:
+    response = client.get(path)
+    assert response.status_code == 200, f"GET {path} should answer 200, got {response.status_code}: {response.text}"
+    return response.json()
+
+
+def test_main_route(client: TestClient) -> None:
+    body = get_json(client, "/app")
+    assert body == MAIN_MESSAGE, f"GET /app should answer {MAIN_MESSAGE}, got {body}"
+
+
+def test_sub_route_is_served_under_the_mount(client: TestClient) -> None:
+    body = get_json(client, "/subapi/sub")
+    assert body == SUB_MESSAGE, f"GET /subapi/sub should answer {SUB_MESSAGE}, got {body}"
+
+
+def test_sub_routes_are_not_reachable_outside_the_mount(client: TestClient) -> None:
+    get_json(client, "/subapi/sub")
+    for path in ("/sub", "/info"):
+        status = client.get(path).status_code
+        assert status == 404, f"GET {path} should answer 404 (the sub API lives only under /subapi), got {status}"
+
+
+def test_main_routes_are_not_reachable_inside_the_mount(client: TestClient) -> None:
+    get_json(client, "/app")
+    get_json(client, "/subapi/sub")
+    status = client.get("/subapi/app").status_code
+    assert status == 404, f"GET /subapi/app should answer 404 (main routes are not part of the sub API), got {status}"
+
+
+def test_sub_app_sees_its_mount_path(target_module: ModuleType) -> None:
+    with TestClient(target_module.app) as client:
+        body = get_json(client, "/subapi/info")
+    expected = {"root_path": "/subapi", "sub_url": "http://testserver/subapi/sub"}
+    assert body == expected, f"GET /subapi/info should answer {expected}, got {body}"
+    with TestClient(target_module.app, base_url="http://api.example.com") as client:
+        body = get_json(client, "/subapi/info")
+    expected = {"root_path": "/subapi", "sub_url": "http://api.example.com/subapi/sub"}
+    assert body == expected, (
+        f"with base_url http://api.example.com, GET /subapi/info should answer {expected} (use request.url_for), "
+        f"got {body}"
+    )
+
+
+def test_sub_api_has_its_own_error_body(client: TestClient) -> None:
+    get_json(client, "/subapi/sub")
+    response = client.get("/subapi/nope")
+    assert response.status_code == 404, f"GET /subapi/nope should answer 404, got {response.status_code}"
+    assert response.json() == {"error": "Not Found"}, (
+        f'GET /subapi/nope should answer the sub API\'s own body {{"error": "Not Found"}}, got {response.json()}'
+    )
+    response = client.get("/nope")
+    assert response.status_code == 404, f"GET /nope should answer 404, got {response.status_code}"
+    assert response.json() == {"detail": "Not Found"}, (
+        f'the main app should keep the default 404 body {{"detail": "Not Found"}}, got {response.json()}'
+    )
+
+
+def test_main_schema_lists_only_main_routes(client: TestClient) -> None:
+    spec = get_json(client, "/openapi.json")
+    assert spec.get("info", {}).get("title") == "Main API", "/openapi.json should have the title 'Main API'"
+    paths = set(spec.get("paths", {}))
+    assert "/app" in paths, f"/openapi.json should list /app, got {sorted(paths)}"
+    leaked = sorted(path for path in paths if "sub" in path or "info" in path)
+    assert not leaked, f"/openapi.json should not list the sub API's routes, got {leaked}"
+
+
+def test_sub_schema_lists_only_sub_routes(client: TestClient) -> None:
+    spec = get_json(client, "/subapi/openapi.json")
+    assert spec.get("info", {}).get("title") == "Sub API", "/subapi/openapi.json should have the title 'Sub API'"
+    paths = set(spec.get("paths", {}))
+    assert paths == {"/sub", "/info"}, (
+        f"/subapi/openapi.json should list exactly /sub and /info (relative to the mount), got {sorted(paths)}"
+    )
+    assert spec.get("servers") == [{"url": "/subapi"}], (
+        f'/subapi/openapi.json should have "servers": [{{"url": "/subapi"}}], got {spec.get("servers")}'
+    )
+
+
+def test_each_app_has_its_own_docs(client: TestClient) -> None:
+    pages = {}
+    for path in ("/docs", "/subapi/docs"):
+        response = client.get(path)
+        assert response.status_code == 200, f"GET {path} should answer 200, got {response.status_code}"
+        assert response.headers["content-type"].startswith("text/html"), f"GET {path} should answer HTML"
+        pages[path] = response.text
+    assert "/subapi/openapi.json" in pages["/subapi/docs"], "/subapi/docs should load /subapi/openapi.json"
+    assert "/openapi.json" in pages["/docs"], "/docs should load /openapi.json"
+    assert "/subapi/openapi.json" not in pages["/docs"], "/docs should load the main schema, not the sub API's"
+
+
+def test_both_lifespans_run_nested(target_module: ModuleType) -> None:
+    assert target_module.events == [], f"importing the module should record nothing, events = {target_module.events}"
+    with TestClient(target_module.app) as client:
+        started = list(target_module.events)
+        get_json(client, "/subapi/sub")
+    expected_start = ["main startup", "subapi startup"]
+    assert started == expected_start, (
+        f"once the app has started, events should be {expected_start} (the parent does not run a mounted "
+        f"app's lifespan by itself), got {started}"
+    )
+    expected = ["main startup", "subapi startup", "subapi shutdown", "main shutdown"]
+    assert target_module.events == expected, f"after shutdown, events should be {expected}, got {target_module.events}"
