@@ -7,6 +7,7 @@ it at the end; they are skipped when no ``redis-server`` binary is installed.
 import contextlib
 import ctypes
 import json
+import os
 import shutil
 import signal
 import socket
@@ -252,7 +253,10 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a private redis-server that lives as long as this test file."""
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("redis-server not installed: the Redis backend tests need a local redis-server binary")
+        reason = "redis-server not installed: the Redis backend tests need a local redis-server binary"
+        if os.environ.get("KIT_REQUIRE_REDIS") == "1":  # CI installs it: there, its absence is a failure
+            pytest.fail(f"KIT_REQUIRE_REDIS=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
     started = None
     for _ in range(3):
         started = _start_redis(binary, tmp_path_factory.mktemp("redis"))
