@@ -91,39 +91,40 @@ def _write(archive: Path, destination: Path, member: _Member, read: Callable[[st
     target.write_bytes(data)
 
 
+def _extract_members(
+    archive: Path, destination: Path, members: list[_Member], read: Callable[[str, int], bytes]
+) -> None:
+    """Check every member first (paths, sizes), then write them: an unsafe archive writes nothing."""
+    for member in members:
+        _safe_relative(member.name, archive)
+    _check_sizes(archive, members)
+    for member in members:
+        _write(archive, destination, member, read)
+
+
 def extract_archive(archive: Path, destination: Path) -> None:
     """Extract ``archive`` into the existing folder ``destination``, or raise ArchiveError before writing."""
     try:
         if zipfile.is_zipfile(archive):
-            with zipfile.ZipFile(archive) as handle:
-                members = _zip_members(archive, handle)
-                for member in members:
-                    _safe_relative(member.name, archive)
-                _check_sizes(archive, members)
+            with zipfile.ZipFile(archive) as zip_handle:
 
                 def read_zip(name: str, size: int) -> bytes:
-                    with handle.open(name) as stream:
+                    with zip_handle.open(name) as stream:
                         data = stream.read(size + 1)  # the declared size may lie: never read past it
                     if len(data) > size:
                         raise ArchiveError(f"{archive.name}: member {name!r} is larger than it declares")
                     return data
 
-                for member in members:
-                    _write(archive, destination, member, read_zip)
+                _extract_members(archive, destination, _zip_members(archive, zip_handle), read_zip)
             return
         if tarfile.is_tarfile(archive):
-            with tarfile.open(archive) as handle:
-                members = _tar_members(archive, handle)
-                for member in members:
-                    _safe_relative(member.name, archive)
-                _check_sizes(archive, members)
+            with tarfile.open(archive) as tar_handle:
 
                 def read_tar(name: str, size: int) -> bytes:
-                    stream = handle.extractfile(name)
+                    stream = tar_handle.extractfile(name)
                     return stream.read(size) if stream else b""
 
-                for member in members:
-                    _write(archive, destination, member, read_tar)
+                _extract_members(archive, destination, _tar_members(archive, tar_handle), read_tar)
             return
     except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as exc:
         raise ArchiveError(f"{archive.name}: cannot be read as an archive ({exc})") from exc
