@@ -169,6 +169,10 @@ def run_child(job: ChildJob) -> None:
         job.target_dir,
         "-q",
         "-s",  # candidate output goes straight to /dev/null instead of piling up in capture buffers
+        # A private temporary root inside the scratch folder: no rotation of old pytest folders to pay for,
+        # and nothing the tests write outlives the process's scratch folder.
+        "--basetemp",
+        str(Path(job.workdir).parent / "pytest-tmp"),
         *pytest_config_args(job.kit_root),
         "--json-report-file=none",
         "--json-report-omit",
