@@ -7,6 +7,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -165,52 +166,51 @@ def run_command(
             resolved = resolve_submissions(paths, Path(scratch))
         except ValueError as exc:
             raise UnusableInput(str(exc)) from exc
+        options = _RunOptions(timeout, jobs, verbose, as_json, fail_under, colour)
         single = len(paths) == 1 and len(resolved) == 1 and resolved[0].source == paths[0] and gradebook_path is None
         if single:
-            _grade_one(resolved[0], questions, timeout, jobs, verbose, as_json, fail_under, colour)
+            _grade_one(resolved[0], questions, options)
         else:
-            book = gradebook_path or DEFAULT_GRADEBOOK
             reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
-            _grade_many(resolved, questions, book, regrade, timeout, jobs, as_json, fail_under, colour, reports)
+            _grade_many(resolved, questions, options, gradebook_path or DEFAULT_GRADEBOOK, regrade, reports)
 
 
-def _grade_one(
-    submission: Submission,
-    questions: tuple[Question, ...],
-    timeout: float,
-    jobs: int | None,
-    verbose: bool,
-    as_json: bool,
-    fail_under: float | None,
-    colour: bool | None,
-) -> None:
+@dataclass(frozen=True)
+class _RunOptions:
+    """The options of `grade run` that single and batch grading share."""
+
+    timeout: float
+    jobs: int | None
+    verbose: bool
+    as_json: bool
+    fail_under: float | None
+    colour: bool | None
+
+
+def _grade_one(submission: Submission, questions: tuple[Question, ...], options: _RunOptions) -> None:
     if submission.folder is None:
         raise UnusableInput(submission.problem)
     for warning in submission.warnings:
         click.echo(f"warning: {warning}", err=True)
     started = time.perf_counter()
-    runs = run_questions(questions, submission.folder, timeout_s=timeout, jobs=jobs)
+    runs = run_questions(questions, submission.folder, timeout_s=options.timeout, jobs=options.jobs)
     result = score_submission(str(submission.source), questions, runs, time.perf_counter() - started)
-    if as_json:
+    if options.as_json:
         click.echo(render_json(result))
     else:
-        click.echo(render_table(result, verbose=verbose), color=use_colour(colour))
-    if fail_under is not None and result.percent < fail_under:
-        if not as_json:
-            click.echo(f"score {result.percent:g}% is below --fail-under {fail_under:g}%", err=True)
+        click.echo(render_table(result, verbose=options.verbose), color=use_colour(options.colour))
+    if options.fail_under is not None and result.percent < options.fail_under:
+        if not options.as_json:
+            click.echo(f"score {result.percent:g}% is below --fail-under {options.fail_under:g}%", err=True)
         sys.exit(1)
 
 
 def _grade_many(
     submissions: list[Submission],
     questions: tuple[Question, ...],
+    options: _RunOptions,
     book_path: Path,
     regrade: bool,
-    timeout: float,
-    jobs: int | None,
-    as_json: bool,
-    fail_under: float | None,
-    colour: bool | None,
     reports: dict[str, Path | None],
 ) -> None:
     try:
@@ -219,24 +219,26 @@ def _grade_many(
         raise UnusableInput(f"cannot open the gradebook {book_path}: {exc}") from exc
     with book:
         plan = plan_batch(submissions, questions, book, regrade)
-        show_bar = sys.stderr.isatty() and not as_json and bool(plan.jobs)
+        show_bar = sys.stderr.isatty() and not options.as_json and bool(plan.jobs)
         with (
             click.progressbar(length=len(plan.jobs), label=f"grading {len(submissions)} submissions", file=sys.stderr)
             if show_bar
             else contextlib.nullcontext() as bar
         ):
             on_progress = (lambda _job, _run: bar.update(1)) if show_bar else None
-            stored = execute_batch(plan, questions, book, timeout_s=timeout, workers=jobs, on_progress=on_progress)
-    if plan.reused and not as_json:
+            stored = execute_batch(
+                plan, questions, book, timeout_s=options.timeout, workers=options.jobs, on_progress=on_progress
+            )
+    if plan.reused and not options.as_json:
         click.echo(f"{plan.reused} question results reused from {book_path} (--regrade to grade again)", err=True)
     _write_reports(stored, questions, reports)
-    if as_json:
+    if options.as_json:
         click.echo(render_class_json(stored, str(book_path)))
     else:
-        click.echo(render_class_table(stored), color=use_colour(colour))
-    if fail_under is not None and any(s.result.percent < fail_under for s in stored):
-        if not as_json:
-            click.echo(f"some submissions score below --fail-under {fail_under:g}%", err=True)
+        click.echo(render_class_table(stored), color=use_colour(options.colour))
+    if options.fail_under is not None and any(s.result.percent < options.fail_under for s in stored):
+        if not options.as_json:
+            click.echo(f"some submissions score below --fail-under {options.fail_under:g}%", err=True)
         sys.exit(1)
 
 
