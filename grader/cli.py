@@ -7,6 +7,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,15 @@ class UnusableInput(click.ClickException):
     """Input the grader cannot work with: a one-line message and exit code 2, never a traceback."""
 
     exit_code = 2
+
+
+@contextlib.contextmanager
+def _as_unusable_input(*errors: type[Exception]) -> Iterator[None]:
+    """Turn a module's own expected errors into the CLI's one-line, exit-code-2 message."""
+    try:
+        yield
+    except errors as exc:
+        raise UnusableInput(str(exc)) from exc
 
 
 class DefaultCommandGroup(click.Group):
@@ -284,10 +294,8 @@ def pack_command(out: Path) -> None:
     """
     from grader.pack import PackError, write_pack
 
-    try:
+    with _as_unusable_input(PackError):
         written = write_pack(out)
-    except PackError as exc:
-        raise UnusableInput(str(exc)) from exc
     click.echo(f"wrote the candidate pack to {written}")
     click.echo("candidates: pip install -e . inside it, then `fastlings watch`")
 
@@ -315,10 +323,8 @@ def export_gradescope_command(out: Path) -> None:
     """
     from grader.exports import ExportError, write_gradescope
 
-    try:
+    with _as_unusable_input(ExportError):
         written = write_gradescope(out)
-    except ExportError as exc:
-        raise UnusableInput(str(exc)) from exc
     click.echo(f"wrote the Gradescope autograder to {written}")
     click.echo("upload it in the assignment's Configure Autograder page (Zip file upload)")
 
@@ -343,10 +349,8 @@ def export_github_classroom_command(out: Path, fail_under: float) -> None:
     """
     from grader.exports import ExportError, write_github_classroom
 
-    try:
+    with _as_unusable_input(ExportError):
         written = write_github_classroom(out, fail_under=fail_under)
-    except ExportError as exc:
-        raise UnusableInput(str(exc)) from exc
     click.echo(f"wrote the GitHub Classroom files to {written}")
     click.echo(f"next: read {written / 'README.md'}, set KIT_SOURCE in .github/workflows/classroom.yml")
 
