@@ -3,7 +3,9 @@
 Each question's result is committed in its own transaction the moment its process ends, so a batch killed
 at any point (Ctrl-C, a crash, ``kill -9``) loses only the questions that were still running; re-running
 the batch grades just those. A submission is identified by its name (the student id), the hash of its
-exercise files and the kit version: an unchanged submission is never graded twice unless asked.
+exercise files and the kit version: an unchanged submission is never graded twice unless asked. Each
+result also carries the hash of the file it graded, so a byte-identical file (an untouched stub, a shared
+copy) is graded once per kit version and its result reused for every other submission that holds it.
 """
 
 from __future__ import annotations
@@ -47,8 +49,11 @@ CREATE TABLE IF NOT EXISTS question_results (
     duration_s REAL NOT NULL,
     message TEXT NOT NULL,
     graded_at TEXT NOT NULL,
+    file_hash TEXT NOT NULL,
+    kit_version TEXT NOT NULL,
     PRIMARY KEY (submission_id, question_id)
 );
+CREATE INDEX IF NOT EXISTS results_by_file ON question_results (question_id, file_hash, kit_version);
 CREATE TABLE IF NOT EXISTS test_results (
     submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
     question_id TEXT NOT NULL,
@@ -145,11 +150,36 @@ class Gradebook:
                 )
                 db.execute("DELETE FROM test_results WHERE submission_id = ? AND question_id = ?", (submission_id, qid))
 
-    def record(self, submission_id: int, result: QuestionResult, run: RawRun) -> None:
+    def find_graded_file(self, question_id: str, file_hash: str, kit_version: str) -> int | None:
+        """A submission already graded on a byte-identical file for this question, under the same kit."""
+        row = self._db.execute(
+            "SELECT submission_id FROM question_results WHERE question_id = ? AND file_hash = ? AND kit_version = ?"
+            " LIMIT 1",
+            (question_id, file_hash, kit_version),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def copy_result(self, question_id: str, source_id: int, target_id: int) -> None:
+        """Give ``target_id`` the stored result of ``source_id`` for a byte-identical file, atomically."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO question_results SELECT ?, question_id, slug, title, level, status, points,"
+                " max_points, tests_passed, tests_total, tests_skipped, duration_s, message, ?, file_hash, kit_version"
+                " FROM question_results WHERE submission_id = ? AND question_id = ?",
+                (target_id, _now(), source_id, question_id),
+            )
+            db.execute("DELETE FROM test_results WHERE submission_id = ? AND question_id = ?", (target_id, question_id))
+            db.execute(
+                "INSERT INTO test_results SELECT ?, question_id, test, outcome, message FROM test_results"
+                " WHERE submission_id = ? AND question_id = ?",
+                (target_id, source_id, question_id),
+            )
+
+    def record(self, submission_id: int, result: QuestionResult, run: RawRun, file_hash: str, kit_version: str) -> None:
         """Store one question's result and its per-test outcomes atomically (replacing any earlier one)."""
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO question_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO question_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     submission_id,
                     result.id,
@@ -165,6 +195,8 @@ class Gradebook:
                     result.duration_s,
                     result.message,
                     _now(),
+                    file_hash,
+                    kit_version,
                 ),
             )
             db.execute(

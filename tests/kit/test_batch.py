@@ -102,7 +102,7 @@ def test_a_batch_killed_with_sigkill_resumes_without_loss_or_double_counting(tmp
     students = [f"s{i:02d}" for i in range(8)]
     for name in students:
         (room / name).mkdir(parents=True)
-        (room / name / Q02).write_text(slow_solution)
+        (room / name / Q02).write_text(f"# {name}\n{slow_solution}")  # distinct files: no sharing of results
     book = tmp_path / "book.sqlite3"
     command = [sys.executable, "-m", "grader", str(room), "-q", "2", "--gradebook", str(book), "-j", "2", "--json"]
     process = subprocess.Popen(
@@ -126,3 +126,25 @@ def test_a_batch_killed_with_sigkill_resumes_without_loss_or_double_counting(tmp
     after = _stored_results(book)
     assert len(after) == len(set(after)) == len(students), "each result is stored exactly once"
     assert set(before) <= set(after)
+
+
+def test_identical_files_are_graded_once_and_share_the_result(classroom: Path, tmp_path: Path) -> None:
+    from grader.batch import plan_batch
+    from grader.catalogue import select_questions
+    from grader.gradebook import Gradebook
+    from grader.submissions import resolve_submissions
+
+    (classroom / "erin").mkdir()
+    (classroom / "erin" / Q02).write_bytes((solutions_dir() / Q02).read_bytes())  # same bytes as alice's
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    submissions = resolve_submissions([classroom], scratch)
+    with Gradebook(tmp_path / "book.sqlite3") as book:
+        plan = plan_batch(submissions, select_questions(("q02",)), book)
+    # alice, carol and erin hold the solution's bytes, bob the stub's; dave's archive is unusable.
+    assert len(plan.jobs) == 2
+    assert sorted(len(group) for group in plan.followers.values()) == [1, 3]
+    code, out, _ = grade(str(classroom), "-q", "2", "--gradebook", str(tmp_path / "b2.sqlite3"), "--json")
+    assert code == 0
+    report = {s["name"]: s for s in json.loads(out)["submissions"]}
+    assert report["erin"]["questions"][0]["tests_passed"] == report["alice"]["questions"][0]["tests_passed"] == 6
