@@ -1,0 +1,98 @@
+"""Q18 · WebSockets (advanced)
+
+Question: how do you serve WebSockets in FastAPI, from a plain echo to a chat room shared by several
+clients?
+
+Contract (the hidden tests check exactly this):
+
+- ``/ws`` (WebSocket, no credentials): accepts the connection and answers every text message ``data`` with
+  the text ``Message: {data}``, for as many messages as the client sends, until the client disconnects.
+- ``/ws/rooms/{room}?token=<token>`` (WebSocket): a chat room. The credentials are the ``token`` query
+  parameter, looked up in the module-level dict ``TOKENS`` (given in the stub, keep it):
+  ``"alice-token"`` → ``alice``, ``"bob-token"`` → ``bob``, ``"carol-token"`` → ``carol``,
+  ``"dave-token"`` → ``dave``.
+  - A connection without ``token`` or with a token not in ``TOKENS`` is refused with close code 1008
+    (policy violation). Refusing before ``accept()`` or accepting and closing at once with 1008 both pass.
+  - Each text message ``data`` sent by a member is delivered, as the text ``{user}: {data}`` (e.g.
+    ``alice: hello``), to every OTHER member of the same room: never back to the sender, never to
+    members of other rooms. Nothing else is sent to room members (no join or leave notices).
+  - A member counts as in the room from the moment its connection is accepted until it disconnects.
+    When a member disconnects, the room keeps working for the others.
+- ``GET /rooms/{room}`` answers 200 with ``{"room": room, "members": [...]}``: the user names of the
+  members connected right now (any order); an unknown or empty room has ``"members": []``.
+
+Run it: ``uvicorn q18_websockets:app --reload`` (or ``fastlings serve 18``), then connect two WebSocket
+clients to ws://127.0.0.1:8000/ws/rooms/lobby?token=alice-token and ?token=bob-token.
+"""
+
+from collections import defaultdict
+
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect, WebSocketException, status
+
+TOKENS: dict[str, str] = {
+    "alice-token": "alice",
+    "bob-token": "bob",
+    "carol-token": "carol",
+    "dave-token": "dave",
+}
+
+app = FastAPI()
+
+
+class RoomManager:
+    """The open connections of every room, each with the name of its user."""
+
+    def __init__(self) -> None:
+        self.rooms: dict[str, dict[WebSocket, str]] = defaultdict(dict)
+
+    async def join(self, room: str, websocket: WebSocket, user: str) -> None:
+        await websocket.accept()
+        self.rooms[room][websocket] = user
+
+    def leave(self, room: str, websocket: WebSocket) -> None:
+        self.rooms[room].pop(websocket, None)
+        if not self.rooms[room]:
+            del self.rooms[room]
+
+    def members(self, room: str) -> list[str]:
+        return list(self.rooms.get(room, {}).values())
+
+    async def broadcast(self, room: str, message: str, sender: WebSocket) -> None:
+        for connection in list(self.rooms.get(room, {})):
+            if connection is not sender:
+                await connection.send_text(message)
+
+
+manager = RoomManager()
+
+
+@app.websocket("/ws")
+async def websocket_endpoint(websocket: WebSocket) -> None:
+    await websocket.accept()
+    try:
+        while True:
+            data = await websocket.receive_text()
+            await websocket.send_text(f"Message: {data}")
+    except WebSocketDisconnect:
+        pass
+
+
+@app.websocket("/ws/rooms/{room}")
+async def room_endpoint(websocket: WebSocket, room: str, token: str | None = None) -> None:
+    user = TOKENS.get(token or "")
+    if user is None:
+        raise WebSocketException(code=status.WS_1008_POLICY_VIOLATION, reason="Invalid or missing token")
+    await manager.join(room, websocket, user)
+    try:
+        while True:
+            data = await websocket.receive_text()
+            await manager.broadcast(room, f"{user}: {data}", sender=websocket)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        manager.leave(room, websocket)
+
+
+@app.get("/rooms/{room}")
+def room_members(room: str) -> dict[str, str | list[str]]:
+    return {"room": room, "members": manager.members(room)}

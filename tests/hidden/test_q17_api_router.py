@@ -1,0 +1,126 @@
+"""Hidden tests for q17: APIRouter (prefixes, tags, a router-level dependency, router responses)."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+TOKEN = {"X-Token": "fake-super-secret-token"}
+ALL_ITEMS = [
+    {"id": 1, "name": "Hammer"},
+    {"id": 2, "name": "Screwdriver"},
+    {"id": 3, "name": "Wrench"},
+]
+
+
+def _sorted_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(items, key=lambda item: item["id"])
+
+
+def _operation(client: TestClient, path: str, method: str) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
+    paths = response.json().get("paths", {})
+    assert path in paths, f"{path} should be in /openapi.json; found {sorted(paths)}"
+    assert method in paths[path], f"{method.upper()} {path} should be in /openapi.json"
+    return paths[path][method]
+
+
+def test_items_are_listed_under_the_versioned_prefix(client: TestClient) -> None:
+    response = client.get("/api/v1/items/")
+    assert response.status_code == 200, f"GET /api/v1/items/ should answer 200, got {response.status_code}"
+    assert _sorted_items(response.json()) == ALL_ITEMS, "GET /api/v1/items/ should list the three items of ITEMS"
+
+
+def test_one_item_and_missing_item(client: TestClient) -> None:
+    response = client.get("/api/v1/items/2")
+    assert response.status_code == 200, f"GET /api/v1/items/2 should answer 200, got {response.status_code}"
+    assert response.json() == {"id": 2, "name": "Screwdriver"}, f"GET /api/v1/items/2 gave {response.json()}"
+    missing = client.get("/api/v1/items/99")
+    assert missing.status_code == 404, f"GET /api/v1/items/99 should answer 404, got {missing.status_code}"
+    assert missing.json() == {"detail": "Item not found"}, f"a missing item should say Item not found: {missing.text}"
+
+
+def test_users_are_listed_without_a_token(client: TestClient) -> None:
+    response = client.get("/api/v1/users/")
+    assert response.status_code == 200, f"GET /api/v1/users/ should answer 200, got {response.status_code}"
+    assert response.json() == [{"username": "ada"}, {"username": "linus"}], f"wrong users: {response.json()}"
+
+
+def test_routes_are_not_served_without_the_version_prefix(client: TestClient) -> None:
+    assert client.get("/api/v1/items/").status_code == 200, "GET /api/v1/items/ should work before this check"
+    assert client.get("/api/v1/admin/stats", headers=TOKEN).status_code == 200, (
+        "GET /api/v1/admin/stats with the token should work before this check"
+    )
+    for path in ("/items/", "/items/1", "/users/", "/admin/stats"):
+        response = client.get(path, headers=TOKEN)
+        assert response.status_code == 404, f"GET {path} (no /api/v1) should answer 404, got {response.status_code}"
+
+
+def test_admin_stats_with_the_token(client: TestClient) -> None:
+    response = client.get("/api/v1/admin/stats", headers=TOKEN)
+    assert response.status_code == 200, f"GET /api/v1/admin/stats with the token should answer 200, got {response.text}"
+    assert response.json() == {"items": 3, "users": 2}, f"wrong stats: {response.json()}"
+
+
+def test_admin_stats_refuses_a_missing_or_wrong_token(client: TestClient) -> None:
+    assert client.get("/api/v1/admin/stats", headers=TOKEN).status_code == 200, (
+        "GET /api/v1/admin/stats with the right token should answer 200"
+    )
+    for headers, what in (({}, "without X-Token"), ({"X-Token": "wrong"}, "with a wrong X-Token")):
+        response = client.get("/api/v1/admin/stats", headers=headers)
+        assert response.status_code == 403, (
+            f"GET /api/v1/admin/stats {what} should answer 403, got {response.status_code}: {response.text}"
+        )
+        assert response.json() == {"detail": "Invalid X-Token header"}, f"wrong 403 body: {response.text}"
+
+
+def test_the_dependency_guards_every_admin_route(client: TestClient) -> None:
+    refused = client.delete("/api/v1/admin/items/1")
+    assert refused.status_code == 403, (
+        f"DELETE /api/v1/admin/items/1 without X-Token should answer 403, got {refused.status_code}"
+    )
+    assert refused.json() == {"detail": "Invalid X-Token header"}, f"wrong 403 body: {refused.text}"
+    assert client.get("/api/v1/items/1").status_code == 200, "a refused DELETE must not remove the item"
+
+    deleted = client.delete("/api/v1/admin/items/1", headers=TOKEN)
+    assert deleted.status_code == 204, f"DELETE with the token should answer 204, got {deleted.status_code}"
+    assert deleted.content == b"", "a 204 answer should have an empty body"
+    assert client.get("/api/v1/items/1").status_code == 404, "a deleted item should answer 404 afterwards"
+    stats = client.get("/api/v1/admin/stats", headers=TOKEN).json()
+    assert stats == {"items": 2, "users": 2}, f"stats after a delete should count 2 items: {stats}"
+    again = client.delete("/api/v1/admin/items/1", headers=TOKEN)
+    assert again.status_code == 404, f"deleting a missing item should answer 404, got {again.status_code}"
+    assert again.json() == {"detail": "Item not found"}, f"wrong 404 body: {again.text}"
+
+
+def test_operation_tags_merge_the_version_tag_and_the_router_tag(client: TestClient) -> None:
+    expected = {
+        ("/api/v1/items/", "get"): "items",
+        ("/api/v1/items/{item_id}", "get"): "items",
+        ("/api/v1/users/", "get"): "users",
+        ("/api/v1/admin/stats", "get"): "admin",
+        ("/api/v1/admin/items/{item_id}", "delete"): "admin",
+    }
+    for (path, method), tag in expected.items():
+        tags = _operation(client, path, method).get("tags", [])
+        assert sorted(tags) == sorted(["v1", tag]), (
+            f"{method.upper()} {path} should carry exactly the tags v1 and {tag} in /openapi.json, got {tags}"
+        )
+
+
+def test_items_router_documents_404_on_every_operation(client: TestClient) -> None:
+    for path in ("/api/v1/items/", "/api/v1/items/{item_id}"):
+        responses = _operation(client, path, "get").get("responses", {})
+        assert "404" in responses, f"GET {path} should document a 404 response, got {sorted(responses)}"
+        assert responses["404"].get("description") == "Item not found", (
+            f"the 404 of GET {path} should be described as 'Item not found', got {responses['404']}"
+        )
+
+
+def test_admin_router_documents_403_on_every_operation(client: TestClient) -> None:
+    for path, method in (("/api/v1/admin/stats", "get"), ("/api/v1/admin/items/{item_id}", "delete")):
+        responses = _operation(client, path, method).get("responses", {})
+        assert "403" in responses, f"{method.upper()} {path} should document a 403 response, got {sorted(responses)}"
+        assert responses["403"].get("description") == "Invalid X-Token header", (
+            f"the 403 of {method.upper()} {path} should be described as 'Invalid X-Token header': {responses['403']}"
+        )

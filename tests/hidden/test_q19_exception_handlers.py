@@ -1,0 +1,131 @@
+"""Hidden tests for q19: custom exception handlers.
+
+The app is called with ``raise_server_exceptions=False`` so that a missing or broken handler shows up as the
+500 a real client would get, not as an exception inside the test.
+"""
+
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+GOOD = {"room": "A1", "guests": 2, "check_in": "2025-05-01", "check_out": "2025-05-03"}
+DATE_ERROR = "check_out must be after check_in"
+
+
+@pytest.fixture
+def api(target_module: ModuleType) -> Iterator[TestClient]:
+    app = getattr(target_module, "app", None)
+    if app is None:
+        pytest.fail("the module defines no `app`", pytrace=False)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _json(response: Any, what: str) -> Any:
+    assert response.headers.get("content-type", "").startswith("application/json"), (
+        f"{what} should answer JSON, got {response.headers.get('content-type')!r}: {response.text[:200]}"
+    )
+    return response.json()
+
+
+def _endpoint_errors(api: TestClient, payload: Any) -> list[dict[str, Any]]:
+    response = api.post("/bookings/import", json=payload)
+    assert response.status_code == 422, (
+        f"a ValidationError raised inside POST /bookings/import should answer 422, got {response.status_code}: "
+        f"{response.text[:300]}"
+    )
+    body = _json(response, "a ValidationError raised inside an endpoint")
+    assert isinstance(body, dict), f'the 422 body should be {{"detail": [...]}}, got {body}'
+    assert isinstance(body.get("detail"), list), f'the 422 body should be {{"detail": [<errors>]}}, got {body}'
+    return body["detail"]
+
+
+def _problems(response: Any, what: str) -> list[dict[str, Any]]:
+    assert response.status_code == 400, f"{what} should answer 400, got {response.status_code}: {response.text[:300]}"
+    body = _json(response, what)
+    assert isinstance(body, dict), f"{what}: the body should be a JSON object, got {body}"
+    assert body.get("error") == "invalid_request", f'{what}: "error" should be "invalid_request", got {body}'
+    assert isinstance(body.get("problems"), list), f'{what}: "problems" should be a list, got {body}'
+    return body["problems"]
+
+
+def test_validation_error_inside_endpoint_answers_422_with_errors(api: TestClient) -> None:
+    errors = _endpoint_errors(api, {**GOOD, "guests": 0})
+    matching = [error for error in errors if error.get("loc") == ["guests"]]
+    assert matching, f'the errors should include one with loc == ["guests"], got {errors}'
+    assert matching[0].get("type") == "greater_than_equal", f"guests=0 should be a greater_than_equal error: {errors}"
+    assert isinstance(matching[0].get("msg"), str), f"each error should keep its msg: {errors}"
+
+
+def test_model_validator_error_inside_endpoint_is_json_safe(api: TestClient) -> None:
+    errors = _endpoint_errors(api, {**GOOD, "check_out": "2025-04-30"})
+    expected = {"type": "value_error", "loc": [], "msg": f"Value error, {DATE_ERROR}"}
+    found = [error for error in errors if {key: error.get(key) for key in expected} == expected]
+    assert found, f"the errors should include {expected} (extra keys allowed), got {errors}"
+
+
+def test_invalid_request_body_answers_400_with_problems(api: TestClient) -> None:
+    problems = _problems(api.post("/bookings/", json={**GOOD, "guests": 9}), "POST /bookings/ with guests=9")
+    matching = [problem for problem in problems if problem.get("loc") == ["body", "guests"]]
+    assert matching, f'the problems should include one with loc == ["body", "guests"], got {problems}'
+    assert isinstance(matching[0].get("msg"), str) and matching[0]["msg"], f"each problem needs a msg: {problems}"
+
+
+def test_invalid_request_from_model_validator_answers_400(api: TestClient) -> None:
+    response = api.post("/bookings/", json={**GOOD, "check_out": "2025-04-30"})
+    problems = _problems(response, "POST /bookings/ with check_out before check_in")
+    matching = [problem for problem in problems if problem.get("loc") == ["body"]]
+    assert matching, f'the problems should include one with loc == ["body"], got {problems}'
+    assert DATE_ERROR in str(matching[0].get("msg")), f"the problem's msg should contain {DATE_ERROR!r}: {problems}"
+
+
+def test_invalid_path_parameter_answers_400(api: TestClient) -> None:
+    problems = _problems(api.get("/bookings/abc"), "GET /bookings/abc")
+    locs = [problem.get("loc") for problem in problems]
+    assert ["path", "booking_id"] in locs, f'the problems should include loc == ["path", "booking_id"], got {problems}'
+
+
+def test_request_errors_are_not_handled_as_endpoint_errors(api: TestClient) -> None:
+    assert api.post("/bookings/import", json={**GOOD, "guests": 0}).status_code == 422, (
+        "a ValidationError raised inside POST /bookings/import should answer 422"
+    )
+    response = api.post("/bookings/import", json=["not", "an", "object"])
+    problems = _problems(response, "POST /bookings/import with a JSON list (FastAPI rejects it before the endpoint)")
+    assert ["body"] in [problem.get("loc") for problem in problems], f'expected a problem at loc ["body"]: {problems}'
+
+
+def test_domain_exception_answers_409_with_the_room(api: TestClient) -> None:
+    for room in ("A1", "B7"):
+        first = api.post("/bookings/", json={**GOOD, "room": room})
+        assert first.status_code == 201, f"the first booking of room {room} should answer 201, got {first.text}"
+        clash = api.post("/bookings/", json={**GOOD, "room": room, "check_in": "2025-05-02", "check_out": "2025-05-04"})
+        assert clash.status_code == 409, f"an overlapping booking of {room} should answer 409, got {clash.status_code}"
+        body = _json(clash, "RoomUnavailableError")
+        assert body.get("error") == "room_unavailable", f'"error" should be "room_unavailable", got {body}'
+        assert body.get("room") == room, f'"room" should be {room!r}, got {body}'
+
+
+def test_unhandled_error_answers_json_500_without_leaking(api: TestClient) -> None:
+    response = api.get("/reports/daily")
+    assert response.status_code == 500, f"GET /reports/daily should answer 500, got {response.status_code}"
+    body = _json(response, "an unhandled exception")
+    assert isinstance(body, dict) and body.get("error") == "internal_error", (
+        f'an unhandled exception should answer {{"error": "internal_error"}}, got {body}'
+    )
+    for secret in ("hunter2", "postgres", "RuntimeError", "Traceback", "cannot reach"):
+        assert secret not in response.text, f"the 500 answer must not reveal the failure (found {secret!r})"
+
+
+def test_http_exceptions_keep_their_usual_answers(api: TestClient) -> None:
+    assert api.get("/reports/daily").headers.get("content-type", "").startswith("application/json"), (
+        "an unhandled exception should answer JSON before HTTPException answers are checked"
+    )
+    missing = api.get("/bookings/42")
+    assert missing.status_code == 404, f"GET /bookings/42 should answer 404, got {missing.status_code}"
+    assert missing.json() == {"detail": "Booking not found"}, f"wrong 404 body: {missing.text}"
+    unknown = api.get("/no/such/path")
+    assert unknown.status_code == 404, f"an unknown path should answer 404, got {unknown.status_code}"
+    assert unknown.json() == {"detail": "Not Found"}, f"wrong 404 body for an unknown path: {unknown.text}"
