@@ -42,6 +42,7 @@ class ChildJob:
     kit_root: str
     journal: str
     workdir: str
+    token: str  # stamped on every journal line; the parent ignores lines without it
 
 
 def pytest_config_args(kit_root: str) -> list[str]:
@@ -62,11 +63,12 @@ def short_message(text: str, limit: int = MESSAGE_LIMIT) -> str:
 
 
 class _Journal:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, token: str) -> None:
         self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the process's life
+        self._token = token
 
     def write(self, event: str, **fields: Any) -> None:
-        self._file.write(json.dumps({"event": event, **fields}) + "\n")
+        self._file.write(json.dumps({"event": event, "token": self._token, **fields}) + "\n")
         self._file.flush()
 
 
@@ -159,7 +161,7 @@ def run_child(job: ChildJob) -> None:
     """Run the job and journal its results. Called in a fresh process; never returns normally to a caller."""
     _silence_standard_streams()
     os.chdir(job.workdir)
-    journal = _Journal(job.journal)
+    journal = _Journal(job.journal, job.token)
     from pytest_jsonreport.plugin import JSONReport
 
     json_report = JSONReport()

@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS question_results (
     graded_at TEXT NOT NULL,
     file_hash TEXT NOT NULL,
     kit_version TEXT NOT NULL,
+    flags TEXT NOT NULL,
     PRIMARY KEY (submission_id, question_id)
 );
 CREATE INDEX IF NOT EXISTS results_by_file ON question_results (question_id, file_hash, kit_version);
@@ -164,7 +165,8 @@ class Gradebook:
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO question_results SELECT ?, question_id, slug, title, level, status, points,"
-                " max_points, tests_passed, tests_total, tests_skipped, duration_s, message, ?, file_hash, kit_version"
+                " max_points, tests_passed, tests_total, tests_skipped, duration_s, message, ?, file_hash,"
+                " kit_version, flags"
                 " FROM question_results WHERE submission_id = ? AND question_id = ?",
                 (target_id, _now(), source_id, question_id),
             )
@@ -179,7 +181,7 @@ class Gradebook:
         """Store one question's result and its per-test outcomes atomically (replacing any earlier one)."""
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO question_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO question_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     submission_id,
                     result.id,
@@ -197,6 +199,7 @@ class Gradebook:
                     _now(),
                     file_hash,
                     kit_version,
+                    "\n".join(result.flags),
                 ),
             )
             db.execute(
@@ -218,12 +221,14 @@ class Gradebook:
         results = []
         for row in self._db.execute(
             "SELECT question_id, slug, title, level, status, points, max_points, tests_passed, tests_total,"
-            " tests_skipped, duration_s, message FROM question_results WHERE submission_id = ? ORDER BY question_id",
+            " tests_skipped, duration_s, message, flags FROM question_results WHERE submission_id = ?"
+            " ORDER BY question_id",
             (submission_id,),
         ):
             if question_ids is not None and row[0] not in question_ids:
                 continue
-            results.append(QuestionResult(*row[:12], failures=tuple(failures.get(row[0], ()))))
+            flags = tuple(filter(None, row[12].split("\n")))
+            results.append(QuestionResult(*row[:12], failures=tuple(failures.get(row[0], ())), flags=flags))
         return tuple(results)
 
     def load(self, submission_id: int, question_ids: set[str] | None = None) -> StoredSubmission:

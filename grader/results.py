@@ -42,6 +42,7 @@ class RawRun:
     tests: tuple[TestOutcome, ...]
     message: str
     duration_s: float
+    flags: tuple[str, ...] = ()  # what a static read of the file found worth a human look (see integrity.py)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class QuestionResult:
     duration_s: float
     message: str = ""
     failures: tuple[TestFailure, ...] = ()
+    flags: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -76,6 +78,7 @@ class QuestionResult:
         data = asdict(self)
         data["passed"] = self.passed
         data["failures"] = [asdict(f) for f in self.failures]
+        data["flags"] = list(self.flags)
         return data
 
 

@@ -15,6 +15,7 @@ import importlib
 import io
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -29,6 +30,7 @@ from typing import Protocol
 
 from grader.catalogue import Question
 from grader.child import ChildJob, pytest_config_args
+from grader.integrity import scan_file
 from grader.kit import hidden_tests_dir, kit_root
 from grader.results import RawRun, TestOutcome
 
@@ -159,17 +161,26 @@ class _Running:
     scratch: Path
 
 
-def read_journal(path: Path) -> list[dict]:
-    """The journal's complete lines; a line cut short by a killed process is ignored."""
+def read_journal(path: Path, token: str) -> list[dict]:
+    """The journal's complete lines that carry this job's token.
+
+    A line cut short by a killed process is ignored, and so is any line without the token: the token
+    lives only in the grading process's memory, so the candidate's code cannot forge lines by writing
+    to the journal file it might find.
+    """
     events = []
     with contextlib.suppress(FileNotFoundError), path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
-            with contextlib.suppress(json.JSONDecodeError):
-                events.append(json.loads(line))
+            with contextlib.suppress(json.JSONDecodeError, AttributeError):
+                event = json.loads(line)
+                if event.get("token") == token:
+                    events.append(event)
     return events
 
 
-def _raw_run(question: Question, events: list[dict], end: str, exit_code: int | None, duration: float) -> RawRun:
+def _raw_run(
+    question: Question, events: list[dict], end: str, exit_code: int | None, duration: float, flags: tuple[str, ...]
+) -> RawRun:
     """Fold the journal into a RawRun. ``end`` is how the process ended: ``exited`` or ``timeout``."""
     collected: tuple[str, ...] = ()
     tests: dict[str, TestOutcome] = {}
@@ -200,7 +211,7 @@ def _raw_run(question: Question, events: list[dict], end: str, exit_code: int | 
         message = message or (
             f"the test process ended early with exit code {exit_code}" + (f" during {running}" if running else "")
         )
-    return RawRun(question.id, outcome, collected, tuple(tests.values()), message, duration)
+    return RawRun(question.id, outcome, collected, tuple(tests.values()), message, duration, flags)
 
 
 @dataclass(frozen=True)
@@ -282,6 +293,7 @@ def _start(job: GradingJob, tests_dir: Path, use_fork: bool) -> _Running:
         kit_root=str(kit_root()),
         journal=str(scratch / "journal.jsonl"),
         workdir=str(scratch / "cwd"),
+        token=secrets.token_hex(16),
     )
     process: _Process = _ForkedProcess(child_job) if use_fork else _SpawnedProcess(child_job)
     return _Running(job, child_job, process, time.monotonic(), scratch)
@@ -294,6 +306,8 @@ def _check(item: _Running, timeout_s: float) -> RawRun | None:
         return None
     end = "exited" if exit_code is not None else "timeout"
     item.process.kill()  # a child that exited may still have left processes of its own in its group
-    run = _raw_run(item.job.question, read_journal(Path(item.child_job.journal)), end, exit_code, elapsed)
+    question, child = item.job.question, item.child_job
+    flags = scan_file(Path(child.module_file), question.id)
+    run = _raw_run(question, read_journal(Path(child.journal), child.token), end, exit_code, elapsed, flags)
     shutil.rmtree(item.scratch, ignore_errors=True)
     return run

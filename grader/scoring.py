@@ -58,6 +58,7 @@ def score_question(question: Question, run: RawRun) -> QuestionResult:
         duration_s=round(run.duration_s, 2),
         message=run.message,
         failures=failures,
+        flags=run.flags,
     )
 
 

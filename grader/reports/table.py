@@ -26,7 +26,8 @@ def _cells(q: QuestionResult) -> tuple[str, ...]:
     tests = f"{q.tests_passed}/{q.tests_total - q.tests_skipped}"
     if q.tests_skipped:
         tests += f" (+{q.tests_skipped} skipped)"
-    return (q.id, q.title, q.level, q.status, tests, f"{_fmt_points(q.points)}/{_fmt_points(q.max_points)}")
+    status = f"{q.status}*" if q.flags else q.status
+    return (q.id, q.title, q.level, status, tests, f"{_fmt_points(q.points)}/{_fmt_points(q.max_points)}")
 
 
 def _first_problem(q: QuestionResult) -> str:
@@ -53,7 +54,14 @@ def render_table(result: SubmissionResult, verbose: bool = False) -> str:
             problem = _first_problem(q)
             if problem:
                 lines.append(click.style(f"      -> {problem}", dim=True))
+        if verbose:
+            lines.extend(click.style(f"      * {flag}", fg="yellow") for flag in q.flags)
     lines.append("")
+    if any(q.flags for q in result.questions):
+        lines.append(
+            click.style("* the code reaches for the grading machinery: read it before trusting the score", fg="yellow")
+            + ("" if verbose else " (-v says why)")
+        )
     for level, totals in result.levels.items():
         lines.append(f"{level:<13} {_fmt_points(totals['score'])}/{_fmt_points(totals['max_score'])} points")
     passed = sum(q.passed for q in result.questions)
