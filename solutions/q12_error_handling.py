@@ -1,0 +1,115 @@
+"""Q12 · Errors and HTTPException (intermediate)
+
+Question: how do you report errors from a FastAPI application: expected HTTP errors, errors that need
+extra response headers, and exceptions from your own business code that know nothing about HTTP? How do
+clients get one predictable error format?
+
+Build a tiny stock-keeping API over the in-memory ``items_db``.
+
+Contract (the hidden tests check exactly this):
+
+- Names the tests use: ``app``, ``items_db`` (``dict[int, dict]``, tests may read it), ``MAINTENANCE`` (a bool
+  the tests set to ``True``; read it at request time), ``OutOfStockError``. ``ReserveRequest`` is given too.
+- Error body shape: every error response except request validation answers a JSON object with at least
+  ``"detail"`` (the message, a string) and ``"status"`` (the HTTP status code, an int), e.g.
+  ``{"detail": "Item not found", "status": 404}``. This covers the app's own ``HTTPException``s *and* the errors
+  the framework raises itself: an unknown path answers 404 ``{"detail": "Not Found", "status": 404}``, a wrong
+  method 405 ``{"detail": "Method Not Allowed", "status": 405}``. Headers an exception carries (such as ``Allow``
+  on a 405 or ``Retry-After`` below) stay on the response.
+- Request validation errors (422) keep FastAPI's default body: ``{"detail": [ ...errors... ]}``.
+- ``GET /items/{item_id}`` answers the stored item, e.g. ``{"name": "Hammer", "stock": 3}``; an unknown id answers
+  404 with detail ``"Item not found"``.
+- ``POST /items/{item_id}/reserve`` with JSON ``{"quantity": n}`` (``n`` >= 1, else 422) takes ``n`` from the
+  item's stock and answers ``{"item_id": ..., "reserved": n, "stock": <what is left>}``. Unknown id → 404
+  ``"Item not found"``.
+- Not enough stock: the reservation logic raises ``OutOfStockError(item_id, requested, available)`` (the class is
+  given) and an exception handler registered on the app for that class turns it, from any route, into 409
+  ``{"detail": "Not enough stock", "status": 409, "item_id": ..., "requested": ..., "available": ...}``. The
+  stock is left unchanged. (Tests also raise ``OutOfStockError`` from a route of their own.)
+- Maintenance: while ``MAINTENANCE`` is true, ``POST /items/{item_id}/reserve`` answers 503 with detail
+  ``"Store under maintenance"`` and the header ``Retry-After: 120``; ``GET /items/{item_id}`` still works.
+
+Run it: ``uvicorn q12_error_handling:app --reload`` then open http://127.0.0.1:8000/docs
+"""
+
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+MAINTENANCE = False
+
+items_db: dict[int, dict[str, Any]] = {
+    1: {"name": "Hammer", "stock": 3},
+    2: {"name": "Screwdriver", "stock": 10},
+}
+
+
+class OutOfStockError(Exception):
+    """Raised by the business logic; it knows nothing about HTTP."""
+
+    def __init__(self, item_id: int, requested: int, available: int):
+        super().__init__(f"item {item_id}: {requested} requested, {available} available")
+        self.item_id = item_id
+        self.requested = requested
+        self.available = available
+
+
+class ReserveRequest(BaseModel):
+    quantity: int = Field(ge=1)
+
+
+app = FastAPI(title="Errors and HTTPException")
+
+
+# Register on Starlette's HTTPException (FastAPI's subclasses it): the framework's own 404/405 use the base class.
+@app.exception_handler(StarletteHTTPException)
+async def http_error_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return JSONResponse(
+        {"detail": exc.detail, "status": exc.status_code}, status_code=exc.status_code, headers=exc.headers
+    )
+
+
+@app.exception_handler(OutOfStockError)
+async def out_of_stock_handler(request: Request, exc: OutOfStockError) -> JSONResponse:
+    return JSONResponse(
+        {
+            "detail": "Not enough stock",
+            "status": status.HTTP_409_CONFLICT,
+            "item_id": exc.item_id,
+            "requested": exc.requested,
+            "available": exc.available,
+        },
+        status_code=status.HTTP_409_CONFLICT,
+    )
+
+
+def get_item_or_404(item_id: int) -> dict[str, Any]:
+    if item_id not in items_db:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Item not found")
+    return items_db[item_id]
+
+
+def reserve_stock(item: dict[str, Any], item_id: int, quantity: int) -> int:
+    """Business logic, free of HTTP: take quantity from the stock and return what is left."""
+    if quantity > item["stock"]:
+        raise OutOfStockError(item_id, quantity, item["stock"])
+    item["stock"] -= quantity
+    return item["stock"]
+
+
+@app.get("/items/{item_id}")
+def read_item(item_id: int) -> dict[str, Any]:
+    return get_item_or_404(item_id)
+
+
+@app.post("/items/{item_id}/reserve")
+def reserve_item(item_id: int, body: ReserveRequest) -> dict[str, int]:
+    if MAINTENANCE:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, detail="Store under maintenance", headers={"Retry-After": "120"}
+        )
+    left = reserve_stock(get_item_or_404(item_id), item_id, body.quantity)
+    return {"item_id": item_id, "reserved": body.quantity, "stock": left}

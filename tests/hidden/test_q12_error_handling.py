@@ -1,0 +1,119 @@
+"""Hidden tests for q12: errors and HTTPException."""
+
+from types import ModuleType
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+
+
+def _error(r: httpx.Response, status: int, detail: str, what: str) -> dict[str, Any]:
+    """Check the stable error shape: at least {"detail": <detail>, "status": <status>}."""
+    assert r.status_code == status, f"{what} should answer {status}, got {r.status_code}: {r.text}"
+    body = r.json()
+    assert isinstance(body, dict), f"{what} should answer a JSON object, got {body!r}"
+    assert body.get("detail") == detail, f'{what} should answer "detail": "{detail}", got {body}'
+    assert body.get("status") == status, (
+        f'{what} should answer "status": {status} (every error body carries its status code), got {body}'
+    )
+    return body
+
+
+def test_existing_item_is_returned(client: TestClient) -> None:
+    r = client.get("/items/1")
+    assert r.status_code == 200, f"GET /items/1 should answer 200, got {r.status_code}: {r.text}"
+    assert r.json() == {"name": "Hammer", "stock": 3}, f"GET /items/1 should answer the stored item, got {r.json()}"
+
+
+def test_missing_item_is_404_item_not_found(client: TestClient) -> None:
+    assert client.get("/items/1").status_code == 200, "GET /items/1 should answer 200 before 404s are checked"
+    _error(client.get("/items/999"), 404, "Item not found", "GET /items/999 (unknown id)")
+
+
+def test_reserve_takes_from_the_stock(client: TestClient) -> None:
+    r = client.post("/items/2/reserve", json={"quantity": 4})
+    assert r.status_code == 200, f"POST /items/2/reserve should answer 200, got {r.status_code}: {r.text}"
+    assert r.json() == {"item_id": 2, "reserved": 4, "stock": 6}, (
+        f"reserving 4 of item 2 (stock 10) should answer item_id, reserved and stock left, got {r.json()}"
+    )
+    after = client.get("/items/2").json()
+    assert after.get("stock") == 6, f"GET /items/2 after reserving 4 of 10 should show stock 6, got {after}"
+
+
+def test_reserve_unknown_item_is_404(client: TestClient) -> None:
+    assert client.post("/items/2/reserve", json={"quantity": 1}).status_code == 200, (
+        "POST /items/2/reserve should work before unknown items are checked"
+    )
+    _error(client.post("/items/999/reserve", json={"quantity": 1}), 404, "Item not found", "POST /items/999/reserve")
+
+
+def test_not_enough_stock_is_409_and_keeps_the_stock(client: TestClient) -> None:
+    r = client.post("/items/1/reserve", json={"quantity": 5})
+    body = _error(r, 409, "Not enough stock", "reserving 5 of item 1 (stock 3)")
+    extra = {key: body.get(key) for key in ("item_id", "requested", "available")}
+    assert extra == {"item_id": 1, "requested": 5, "available": 3}, (
+        f"the out-of-stock body should carry item_id, requested and available, got {body}"
+    )
+    after = client.get("/items/1").json()
+    assert after.get("stock") == 3, f"a refused reservation must leave the stock at 3, got {after}"
+
+
+def test_out_of_stock_handler_applies_to_any_route(target_module: ModuleType) -> None:
+    def raise_out_of_stock() -> None:
+        raise target_module.OutOfStockError(7, 2, 1)
+
+    target_module.app.add_api_route("/hidden-test/out-of-stock", raise_out_of_stock, methods=["GET"])
+    with TestClient(target_module.app, raise_server_exceptions=False) as lenient:
+        r = lenient.get("/hidden-test/out-of-stock")
+    body = _error(r, 409, "Not enough stock", "a route raising OutOfStockError(7, 2, 1)")
+    extra = {key: body.get(key) for key in ("item_id", "requested", "available")}
+    assert extra == {"item_id": 7, "requested": 2, "available": 1}, (
+        "an exception handler registered on the app for OutOfStockError should build the body from the "
+        f"exception's attributes, got {body}"
+    )
+
+
+def test_maintenance_is_503_with_retry_after(client: TestClient, target_module: ModuleType) -> None:
+    assert client.post("/items/2/reserve", json={"quantity": 1}).status_code == 200, (
+        "POST /items/2/reserve should work before maintenance mode is switched on"
+    )
+    target_module.MAINTENANCE = True
+    r = client.post("/items/2/reserve", json={"quantity": 1})
+    _error(r, 503, "Store under maintenance", "POST /items/2/reserve while MAINTENANCE is True")
+    assert r.headers.get("retry-after") == "120", (
+        f"the 503 should carry the header Retry-After: 120, got headers {dict(r.headers)}"
+    )
+    read = client.get("/items/2")
+    assert read.status_code == 200 and read.json().get("stock") == 9, (
+        f"GET /items/2 should still work during maintenance (stock 9), got {read.status_code}: {read.text}"
+    )
+
+
+def test_unknown_path_uses_the_error_shape(client: TestClient) -> None:
+    assert client.get("/items/1").status_code == 200, "GET /items/1 should answer 200 before unknown paths are checked"
+    _error(client.get("/no/such/path"), 404, "Not Found", "GET /no/such/path (no route)")
+
+
+def test_wrong_method_uses_the_error_shape_and_keeps_allow(client: TestClient) -> None:
+    assert client.get("/items/1").status_code == 200, "GET /items/1 should answer 200 before methods are checked"
+    r = client.delete("/items/1")
+    _error(r, 405, "Method Not Allowed", "DELETE /items/1")
+    assert "GET" in r.headers.get("allow", ""), (
+        f"the 405 should keep the Allow header that lists GET, got headers {dict(r.headers)}"
+    )
+
+
+def test_validation_errors_keep_the_default_422_body(client: TestClient) -> None:
+    assert client.post("/items/2/reserve", json={"quantity": 1}).status_code == 200, (
+        "POST /items/2/reserve should work before validation errors are checked"
+    )
+    for payload in ({"quantity": 0}, {}):
+        r = client.post("/items/2/reserve", json=payload)
+        assert r.status_code == 422, f"POST /items/2/reserve with {payload} should answer 422, got {r.status_code}"
+        detail = r.json().get("detail")
+        assert isinstance(detail, list) and detail, (
+            f"a 422 should keep FastAPI's default body (a list of errors under detail), got {r.json()}"
+        )
+        assert any("quantity" in error.get("loc", []) for error in detail), (
+            f"the 422 errors should name the field quantity, got {detail}"
+        )

@@ -1,0 +1,144 @@
+"""Hidden tests for q13: response models."""
+
+from types import ModuleType
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+
+HAMMER = {"name": "Hammer", "price": 12.5, "cost_price": 7.25}
+SAW = {"name": "Saw", "price": 20.0, "cost_price": 11.0, "description": "Cuts wood", "tax": 4.0}
+
+
+def _create(client: TestClient, payload: dict[str, Any]) -> httpx.Response:
+    r = client.post("/items/", json=payload)
+    assert r.status_code == 200, f"POST /items/ with {payload} should answer 200, got {r.status_code}: {r.text}"
+    return r
+
+
+def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Follow a $ref to (model name, schema)."""
+    ref = schema.get("$ref", "")
+    assert ref.startswith("#/components/schemas/"), f"expected a reference to a model schema, got {schema}"
+    name = ref.rsplit("/", 1)[-1]
+    return name, spec["components"]["schemas"][name]
+
+
+def _ok_schema(spec: dict[str, Any], path: str, method: str) -> dict[str, Any]:
+    try:
+        return spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+    except KeyError:
+        raise AssertionError(f"the schema should document a JSON 200 response for {method.upper()} {path}") from None
+
+
+def test_create_answers_only_id_and_name(client: TestClient) -> None:
+    r = _create(client, SAW)
+    assert r.json() == {"id": 1, "name": "Saw"}, (
+        f'POST /items/ should answer exactly {{"id": 1, "name": "Saw"}} (filtered through ItemOut), got {r.json()}'
+    )
+
+
+def test_ids_follow_creation_order(client: TestClient) -> None:
+    ids = [_create(client, payload).json().get("id") for payload in (HAMMER, SAW, HAMMER)]
+    assert ids == [1, 2, 3], f"three POST /items/ in a row should get ids 1, 2, 3, got {ids}"
+
+
+def test_store_keeps_what_the_client_sent(client: TestClient, target_module: ModuleType) -> None:
+    _create(client, HAMMER)
+    record = target_module.items_db.get(1)
+    assert record == {"id": 1, **HAMMER}, (
+        "items_db[1] should hold the id plus every field the client sent, cost_price included, and no field "
+        f"the client left out; got {record}"
+    )
+
+
+def test_cost_price_never_leaves_the_api(client: TestClient) -> None:
+    responses = [_create(client, HAMMER), _create(client, SAW)]
+    for path in ("/items/", "/items/1", "/items/2"):
+        r = client.get(path)
+        assert r.status_code == 200, f"GET {path} should answer 200, got {r.status_code}: {r.text}"
+        responses.append(r)
+    for r in responses:
+        assert "cost_price" not in r.text and "7.25" not in r.text, (
+            f"{r.request.method} {r.request.url.path} leaked the private cost_price: {r.text}"
+        )
+
+
+def test_list_answers_items_as_id_and_name(client: TestClient) -> None:
+    _create(client, HAMMER)
+    _create(client, SAW)
+    r = client.get("/items/")
+    assert r.status_code == 200, f"GET /items/ should answer 200, got {r.status_code}: {r.text}"
+    assert r.json() == [{"id": 1, "name": "Hammer"}, {"id": 2, "name": "Saw"}], (
+        f"GET /items/ should list every item in creation order as {{id, name}} only, got {r.json()}"
+    )
+
+
+def test_detail_answers_the_public_fields(client: TestClient) -> None:
+    _create(client, SAW)
+    r = client.get("/items/1")
+    assert r.status_code == 200, f"GET /items/1 should answer 200, got {r.status_code}: {r.text}"
+    expected = {"id": 1, "name": "Saw", "price": 20.0, "description": "Cuts wood", "tax": 4.0}
+    assert r.json() == expected, f"GET /items/1 should answer the ItemDetail fields {expected}, got {r.json()}"
+
+
+def test_detail_omits_fields_never_set(client: TestClient) -> None:
+    _create(client, HAMMER)
+    r = client.get("/items/1")
+    assert r.status_code == 200, f"GET /items/1 should answer 200, got {r.status_code}: {r.text}"
+    assert r.json() == {"id": 1, "name": "Hammer", "price": 12.5}, (
+        "an item created without description and tax should answer only id, name and price "
+        f"(fields never set are left out, not sent as null), got {r.json()}"
+    )
+
+
+def test_detail_keeps_a_field_sent_as_null(client: TestClient) -> None:
+    _create(client, {**HAMMER, "tax": None})
+    r = client.get("/items/1")
+    assert r.status_code == 200, f"GET /items/1 should answer 200, got {r.status_code}: {r.text}"
+    assert r.json() == {"id": 1, "name": "Hammer", "price": 12.5, "tax": None}, (
+        'an item created with "tax": null should answer "tax": null (it was set) and no description '
+        f"(never set), got {r.json()}"
+    )
+
+
+def test_unknown_item_is_404(client: TestClient) -> None:
+    _create(client, HAMMER)
+    assert client.get("/items/1").status_code == 200, "GET /items/1 should answer 200 before 404s are checked"
+    r = client.get("/items/42")
+    assert r.status_code == 404, f"GET /items/42 (unknown) should answer 404, got {r.status_code}: {r.text}"
+    assert r.json() == {"detail": "Item not found"}, f'GET /items/42 should answer "Item not found", got {r.json()}'
+
+
+def test_record_violating_the_response_model_is_a_server_error(target_module: ModuleType) -> None:
+    with TestClient(target_module.app, raise_server_exceptions=False) as client:
+        _create(client, HAMMER)
+        good = client.get("/items/1")
+        assert good.status_code == 200, f"GET /items/1 should answer 200, got {good.status_code}: {good.text}"
+        target_module.items_db[99] = {"id": 99, "name": "Broken", "cost_price": 1.5}
+        r = client.get("/items/99")
+    assert r.status_code == 500, (
+        "GET /items/99 on a stored record without price should fail with 500: the return value must be "
+        f"validated against ItemDetail, not sent as it is; got {r.status_code}: {r.text}"
+    )
+    assert "Broken" not in r.text and "cost_price" not in r.text, f"the 500 should not leak the record: {r.text}"
+
+
+def test_schema_documents_the_response_models(client: TestClient) -> None:
+    r = client.get("/openapi.json")
+    assert r.status_code == 200, f"GET /openapi.json should answer 200, got {r.status_code}"
+    spec = r.json()
+    out_name, out = _resolve(spec, _ok_schema(spec, "/items/", "post"))
+    assert out_name.startswith("ItemOut"), f"POST /items/ should document ItemOut as its response, got {out_name}"
+    assert set(out.get("properties", {})) == {"id", "name"}, (
+        f"ItemOut should have exactly the fields id and name, got {sorted(out.get('properties', {}))}"
+    )
+    listed = _ok_schema(spec, "/items/", "get")
+    assert listed.get("type") == "array", f"GET /items/ should document a list response, got {listed}"
+    item_name, _ = _resolve(spec, listed.get("items", {}))
+    assert item_name.startswith("ItemOut"), f"GET /items/ should document a list of ItemOut, got a list of {item_name}"
+    detail_name, detail = _resolve(spec, _ok_schema(spec, "/items/{item_id}", "get"))
+    assert detail_name.startswith("ItemDetail"), f"GET /items/{{item_id}} should document ItemDetail, got {detail_name}"
+    assert set(detail.get("properties", {})) == {"id", "name", "price", "description", "tax"}, (
+        f"ItemDetail should have the fields id, name, price, description, tax, got {sorted(detail['properties'])}"
+    )
