@@ -97,3 +97,24 @@ def test_solution_imports_without_deprecation_warnings(question: Question) -> No
 def test_the_whole_kit_passes_the_maintainer_check() -> None:
     problems = run_dev_check()
     assert problems == [], "\n".join(problems)
+
+
+def test_q25_reference_app_matches_the_app_in_the_stub() -> None:
+    """q25 grades candidates' tests against the kit's own copy of the app: it must be the stub's app."""
+    from fastapi.testclient import TestClient
+
+    from grader.kit import exercises_dir, hidden_tests_dir
+
+    stub = load_module_from_path(exercises_dir() / "q25_testing.py")
+    apps = load_module_from_path(hidden_tests_dir() / "q25_testing_apps.py")
+    try:
+        reference = apps.make_app(None)
+        assert reference.openapi() == stub.create_app().openapi()
+        with TestClient(reference) as ours, TestClient(stub.create_app()) as theirs:
+            for path in ("/", "/items/", "/items/1", "/users/me"):
+                a, b = ours.get(path), theirs.get(path)
+                assert (a.status_code, a.json()) == (b.status_code, b.json()), path
+        assert apps.API_TOKEN == stub.API_TOKEN
+    finally:
+        unload_module(stub)
+        unload_module(apps)
