@@ -136,3 +136,36 @@ def test_watch_in_a_terminal_sees_an_exercise_turn_green(pack: Path) -> None:
         child.close(force=True)
     assert child.exitstatus == 0
     assert ANSI.search(transcript.getvalue()), "colour on a terminal (NO_COLOR unset)"
+
+
+@pytest.mark.slow
+def test_serve_runs_the_app_and_its_docs_answer(pack: Path) -> None:
+    """`fastlings serve` starts uvicorn on loopback: the candidate's app and its /docs answer, then Ctrl-C stops it."""
+    import socket
+    import time
+    import urllib.request
+
+    shutil.copyfile(Q02_SOLUTION, pack / "exercises" / Q02)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    script = Path(sys.executable).with_name("fastlings")
+    child = pexpect.spawn(str(script), ["serve", "2", "--port", str(port)], cwd=str(pack), encoding="utf-8", timeout=30)
+    try:
+        child.expect(f"http://127.0.0.1:{port}/docs")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    assert json.loads(response.read()) == {"Hello": "World"}
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/docs", timeout=5) as response:
+            assert "swagger-ui" in response.read().decode().lower()
+        child.sendintr()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
