@@ -98,3 +98,28 @@ def test_a_truncated_zip_is_a_clear_error(tmp_path: Path) -> None:
     broken.write_bytes(buffer.getvalue()[:-30])
     with pytest.raises(ArchiveError):
         extract_archive(broken, tmp_path)
+
+
+def test_a_submission_edited_after_submit_is_reported(tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    from grader.submissions import resolve_submissions
+
+    original = b"app = None\n"
+    manifest = {"kit_version": "0", "files": {"q02_basic_app.py": hashlib.sha256(original).hexdigest()}}
+    archive = _zip(
+        tmp_path / "alice.zip",
+        {"exercises/q02_basic_app.py": b"app = 'edited'\n", "manifest.json": json.dumps(manifest).encode()},
+    )
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    (submission,) = resolve_submissions([archive], scratch)
+    assert submission.name == "alice"
+    assert submission.warnings == ("files changed after submit: q02_basic_app.py",)
+    untouched = _zip(
+        tmp_path / "bob.zip",
+        {"exercises/q02_basic_app.py": original, "manifest.json": json.dumps(manifest).encode()},
+    )
+    (clean,) = resolve_submissions([untouched], scratch)
+    assert clean.warnings == ()
