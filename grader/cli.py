@@ -168,6 +168,11 @@ def run_command(
       grade solutions --json          # machine-readable
     """
     questions = _resolve_questions(question_keys, levels)
+    if html_dir is not None:  # refuse an unusable report folder now, not after a long batch
+        from grader.reports.html import ReportFolderError, check_report_folder
+
+        with _as_unusable_input(ReportFolderError):
+            check_report_folder(html_dir)
     paths = list(submissions) or [Path("exercises")]
     if not paths[0].exists():
         raise UnusableInput(f"{paths[0]} does not exist: name the folder to grade")
@@ -258,9 +263,10 @@ def _write_reports(stored: list, questions: tuple[Question, ...], reports: dict[
     if reports["junit"]:
         reports["junit"].write_text(render_junit(stored), encoding="utf-8")
     if reports["html"]:
-        from grader.reports.html import write_html_report
+        from grader.reports.html import ReportFolderError, write_html_report
 
-        write_html_report(stored, questions, reports["html"])
+        with _as_unusable_input(ReportFolderError):
+            write_html_report(stored, questions, reports["html"])
 
 
 run_command.epilog = EXIT_CODES_HELP

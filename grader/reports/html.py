@@ -21,7 +21,16 @@ from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
 from grader.results import QuestionResult
 
-__all__ = ["page_names", "pass_rates", "render_index", "render_student", "score_buckets", "write_html_report"]
+__all__ = [
+    "ReportFolderError",
+    "check_report_folder",
+    "page_names",
+    "pass_rates",
+    "render_index",
+    "render_student",
+    "score_buckets",
+    "write_html_report",
+]
 
 STUDENTS_DIR = "students"
 BUCKETS = 10
@@ -344,10 +353,36 @@ def render_student(sub: StoredSubmission) -> str:
 # ------------------------------------------------------------------------------------------------ writer
 
 
+class ReportFolderError(Exception):
+    """The output folder holds files this report did not write; nothing of the user's is overwritten."""
+
+
+REPORT_MARKER = ".grade-html-report"
+
+
+def check_report_folder(out_dir: Path) -> None:
+    """Accept a new or empty folder, or one an earlier report wrote; refuse anything else, before grading."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ReportFolderError(f"{out_dir} is a file: --html needs a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / REPORT_MARKER).is_file():
+        raise ReportFolderError(f"{out_dir} holds other files: give --html a new or empty folder")
+
+
+def _prepare_folder(out_dir: Path) -> Path:
+    """Make the report folder ready; the student pages of an earlier report are replaced, not left stale."""
+    check_report_folder(out_dir)
+    students_dir = out_dir / STUDENTS_DIR
+    if students_dir.is_dir():
+        for stale in students_dir.glob("*.html"):  # pages of students no longer in the class
+            stale.unlink()
+    students_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / REPORT_MARKER).write_text("written by `grade --html`; safe to replace\n", encoding="utf-8")
+    return students_dir
+
+
 def write_html_report(submissions: list[StoredSubmission], questions: tuple[Question, ...], out_dir: Path) -> Path:
     """Write ``index.html`` and ``students/<name>.html`` under ``out_dir``; return the index path."""
-    students_dir = out_dir / STUDENTS_DIR
-    students_dir.mkdir(parents=True, exist_ok=True)
+    students_dir = _prepare_folder(out_dir)
     pages = page_names(s.name for s in submissions)
     for sub, page in zip(submissions, pages, strict=True):
         (students_dir / page).write_text(render_student(sub), encoding="utf-8")

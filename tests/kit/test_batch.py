@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -148,3 +149,18 @@ def test_identical_files_are_graded_once_and_share_the_result(classroom: Path, t
     assert code == 0
     report = {s["name"]: s for s in json.loads(out)["submissions"]}
     assert report["erin"]["questions"][0]["tests_passed"] == report["alice"]["questions"][0]["tests_passed"] == 6
+
+
+def test_html_report_never_overwrites_a_foreign_folder_and_replaces_its_own(classroom: Path, tmp_path: Path) -> None:
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "index.html").write_text("my own page")
+    code, _, err = grade(str(classroom), "-q", "2", "--gradebook", str(tmp_path / "b.sqlite3"), "--html", str(foreign))
+    assert code == 2 and "holds other files" in err
+    assert (foreign / "index.html").read_text() == "my own page"
+    report = tmp_path / "report"
+    assert grade(str(classroom), "-q", "2", "--gradebook", str(tmp_path / "b.sqlite3"), "--html", str(report))[0] == 0
+    assert (report / "students" / "bob.html").is_file()
+    shutil.rmtree(classroom / "bob")
+    assert grade(str(classroom), "-q", "2", "--gradebook", str(tmp_path / "c.sqlite3"), "--html", str(report))[0] == 0
+    assert not (report / "students" / "bob.html").exists(), "a student no longer in the class has no stale page"
