@@ -164,3 +164,19 @@ def test_html_report_never_overwrites_a_foreign_folder_and_replaces_its_own(clas
     shutil.rmtree(classroom / "bob")
     assert grade(str(classroom), "-q", "2", "--gradebook", str(tmp_path / "c.sqlite3"), "--html", str(report))[0] == 0
     assert not (report / "students" / "bob.html").exists(), "a student no longer in the class has no stale page"
+
+
+def test_a_batch_in_a_terminal_shows_a_progress_bar(classroom: Path, tmp_path: Path) -> None:
+    import pexpect
+
+    script = Path(sys.executable).with_name("grade")
+    args = [str(classroom), "-q", "2", "--gradebook", str(tmp_path / "b.sqlite3")]
+    child = pexpect.spawn(str(script), args, cwd=str(tmp_path), encoding="utf-8", timeout=60)
+    try:
+        child.expect("grading 4 submissions")
+        child.expect("100%")
+        child.expect("4 submissions, mean")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
