@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 
 import click
 
+from grader import __version__
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
 
