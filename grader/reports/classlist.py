@@ -69,7 +69,11 @@ def submission_to_dict(sub: StoredSubmission) -> dict:
 
 def render_class_json(submissions: list[StoredSubmission], gradebook: str) -> str:
     return json.dumps(
-        {"gradebook": gradebook, "submissions": [submission_to_dict(s) for s in submissions]},
+        {
+            "kit_version": __version__,
+            "gradebook": gradebook,
+            "submissions": [submission_to_dict(s) for s in submissions],
+        },
         indent=2,
         ensure_ascii=False,
     )
