@@ -23,6 +23,26 @@ from grader.loading import load_module_from_path, unload_module
 _TEST_FILE_RE = re.compile(r"^test_(q\d\d)_")
 
 
+def find_endpoint(app: object, path: str, method: str = "GET") -> Callable[..., object] | None:
+    """The function serving ``method path`` on ``app``, wherever it was declared (app, APIRouter, nested router).
+
+    Tests that inspect an endpoint (is it ``async def``?) must not assume the route sits in ``app.routes``:
+    since FastAPI 0.16x an included router stays one entry there, and its routes are reached through
+    ``fastapi.routing.iter_route_contexts``. Older releases copied them into ``app.routes``.
+    """
+    routes = getattr(app, "routes", [])
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI: include_router copies the routes into app.routes
+        candidates = routes
+    else:
+        candidates = iter_route_contexts(routes)
+    for route in candidates:
+        if getattr(route, "path", None) == path and method in (getattr(route, "methods", None) or ()):
+            return route.endpoint
+    return None
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--target",

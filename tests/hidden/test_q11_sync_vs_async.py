@@ -17,6 +17,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from grader.fixtures import find_endpoint
+
 BOUND = 3.0  # seconds: the longest any event wait in these tests may take
 
 
@@ -36,10 +38,10 @@ def _get_ok(client: TestClient, path: str) -> dict[str, Any]:
 
 
 def _endpoint(module: ModuleType, path: str) -> Callable[..., Any]:
-    for route in module.app.routes:
-        if getattr(route, "path", None) == path and "GET" in getattr(route, "methods", ()):
-            return route.endpoint
-    pytest.fail(f"the app has no GET {path} route", pytrace=False)
+    endpoint = find_endpoint(module.app, path)
+    if endpoint is None:
+        pytest.fail(f"the app has no GET {path} route", pytrace=False)
+    return endpoint
 
 
 def test_sync_answers_the_blocking_result(client: TestClient) -> None:

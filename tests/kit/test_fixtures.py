@@ -1,0 +1,29 @@
+"""The helpers hidden tests share must not depend on how a candidate organised the app."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from grader.fixtures import find_endpoint
+
+
+async def ping() -> dict[str, str]:
+    return {"ping": "pong"}
+
+
+def test_find_endpoint_on_the_app() -> None:
+    app = FastAPI()
+    app.get("/ping")(ping)
+    assert find_endpoint(app, "/ping") is ping
+    assert find_endpoint(app, "/ping", "POST") is None
+    assert find_endpoint(app, "/nope") is None
+
+
+def test_find_endpoint_through_nested_routers() -> None:
+    inner = APIRouter(prefix="/inner")
+    inner.get("/ping")(ping)
+    outer = APIRouter(prefix="/api")
+    outer.include_router(inner)
+    app = FastAPI()
+    app.include_router(outer, prefix="/v1")
+    assert find_endpoint(app, "/v1/api/inner/ping") is ping
