@@ -12,6 +12,7 @@ import shutil
 import time
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -66,10 +67,9 @@ def test_table_lists_questions_and_a_score_footer(submission: Path) -> None:
     assert not ANSI.search(result.output), "no colour when stdout is not a terminal"
 
 
-def test_color_can_be_forced_and_no_color_wins_by_default(submission: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_color_can_be_forced_even_off_a_terminal(submission: Path) -> None:
     assert ANSI.search(grade(str(submission), "-q", "2", "--color").output)
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert not ANSI.search(grade(str(submission), "-q", "2").output)
+    assert not ANSI.search(grade(str(submission), "-q", "2", "--no-color").output)
 
 
 def test_json_output_is_one_object_with_the_documented_keys(submission: Path) -> None:
@@ -164,13 +164,44 @@ def test_a_folder_without_exercise_files_is_unusable(tmp_path: Path) -> None:
     assert "holds none of the kit's exercise files" in result.output
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["dev-check"]])
-def test_every_command_has_help(command: list[str]) -> None:
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and subcommand of a click group, found by introspection so none is forgotten."""
+    paths = [prefix]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            paths += _command_paths(command, (*prefix, name))
+        else:
+            paths.append((*prefix, name))
+    return paths
+
+
+@pytest.mark.parametrize("command", _command_paths(cli), ids=lambda path: " ".join(path) or "grade")
+def test_every_command_has_help(command: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.output
     assert "Usage:" in result.output
-    if command != ["dev-check"]:
+    assert len(result.output.splitlines()) > 4, "the help says what the command does"
+    if command in ((), ("run",)):
         assert "Exit codes:" in result.output
+
+
+def test_no_color_is_respected_on_a_terminal(tmp_path: Path) -> None:
+    """In a real terminal the table is coloured, unless NO_COLOR is set."""
+    import os
+    import sys
+
+    import pexpect
+
+    script = Path(sys.executable).with_name("grade")
+    shutil.copyfile(solutions_dir() / Q02, tmp_path / Q02)
+    outputs = {}
+    for no_color in ("", "1"):
+        env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        if no_color:
+            env["NO_COLOR"] = no_color
+        outputs[no_color] = pexpect.run(f"{script} {tmp_path} -q 2", env=env, encoding="utf-8", timeout=60)
+    assert "passed" in outputs[""] and ANSI.search(outputs[""]), "colour on a terminal"
+    assert "passed" in outputs["1"] and not ANSI.search(outputs["1"]), "no colour with NO_COLOR set"
 
 
 def test_version_is_printed() -> None:
