@@ -208,3 +208,24 @@ def test_version_is_printed() -> None:
     result = CliRunner().invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith("grade, version ")
+
+
+def test_an_unsafe_archive_given_alone_is_a_one_line_error(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "candidate.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("../../escape/q02_basic_app.py", "app = None\n")
+    result = CliRunner().invoke(cli, [str(archive)])
+    assert result.exit_code == 2
+    assert "points outside the archive" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path.parent / "escape").exists()
+
+
+def test_a_file_that_is_neither_folder_nor_archive_is_a_one_line_error(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    result = CliRunner().invoke(cli, [str(notes)])
+    assert result.exit_code == 2
+    assert "is a file, not a folder or a zip/tar archive" in result.output
