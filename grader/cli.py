@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import sys
 import tempfile
 import time
@@ -16,8 +15,15 @@ import click
 from grader import __version__
 from grader.batch import execute_batch, plan_batch
 from grader.catalogue import LEVELS, CatalogueError, Question, select_questions
-from grader.gradebook import DEFAULT_GRADEBOOK, Gradebook
-from grader.reports.classlist import render_class_csv, render_class_json, render_class_table, render_junit
+from grader.gradebook import DEFAULT_GRADEBOOK, Gradebook, GradebookError
+from grader.reports.classlist import (
+    CSV_SIGNATURE,
+    JUNIT_SIGNATURE,
+    render_class_csv,
+    render_class_json,
+    render_class_table,
+    render_junit,
+)
 from grader.reports.jsonout import render_json
 from grader.reports.table import render_table
 from grader.runner import DEFAULT_TIMEOUT_S, run_questions
@@ -168,11 +174,15 @@ def run_command(
       grade solutions --json          # machine-readable
     """
     questions = _resolve_questions(question_keys, levels)
-    if html_dir is not None:  # refuse an unusable report folder now, not after a long batch
+    # Refuse unusable report destinations now, not after a long batch; never write over the user's files.
+    if html_dir is not None:
         from grader.reports.html import ReportFolderError, check_report_folder
 
         with _as_unusable_input(ReportFolderError):
             check_report_folder(html_dir)
+    for path, signature in ((csv_path, CSV_SIGNATURE), (junit_path, JUNIT_SIGNATURE)):
+        if path is not None and path.exists() and not _written_by_us(path, signature):
+            raise UnusableInput(f"{path} exists and was not written by grade: choose a new file")
     paths = list(submissions) or [Path("exercises")]
     if not paths[0].exists():
         raise UnusableInput(f"{paths[0]} does not exist: name the folder to grade")
@@ -202,6 +212,15 @@ class _RunOptions:
     colour: bool | None
 
 
+def _written_by_us(path: Path, signature: str) -> bool:
+    """Whether ``path`` is a report an earlier run wrote (and may be replaced)."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return signature in handle.read(4096)
+    except OSError:
+        return False
+
+
 def _grade_one(submission: Submission, questions: tuple[Question, ...], options: _RunOptions) -> None:
     if submission.folder is None:
         raise UnusableInput(submission.problem)
@@ -228,10 +247,8 @@ def _grade_many(
     regrade: bool,
     reports: dict[str, Path | None],
 ) -> None:
-    try:
+    with _as_unusable_input(GradebookError):
         book = Gradebook(book_path)
-    except sqlite3.Error as exc:
-        raise UnusableInput(f"cannot open the gradebook {book_path}: {exc}") from exc
     with book:
         plan = plan_batch(submissions, questions, book, regrade)
         show_bar = sys.stderr.isatty() and not options.as_json and bool(plan.jobs)

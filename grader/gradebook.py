@@ -19,7 +19,7 @@ from pathlib import Path
 
 from grader.results import QuestionResult, RawRun, SubmissionResult, TestFailure
 
-__all__ = ["DEFAULT_GRADEBOOK", "Gradebook", "StoredSubmission"]
+__all__ = ["DEFAULT_GRADEBOOK", "Gradebook", "GradebookError", "StoredSubmission"]
 
 DEFAULT_GRADEBOOK = Path("gradebook.sqlite3")
 _SCHEMA = """
@@ -85,11 +85,28 @@ class StoredSubmission:
     result: SubmissionResult
 
 
+_OUR_TABLES = {"submissions", "question_results", "test_results"}
+
+
+class GradebookError(Exception):
+    """The path is not a gradebook this kit can use; nothing was written to it."""
+
+
 class Gradebook:
     def __init__(self, path: Path) -> None:
         self.path = path
+        if path.exists() and not path.is_file():
+            raise GradebookError(f"{path} is not a file")
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        try:
+            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise GradebookError(f"{path} is not a gradebook ({exc})") from exc
+        if tables - _OUR_TABLES:
+            self._db.close()
+            raise GradebookError(f"{path} is a database of something else: give --gradebook a new file")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)

@@ -13,7 +13,18 @@ from grader import __version__
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
 
-__all__ = ["render_class_csv", "render_class_json", "render_class_table", "render_junit"]
+# How a later run recognises a report it may replace (nothing else is ever written over).
+CSV_SIGNATURE = "student,"
+JUNIT_SIGNATURE = 'name="fastapi-interview-kit"'
+
+__all__ = [
+    "CSV_SIGNATURE",
+    "JUNIT_SIGNATURE",
+    "render_class_csv",
+    "render_class_json",
+    "render_class_table",
+    "render_junit",
+]
 
 
 def _fmt(value: float) -> str:

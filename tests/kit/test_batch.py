@@ -180,3 +180,25 @@ def test_a_batch_in_a_terminal_shows_a_progress_bar(classroom: Path, tmp_path: P
     finally:
         child.close(force=True)
     assert child.exitstatus == 0
+
+
+def test_reports_and_gradebook_never_write_over_the_users_files(classroom: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "grades.csv"
+    mine.write_text("my spreadsheet\n")
+    code, _, err = grade(str(classroom), "-q", "2", "--gradebook", str(tmp_path / "b.sqlite3"), "--csv", str(mine))
+    assert code == 2 and "was not written by grade" in err
+    assert mine.read_text() == "my spreadsheet\n"
+    ours = tmp_path / "ours.csv"
+    for _ in range(2):  # a report grade wrote may be replaced by the next run
+        assert grade(str(classroom), "-q", "2", "--gradebook", str(tmp_path / "b.sqlite3"), "--csv", str(ours))[0] == 0
+    other_db = tmp_path / "app.sqlite3"
+    with sqlite3.connect(other_db) as db:
+        db.execute("CREATE TABLE customers (id INTEGER)")
+    code, _, err = grade(str(classroom), "-q", "2", "--gradebook", str(other_db))
+    assert code == 2 and "database of something else" in err
+    with sqlite3.connect(other_db) as db:
+        assert {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} == {"customers"}
+    text_file = tmp_path / "notes.sqlite3"
+    text_file.write_text("not a database at all, just text that is long enough to be read as a header\n" * 5)
+    code, _, err = grade(str(classroom), "-q", "2", "--gradebook", str(text_file))
+    assert code == 2 and "is not a gradebook" in err
