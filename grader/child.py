@@ -157,9 +157,28 @@ def _silence_standard_streams() -> None:
     sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
+# Ceilings for one grading process, so that a module that allocates or writes without end fails its own
+# question (MemoryError, or the process is stopped) instead of taking the machine's memory or disk.
+MEMORY_LIMIT_BYTES = 4 * 1024**3
+FILE_SIZE_LIMIT_BYTES = 256 * 1024**2
+
+
+def _limit_resources() -> None:
+    try:
+        import resource
+    except ImportError:  # not POSIX: the time limit still applies
+        return
+    for limit, value in ((resource.RLIMIT_AS, MEMORY_LIMIT_BYTES), (resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT_BYTES)):
+        soft, hard = resource.getrlimit(limit)
+        ceiling = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        if soft == resource.RLIM_INFINITY or soft > ceiling:
+            resource.setrlimit(limit, (ceiling, hard))
+
+
 def run_child(job: ChildJob) -> None:
     """Run the job and journal its results. Called in a fresh process; never returns normally to a caller."""
     _silence_standard_streams()
+    _limit_resources()
     os.chdir(job.workdir)
     journal = _Journal(job.journal, job.token)
     from pytest_jsonreport.plugin import JSONReport
