@@ -31,7 +31,8 @@ HOSTILE = {
     "sys_exit_at_import": "import sys\nsys.exit(3)\n",
     "os_exit_at_import": "import os\nos._exit(0)\n",
     "allocates_8_gib": "blob = bytearray(8 * 1024**3)\n",
-    "writes_400_mib": "with open('big.bin', 'wb') as f:\n    for _ in range(400):\n        f.write(b'x' * 1024 * 1024)\n",
+    "writes_400_mib": "with open('big.bin', 'wb') as f:\n"
+    "    for _ in range(400):\n        f.write(b'x' * 1024 * 1024)\n",
     "prints_megabytes": "import sys\nfor _ in range(200):\n    sys.stdout.write('x' * 50_000 + '\\n')\n"
     "    sys.stderr.write('y' * 50_000 + '\\n')\n" + (solutions_dir() / Q02).read_text(),
 }
