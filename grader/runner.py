@@ -201,13 +201,12 @@ def _raw_run(
             outcome = outcome or "completed"
         elif kind == "internal_error":
             message = f"the grader failed inside the test process: {event.get('message', '')}"
+    running = next((name for name in collected if name not in tests), None)  # the test that never finished
     if end == "timeout":
         outcome = "timeout"
-        running = next((name for name in collected if name not in tests), None)
         message = "did not finish in time" + (f" (stuck in {running})" if running else "")
     elif outcome is None:
         outcome = "crashed"
-        running = next((name for name in collected if name not in tests), None)
         message = message or (
             f"the test process ended early with exit code {exit_code}" + (f" during {running}" if running else "")
         )
