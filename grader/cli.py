@@ -88,6 +88,7 @@ def cli() -> None:
     \b
     grade [SUBMISSION]        grade a folder of qNN_<slug>.py files (same as `grade run`)
     grade dev-check           maintainer check of the kit itself
+    grade report              the classes a gradebook holds, as a table, JSON, CSV, JUnit or HTML
     grade pack OUT            write the candidate pack (stubs, public checks, fastlings)
     grade export ...          grading for Gradescope or GitHub Classroom (`grade export --help`)
 
@@ -174,15 +175,8 @@ def run_command(
       grade solutions --json          # machine-readable
     """
     questions = _resolve_questions(question_keys, levels)
-    # Refuse unusable report destinations now, not after a long batch; never write over the user's files.
-    if html_dir is not None:
-        from grader.reports.html import ReportFolderError, check_report_folder
-
-        with _as_unusable_input(ReportFolderError):
-            check_report_folder(html_dir)
-    for path, signature in ((csv_path, CSV_SIGNATURE), (junit_path, JUNIT_SIGNATURE)):
-        if path is not None and path.exists() and not _written_by_us(path, signature):
-            raise UnusableInput(f"{path} exists and was not written by grade: choose a new file")
+    reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
+    _check_report_destinations(reports)  # now, not after a long batch
     paths = list(submissions) or [Path("exercises")]
     if not paths[0].exists():
         raise UnusableInput(f"{paths[0]} does not exist: name the folder to grade")
@@ -196,7 +190,6 @@ def run_command(
         if single:
             _grade_one(resolved[0], questions, options)
         else:
-            reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
             _grade_many(resolved, questions, options, gradebook_path or DEFAULT_GRADEBOOK, regrade, reports)
 
 
@@ -210,6 +203,18 @@ class _RunOptions:
     as_json: bool
     fail_under: float | None
     colour: bool | None
+
+
+def _check_report_destinations(reports: dict[str, Path | None]) -> None:
+    """Refuse report destinations that hold the user's own files: grade never writes over them."""
+    if reports["html"] is not None:
+        from grader.reports.html import ReportFolderError, check_report_folder
+
+        with _as_unusable_input(ReportFolderError):
+            check_report_folder(reports["html"])
+    for path, signature in ((reports["csv"], CSV_SIGNATURE), (reports["junit"], JUNIT_SIGNATURE)):
+        if path is not None and path.exists() and not _written_by_us(path, signature):
+            raise UnusableInput(f"{path} exists and was not written by grade: choose a new file")
 
 
 def _written_by_us(path: Path, signature: str) -> bool:
@@ -288,6 +293,54 @@ def _write_reports(stored: list, questions: tuple[Question, ...], reports: dict[
 
 run_command.epilog = EXIT_CODES_HELP
 cli.epilog = EXIT_CODES_HELP
+
+
+@cli.command("report")
+@click.option(
+    "--gradebook",
+    "gradebook_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_GRADEBOOK,
+    show_default=True,
+    help="The gradebook earlier batches wrote.",
+)
+@click.option("-q", "--question", "question_keys", multiple=True, metavar="Q", help="Report only this question.")
+@click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS), help="Report only questions of a level.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the class CSV here.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here.")
+@click.option(
+    "--html", "html_dir", type=click.Path(file_okay=False, path_type=Path), help="Write the HTML report here."
+)
+@click.option("--color/--no-color", "colour", default=None, help="Force colour on or off [default: on a terminal].")
+def report_command(
+    gradebook_path: Path,
+    question_keys: tuple[str, ...],
+    levels: tuple[str, ...],
+    as_json: bool,
+    csv_path: Path | None,
+    junit_path: Path | None,
+    html_dir: Path | None,
+    colour: bool | None,
+) -> None:
+    """Report on what a gradebook holds, without grading anything: each student's latest submission.
+
+    \b
+    Example:
+      grade report --gradebook fall.sqlite3 --csv grades.csv --html report/
+    """
+    questions = _resolve_questions(question_keys, levels)
+    if not gradebook_path.is_file():
+        raise UnusableInput(f"{gradebook_path} does not exist: grade a class first (grade CLASS --gradebook ...)")
+    reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
+    _check_report_destinations(reports)
+    with _as_unusable_input(GradebookError), Gradebook(gradebook_path) as book:
+        stored = book.latest({q.id for q in questions})
+    _write_reports(stored, questions, reports)
+    if as_json:
+        click.echo(render_class_json(stored, str(gradebook_path)))
+    else:
+        click.echo(render_class_table(stored), color=use_colour(colour))
 
 
 @cli.command("dev-check")

@@ -202,3 +202,17 @@ def test_reports_and_gradebook_never_write_over_the_users_files(classroom: Path,
     text_file.write_text("not a database at all, just text that is long enough to be read as a header\n" * 5)
     code, _, err = grade(str(classroom), "-q", "2", "--gradebook", str(text_file))
     assert code == 2 and "is not a gradebook" in err
+
+
+def test_report_renders_a_gradebook_without_grading(classroom: Path, tmp_path: Path) -> None:
+    book = str(tmp_path / "book.sqlite3")
+    assert grade(str(classroom), "-q", "2", "--gradebook", book)[0] == 0
+    shutil.rmtree(classroom)  # the report reads the gradebook only
+    csv_path = tmp_path / "grades.csv"
+    code, out, _ = grade("report", "--gradebook", book, "-q", "2", "--csv", str(csv_path), "--json")
+    assert code == 0
+    report = {s["name"]: s["percent"] for s in json.loads(out)["submissions"]}
+    assert report == {"alice": 100.0, "bob": 0.0, "carol": 100.0, "dave": 0.0}
+    assert csv_path.read_text().startswith("student,q02,")
+    code, _, err = grade("report", "--gradebook", str(tmp_path / "none.sqlite3"))
+    assert code == 2 and "does not exist" in err
