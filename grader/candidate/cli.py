@@ -103,15 +103,29 @@ def check_and_record(question: Question) -> str:
     return status
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="fastlings")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Practise the FastAPI interview exercises: edit a stub, check it, move on.
 
     \b
     Start with `fastlings watch`: it checks each exercise when you save it.
     Exit codes: 0 success, 1 a check failed, 2 bad usage.
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    progress = load_progress(_state_file())
+    upcoming = _next_unfinished(progress)
+    _echo(
+        click.style("fastlings", bold=True) + ": thirty FastAPI exercises, each a stub whose docstring is the contract."
+    )
+    _echo(_progress_line(progress))
+    if upcoming is None:
+        _echo("Every question passes its public checks: `fastlings submit` packs your answers.")
+    else:
+        _echo(f"next: {upcoming.id} · {upcoming.title} ({exercises_dir() / upcoming.filename})")
+        _echo("run `fastlings watch` and save the file to check it; `fastlings --help` lists every command.")
 
 
 @cli.command("list")

@@ -169,3 +169,9 @@ def test_serve_runs_the_app_and_its_docs_answer(pack: Path) -> None:
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
+
+
+def test_fastlings_alone_says_where_you_are_and_what_to_do_next(pack: Path) -> None:
+    code, out = fastlings()
+    assert code == 0
+    assert "0/30" in out and "next: q01" in out and "fastlings watch" in out
