@@ -86,7 +86,7 @@ def cli() -> None:
     """Grade FastAPI interview exercises against the kit's hidden tests.
 
     \b
-    grade [SUBMISSION]        grade a folder of qNN_<slug>.py files (same as `grade run`)
+    grade [SUBMISSION...]     grade folders or archives of qNN_<slug>.py files, or a class (`grade run`)
     grade dev-check           maintainer check of the kit itself
     grade report              the classes a gradebook holds, as a table, JSON, CSV, JUnit or HTML
     grade pack OUT            write the candidate pack (stubs, public checks, fastlings)
@@ -96,7 +96,7 @@ def cli() -> None:
     """
 
 
-@cli.command("run")
+@cli.command("run", short_help="Grade submissions (the default command).")
 @click.argument("submissions", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-q", "--question", "question_keys", multiple=True, metavar="Q", help="Grade only this question (3, q03 or a slug)."
@@ -295,7 +295,7 @@ run_command.epilog = EXIT_CODES_HELP
 cli.epilog = EXIT_CODES_HELP
 
 
-@cli.command("report")
+@cli.command("report", short_help="Reports from a gradebook, without grading.")
 @click.option(
     "--gradebook",
     "gradebook_path",
@@ -343,7 +343,7 @@ def report_command(
         click.echo(render_class_table(stored), color=use_colour(colour))
 
 
-@cli.command("dev-check")
+@cli.command("dev-check", short_help="Prove the kit consistent (maintainers).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True)
 def dev_check_command(timeout: float) -> None:
     """Maintainer check: every question has a stub, a solution and hidden tests, and they agree.
@@ -362,7 +362,7 @@ def dev_check_command(timeout: float) -> None:
     click.echo("dev-check: all questions consistent")
 
 
-@cli.command("pack")
+@cli.command("pack", short_help="Write the candidate pack.")
 @click.argument("out", type=click.Path(path_type=Path))
 def pack_command(out: Path) -> None:
     """Write the candidate pack to OUT (a new folder, or a .zip): stubs, public checks, the `fastlings`
@@ -376,7 +376,7 @@ def pack_command(out: Path) -> None:
     click.echo("candidates: pip install -e . inside it, then `fastlings watch`")
 
 
-@cli.group("export")
+@cli.group("export", short_help="Grading for Gradescope or GitHub Classroom.")
 def export_group() -> None:
     """Write what a teaching platform needs to run this grading on every submission.
 
@@ -386,7 +386,7 @@ def export_group() -> None:
     """
 
 
-@export_group.command("gradescope")
+@export_group.command("gradescope", short_help="A Gradescope autograder zip.")
 @click.argument("out", type=click.Path(path_type=Path))
 def export_gradescope_command(out: Path) -> None:
     """Write a Gradescope autograder to OUT (a new .zip): setup.sh, run_autograder and a copy of the kit
@@ -405,7 +405,7 @@ def export_gradescope_command(out: Path) -> None:
     click.echo("upload it in the assignment's Configure Autograder page (Zip file upload)")
 
 
-@export_group.command("github-classroom")
+@export_group.command("github-classroom", short_help="GitHub Classroom workflow and autograding.")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
     "--fail-under",

@@ -128,7 +128,7 @@ def cli(ctx: click.Context) -> None:
         _echo("run `fastlings watch` and save the file to check it; `fastlings --help` lists every command.")
 
 
-@cli.command("list")
+@cli.command("list", short_help="Every question, its state, your progress.")
 def list_command() -> None:
     """Every question with its level and its state at the last check, and your progress."""
     progress = load_progress(_state_file())
@@ -139,7 +139,7 @@ def list_command() -> None:
     _echo(_progress_line(progress))
 
 
-@cli.command("check")
+@cli.command("check", short_help="Run the public checks of a question.")
 @click.argument("question_key", metavar="[Q]", required=False)
 def check_command(question_key: str | None) -> None:
     """Run the public checks of question Q (3, q03 or a slug; default: the first unfinished one)."""
@@ -157,7 +157,7 @@ def check_command(question_key: str | None) -> None:
         sys.exit(1)
 
 
-@cli.command("hint")
+@cli.command("hint", short_help="One more hint for a question.")
 @click.argument("question_key", metavar="Q")
 def hint_command(question_key: str) -> None:
     """Show the hints of question Q, one more each time you ask."""
@@ -172,7 +172,7 @@ def hint_command(question_key: str) -> None:
         _echo(click.style("that was the last hint.", dim=True))
 
 
-@cli.command("watch")
+@cli.command("watch", short_help="Check each exercise when you save it.")
 @click.option(
     "--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True, help="Seconds between looks."
 )
@@ -225,7 +225,7 @@ def _mtimes() -> dict[str, float]:
         return {}
 
 
-@cli.command("serve")
+@cli.command("serve", short_help="Run your app with uvicorn; open /docs.")
 @click.argument("question_key", metavar="Q")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 def serve_command(question_key: str, port: int) -> None:
@@ -246,7 +246,7 @@ def serve_command(question_key: str, port: int) -> None:
     )
 
 
-@cli.command("reset")
+@cli.command("reset", short_help="Restore a stub (your version is backed up).")
 @click.argument("question_key", metavar="Q")
 @click.confirmation_option(prompt="Restore the original stub? Your file is backed up first.")
 def reset_command(question_key: str) -> None:
@@ -261,7 +261,7 @@ def reset_command(question_key: str) -> None:
     _echo(f"{exercises_dir() / question.filename} is the original stub again")
 
 
-@cli.command("submit")
+@cli.command("submit", short_help="Pack your answers into a zip to send back.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Archive to write.")
 def submit_command(output: Path | None) -> None:
     """Pack your exercises into one zip with a manifest, ready to send back."""
