@@ -1,0 +1,80 @@
+"""Q06 · Request body (basic)
+
+Question: how does a FastAPI endpoint read and validate the JSON body of a request?
+
+Describe the body with Pydantic models and let FastAPI parse, validate and document it. Write a module with an
+application named ``app`` that accepts items in the body of two routes.
+
+The body of both routes is an *item*, a JSON object with these fields:
+
+- ``name``: string, required.
+- ``price``: number, required.
+- ``description``: string or null, optional, default ``null``.
+- ``tax``: number or null, optional, default ``null``.
+- ``tags``: list of strings, optional, default ``[]``.
+- ``images``: list of image objects, optional, default ``[]``. Each image is an object with two required
+  string fields, ``url`` and ``name``.
+
+Contract (the hidden tests check exactly this):
+
+- ``POST /items/`` with an item as the JSON body answers 200 with a JSON object holding every item field
+  (the values sent, defaults filled in for the fields left out) plus ``price_with_tax``: ``price + tax``,
+  or ``price`` when ``tax`` is null or missing.
+- ``PUT /items/{item_id}?q=...`` reads three things at once: ``item_id`` (an integer) from the path, the
+  item from the JSON body (the body is the item object itself, not wrapped in another key) and ``q`` (an
+  optional string, default null) from the query string. It answers 200 with
+  ``{"item_id": <int>, "item": {<every item field, defaults filled in>}, "q": <string or null>}``.
+- A body that does not fit the item (a required field missing, a value of the wrong type, an image without
+  its ``url`` or ``name``, ``tags`` that is not a list of strings) answers 422, and FastAPI's error list
+  names the failing field in ``loc``: for example ``["body", "price"]`` or ``["body", "images", 0, "name"]``.
+- ``PUT /items/abc`` (an ``item_id`` that is not an integer) answers 422 with ``loc`` ``["path", "item_id"]``.
+
+Run it: ``uvicorn q06_request_body:app --reload`` then open http://127.0.0.1:8000/docs
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, FastAPI, Path, Query
+from pydantic import BaseModel, Field
+
+
+class Image(BaseModel):
+    url: str
+    name: str
+
+
+class Item(BaseModel):
+    name: str
+    price: float
+    description: str | None = None
+    tax: float | None = None
+    tags: list[str] = Field(default_factory=list)
+    images: list[Image] = Field(default_factory=list)
+
+    def price_with_tax(self) -> float:
+        return self.price if self.tax is None else self.price + self.tax
+
+
+router = APIRouter(prefix="/items", tags=["items"])
+
+
+@router.post("/")
+async def create_item(item: Annotated[Item, Body()]) -> dict:
+    """Echo the validated item with every default filled in, plus its price with tax."""
+    payload = item.model_dump()
+    payload["price_with_tax"] = item.price_with_tax()
+    return payload
+
+
+@router.put("/{item_id}")
+async def update_item(
+    item_id: Annotated[int, Path()],
+    item: Annotated[Item, Body()],
+    q: Annotated[str | None, Query()] = None,
+) -> dict:
+    """Path, body and query parameters in one operation; the body is the item itself (not embedded)."""
+    return {"item_id": item_id, "item": item.model_dump(), "q": q}
+
+
+app = FastAPI()
+app.include_router(router)

@@ -1,0 +1,184 @@
+"""Q07 · HTTP methods (basic)
+
+Question: which HTTP methods does FastAPI support, and how do you serve each of them?
+
+Write a module with an application named ``app`` that keeps one resource, items, in memory and serves it
+with every standard method: GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS.
+
+An item sent by the client is a JSON object with ``name`` (string, required), ``price`` (number, required)
+and ``description`` (string or null, optional, default ``null``). A stored item is the same object plus an
+integer ``id`` chosen by the server: the JSON object ``{"id", "name", "price", "description"}``, exactly these
+four keys, in every answer that carries an item.
+
+Contract (the hidden tests check exactly this):
+
+- ``POST /items/`` with an item as the JSON body stores it and answers 201 with the stored item
+  (``{"id": ..., "name": ..., "price": ..., "description": ...}``). Ids are positive integers, unique, and
+  never reused, not even after the item holding one was deleted.
+- ``GET /items/`` answers 200 with a JSON list of every stored item (any order).
+- ``GET /items/{item_id}`` answers 200 with the stored item.
+- ``PUT /items/{item_id}`` replaces the whole item with the body, which must be a complete item (a body
+  without ``name`` or ``price`` answers 422); a field left out of the body takes its default again
+  (``description`` becomes null). Answers 200 with the new stored item; the ``id`` does not change.
+- ``PATCH /items/{item_id}`` is a partial update: the body may hold any subset of the item's fields, and
+  only the fields present in the body change; the others keep their stored values. A field sent with an
+  explicit ``null`` is set to null (``{"description": null}`` clears the description). Answers 200 with the
+  updated stored item.
+- ``DELETE /items/{item_id}`` removes the item and answers 204 with an empty body; the item is gone after.
+- ``HEAD /items/`` and ``HEAD /items/{item_id}`` answer like the matching GET, with the same status and
+  the same ``content-type`` and ``content-length`` headers, but an empty body.
+- ``OPTIONS /items/`` answers 204 with an empty body and an ``Allow`` header listing exactly the methods of
+  the collection: ``GET, HEAD, POST, OPTIONS``.
+- ``OPTIONS /items/{item_id}`` answers 204 with an empty body and an ``Allow`` header listing exactly the
+  methods of one item: ``GET, HEAD, PUT, PATCH, DELETE, OPTIONS``.
+  (The tests read ``Allow`` as a comma-separated list: order and spaces are free, each method only once.)
+- GET, HEAD, PUT, PATCH and DELETE on an ``item_id`` that is not stored answer 404.
+- A method a path does not serve answers 405 (``POST /items/1``, ``PUT /items/``, ...).
+
+Run it: ``uvicorn q07_http_methods:app --reload`` then open http://127.0.0.1:8000/docs
+"""
+
+from itertools import count
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, HTTPException, Response, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+
+class ItemIn(BaseModel):
+    name: str
+    price: float
+    description: str | None = None
+
+
+class ItemPatch(BaseModel):
+    name: str | None = None
+    price: float | None = None
+    description: str | None = None
+
+
+class Item(ItemIn):
+    id: int
+
+
+COLLECTION_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+MEMBER_METHODS = ("GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+class ItemStore:
+    """In-memory storage; ids come from a counter, so they are never reused."""
+
+    def __init__(self) -> None:
+        self._items: dict[int, dict[str, Any]] = {}
+        self._ids = count(1)
+
+    def all(self) -> list[dict[str, Any]]:
+        return list(self._items.values())
+
+    def get(self, item_id: int) -> dict[str, Any]:
+        try:
+            return self._items[item_id]
+        except KeyError:
+            raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Item not found") from None
+
+    def add(self, data: ItemIn) -> dict[str, Any]:
+        new_id = next(self._ids)
+        stored = {"id": new_id, **data.model_dump()}
+        self._items[new_id] = stored
+        return stored
+
+    def replace(self, item_id: int, data: ItemIn) -> dict[str, Any]:
+        self.get(item_id)
+        stored = {"id": item_id, **data.model_dump()}
+        self._items[item_id] = stored
+        return stored
+
+    def patch(self, item_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        stored = self.get(item_id)
+        stored.update(changes)
+        return stored
+
+    def remove(self, item_id: int) -> None:
+        self.get(item_id)
+        del self._items[item_id]
+
+
+store = ItemStore()
+
+
+def _json(payload: Any, status_code: int = status.HTTP_200_OK) -> JSONResponse:
+    """One renderer for GET and HEAD, so both carry the same content-type and content-length."""
+    return JSONResponse(jsonable_encoder(payload), status_code=status_code)
+
+
+def _allow(methods: tuple[str, ...]) -> Response:
+    return Response(status_code=status.HTTP_204_NO_CONTENT, headers={"Allow": ", ".join(methods)})
+
+
+router = APIRouter(prefix="/items", tags=["items"])
+
+
+# --- the collection --------------------------------------------------------------------------------------
+
+
+@router.get("/", response_model=list[Item])
+def list_items() -> JSONResponse:
+    return _json(store.all())
+
+
+@router.head("/", response_class=Response)
+def head_items() -> JSONResponse:
+    # Same response as GET; the server (and TestClient) drops the body of a HEAD answer but keeps the headers.
+    return _json(store.all())
+
+
+@router.post("/", status_code=status.HTTP_201_CREATED, response_model=Item)
+def create_item(item: ItemIn) -> dict[str, Any]:
+    return store.add(item)
+
+
+@router.options("/", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def options_items() -> Response:
+    return _allow(COLLECTION_METHODS)
+
+
+# --- one item ---------------------------------------------------------------------------------------------
+
+
+@router.get("/{item_id}", response_model=Item)
+def read_item(item_id: int) -> JSONResponse:
+    return _json(store.get(item_id))
+
+
+@router.head("/{item_id}", response_class=Response)
+def head_item(item_id: int) -> JSONResponse:
+    return _json(store.get(item_id))
+
+
+@router.put("/{item_id}", response_model=Item)
+def replace_item(item_id: int, item: ItemIn) -> dict[str, Any]:
+    return store.replace(item_id, item)
+
+
+@router.patch("/{item_id}", response_model=Item)
+def patch_item(item_id: int, changes: ItemPatch) -> JSONResponse:
+    # exclude_unset keeps only the fields the client actually sent, explicit nulls included.
+    updated = store.patch(item_id, changes.model_dump(exclude_unset=True))
+    return _json(updated)
+
+
+@router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def delete_item(item_id: int) -> Response:
+    store.remove(item_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.options("/{item_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def options_item(item_id: int) -> Response:
+    return _allow(MEMBER_METHODS)
+
+
+app = FastAPI()
+app.include_router(router)

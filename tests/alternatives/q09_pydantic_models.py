@@ -1,0 +1,105 @@
+"""Q09 · Pydantic validation (intermediate)
+
+Question: what is Pydantic, and how does FastAPI use it to validate requests and shape responses?
+
+Write a signup endpoint whose rules all live in Pydantic models: declarative constraints on the fields, a
+field validator, a model validator for a rule across two fields, unknown fields refused, and an output model
+that keeps the password out of every response. Write a module with an application named ``app``.
+
+The signup body is a JSON object with these fields:
+
+- ``username``: string, required, 3 to 20 characters, only ASCII letters, digits and underscores.
+- ``email``: string, required. It must contain exactly one ``@`` with at least one character before it, and
+  the part after the ``@`` must contain a ``.`` with at least one character on each side; no whitespace
+  anywhere. It is stored and answered **lowercased** (``Alice@Example.COM`` → ``alice@example.com``).
+  (``pydantic.EmailStr`` needs the ``email-validator`` package, which is not installed: write the check.)
+- ``password``: string, required, at least 8 characters, and it must contain at least one letter and at
+  least one digit.
+- ``password_confirm``: string, required, must equal ``password``.
+- ``age``: integer or null, optional, default ``null``; when given, at least 18.
+- No other field is allowed.
+
+Contract (the hidden tests check exactly this):
+
+- The module defines the Pydantic model ``UserSignup`` for that body. The tests call
+  ``UserSignup.model_validate(<dict>)`` directly: every rule above lives in the model, so a bad dict raises
+  ``pydantic.ValidationError`` there too, not only in the endpoint.
+- ``POST /signup`` with a valid body answers 201 with exactly ``{"username": ..., "email": ..., "age": ...}``
+  (email lowercased, ``age`` null when not sent). No successful answer carries ``password`` or
+  ``password_confirm``, nor the password's value. (The 422 answers are FastAPI's own: the tests do not
+  check whether their ``input`` entries repeat what the client sent.)
+- A body that breaks any rule answers 422 with FastAPI's usual error list (``{"detail": [...]}``), in which
+  each failing field has an error whose ``loc`` is ``["body", "<field name>"]``, for example
+  ``["body", "username"]`` or, for a field that is not allowed, ``["body", "is_admin"]``. Every failing field
+  is reported in the same answer (a body with a bad username and a bad email names both).
+- A password without a letter or without a digit: the error at ``["body", "password"]`` has a ``msg`` that
+  contains ``password must contain a letter and a digit``.
+- ``password_confirm`` different from ``password`` (when every field is valid on its own): the list holds an
+  error whose ``msg`` contains ``passwords do not match`` (its ``loc`` is not checked). The same text
+  appears in the ``ValidationError`` that ``UserSignup.model_validate`` raises.
+- (Pydantic puts ``Value error, `` in front of a ``ValueError``'s text in ``msg``; the tests look for the
+  texts above inside ``msg``, so that prefix is fine.)
+- The constraints are declared on the fields so that the OpenAPI schema of the ``POST /signup`` request
+  body shows them: ``username`` has ``minLength`` 3, ``maxLength`` 20 and a ``pattern``; ``password`` has
+  ``minLength`` 8; ``age`` has ``minimum`` 18; and the body schema has ``additionalProperties: false``.
+
+Run it: ``uvicorn q09_pydantic_models:app --reload`` then open http://127.0.0.1:8000/docs
+"""
+
+import re
+from typing import Annotated
+
+from fastapi import FastAPI, status
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# Exactly one "@", something before it, and a domain "X.Y" with X and Y non-empty; no whitespace anywhere.
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _normalise_email(value: str) -> str:
+    if not _EMAIL_RE.fullmatch(value):
+        raise ValueError("invalid email address")
+    return value.lower()
+
+
+Username = Annotated[str, Field(min_length=3, max_length=20, pattern=r"^[A-Za-z0-9_]+$")]
+Email = Annotated[str, AfterValidator(_normalise_email)]
+Password = Annotated[str, Field(min_length=8)]
+
+
+class UserSignup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: Username
+    email: Email
+    password: Password
+    password_confirm: str
+    age: int | None = Field(default=None, ge=18)
+
+    @field_validator("password")
+    @classmethod
+    def _letter_and_digit(cls, value: str) -> str:
+        if not (any(ch.isalpha() for ch in value) and any(ch.isdecimal() for ch in value)):
+            raise ValueError("password must contain a letter and a digit")
+        return value
+
+    @model_validator(mode="after")
+    def _passwords_match(self) -> "UserSignup":
+        if self.password != self.password_confirm:
+            raise ValueError("passwords do not match")
+        return self
+
+
+class UserOut(BaseModel):
+    username: str
+    email: str
+    age: int | None = None
+
+
+app = FastAPI()
+
+
+@app.post("/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+async def signup(user: UserSignup) -> UserOut:
+    # Build the public model explicitly: only these three fields can ever leave the server.
+    return UserOut(username=user.username, email=user.email, age=user.age)

@@ -1,0 +1,156 @@
+"""Q12 · Errors and HTTPException (intermediate)
+
+Question: how do you report errors from a FastAPI application: expected HTTP errors, errors that need
+extra response headers, and exceptions from your own business code that know nothing about HTTP? How do
+clients get one predictable error format?
+
+Build a tiny stock-keeping API over the in-memory ``items_db``.
+
+Contract (the hidden tests check exactly this):
+
+- Names the tests use: ``app``, ``items_db`` (``dict[int, dict]``, tests may read it), ``MAINTENANCE`` (a bool
+  the tests set to ``True``; read it at request time), ``OutOfStockError``. ``ReserveRequest`` is given too.
+- Error body shape: every error response except request validation answers a JSON object with at least
+  ``"detail"`` (the message, a string) and ``"status"`` (the HTTP status code, an int), e.g.
+  ``{"detail": "Item not found", "status": 404}``. This covers the app's own ``HTTPException``s *and* the errors
+  the framework raises itself: an unknown path answers 404 ``{"detail": "Not Found", "status": 404}``, a wrong
+  method 405 ``{"detail": "Method Not Allowed", "status": 405}``. Headers an exception carries (such as ``Allow``
+  on a 405 or ``Retry-After`` below) stay on the response.
+- Request validation errors (422) keep FastAPI's default body: ``{"detail": [ ...errors... ]}``.
+- ``GET /items/{item_id}`` answers the stored item, e.g. ``{"name": "Hammer", "stock": 3}``; an unknown id answers
+  404 with detail ``"Item not found"``.
+- ``POST /items/{item_id}/reserve`` with JSON ``{"quantity": n}`` (``n`` >= 1, else 422) takes ``n`` from the
+  item's stock and answers ``{"item_id": ..., "reserved": n, "stock": <what is left>}``. Unknown id → 404
+  ``"Item not found"``.
+- Not enough stock: the reservation logic raises ``OutOfStockError(item_id, requested, available)`` (the class is
+  given) and an exception handler registered on the app for that class turns it, from any route, into 409
+  ``{"detail": "Not enough stock", "status": 409, "item_id": ..., "requested": ..., "available": ...}``. The
+  stock is left unchanged. (Tests also raise ``OutOfStockError`` from a route of their own.)
+- Maintenance: while ``MAINTENANCE`` is true, ``POST /items/{item_id}/reserve`` answers 503 with detail
+  ``"Store under maintenance"`` and the header ``Retry-After: 120``; ``GET /items/{item_id}`` still works.
+
+Run it: ``uvicorn q12_error_handling:app --reload`` then open http://127.0.0.1:8000/docs
+"""
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+MAINTENANCE = False
+
+items_db: dict[int, dict[str, Any]] = {
+    1: {"name": "Hammer", "stock": 3},
+    2: {"name": "Screwdriver", "stock": 10},
+}
+
+
+class OutOfStockError(Exception):
+    """Raised by the business logic; it knows nothing about HTTP."""
+
+    def __init__(self, item_id: int, requested: int, available: int):
+        super().__init__(f"item {item_id}: {requested} requested, {available} available")
+        self.item_id = item_id
+        self.requested = requested
+        self.available = available
+
+
+class ReserveRequest(BaseModel):
+    quantity: int = Field(ge=1)
+
+
+app = FastAPI(title="Errors and HTTPException")
+
+
+def _error_body(message: str, status_code: int, **extra: Any) -> dict[str, Any]:
+    return {"detail": message, "status": status_code, **extra}
+
+
+class ErrorHandlers:
+    """The app's error translators, grouped; registered on the app below."""
+
+    @staticmethod
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
+        # Registered for Starlette's HTTPException, the base of FastAPI's, so the router's own
+        # 404 / 405 come through here too. The exception's headers (Allow, Retry-After, ...) are kept.
+        assert isinstance(exc, StarletteHTTPException)
+        return JSONResponse(
+            _error_body(exc.detail, exc.status_code),
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
+
+    @staticmethod
+    async def out_of_stock(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, OutOfStockError)
+        code = status.HTTP_409_CONFLICT
+        return JSONResponse(
+            _error_body(
+                "Not enough stock",
+                code,
+                item_id=exc.item_id,
+                requested=exc.requested,
+                available=exc.available,
+            ),
+            status_code=code,
+        )
+
+    @staticmethod
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Unhandled errors get the same shape (Starlette still re-raises them after answering).
+        code = status.HTTP_500_INTERNAL_SERVER_ERROR
+        return JSONResponse(_error_body("Internal Server Error", code), status_code=code)
+
+
+app.add_exception_handler(StarletteHTTPException, ErrorHandlers.http_error)
+app.add_exception_handler(OutOfStockError, ErrorHandlers.out_of_stock)
+app.add_exception_handler(Exception, ErrorHandlers.unexpected)
+
+
+# --- business logic: knows nothing about HTTP ---------------------------------------------------------
+
+
+def reserve_stock(record: dict[str, Any], item_id: int, quantity: int) -> int:
+    """Takes ``quantity`` from the record's stock and returns what is left, or raises OutOfStockError."""
+    available = record["stock"]
+    if quantity > available:
+        raise OutOfStockError(item_id, quantity, available)
+    record["stock"] = available - quantity
+    return record["stock"]
+
+
+# --- HTTP layer ---------------------------------------------------------------------------------------
+
+
+def refuse_during_maintenance() -> None:
+    # Reads the module global at request time (the tests flip it).
+    if MAINTENANCE:
+        raise HTTPException(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail="Store under maintenance",
+            headers={"Retry-After": "120"},
+        )
+
+
+def existing_item(item_id: int) -> dict[str, Any]:
+    record = items_db.get(item_id)
+    if record is None:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="Item not found")
+    return record
+
+
+@app.get("/items/{item_id}")
+def read_item(item: Annotated[dict[str, Any], Depends(existing_item)]) -> dict[str, Any]:
+    return item
+
+
+@app.post("/items/{item_id}/reserve", dependencies=[Depends(refuse_during_maintenance)])
+def reserve_item(
+    item_id: int,
+    body: ReserveRequest,
+    item: Annotated[dict[str, Any], Depends(existing_item)],
+) -> dict[str, Any]:
+    left = reserve_stock(item, item_id, body.quantity)
+    return {"item_id": item_id, "reserved": body.quantity, "stock": left}

@@ -1,0 +1,90 @@
+"""Q14 · Middleware (intermediate)
+
+Question: how do you run code around every request in FastAPI, for example to time each request and to
+tag it with a request id?
+
+The routes below are given. Add HTTP middleware to ``app`` so that every response it sends carries two
+headers, whatever route answered and however it answered.
+
+Contract (the hidden tests check exactly this):
+
+- Every response carries ``X-Process-Time``: the seconds spent handling the request, written as a plain
+  float (``float(value) >= 0``, for example ``0.00042``; no unit, not milliseconds). That includes 200s,
+  404s for unknown paths, ``HTTPException`` responses and 422 validation errors.
+- Measure with ``time.perf_counter()`` through the module's own ``import time``: read it once before the
+  request is handled and once after. The tests replace the module attribute ``time`` with a fake clock
+  and add a route of their own to ``app`` that advances it, so the header must equal the time that passed
+  while the handler ran.
+- Every response carries ``X-Request-ID``. When the request sends an ``X-Request-ID`` header, the response
+  echoes that exact value. When it does not, the middleware generates one (for example
+  ``uuid.uuid4().hex``): a non-empty string, different for every request.
+- The middleware stores the request's id (echoed or generated) in ``request.state.request_id`` before the
+  route runs; ``GET /request-id`` (given) answers ``{"request_id": <that id>}``, the same value as the
+  response's ``X-Request-ID`` header.
+- Given routes: ``GET /items/{item_id}`` answers ``{"item_id": 1, "name": "apple"}`` for a known id and
+  404 ``{"detail": "Item not found"}`` (an ``HTTPException``) otherwise; a non-integer id gives 422.
+
+Run it: ``uvicorn q14_middleware:app --reload`` then ``curl -i http://127.0.0.1:8000/items/1``
+"""
+
+import time
+import uuid
+
+from fastapi import FastAPI, HTTPException, Request
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+app = FastAPI()
+
+ITEMS = {1: "apple", 2: "banana"}
+
+
+class RequestContextMiddleware:
+    """Pure ASGI middleware: tags each HTTP request with an id and times its handling.
+
+    Headers are added to the ``http.response.start`` message, so they land on every response the
+    wrapped app sends: route answers, HTTPExceptions, validation errors and the router's own 404/405.
+    """
+
+    def __init__(self, app: ASGIApp, header_name: str = REQUEST_ID_HEADER) -> None:
+        self.app = app
+        self.header_name = header_name
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        incoming = Headers(scope=scope).get(self.header_name)
+        request_id = incoming if incoming else uuid.uuid4().hex
+        # request.state is backed by scope["state"]; give this request its own copy before writing.
+        scope["state"] = {**scope.get("state", {}), "request_id": request_id}
+
+        started = time.perf_counter()  # module attribute looked up now: tests swap `time` for a fake clock
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                elapsed = time.perf_counter() - started
+                headers = MutableHeaders(scope=message)
+                headers["X-Process-Time"] = str(elapsed)
+                headers[self.header_name] = request_id
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+app.add_middleware(RequestContextMiddleware)
+
+
+@app.get("/items/{item_id}")
+async def read_item(item_id: int) -> dict[str, int | str]:
+    if item_id not in ITEMS:
+        raise HTTPException(status_code=404, detail="Item not found")
+    return {"item_id": item_id, "name": ITEMS[item_id]}
+
+
+@app.get("/request-id")
+async def read_request_id(request: Request) -> dict[str, str | None]:
+    return {"request_id": getattr(request.state, "request_id", None)}

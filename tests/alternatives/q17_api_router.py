@@ -1,0 +1,135 @@
+"""Q17 · APIRouter (advanced)
+
+Question: what is APIRouter for, and how do you split an API into routers that share a prefix, tags,
+dependencies and documented responses?
+
+Build a small versioned API out of three routers (items, users, admin) and serve all of them under
+``/api/v1``. Nothing is served outside that prefix.
+
+Contract (the hidden tests check exactly this):
+
+- Data (given in the stub, keep it): ``ITEMS`` maps ids 1, 2, 3 to ``{"id": 1, "name": "Hammer"}``,
+  ``{"id": 2, "name": "Screwdriver"}``, ``{"id": 3, "name": "Wrench"}``; ``USERS`` is
+  ``[{"username": "ada"}, {"username": "linus"}]``.
+- Items router (prefix ``/items``, tag ``items``):
+  - ``GET /api/v1/items/`` answers 200 with the list of every item in ``ITEMS`` (any order).
+  - ``GET /api/v1/items/{item_id}`` (an int) answers 200 with that item, or 404 with
+    ``{"detail": "Item not found"}``.
+  - Every operation of this router documents a 404 response with the description ``Item not found``
+    in ``/openapi.json``.
+- Users router (prefix ``/users``, tag ``users``): ``GET /api/v1/users/`` answers 200 with ``USERS``.
+- Admin router (prefix ``/admin``, tag ``admin``), guarded as a whole by one router-level dependency that
+  reads the ``X-Token`` request header:
+  - A missing or wrong ``X-Token`` answers 403 with ``{"detail": "Invalid X-Token header"}`` on every admin
+    route (missing is 403 too, not 422). The only accepted value is ``fake-super-secret-token``.
+  - ``GET /api/v1/admin/stats`` answers 200 with ``{"items": <number of items>, "users": <number of users>}``.
+  - ``DELETE /api/v1/admin/items/{item_id}`` answers 204 with an empty body and removes the item (later
+    ``GET /api/v1/items/{item_id}`` answers 404), or 404 with ``{"detail": "Item not found"}``.
+  - Every admin operation documents a 403 response with the description ``Invalid X-Token header``.
+  - The items and users routes need no token.
+- All three routers are included under the prefix ``/api/v1`` with the extra tag ``v1``: in
+  ``/openapi.json`` each operation's tags are exactly ``v1`` plus its router's tag (e.g. ``v1`` and
+  ``items``; the order is not checked).
+- The same paths without ``/api/v1`` (``/items/``, ``/admin/stats``, ...) answer 404.
+
+Run it: ``uvicorn q17_api_router:app --reload`` then open http://127.0.0.1:8000/docs
+"""
+
+from typing import Annotated
+
+from fastapi import (
+    APIRouter,
+    Depends,
+    FastAPI,
+    HTTPException,
+    Response,
+    Security,
+    status,
+)
+from fastapi.security import APIKeyHeader
+
+ITEMS: dict[int, dict[str, int | str]] = {
+    1: {"id": 1, "name": "Hammer"},
+    2: {"id": 2, "name": "Screwdriver"},
+    3: {"id": 3, "name": "Wrench"},
+}
+USERS: list[dict[str, str]] = [{"username": "ada"}, {"username": "linus"}]
+
+ADMIN_TOKEN = "fake-super-secret-token"
+
+ITEM_NOT_FOUND = "Item not found"
+INVALID_X_TOKEN = "Invalid X-Token header"
+
+# auto_error=False: a missing header reaches verify_token as None, so we answer 403 ourselves (never 422/401).
+x_token_header = APIKeyHeader(name="X-Token", auto_error=False, description="Admin token")
+
+
+async def verify_token(x_token: Annotated[str | None, Security(x_token_header)] = None) -> None:
+    if x_token != ADMIN_TOKEN:
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=INVALID_X_TOKEN)
+
+
+def _item_or_404(item_id: int) -> dict[str, int | str]:
+    item = ITEMS.get(item_id)
+    if item is None:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=ITEM_NOT_FOUND)
+    return item
+
+
+items_router = APIRouter(
+    prefix="/items",
+    tags=["items"],
+    responses={status.HTTP_404_NOT_FOUND: {"description": ITEM_NOT_FOUND}},
+)
+
+
+@items_router.get("/")
+def list_items() -> list[dict[str, int | str]]:
+    return list(ITEMS.values())
+
+
+@items_router.get("/{item_id}")
+def read_item(item: Annotated[dict[str, int | str], Depends(_item_or_404)]) -> dict[str, int | str]:
+    return item
+
+
+users_router = APIRouter(prefix="/users", tags=["users"])
+
+
+@users_router.get("/")
+def list_users() -> list[dict[str, str]]:
+    return USERS
+
+
+admin_router = APIRouter(
+    prefix="/admin",
+    tags=["admin"],
+    dependencies=[Depends(verify_token)],
+    responses={status.HTTP_403_FORBIDDEN: {"description": INVALID_X_TOKEN}},
+)
+
+
+@admin_router.get("/stats")
+def admin_stats() -> dict[str, int]:
+    return {"items": len(ITEMS), "users": len(USERS)}
+
+
+@admin_router.delete(
+    "/items/{item_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses={status.HTTP_404_NOT_FOUND: {"description": ITEM_NOT_FOUND}},
+)
+def delete_item(item_id: int) -> Response:
+    if ITEMS.pop(item_id, None) is None:
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=ITEM_NOT_FOUND)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# One parent router carries the version prefix and tag; the app only mounts that.
+api_v1 = APIRouter(prefix="/api/v1", tags=["v1"])
+for child in (items_router, users_router, admin_router):
+    api_v1.include_router(child)
+
+app = FastAPI(title="Versioned API")
+app.include_router(api_v1)

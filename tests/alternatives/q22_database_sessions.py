@@ -1,0 +1,174 @@
+"""Q22 · Database sessions (advanced)
+
+Question: how do you give each request its own SQLAlchemy session through a dependency, and make sure the
+session is always closed and a failed write leaves nothing behind?
+
+Build a small users API on SQLAlchemy 2.x and SQLite. The engine, ``SessionLocal``, ``Base``, the ``User``
+table and the Pydantic models are given; write ``get_db``, create the tables, and write the routes.
+
+Contract (the hidden tests check exactly this):
+
+- The database URL comes from the environment variable ``DATABASE_URL``, read when the module is imported
+  (default ``sqlite:///./users.db``). The tests set it to a fresh SQLite file in a temporary folder, then
+  import the module. The data must really live there: a second import with the same URL sees it, an import
+  with another URL does not.
+- The tables exist once the app has started (create them at import or in the lifespan; the tests always
+  start the app with ``with TestClient(app)``).
+- ``get_db`` is the dependency every route gets its session from. It obtains the session by calling the
+  module-level ``SessionLocal()`` at request time (the tests replace ``SessionLocal`` with a wrapper that
+  records the sessions it hands out), yields it, and closes it when the request ends, whether the request
+  succeeded, answered 4xx, or failed with an unexpected exception. The tests also replace ``get_db``
+  through ``app.dependency_overrides`` and expect every route to use the override.
+- ``POST /users/`` with ``{"email": str, "name": str}`` answers 201 with ``{"id": int, "email": ...,
+  "name": ...}``. An email that is already stored answers 409 with
+  ``{"detail": "Email already registered"}`` and stores nothing. A missing field answers 422.
+- ``POST /users/batch`` with a JSON list of such objects creates them all in one transaction and answers
+  201 with the list of created users (same shape, same order). If any email is already stored or appears
+  twice in the list, it answers 409 with ``{"detail": "Email already registered"}`` and stores none of
+  them: the failed transaction is rolled back.
+- ``GET /users/`` answers 200 with the list of users in creation order (ascending ``id``).
+- ``GET /users/{user_id}`` answers 200 with the user, or 404 with ``{"detail": "User not found"}``.
+- An unexpected error while writing answers 500 and still closes the session and stores nothing. The tests
+  trigger it by making the session fail when it commits (a ``before_commit`` event listener that raises
+  ``RuntimeError``), so it happens whether you call ``db.commit()`` or use ``with db.begin():``.
+
+Run it: ``DATABASE_URL=sqlite:///./demo.db uvicorn q22_database_sessions:app --reload`` then open
+http://127.0.0.1:8000/docs
+"""
+
+import logging
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, status
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import String, create_engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///./users.db")
+
+# SQLAlchemy 2.x already lets file-based SQLite connections cross threads (no check_same_thread needed).
+engine = create_engine(DATABASE_URL)
+SessionLocal = sessionmaker(bind=engine)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class UserCreate(BaseModel):
+    email: str
+    name: str
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    name: str
+
+
+EMAIL_TAKEN = "Email already registered"
+logger = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    Base.metadata.create_all(bind=engine)
+    yield
+
+
+def get_db() -> Iterator[Session]:
+    """One session per request, from the module-level SessionLocal looked up at request time."""
+    db = SessionLocal()
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.close()
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+
+
+class UserRepository:
+    """Writes run inside ``with db.begin()``: committed on success, rolled back on any exception."""
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def add_all(self, payloads: list[UserCreate]) -> list[UserOut]:
+        rows = [User(email=p.email, name=p.name) for p in payloads]
+        if self.db.in_transaction():
+            # Nothing should have started one, but never commit somebody else's work by accident.
+            self.db.rollback()
+        try:
+            with self.db.begin():
+                self.db.add_all(rows)
+                self.db.flush()
+                created = [UserOut.model_validate(row) for row in rows]
+        except IntegrityError:
+            raise HTTPException(status.HTTP_409_CONFLICT, detail=EMAIL_TAKEN) from None
+        except Exception as exc:
+            # The transaction is already rolled back by ``db.begin()``; answer a clean 500 instead of
+            # letting the error escape (get_db still closes the session on the way out).
+            logger.exception("could not store %d user(s)", len(rows))
+            raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, detail="Could not store the users") from exc
+        return created
+
+    def all(self) -> list[UserOut]:
+        rows = self.db.scalars(select(User).order_by(User.id)).all()
+        return [UserOut.model_validate(row) for row in rows]
+
+    def one(self, user_id: int) -> UserOut:
+        row = self.db.get(User, user_id)
+        if row is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="User not found")
+        return UserOut.model_validate(row)
+
+
+def get_repository(db: DbSession) -> UserRepository:
+    return UserRepository(db)
+
+
+Repo = Annotated[UserRepository, Depends(get_repository)]
+
+router = APIRouter(prefix="/users")
+
+
+@router.post("/", status_code=status.HTTP_201_CREATED)
+def create_user(payload: UserCreate, repo: Repo) -> UserOut:
+    return repo.add_all([payload])[0]
+
+
+@router.post("/batch", status_code=status.HTTP_201_CREATED)
+def create_users(payloads: list[UserCreate], repo: Repo) -> list[UserOut]:
+    return repo.add_all(payloads)
+
+
+@router.get("/")
+def read_users(repo: Repo) -> list[UserOut]:
+    return repo.all()
+
+
+@router.get("/{user_id}")
+def read_user(user_id: int, repo: Repo) -> UserOut:
+    return repo.one(user_id)
+
+
+app = FastAPI(lifespan=lifespan)
+app.include_router(router)

@@ -1,0 +1,82 @@
+"""Q27 · Pagination (advanced)
+
+Question: how do you paginate a list endpoint in FastAPI?
+
+Offset pagination takes two query parameters: ``skip`` (how many items to leave out) and ``limit`` (how many to
+return at most). A good paginated response also tells the client how many items exist in total and where the
+neighbouring pages are, so a client can walk the whole list without doing arithmetic, and it refuses values
+that make no sense instead of guessing.
+
+Contract (the hidden tests check exactly this):
+
+- Given (do not change): ``ITEMS``, 100 items ``{"id": n, "name": "Item n"}`` with ids 1 to 100, in id order.
+- ``GET /items/`` takes the query parameters ``skip`` (int, default 0, at least 0) and ``limit`` (int,
+  default 10, from 1 to 50). Any other value (negative ``skip``, ``limit`` of 0 or above 50, a non-integer) →
+  422.
+- It answers 200 with
+  ``{"items": [...], "total": 100, "skip": <skip>, "limit": <limit>, "next": <link or null>,
+  "previous": <link or null>}``, where ``items`` are the items at positions ``skip`` to ``skip + limit - 1``
+  (so ``skip=20&limit=5`` gives ids 21 to 25; fewer at the end of the list, none when ``skip >= 100``) and
+  ``total`` is the number of items in the whole data set, whatever the page.
+- The response also carries the header ``X-Total-Count`` with the same total (``"100"``).
+- ``next`` links to the following page, ``/items/?skip=<skip + limit>&limit=<limit>``, or is ``null`` when
+  there are no items after this page (``skip + limit >= total``).
+- ``previous`` links to the page before, ``/items/?skip=<max(skip - limit, 0)>&limit=<limit>``, or is ``null``
+  when ``skip`` is 0.
+- Links are relative, e.g. ``/items/?skip=25&limit=5``. The tests read a link's path and query parameters, so an
+  absolute link (``http://testserver/items/?skip=25&limit=5``) or another parameter order also passes; the
+  link must hold exactly these two parameters. Following ``next`` from the first page visits every item once.
+
+Run it: ``uvicorn q27_pagination:app --reload`` then open http://127.0.0.1:8000/items/?skip=20&limit=5
+"""
+
+from typing import Annotated
+
+from fastapi import FastAPI, Query, Request, Response
+from pydantic import BaseModel, Field
+
+# Given: the data set (a real app would run a query with OFFSET/LIMIT and a COUNT).
+ITEMS: list[dict[str, int | str]] = [{"id": n, "name": f"Item {n}"} for n in range(1, 101)]
+
+app = FastAPI()
+
+
+class Pagination(BaseModel):
+    """The query parameters, declared once as a model (FastAPI reads each field from the query string)."""
+
+    skip: int = Field(default=0, ge=0, description="How many items to leave out.")
+    limit: int = Field(default=10, ge=1, le=50, description="How many items to return at most.")
+
+
+class Item(BaseModel):
+    id: int
+    name: str
+
+
+class Page(BaseModel):
+    items: list[Item]
+    total: int
+    skip: int
+    limit: int
+    next: str | None
+    previous: str | None
+
+
+@app.get("/items/", response_model=Page, name="list_items")
+def list_items(page: Annotated[Pagination, Query()], request: Request, response: Response) -> Page:
+    total = len(ITEMS)
+    skip, limit = page.skip, page.limit
+
+    def link(to_skip: int) -> str:
+        # An absolute link built from the route itself, carrying exactly the two paging parameters.
+        return str(request.url_for("list_items").include_query_params(skip=to_skip, limit=limit))
+
+    response.headers["X-Total-Count"] = str(total)
+    return Page(
+        items=[Item.model_validate(item) for item in ITEMS[skip : skip + limit]],
+        total=total,
+        skip=skip,
+        limit=limit,
+        next=link(skip + limit) if skip + limit < total else None,
+        previous=link(max(skip - limit, 0)) if skip > 0 else None,
+    )

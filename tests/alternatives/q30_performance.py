@@ -1,0 +1,152 @@
+"""Q30 · Performance at scale: caching (advanced)
+
+Question: how do you keep a FastAPI service fast under heavy load?
+
+Run several Uvicorn workers, keep endpoints async, pool connections, optimise queries, and above all do not do
+the same slow work twice: put a cache in front of the slow data source (cache-aside) and compress large
+responses. Build the cache-aside part: one cache client created at start-up and shared by every request, an
+in-memory backend by default and Redis when one is configured, entries that expire, and gzip for big replies.
+
+Contract (the hidden tests check exactly this):
+
+- Module names the tests use: ``app``, ``CACHE_TTL_SECONDS`` (60, given), ``fetch_from_db`` and ``clock``.
+- ``async def fetch_from_db(key) -> dict | None`` is the slow data source (given). The tests replace it with
+  ``monkeypatch.setattr(module, "fetch_from_db", fake)``, ``fake`` being an ``async def`` with the same signature
+  that counts its calls, so call it through the module-level name at request time and ``await`` it.
+- ``clock() -> float`` returns the current time in seconds (given). The in-memory backend reads the time only by
+  calling the module-level ``clock()`` at the moment it stores or looks up an entry; the tests replace it with
+  ``monkeypatch.setattr(module, "clock", fake)``.
+- ``GET /data/{key}`` answers 200 with the source's dict as the JSON body, and the header ``X-Cache: MISS`` when
+  the value came from the source or ``X-Cache: HIT`` when it came from the cache.
+  Cache-aside: look in the cache first; on a miss call ``fetch_from_db(key)`` exactly once and store the value;
+  a hit does not call the source. Every dict is cached, an empty ``{}`` included.
+  When the source returns ``None`` the route answers 404 ``{"detail": "Key not found"}`` and caches nothing
+  (the next request asks the source again).
+- Entries live ``CACHE_TTL_SECONDS``: with the in-memory backend an entry stored at ``clock() == t`` is a hit
+  while ``clock() < t + CACHE_TTL_SECONDS`` and a miss after that (so the source is read again).
+- The cache client is created once, in the app's lifespan, stored at ``app.state.cache`` and reused by every
+  request (the same object during the whole run); it is closed when the app shuts down.
+- Backend choice at start-up: if the environment variable ``REDIS_URL`` is set (e.g.
+  ``redis://127.0.0.1:6379/0``), the cache is that Redis server (``redis.asyncio`` or the sync ``redis``
+  client, your choice); otherwise an in-memory cache. With Redis, the value of ``key`` is stored under the
+  Redis key ``data:<key>`` as the JSON text of the dict, with a Redis expiry of ``CACHE_TTL_SECONDS`` (set
+  with the key, e.g. ``SET ... EX``; the clock is not used). The Redis key is read on every request: a value
+  the tests put there is served as a hit, and once the key is gone the next request is a miss. All requests
+  share one client, so they reuse its connection instead of opening new ones; at shutdown the client is
+  closed and its connections to Redis go away.
+- ``GET /items?limit=N`` (``0 <= N <= 10000``, default 100) answers a JSON list of ``N`` objects
+  ``{"id": i, "name": "item <i>"}`` for ``i`` = 1..N: the large response.
+- ``GZipMiddleware`` with ``minimum_size=1000``: a response body of 1000 bytes or more is sent with
+  ``Content-Encoding: gzip`` to a client whose ``Accept-Encoding`` includes ``gzip``; smaller bodies, and any
+  body for a client that does not accept gzip, are sent uncompressed.
+
+Run it: ``uvicorn q30_performance:app --reload`` (add ``REDIS_URL=redis://localhost:6379/0`` in front to use Redis)
+then open http://127.0.0.1:8000/data/alpha twice and look at the X-Cache header
+"""
+
+import asyncio
+import json
+import os
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import redis.asyncio as redis
+from fastapi import FastAPI, HTTPException, Query, Request, Response
+from fastapi.middleware.gzip import GZipMiddleware
+
+CACHE_TTL_SECONDS = 60
+
+_DATABASE: dict[str, dict[str, Any]] = {
+    "alpha": {"key": "alpha", "value": 1},
+    "beta": {"key": "beta", "value": 2},
+}
+
+
+async def fetch_from_db(key: str) -> dict[str, Any] | None:
+    """The slow data source: a database query in real life."""
+    await asyncio.sleep(0.2)
+    return _DATABASE.get(key)
+
+
+def clock() -> float:
+    return time.monotonic()
+
+
+class MemoryCache:
+    """The in-memory backend. Tip: give it the same methods as the Redis client (``get``, ``set`` with ``ex``,
+    ``aclose``) so the route does not care which backend it talks to."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[str, float | None]] = {}
+        self.closed = False
+
+    async def get(self, name: str) -> str | None:
+        entry = self._entries.get(name)
+        if entry is None:
+            return None
+        value, expires_at = entry
+        if expires_at is not None and clock() >= expires_at:
+            del self._entries[name]
+            return None
+        return value
+
+    async def set(self, name: str, value: str, ex: int | None = None) -> bool:
+        self._entries[name] = (value, None if ex is None else clock() + ex)
+        return True
+
+    async def aclose(self) -> None:
+        self._entries.clear()
+        self.closed = True
+
+
+def make_cache() -> Any:
+    """Redis when REDIS_URL is set (read at start-up, not at import), the in-memory backend otherwise."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        return redis.Redis.from_url(url, decode_responses=True)
+    return MemoryCache()
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.cache = make_cache()
+    try:
+        yield
+    finally:
+        await app.state.cache.aclose()
+
+
+app = FastAPI(title="Cache-aside", lifespan=lifespan)
+app.add_middleware(GZipMiddleware, minimum_size=1000)
+
+
+def cache_key(key: str) -> str:
+    return f"data:{key}"
+
+
+async def get_cached_data(key: str, cache: Any) -> tuple[dict[str, Any] | None, bool]:
+    """Cache-aside: the cached value and True on a hit; the source's value (now cached) and False on a miss."""
+    cached = await cache.get(cache_key(key))
+    if cached is not None:
+        return json.loads(cached), True
+    # Looked up through the module's globals at call time, so a replaced fetch_from_db is the one awaited.
+    value = await fetch_from_db(key)
+    if value is not None:
+        await cache.set(cache_key(key), json.dumps(value), ex=CACHE_TTL_SECONDS)
+    return value, False
+
+
+@app.get("/data/{key}")
+async def read_data(key: str, request: Request, response: Response) -> dict[str, Any]:
+    value, hit = await get_cached_data(key, request.app.state.cache)
+    if value is None:
+        raise HTTPException(status_code=404, detail="Key not found")
+    response.headers["X-Cache"] = "HIT" if hit else "MISS"
+    return value
+
+
+@app.get("/items")
+async def list_items(limit: Annotated[int, Query(ge=0, le=10000)] = 100) -> list[dict[str, Any]]:
+    return [{"id": i, "name": f"item {i}"} for i in range(1, limit + 1)]
