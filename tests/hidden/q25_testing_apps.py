@@ -22,6 +22,7 @@ MUTANTS: dict[str, str] = {
     "total_counts_page": "reports as `total` the number of items on the page instead of all stored items",
     "no_limit_bound": "accepts any limit above 100 in GET /items/ instead of answering 422",
     "delete_without_token": "lets DELETE /items/{item_id} through without a valid X-Token",
+    "delete_with_any_token": "lets DELETE /items/{item_id} through with any X-Token value, not only API_TOKEN",
     "delete_keeps_item": "answers 204 on DELETE /items/{item_id} but keeps the item",
     "override_ignored": "ignores app.dependency_overrides[get_current_user] on GET /users/me",
 }
@@ -140,7 +141,12 @@ def make_app(mutant: str | None = None) -> FastAPI:
         def read_item(item_id: int) -> item_model:  # type: ignore[valid-type]
             return out(find(item_id))
 
-    guard = [] if mutant == "delete_without_token" else [Depends(get_current_user)]
+    def any_token(x_token: Annotated[str | None, Header()] = None) -> None:
+        if not x_token:  # checks that a token is there, never which one
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="Invalid X-Token")
+
+    guards = {"delete_without_token": [], "delete_with_any_token": [Depends(any_token)]}
+    guard = guards.get(mutant or "", [Depends(get_current_user)])
 
     @app.delete("/items/{item_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=guard)
     def delete_item(item_id: int) -> None:

@@ -54,6 +54,17 @@ def test_create_item_tags_default_to_empty_list(client: TestClient) -> None:
     assert body.get("price") == 2, f"price should be 2, got {body.get('price')!r}"
 
 
+def test_tags_that_are_not_strings_return_422(client: TestClient) -> None:
+    response = client.post("/items/", json={"name": "Pen", "price": 2, "tags": [1, {"colour": "blue"}]})
+    assert response.status_code == 422, (
+        f"tags must be a list of strings: [1, {{...}}] should answer 422, got {response.status_code}"
+    )
+    locs = _error_locs(response.json())
+    assert any(loc[:2] == ["body", "tags"] for loc in locs), (
+        f"the 422 errors should name ['body', 'tags', ...], got {locs}"
+    )
+
+
 def test_missing_name_returns_422(client: TestClient) -> None:
     response = client.post("/items/", json={"price": 1.5})
     assert response.status_code == 422, f"a body without name should answer 422, got {response.status_code}"

@@ -45,6 +45,19 @@ def test_all_fields_are_echoed(client: TestClient) -> None:
         assert body.get(field) == value, f"{field!r} should be echoed as {value!r}, got {body.get(field)!r}"
 
 
+def test_explicit_null_description_and_tags_are_kept_as_sent(client: TestClient) -> None:
+    item = {"name": "Pen", "price": 2.0, "description": None, "tags": ["blue", "office", "blue"]}
+    response = client.post("/items/", json=item)
+    assert response.status_code == 200, (
+        f"description may be null and tags any list of strings; got {response.status_code}: {response.text}"
+    )
+    body = response.json()
+    assert body.get("description") is None, f"description sent as null should come back null, got {body}"
+    assert body.get("tags") == ["blue", "office", "blue"], (
+        f"tags should come back as sent (same order, repeats kept), got {body.get('tags')!r}"
+    )
+
+
 def test_price_with_tax_adds_the_tax(client: TestClient) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": 10.5, "tax": 2.25})
     assert response.status_code == 200, f"POST /items/ should answer 200, got {response.status_code}: {response.text}"

@@ -109,6 +109,12 @@ def test_ids_are_not_reused_after_delete(client: TestClient) -> None:
     still = client.get(f"/items/{second['id']}")
     assert still.status_code == 200, f"creating an item should not disturb others, got {still.status_code}"
     assert still.json() == second, f"the second item should be unchanged, got {still.json()}"
+    # The newest id too: deleting the item with the highest id must not hand that id out again.
+    assert client.delete(f"/items/{third['id']}").status_code == 204, "DELETE of the newest item should answer 204"
+    fourth = _create(client, {"name": "Filter", "price": 5.0})
+    assert fourth["id"] not in (first["id"], second["id"], third["id"]), (
+        f"after deleting the newest item (id {third['id']}), a new item got the id {fourth['id']}: ids are never reused"
+    )
 
 
 def test_missing_item_answers_404_on_every_method(client: TestClient) -> None:

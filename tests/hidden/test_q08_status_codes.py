@@ -22,6 +22,7 @@ def test_post_answers_201_with_message(client: TestClient) -> None:
     body = response.json()
     assert body.get("message") == "Item created", f'POST should answer "message": "Item created", got {body}'
     assert isinstance(body.get("id"), int) and body["id"] > 0, f"POST should answer a positive integer id, got {body}"
+    assert set(body) == {"message", "id"}, f"POST should answer exactly message and id, nothing else, got {body}"
 
 
 def test_post_sets_location_header(client: TestClient) -> None:

@@ -199,6 +199,10 @@ def test_gather_keeps_both_awaits_in_flight_together(
         "GET /gather should start both async_io() calls before waiting for either (asyncio.gather or a task "
         f"group); awaiting them one after the other left the first call alone for {BOUND} s. Got {body}"
     )
+    assert results == ["first", "second"], (
+        "GET /gather should list the results in call order, the first call's result first, even when the "
+        f"second call finishes first; got {results}"
+    )
 
 
 def test_no_blocking_call_runs_on_the_event_loop(

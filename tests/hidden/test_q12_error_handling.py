@@ -38,6 +38,11 @@ def test_reserve_takes_from_the_stock(client: TestClient) -> None:
     )
     after = client.get("/items/2").json()
     assert after.get("stock") == 6, f"GET /items/2 after reserving 4 of 10 should show stock 6, got {after}"
+    everything = client.post("/items/1/reserve", json={"quantity": 3})
+    assert everything.status_code == 200, (
+        f"reserving the whole stock (3 of 3) is enough stock and should answer 200, got {everything.status_code}"
+    )
+    assert everything.json() == {"item_id": 1, "reserved": 3, "stock": 0}, f"got {everything.json()}"
 
 
 def test_reserve_unknown_item_is_404(client: TestClient) -> None:

@@ -119,6 +119,32 @@ def test_unhandled_error_answers_json_500_without_leaking(api: TestClient) -> No
         assert secret not in response.text, f"the 500 answer must not reveal the failure (found {secret!r})"
 
 
+def test_invalid_request_lists_one_problem_per_error(api: TestClient) -> None:
+    body = {key: value for key, value in GOOD.items() if key != "room"} | {"guests": 9}
+    problems = _problems(api.post("/bookings/", json=body), "POST /bookings/ without room and with guests=9")
+    locs = [problem.get("loc") for problem in problems]
+    assert ["body", "room"] in locs and ["body", "guests"] in locs, (
+        f'both errors should be reported, one problem each (["body", "room"] and ["body", "guests"]), got {locs}'
+    )
+
+
+def test_any_unhandled_exception_type_answers_json_500(target_module: ModuleType) -> None:
+    """Not only RuntimeError: whatever escapes an endpoint gets the same JSON 500."""
+
+    def lookup_fails() -> dict[str, str]:
+        raise KeyError("hunter2-api-key")
+
+    target_module.app.add_api_route("/kit-test/lookup-fails", lookup_fails)
+    with TestClient(target_module.app, raise_server_exceptions=False) as client:
+        response = client.get("/kit-test/lookup-fails")
+    assert response.status_code == 500, f"a KeyError escaping an endpoint should answer 500, got {response.status_code}"
+    body = _json(response, "a KeyError escaping an endpoint")
+    assert isinstance(body, dict) and body.get("error") == "internal_error", (
+        f'any unhandled exception should answer {{"error": "internal_error"}}, got {body}'
+    )
+    assert "hunter2" not in response.text and "KeyError" not in response.text, "the 500 must not reveal the failure"
+
+
 def test_http_exceptions_keep_their_usual_answers(api: TestClient) -> None:
     assert api.get("/reports/daily").headers.get("content-type", "").startswith("application/json"), (
         "an unhandled exception should answer JSON before HTTPException answers are checked"

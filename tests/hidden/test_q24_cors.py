@@ -82,7 +82,7 @@ def test_preflight_allows_authorization_and_content_type(client: TestClient) -> 
     )
 
 
-@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH"])
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH", "HEAD"])
 def test_preflight_for_a_method_not_listed_is_400(client: TestClient, method: str) -> None:
     _assert_allowed_preflight(client)
     response = _preflight(client, APP, method=method)

@@ -148,6 +148,10 @@ def test_catches_delete_without_token(target_module: ModuleType, apps: ModuleTyp
     assert_mutant_caught(target_module, apps, "delete_without_token")
 
 
+def test_catches_delete_with_any_token(target_module: ModuleType, apps: ModuleType) -> None:
+    assert_mutant_caught(target_module, apps, "delete_with_any_token")
+
+
 def test_catches_delete_that_keeps_the_item(target_module: ModuleType, apps: ModuleType) -> None:
     assert_mutant_caught(target_module, apps, "delete_keeps_item")
 

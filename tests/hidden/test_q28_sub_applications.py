@@ -60,6 +60,12 @@ def test_sub_api_has_its_own_error_body(client: TestClient) -> None:
     assert response.json() == {"error": "Not Found"}, (
         f'GET /subapi/nope should answer the sub API\'s own body {{"error": "Not Found"}}, got {response.json()}'
     )
+    response = client.post("/subapi/sub")
+    assert response.status_code == 405, f"POST /subapi/sub should answer 405, got {response.status_code}"
+    assert response.json() == {"error": "Method Not Allowed"}, (
+        f'every HTTP error of the sub API has its own body: POST /subapi/sub should answer {{"error": '
+        f'"Method Not Allowed"}}, got {response.json()}'
+    )
     response = client.get("/nope")
     assert response.status_code == 404, f"GET /nope should answer 404, got {response.status_code}"
     assert response.json() == {"detail": "Not Found"}, (

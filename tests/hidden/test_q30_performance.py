@@ -103,9 +103,9 @@ def test_entry_expires_after_the_ttl_by_the_replaceable_clock(
         assert get_data(client, "alpha", "HIT") == versioned("alpha", 1), (
             f"{ttl - 1} s after storing (TTL {ttl} s, by the module's clock()) the entry should still be a hit"
         )
-        now[0] += 2
+        now[0] += 1  # exactly t + TTL: the contract makes it a hit only while clock() < t + TTL
         assert get_data(client, "alpha", "MISS") == versioned("alpha", 2), (
-            f"{ttl + 1} s after storing (TTL {ttl} s, by the module's clock()) the entry should have expired"
+            f"exactly {ttl} s after storing (TTL {ttl} s, by the module's clock()) the entry should have expired"
         )
         assert get_data(client, "alpha", "HIT") == versioned("alpha", 2), "the fresh value should be cached again"
     assert source.calls == ["alpha", "alpha"], f"the source should be read once per miss, got calls {source.calls}"
