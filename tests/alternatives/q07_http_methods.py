@@ -1,42 +1,4 @@
-"""Q07 · HTTP methods (basic)
-
-Question: which HTTP methods does FastAPI support, and how do you serve each of them?
-
-Write a module with an application named ``app`` that keeps one resource, items, in memory and serves it
-with every standard method: GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS.
-
-An item sent by the client is a JSON object with ``name`` (string, required), ``price`` (number, required)
-and ``description`` (string or null, optional, default ``null``). A stored item is the same object plus an
-integer ``id`` chosen by the server: the JSON object ``{"id", "name", "price", "description"}``, exactly these
-four keys, in every answer that carries an item.
-
-Contract (the hidden tests check exactly this):
-
-- ``POST /items/`` with an item as the JSON body stores it and answers 201 with the stored item
-  (``{"id": ..., "name": ..., "price": ..., "description": ...}``). Ids are positive integers, unique, and
-  never reused, not even after the item holding one was deleted.
-- ``GET /items/`` answers 200 with a JSON list of every stored item (any order).
-- ``GET /items/{item_id}`` answers 200 with the stored item.
-- ``PUT /items/{item_id}`` replaces the whole item with the body, which must be a complete item (a body
-  without ``name`` or ``price`` answers 422); a field left out of the body takes its default again
-  (``description`` becomes null). Answers 200 with the new stored item; the ``id`` does not change.
-- ``PATCH /items/{item_id}`` is a partial update: the body may hold any subset of the item's fields, and
-  only the fields present in the body change; the others keep their stored values. A field sent with an
-  explicit ``null`` is set to null (``{"description": null}`` clears the description). Answers 200 with the
-  updated stored item.
-- ``DELETE /items/{item_id}`` removes the item and answers 204 with an empty body; the item is gone after.
-- ``HEAD /items/`` and ``HEAD /items/{item_id}`` answer like the matching GET, with the same status and
-  the same ``content-type`` and ``content-length`` headers, but an empty body.
-- ``OPTIONS /items/`` answers 204 with an empty body and an ``Allow`` header listing exactly the methods of
-  the collection: ``GET, HEAD, POST, OPTIONS``.
-- ``OPTIONS /items/{item_id}`` answers 204 with an empty body and an ``Allow`` header listing exactly the
-  methods of one item: ``GET, HEAD, PUT, PATCH, DELETE, OPTIONS``.
-  (The tests read ``Allow`` as a comma-separated list: order and spaces are free, each method only once.)
-- GET, HEAD, PUT, PATCH and DELETE on an ``item_id`` that is not stored answer 404.
-- A method a path does not serve answers 405 (``POST /items/1``, ``PUT /items/``, ...).
-
-Run it: ``uvicorn q07_http_methods:app --reload`` then open http://127.0.0.1:8000/docs
-"""
+"""A second answer to q07, written blind from the contract in exercises/q07_http_methods.py."""
 
 from itertools import count
 from typing import Any

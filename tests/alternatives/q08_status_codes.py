@@ -1,30 +1,4 @@
-"""Q08 · Status codes (basic)
-
-Question: how do you choose the HTTP status code a FastAPI endpoint answers with?
-
-Set a route's default status on its decorator, answer an empty 204 where there is nothing to send back,
-raise 404 for what does not exist, and pick the status at run time when it depends on what happened.
-Write a module with an application named ``app`` that keeps items in memory.
-
-An item sent by the client is a JSON object ``{"name": <string>, "price": <number>}`` (both required). A
-stored item is ``{"id": <int>, "name": ..., "price": ...}`` (exactly these three keys).
-
-Contract (the hidden tests check exactly this):
-
-- ``POST /items/`` with an item as the JSON body stores it under a new id and answers **201** with
-  ``{"message": "Item created", "id": <the new id>}`` and a ``Location`` header holding the new item's path,
-  ``/items/<id>`` (for example ``/items/1``). A new id is a positive integer that no stored item holds (an
-  item created by PUT may already hold 1).
-- ``GET /items/{item_id}`` answers **200** with the stored item, or **404** with
-  ``{"detail": "Item not found"}`` when there is none.
-- ``PUT /items/{item_id}`` with an item as the JSON body stores it under that id: it answers **201** when no
-  item had that id (created) and **200** when it replaced one. Both answers carry the stored item.
-- ``DELETE /items/{item_id}`` removes the item and answers **204** with an empty body (no ``null``, no
-  ``{}``: zero bytes), or **404** with ``{"detail": "Item not found"}`` when there is none.
-- A body that is not an item answers 422 (FastAPI does that for you).
-
-Run it: ``uvicorn q08_status_codes:app --reload`` then open http://127.0.0.1:8000/docs
-"""
+"""A second answer to q08, written blind from the contract in exercises/q08_status_codes.py."""
 
 from typing import Annotated
 

@@ -1,35 +1,4 @@
-"""Q13 · Response models (intermediate)
-
-Question: what is a response model in FastAPI, and what does it guarantee about the data that leaves an
-endpoint? Show how it filters fields, how it keeps a secret stored next to public data out of every answer,
-how it drops fields the client never set, and what happens when an endpoint returns data that does not fit.
-
-Build an item catalogue over the in-memory ``items_db``. The request model ``ItemIn`` is given; the stored
-records carry a private ``cost_price`` that no response may ever contain.
-
-Contract (the hidden tests check exactly this):
-
-- Names the tests use: ``app``, ``items_db``. Each record in ``items_db`` (``dict[int, dict]``, keyed by id) is a
-  dict holding ``"id"`` plus every field the client *sent* when creating the item (``cost_price`` included);
-  fields the client left out are not stored. Tests read records and also insert records of their own.
-- Response models (the tests read them from ``/openapi.json``): ``ItemOut`` with ``id: int``, ``name: str``;
-  ``ItemDetail`` with ``id: int``, ``name: str``, ``price: float``, ``description: str | None = None``,
-  ``tax: float | None = None``. Neither has a ``cost_price`` field.
-- ``POST /items/`` (body ``ItemIn``) stores the item under the next id (1, 2, 3, ...) and answers 200 with exactly
-  ``{"id": ..., "name": ...}`` (``response_model=ItemOut``).
-- ``GET /items/`` answers every item in creation order as a list of ``ItemOut``: ``[{"id": ..., "name": ...}]``.
-- ``GET /items/{item_id}`` answers the item as ``ItemDetail`` without the fields that were never set: an item
-  created without ``description`` and ``tax`` answers only ``id``, ``name``, ``price``; a field the client sent,
-  even as ``null``, is present. An unknown id answers 404 ``{"detail": "Item not found"}``.
-- ``cost_price`` appears in no response body, whatever route.
-- A record that does not fit the response model (a test inserts one without ``price``) must not be sent as it
-  is: ``GET /items/{item_id}`` on it fails as a server error (500), which is what FastAPI does when it validates a
-  return value against the declared response model.
-- In the schema, ``POST /items/`` documents ``ItemOut``, ``GET /items/`` a list of ``ItemOut`` and
-  ``GET /items/{item_id}`` ``ItemDetail``, each as its 200 response.
-
-Run it: ``uvicorn q13_response_models:app --reload`` then open http://127.0.0.1:8000/docs
-"""
+"""A second answer to q13, written blind from the contract in exercises/q13_response_models.py."""
 
 from typing import Any
 

@@ -1,29 +1,4 @@
-"""Q18 · WebSockets (advanced)
-
-Question: how do you serve WebSockets in FastAPI, from a plain echo to a chat room shared by several
-clients?
-
-Contract (the hidden tests check exactly this):
-
-- ``/ws`` (WebSocket, no credentials): accepts the connection and answers every text message ``data`` with
-  the text ``Message: {data}``, for as many messages as the client sends, until the client disconnects.
-- ``/ws/rooms/{room}?token=<token>`` (WebSocket): a chat room. The credentials are the ``token`` query
-  parameter, looked up in the module-level dict ``TOKENS`` (given in the stub, keep it):
-  ``"alice-token"`` → ``alice``, ``"bob-token"`` → ``bob``, ``"carol-token"`` → ``carol``,
-  ``"dave-token"`` → ``dave``.
-  - A connection without ``token`` or with a token not in ``TOKENS`` is refused with close code 1008
-    (policy violation). Refusing before ``accept()`` or accepting and closing at once with 1008 both pass.
-  - Each text message ``data`` sent by a member is delivered, as the text ``{user}: {data}`` (e.g.
-    ``alice: hello``), to every OTHER member of the same room: never back to the sender, never to
-    members of other rooms. Nothing else is sent to room members (no join or leave notices).
-  - A member counts as in the room from the moment its connection is accepted until it disconnects.
-    When a member disconnects, the room keeps working for the others.
-- ``GET /rooms/{room}`` answers 200 with ``{"room": room, "members": [...]}``: the user names of the
-  members connected right now (any order); an unknown or empty room has ``"members": []``.
-
-Run it: ``uvicorn q18_websockets:app --reload`` (or ``fastlings serve 18``), then connect two WebSocket
-clients to ws://127.0.0.1:8000/ws/rooms/lobby?token=alice-token and ?token=bob-token.
-"""
+"""A second answer to q18, written blind from the contract in exercises/q18_websockets.py."""
 
 from typing import Annotated, Any
 

@@ -1,38 +1,4 @@
-"""Q24 · CORS (advanced)
-
-Question: how do you let a browser front end on another origin call your FastAPI API, with cookies or an
-``Authorization`` header, without opening the API to every web site?
-
-The routes below are given. Configure CORS for ``app`` with Starlette's ``CORSMiddleware``
-(``fastapi.middleware.cors``). A wildcard origin together with credentials is the classic mistake: it lets
-any site send credentialed requests and read the answers.
-
-Contract (the hidden tests check exactly this):
-
-- Allowed origins, matched exactly (scheme, host and port): ``https://app.example.com`` and
-  ``http://localhost:3000``. No other origin is allowed: not ``https://evil.example.com``, not
-  ``http://app.example.com``, not ``http://localhost:8080``.
-- Credentials are allowed: responses to an allowed origin carry ``Access-Control-Allow-Credentials: true``
-  and ``Access-Control-Allow-Origin`` equal to that origin (never ``*``), and their ``Vary`` header lists
-  ``Origin`` (the answer depends on it, so caches must not share it between origins).
-- Cross-origin methods: ``GET`` and ``POST`` only. Cross-origin request headers: ``Authorization`` and
-  ``Content-Type`` (plus the CORS-safelisted ones Starlette always allows).
-- Exposed response header: ``X-Total-Count`` (listed in ``Access-Control-Expose-Headers``).
-- Preflight cache: ``Access-Control-Max-Age: 3600`` (one hour; Starlette's default is 600).
-- A preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``) from an allowed origin for
-  an allowed method and allowed headers answers 200 with the headers above and an
-  ``Access-Control-Allow-Methods`` that lists GET and POST but not DELETE, PUT or PATCH.
-- A preflight that asks for any other method or header answers 400 (``DELETE /items/{item_id}`` exists,
-  but only for same-origin callers).
-- A request (preflight or not) from an origin that is not allowed gets no ``Access-Control-Allow-Origin``
-  header; a non-preflight one is still answered normally (the browser, not the server, blocks it).
-- Given routes: ``GET /items`` answers the list of items with an ``X-Total-Count`` header holding their
-  number; ``POST /items`` with ``{"name": str}`` answers 201 with ``{"id": int, "name": str}``;
-  ``DELETE /items/{item_id}`` answers 204 (404 for an unknown id).
-
-Run it: ``uvicorn q24_cors:app --reload`` then send a preflight:
-``curl -i -X OPTIONS localhost:8000/items -H "Origin: http://localhost:3000" -H "Access-Control-Request-Method: POST"``
-"""
+"""A second answer to q24, written blind from the contract in exercises/q24_cors.py."""
 
 from fastapi import FastAPI, HTTPException, Response, status
 from fastapi.middleware.cors import CORSMiddleware

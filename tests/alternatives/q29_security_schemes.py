@@ -1,48 +1,4 @@
-"""Q29 · Security schemes (advanced)
-
-Question: what is a security scheme in FastAPI, and how do you protect routes with one?
-
-A security scheme is a dependency that both reads the credentials from the request and documents how to send
-them in the OpenAPI schema (``components.securitySchemes`` plus a ``security`` entry on every operation that
-uses it), so that ``/docs`` shows an "Authorize" button. Build a small API protected by two schemes: OAuth2
-password flow with scopes for users, and an API key header for a machine client.
-
-Contract (the hidden tests check exactly this):
-
-- Demo data (given, do not change): user ``alice`` with password ``wonderland`` may hold the scopes
-  ``items:read`` and ``items:write``; user ``bob`` with password ``builder`` may hold only ``items:read``.
-  The service API key is ``service-key-123``.
-- ``oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token", ...)`` declares the two scopes ``items:read`` and
-  ``items:write`` (with any descriptions).
-- ``POST /token`` reads an OAuth2 password **form** (``OAuth2PasswordRequestForm``: form fields ``username``,
-  ``password`` and an optional ``scope`` holding space-separated scope names; JSON bodies are not accepted)
-  and answers 200 with ``{"access_token": <non-empty string>, "token_type": "bearer"}``.
-  The token is granted the requested scopes that the user may hold; any other requested scope is silently left
-  out (no error). Without a ``scope`` field the token has no scopes.
-  Unknown user or wrong password → 401 ``{"detail": "Incorrect username or password"}``.
-- The token format is yours (an opaque random string or a JWT). The tests only use tokens returned by
-  ``POST /token`` and send them as ``Authorization: Bearer <token>``; they also send made-up tokens and tokens
-  with one character changed, which must be refused.
-- Token-protected routes answer 401 with a ``WWW-Authenticate`` header whose value starts with ``Bearer`` when
-  the ``Authorization`` header is missing, is not a Bearer credential, or holds a token the server did not issue.
-- A valid token that lacks a required scope → 403 ``{"detail": "Not enough permissions"}``.
-- ``GET /users/me`` (valid token, no scope needed) → 200 ``{"username": <name>, "scopes": [<granted scopes>]}``
-  (scope order is free).
-- ``GET /items/`` (scope ``items:read``) → 200 with a JSON list of ``{"id": int, "name": str}`` (it starts with
-  a few demo items).
-- ``POST /items/`` (scope ``items:write``) with JSON ``{"name": str}`` → 201 with ``{"id": int, "name": str}``;
-  the new item then appears in ``GET /items/``.
-- ``GET /service/status`` is protected by an API key scheme reading the header ``X-API-Key``: the right key →
-  200 ``{"status": "ok"}``; a missing or wrong key → 401.
-- ``/openapi.json``: ``components.securitySchemes`` holds an entry
-  ``{"type": "oauth2", "flows": {"password": {"tokenUrl": "token", "scopes": {...both scopes...}}}}`` and an
-  entry ``{"type": "apiKey", "in": "header", "name": "X-API-Key"}`` (the entry names are free). Each protected
-  operation's ``security`` names its scheme, with the required scopes for the OAuth2 scheme: ``["items:read"]``
-  on ``GET /items/``, ``["items:write"]`` on ``POST /items/``, ``[]`` on ``GET /users/me`` (declare them with
-  ``Security(..., scopes=[...])`` and check them with ``SecurityScopes``).
-
-Run it: ``uvicorn q29_security_schemes:app --reload`` then open http://127.0.0.1:8000/docs and click Authorize
-"""
+"""A second answer to q29, written blind from the contract in exercises/q29_security_schemes.py."""
 
 import base64
 import secrets
