@@ -4,13 +4,9 @@
 the whole contract.
 """
 
-from typing import Any
-
 from fastapi.testclient import TestClient
 
-
-def _error_locs(body: dict[str, Any]) -> list[list[Any]]:
-    return [error.get("loc") for error in body.get("detail", [])]
+from grader.fixtures import error_locs
 
 
 def test_schema_shows_title_version_and_paths(client: TestClient) -> None:
@@ -36,7 +32,7 @@ def test_item_with_price_zero_is_refused_naming_price(client: TestClient) -> Non
     assert response.status_code == 422, (
         f"POST /items/ with price 0 should answer 422, got {response.status_code}: {response.text}"
     )
-    assert ["body", "price"] in _error_locs(response.json()), (
+    assert ["body", "price"] in error_locs(response.json()), (
         f"the 422 should have an error at loc ['body', 'price'], got {response.json()}"
     )
 

@@ -4,13 +4,9 @@
 the whole contract.
 """
 
-from typing import Any
-
 from fastapi.testclient import TestClient
 
-
-def _error_locs(body: dict[str, Any]) -> list[list[Any]]:
-    return [error.get("loc") for error in body.get("detail", [])]
+from grader.fixtures import error_locs
 
 
 def test_item_id_is_an_integer(client: TestClient) -> None:
@@ -22,7 +18,7 @@ def test_item_id_is_an_integer(client: TestClient) -> None:
 
     wrong = client.get("/items/abc")
     assert wrong.status_code == 422, f"GET /items/abc should answer 422, got {wrong.status_code}: {wrong.text}"
-    assert ["path", "item_id"] in _error_locs(wrong.json()), (
+    assert ["path", "item_id"] in error_locs(wrong.json()), (
         f"the 422 should have an error at loc ['path', 'item_id'], got {wrong.json()}"
     )
 
@@ -46,7 +42,7 @@ def test_category_accepts_only_the_enum_values(client: TestClient) -> None:
 
     toys = client.get("/categories/toys")
     assert toys.status_code == 422, f"GET /categories/toys should answer 422, got {toys.status_code}: {toys.text}"
-    assert ["path", "category"] in _error_locs(toys.json()), (
+    assert ["path", "category"] in error_locs(toys.json()), (
         f"the 422 should have an error at loc ['path', 'category'], got {toys.json()}"
     )
 

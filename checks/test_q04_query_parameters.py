@@ -4,13 +4,9 @@
 the whole contract.
 """
 
-from typing import Any
-
 from fastapi.testclient import TestClient
 
-
-def _error_locs(body: dict[str, Any]) -> list[list[Any]]:
-    return [error.get("loc") for error in body.get("detail", [])]
+from grader.fixtures import error_locs
 
 
 def test_items_uses_defaults_and_reads_given_values(client: TestClient) -> None:
@@ -32,7 +28,7 @@ def test_limit_above_100_is_refused(client: TestClient) -> None:
     assert response.status_code == 422, (
         f"GET /items/?limit=101 should answer 422, got {response.status_code}: {response.text}"
     )
-    assert ["query", "limit"] in _error_locs(response.json()), (
+    assert ["query", "limit"] in error_locs(response.json()), (
         f"the 422 should have an error at loc ['query', 'limit'], got {response.json()}"
     )
 
@@ -58,6 +54,6 @@ def test_search_needs_q_and_collects_repeated_tags(client: TestClient) -> None:
 
     missing = client.get("/search/")
     assert missing.status_code == 422, f"GET /search/ without q should answer 422, got {missing.status_code}"
-    assert ["query", "q"] in _error_locs(missing.json()), (
+    assert ["query", "q"] in error_locs(missing.json()), (
         f"the 422 should have an error at loc ['query', 'q'], got {missing.json()}"
     )

@@ -4,13 +4,9 @@
 the whole contract.
 """
 
-from typing import Any
-
 from fastapi.testclient import TestClient
 
-
-def _error_locs(body: dict[str, Any]) -> list[list[Any]]:
-    return [error.get("loc") for error in body.get("detail", [])]
+from grader.fixtures import error_locs
 
 
 def test_post_item_fills_defaults_and_adds_price_with_tax(client: TestClient) -> None:
@@ -42,13 +38,13 @@ def test_put_reads_path_body_and_query_together(client: TestClient) -> None:
 def test_body_errors_name_the_failing_field(client: TestClient) -> None:
     no_price = client.post("/items/", json={"name": "Pen"})
     assert no_price.status_code == 422, f"a body without price should answer 422, got {no_price.status_code}"
-    assert ["body", "price"] in _error_locs(no_price.json()), (
+    assert ["body", "price"] in error_locs(no_price.json()), (
         f"the 422 should have an error at loc ['body', 'price'], got {no_price.json()}"
     )
 
     bad_image = client.post("/items/", json={"name": "Pen", "price": 1.0, "images": [{"url": "http://x/a.png"}]})
     assert bad_image.status_code == 422, f"an image without name should answer 422, got {bad_image.status_code}"
-    assert ["body", "images", 0, "name"] in _error_locs(bad_image.json()), (
+    assert ["body", "images", 0, "name"] in error_locs(bad_image.json()), (
         f"the 422 should have an error at loc ['body', 'images', 0, 'name'], got {bad_image.json()}"
     )
 
@@ -56,6 +52,6 @@ def test_body_errors_name_the_failing_field(client: TestClient) -> None:
 def test_put_with_a_non_integer_item_id_is_refused(client: TestClient) -> None:
     response = client.put("/items/abc", json={"name": "Pen", "price": 1.0})
     assert response.status_code == 422, f"PUT /items/abc should answer 422, got {response.status_code}: {response.text}"
-    assert ["path", "item_id"] in _error_locs(response.json()), (
+    assert ["path", "item_id"] in error_locs(response.json()), (
         f"the 422 should have an error at loc ['path', 'item_id'], got {response.json()}"
     )

@@ -5,11 +5,12 @@ the whole contract.
 """
 
 from types import ModuleType
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+
+from grader.fixtures import error_locs
 
 VALID_SIGNUP = {
     "username": "alice_01",
@@ -17,10 +18,6 @@ VALID_SIGNUP = {
     "password": "secret123",
     "password_confirm": "secret123",
 }
-
-
-def _error_locs(body: dict[str, Any]) -> list[list[Any]]:
-    return [error.get("loc") for error in body.get("detail", [])]
 
 
 def test_valid_signup_answers_201_without_the_password(client: TestClient) -> None:
@@ -36,7 +33,7 @@ def test_unknown_field_is_refused(client: TestClient) -> None:
     assert response.status_code == 422, (
         f"POST /signup with is_admin should answer 422, got {response.status_code}: {response.text}"
     )
-    assert ["body", "is_admin"] in _error_locs(response.json()), (
+    assert ["body", "is_admin"] in error_locs(response.json()), (
         f"the 422 should have an error at loc ['body', 'is_admin'], got {response.json()}"
     )
 

@@ -23,6 +23,18 @@ from grader.loading import load_module_from_path, unload_module
 _TEST_FILE_RE = re.compile(r"^test_(q\d\d)_")
 
 
+def error_locs(body: object) -> list[list[object]]:
+    """The ``loc`` of every error in a FastAPI validation body (``{"detail": [{"loc": [...], ...}, ...]}``).
+
+    Shared by hidden tests and public checks; a body of another shape yields no locations, so the caller's
+    assertion fails with its own message instead of an AttributeError.
+    """
+    detail = body.get("detail", []) if isinstance(body, dict) else []
+    if not isinstance(detail, list):
+        return []
+    return [list(error.get("loc", [])) for error in detail if isinstance(error, dict)]
+
+
 def find_endpoint(app: object, path: str, method: str = "GET") -> Callable[..., object] | None:
     """The function serving ``method path`` on ``app``, wherever it was declared (app, APIRouter, nested router).
 

@@ -6,17 +6,13 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from grader.fixtures import find_endpoint
+from grader.fixtures import error_locs, find_endpoint
 
 
 def _schema(client: TestClient) -> dict[str, Any]:
     response = client.get("/openapi.json")
     assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
     return response.json()
-
-
-def _error_locs(body: dict[str, Any]) -> list[list[Any]]:
-    return [error.get("loc") for error in body.get("detail", [])]
 
 
 def test_schema_shows_title_and_version(client: TestClient) -> None:
@@ -59,7 +55,7 @@ def test_tags_that_are_not_strings_return_422(client: TestClient) -> None:
     assert response.status_code == 422, (
         f"tags must be a list of strings: [1, {{...}}] should answer 422, got {response.status_code}"
     )
-    locs = _error_locs(response.json())
+    locs = error_locs(response.json())
     assert any(loc[:2] == ["body", "tags"] for loc in locs), (
         f"the 422 errors should name ['body', 'tags', ...], got {locs}"
     )
@@ -68,14 +64,14 @@ def test_tags_that_are_not_strings_return_422(client: TestClient) -> None:
 def test_missing_name_returns_422(client: TestClient) -> None:
     response = client.post("/items/", json={"price": 1.5})
     assert response.status_code == 422, f"a body without name should answer 422, got {response.status_code}"
-    locs = _error_locs(response.json())
+    locs = error_locs(response.json())
     assert ["body", "name"] in locs, f"the 422 error should name ['body', 'name'], got {locs}"
 
 
 def test_wrong_price_type_returns_422(client: TestClient) -> None:
     response = client.post("/items/", json={"name": "Pen", "price": "cheap"})
     assert response.status_code == 422, f"a non-numeric price should answer 422, got {response.status_code}"
-    locs = _error_locs(response.json())
+    locs = error_locs(response.json())
     assert ["body", "price"] in locs, f"the 422 error should name ['body', 'price'], got {locs}"
 
 
@@ -85,7 +81,7 @@ def test_price_must_be_strictly_positive(client: TestClient) -> None:
     for price in (0, -3):
         response = client.post("/items/", json={"name": "Pen", "price": price})
         assert response.status_code == 422, f"price {price} should answer 422, got {response.status_code}"
-        locs = _error_locs(response.json())
+        locs = error_locs(response.json())
         assert ["body", "price"] in locs, f"the 422 error for price {price} should name ['body', 'price'], got {locs}"
 
 

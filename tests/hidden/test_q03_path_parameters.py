@@ -4,9 +4,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-
-def _error_locs(body: dict[str, Any]) -> list[list[Any]]:
-    return [error.get("loc") for error in body.get("detail", [])]
+from grader.fixtures import error_locs
 
 
 def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -32,7 +30,7 @@ def test_non_integer_item_id_returns_422(client: TestClient) -> None:
     for raw in ("abc", "1.5"):
         response = client.get(f"/items/{raw}")
         assert response.status_code == 422, f"GET /items/{raw} should answer 422, got {response.status_code}"
-        locs = _error_locs(response.json())
+        locs = error_locs(response.json())
         assert ["path", "item_id"] in locs, f"the 422 error should name ['path', 'item_id'], got {locs}"
 
 
@@ -67,7 +65,7 @@ def test_unknown_category_returns_422(client: TestClient) -> None:
     for category in ("toys", "Books"):
         response = client.get(f"/categories/{category}")
         assert response.status_code == 422, f"GET /categories/{category} should answer 422, got {response.status_code}"
-        locs = _error_locs(response.json())
+        locs = error_locs(response.json())
         assert ["path", "category"] in locs, f"the 422 error should name ['path', 'category'], got {locs}"
 
 

@@ -1,18 +1,14 @@
 """Hidden tests for q04: query parameters."""
 
-from typing import Any
-
 from fastapi.testclient import TestClient
 
-
-def _error_locs(body: dict[str, Any]) -> list[list[Any]]:
-    return [error.get("loc") for error in body.get("detail", [])]
+from grader.fixtures import error_locs
 
 
 def _assert_422_on(client: TestClient, url: str, loc: list[str]) -> None:
     response = client.get(url)
     assert response.status_code == 422, f"GET {url} should answer 422, got {response.status_code}: {response.text}"
-    locs = _error_locs(response.json())
+    locs = error_locs(response.json())
     assert loc in locs, f"the 422 error of GET {url} should name {loc}, got {locs}"
 
 

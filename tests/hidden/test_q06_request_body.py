@@ -1,14 +1,9 @@
 """Hidden tests for q06: request body."""
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
-
-def _error_locs(body: Any) -> list[list[Any]]:
-    """The ``loc`` of every error in a FastAPI 422 body."""
-    return [list(error.get("loc", [])) for error in body.get("detail", [])] if isinstance(body, dict) else []
+from grader.fixtures import error_locs
 
 
 def test_post_item_echoes_required_fields(client: TestClient) -> None:
@@ -81,14 +76,14 @@ def test_price_with_tax_without_tax_is_the_price(client: TestClient) -> None:
 def test_missing_required_field_is_422_naming_it(client: TestClient) -> None:
     response = client.post("/items/", json={"price": 10.5})
     assert response.status_code == 422, f"a body without name should answer 422, got {response.status_code}"
-    locs = _error_locs(response.json())
+    locs = error_locs(response.json())
     assert ["body", "name"] in locs, f"the 422 errors should name the missing field at ['body', 'name'], got {locs}"
 
 
 def test_wrong_price_type_is_422_naming_it(client: TestClient) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": "cheap"})
     assert response.status_code == 422, f"a non-numeric price should answer 422, got {response.status_code}"
-    locs = _error_locs(response.json())
+    locs = error_locs(response.json())
     assert ["body", "price"] in locs, f"the 422 errors should name the field at ['body', 'price'], got {locs}"
 
 
@@ -97,7 +92,7 @@ def test_tags_must_be_a_list_of_strings(client: TestClient) -> None:
     assert ok.status_code == 200, f"a list of string tags should be accepted, got {ok.status_code}: {ok.text}"
     response = client.post("/items/", json={"name": "Foo", "price": 1.0, "tags": [{"not": "a string"}]})
     assert response.status_code == 422, f"a tag that is not a string should answer 422, got {response.status_code}"
-    locs = _error_locs(response.json())
+    locs = error_locs(response.json())
     assert any(loc[:2] == ["body", "tags"] for loc in locs), f"the 422 errors should name ['body', 'tags', ...]: {locs}"
 
 
@@ -107,7 +102,7 @@ def test_nested_image_is_validated(client: TestClient) -> None:
     assert ok.status_code == 200, f"a valid image should be accepted, got {ok.status_code}: {ok.text}"
     response = client.post("/items/", json={"name": "Foo", "price": 1.0, "images": [{"url": "https://example.com"}]})
     assert response.status_code == 422, f"an image without a name should answer 422, got {response.status_code}"
-    locs = _error_locs(response.json())
+    locs = error_locs(response.json())
     assert ["body", "images", 0, "name"] in locs, (
         f"the 422 errors should name the nested field at ['body', 'images', 0, 'name'], got {locs}"
     )
@@ -138,5 +133,5 @@ def test_put_query_is_optional(client: TestClient) -> None:
 def test_put_non_integer_item_id_is_422(client: TestClient) -> None:
     response = client.put("/items/abc", json={"name": "Foo", "price": 1.0})
     assert response.status_code == 422, f"PUT /items/abc should answer 422, got {response.status_code}"
-    locs = _error_locs(response.json())
+    locs = error_locs(response.json())
     assert ["path", "item_id"] in locs, f"the 422 errors should name ['path', 'item_id'], got {locs}"

@@ -27,3 +27,12 @@ def test_find_endpoint_through_nested_routers() -> None:
     app = FastAPI()
     app.include_router(outer, prefix="/v1")
     assert find_endpoint(app, "/v1/api/inner/ping") is ping
+
+
+def test_error_locs_reads_a_validation_body_and_tolerates_other_shapes() -> None:
+    from grader.fixtures import error_locs
+
+    body = {"detail": [{"loc": ["body", "price"], "msg": "x"}, {"loc": ["query", "q"]}]}
+    assert error_locs(body) == [["body", "price"], ["query", "q"]]
+    assert error_locs({"detail": "Not Found"}) == []
+    assert error_locs(["not", "a", "dict"]) == []
