@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-__all__ = ["ArchiveError", "extract_archive", "is_archive"]
+__all__ = ["ArchiveError", "archive_stem", "extract_archive", "is_archive"]
 
 MAX_MEMBERS = 2_000
 MAX_MEMBER_BYTES = 5 * 1024 * 1024
@@ -35,6 +35,14 @@ class _Member:
 
 def is_archive(path: Path) -> bool:
     return path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def archive_stem(name: str) -> str:
+    """``alice.tar.gz`` → ``alice``: the name without its archive suffix (unchanged when it has none)."""
+    for suffix in sorted(ARCHIVE_SUFFIXES, key=len, reverse=True):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def _safe_relative(name: str, archive: Path) -> PurePosixPath:

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.archives import ArchiveError, extract_archive, is_archive
+from grader.archives import ArchiveError, archive_stem, extract_archive, is_archive
 from grader.catalogue import Question, load_catalogue
 
 __all__ = ["MANIFEST_NAME", "Submission", "content_hash", "find_exercise_folder", "resolve_submissions"]
@@ -97,14 +97,6 @@ def _is_submission_folder(folder: Path) -> bool:
     return bool(_exercise_files(folder, load_catalogue()))
 
 
-def _student_name(path: Path) -> str:
-    name = path.name
-    for suffix in (".tar.gz", ".tgz", ".zip", ".tar"):
-        if name.lower().endswith(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
 def resolve_submissions(paths: list[Path], scratch: Path) -> list[Submission]:
     """Expand ``paths`` into submissions, extracting archives into ``scratch``.
 
@@ -114,7 +106,7 @@ def resolve_submissions(paths: list[Path], scratch: Path) -> list[Submission]:
     submissions: list[Submission] = []
     for path in paths:
         if is_archive(path):
-            submissions.append(_from_archive(path, scratch, _student_name(path)))
+            submissions.append(_from_archive(path, scratch, archive_stem(path.name)))
         elif path.is_dir() and _is_submission_folder(path):
             submissions.append(Submission(path.resolve().name, path, path, warnings=_manifest_warnings(path, path)))
         elif path.is_dir():
@@ -131,7 +123,7 @@ def resolve_submissions(paths: list[Path], scratch: Path) -> list[Submission]:
                     problem = "" if folder else f"{entry.name} holds none of the kit's exercise files"
                     submissions.append(Submission(entry.name, entry, folder, problem=problem))
                 else:
-                    submissions.append(_from_archive(entry, scratch, _student_name(entry)))
+                    submissions.append(_from_archive(entry, scratch, archive_stem(entry.name)))
         elif path.is_file():
             raise ValueError(f"{path} is a file, not a folder or a zip/tar archive")
         else:
