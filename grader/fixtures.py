@@ -1,9 +1,15 @@
 """The pytest plugin behind every hidden test and public check (loaded with ``-p grader.fixtures``).
 
 It adds ``--target DIR``, the folder of ``qNN_<slug>.py`` files under test (default: the kit's
-``solutions/``), and the fixtures through which a test file ``test_qNN_<slug>.py`` reaches its module:
-loaded by path, fresh for every test. Rule for test files: never touch the module under test at import or
-collection time, so the grader can count a question's tests even when the candidate's module is broken.
+``solutions/``), and the fixtures through which a test file ``test_qNN_<slug>.py`` reaches its module. Hidden
+tests never import the module: ``host`` is an ``AppHost`` (``grader.bridge``), a sandboxed process holding a
+fresh copy of the module, and ``client`` an ``httpx.Client`` whose requests that process serves. The public
+checks (``checks/``), which candidates run on their own code, may still use ``target_module`` in-process.
+
+Options: ``--sandbox auto|require|off``, ``--in-process`` (debugging a test: the module runs in this process),
+``--request-timeout S`` (the deadline of each request to the host), ``--protect PATH`` (folders no host may
+read besides the kit, the target and the home folder). Rule for test files: never touch the module under test
+at import or collection time, so the grader can count a question's tests even when the module is broken.
 """
 
 from __future__ import annotations
@@ -13,11 +19,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 
+from grader.bridge import AppHost, HostOptions, launch
 from grader.catalogue import Question, find_question
-from grader.kit import default_target_dir
+from grader.kit import default_target_dir, kit_root
 from grader.loading import load_module_from_path, unload_module
 
 _TEST_FILE_RE = re.compile(r"^test_(q\d\d)_")
@@ -63,6 +70,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         help="folder of qNN_<slug>.py files the tests import (default: solutions/, or exercises/ without it)",
     )
+    parser.addoption(
+        "--sandbox",
+        choices=("auto", "require", "off"),
+        default="auto",
+        help="confinement of the app hosts: every layer available (auto), all or refuse (require), none (off)",
+    )
+    parser.addoption(
+        "--in-process", action="store_true", help="run the module in the test process (debugging; no sandbox)"
+    )
+    parser.addoption("--request-timeout", type=float, default=20.0, metavar="S", help="deadline of one request")
+    parser.addoption("--protect", action="append", default=[], metavar="PATH", help="a folder no host may read")
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +106,53 @@ def target_path(target_dir: Path, question: Question) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def host_options(pytestconfig: pytest.Config, target_dir: Path) -> HostOptions:
+    protected = [kit_root(), target_dir, Path.home(), *map(Path, pytestconfig.getoption("--protect"))]
+    return HostOptions(
+        sandbox=pytestconfig.getoption("--sandbox"),
+        in_process=pytestconfig.getoption("--in-process"),
+        request_timeout_s=pytestconfig.getoption("--request-timeout"),
+        protected=tuple(protected),
+    )
+
+
+StartHost = Callable[..., AppHost]
+
+
+@pytest.fixture
+def start_host(target_path: Path, host_options: HostOptions) -> Iterator[StartHost]:
+    """``start_host(env=None, tcp_ports=(), support_files=(), load=True)``: a new host on the module under test.
+
+    ``env`` is set in the host before the module is imported, ``tcp_ports`` are loopback ports it may connect
+    to (a service the test started), ``support_files`` are copied beside the module (read-only). Every host
+    started here is killed, with everything it started, when the test ends.
+    """
+    hosts: list[AppHost] = []
+
+    def start(
+        env: dict[str, str] | None = None,
+        tcp_ports: tuple[int, ...] = (),
+        support_files: tuple[Path, ...] = (),
+        load: bool = True,
+    ) -> AppHost:
+        started = launch(target_path, host_options, env=env, tcp_ports=tcp_ports, support_files=support_files)
+        hosts.append(started)
+        if load:
+            started.load()
+        return started
+
+    yield start
+    for started in hosts:
+        started.close()
+
+
+@pytest.fixture
+def host(start_host: StartHost) -> AppHost:
+    """A sandboxed process holding a fresh copy of the module under test (its state starts clean every test)."""
+    return start_host()
+
+
 @pytest.fixture
 def load_target(target_path: Path) -> Iterator[Callable[[], ModuleType]]:
     """A function that loads a fresh copy of the module under test (call it after patching the environment)."""
@@ -110,12 +175,9 @@ def target_module(load_target: Callable[[], ModuleType]) -> ModuleType:
 
 
 @pytest.fixture
-def client(target_module: ModuleType) -> Iterator[TestClient]:
-    """A TestClient on the module's ``app``, entered so that its lifespan runs."""
-    app = getattr(target_module, "app", None)
-    if app is None:
-        pytest.fail("the module defines no `app`", pytrace=False)
-    with TestClient(app) as test_client:
+def client(host: AppHost) -> Iterator[httpx.Client]:
+    """A client on the module's ``app`` (served by the host), entered so that its lifespan runs."""
+    with host.client() as test_client:
         yield test_client
 
 

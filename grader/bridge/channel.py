@@ -1,0 +1,94 @@
+"""Two ways to reach a host: a socket to a sandboxed process, or a session in this very process (debugging)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from grader.bridge.errors import HostDied, HostTimeout
+from grader.protocol import ChannelClosed, receive, send
+
+__all__ = ["Channel", "LocalChannel", "ProcessChannel"]
+
+
+class Channel(Protocol):
+    layers: list[str]
+    missing: dict[str, str]
+
+    def exchange(self, message: dict[str, Any], timeout: float, what: str) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+class ProcessChannel:
+    """A forked host behind a socketpair. Any timeout or EOF kills the host: a channel out of step is useless."""
+
+    def __init__(self, sock: socket.socket, pid: int, cleanup: Callable[[], None]) -> None:
+        self._sock = sock
+        self.pid = pid
+        self._cleanup = cleanup
+        self._exit_code: int | None = None
+        self.layers: list[str] = []
+        self.missing: dict[str, str] = {}
+        self.alive = True
+
+    def hello(self, timeout: float) -> dict[str, Any]:
+        self._sock.settimeout(timeout)
+        try:
+            return receive(self._sock)
+        except (TimeoutError, ChannelClosed, OSError):
+            self.close()
+            raise HostDied("start-up", self._exit_code) from None
+
+    def exchange(self, message: dict[str, Any], timeout: float, what: str) -> dict[str, Any]:
+        if not self.alive:
+            raise HostDied(what, self._exit_code)
+        self._sock.settimeout(timeout)
+        try:
+            send(self._sock, message)
+            return receive(self._sock)
+        except TimeoutError:
+            self.close()
+            raise HostTimeout(what, timeout) from None
+        except (ChannelClosed, OSError):
+            self.close()
+            raise HostDied(what, self._exit_code) from None
+
+    def close(self) -> None:
+        if not self.alive:
+            return
+        self.alive = False
+        with contextlib.suppress(OSError):
+            self._sock.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)  # the namespace's waiter: its death takes PID 1 and the rest
+        with contextlib.suppress(ChildProcessError):
+            _, status = os.waitpid(self.pid, 0)
+            self._exit_code = os.waitstatus_to_exitcode(status)
+        self._cleanup()
+
+
+class LocalChannel:
+    """The host's session run in this process (``--in-process``): no fork, no sandbox, real tracebacks nearby.
+
+    Messages still go through a JSON round trip, so a test that passes here sends only what the wire carries.
+    """
+
+    def __init__(self, session: Any, cleanup: Callable[[], None]) -> None:
+        self._session = session
+        self._cleanup = cleanup
+        self.layers: list[str] = []
+        self.missing = {"all": "--in-process"}
+
+    def exchange(self, message: dict[str, Any], timeout: float, what: str) -> dict[str, Any]:
+        reply = self._session.handle(json.loads(json.dumps(message)))
+        return json.loads(json.dumps(reply))
+
+    def close(self) -> None:
+        self._session.close_all()
+        self._cleanup()

@@ -1,0 +1,131 @@
+"""Start an app host for one candidate file: a private copy of the file, a scratch folder, a cgroup, a fork."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import stat
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import sandbox
+from grader.bridge.channel import LocalChannel, ProcessChannel
+from grader.bridge.errors import BridgeError
+from grader.bridge.host import AppHost
+
+__all__ = ["MAX_SOURCE_BYTES", "HostOptions", "copy_regular_file", "launch"]
+
+MAX_SOURCE_BYTES = 1024**2  # an answer file is a few kilobytes; a megabyte is already suspicious
+_START_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class HostOptions:
+    """How hosts are started for a run: the sandbox mode, deadlines, and the paths no host may see."""
+
+    sandbox: sandbox.Mode = "auto"
+    in_process: bool = False
+    request_timeout_s: float = 20.0
+    protected: tuple[Path, ...] = field(default_factory=tuple)  # the kit, submissions, gradebook, home
+
+
+def copy_regular_file(source: Path, destination: Path, limit: int = MAX_SOURCE_BYTES) -> None:
+    """Copy ``source`` if it is a regular file (not a link, FIFO or device) of at most ``limit`` bytes.
+
+    Opened with ``O_NOFOLLOW | O_NONBLOCK`` and checked with ``fstat`` on the open descriptor, so neither a link
+    to ``/dev/zero`` nor a FIFO swapped in can make the reader block or read without end.
+    """
+    fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{source.name} is not a regular file")
+        if info.st_size > limit:
+            raise OSError(f"{source.name} is larger than {limit} bytes")
+        data = os.read(fd, limit + 1)
+        if len(data) > limit:
+            raise OSError(f"{source.name} is larger than {limit} bytes")
+    finally:
+        os.close(fd)
+    destination.write_bytes(data)
+
+
+def launch(
+    module_file: Path,
+    options: HostOptions,
+    *,
+    env: dict[str, str] | None = None,
+    tcp_ports: Iterable[int] = (),
+    support_files: Iterable[Path] = (),
+) -> AppHost:
+    """A host serving ``module_file`` (not yet loaded: call ``load``). ``env`` is set before the module imports."""
+    scratch = Path(tempfile.mkdtemp(prefix="grade-host-"))
+    module_dir, work = scratch / "module", scratch / "work"
+    module_dir.mkdir()
+    work.mkdir()
+    private = module_dir / module_file.name
+    try:
+        copy_regular_file(module_file, private)
+        for support in support_files:
+            copy_regular_file(support, module_dir / support.name)
+    except OSError:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    filename = module_file.name
+
+    if options.in_process or options.sandbox == "off" and not hasattr(os, "fork"):
+        from grader.host.session import HostSession  # debugging only: the judge then runs candidate code
+
+        os.environ.update(env or {})
+        return AppHost(
+            LocalChannel(HostSession(private), lambda: shutil.rmtree(scratch, ignore_errors=True)),
+            filename,
+            options.request_timeout_s,
+        )
+
+    policy = sandbox.Policy(
+        mode=options.sandbox,
+        module_dir=str(module_dir),
+        scratch=str(work),
+        runtime=sandbox.runtime_paths(options.protected),
+        tcp_ports=tuple(tcp_ports),
+        env=tuple(sorted((env or {}).items())),
+    )
+    group = None
+    if options.sandbox != "off":
+        from grader.sandbox.process import Cgroup
+
+        group = Cgroup.create(f"grade-host-{os.getpid()}-{scratch.name}", policy.memory_bytes, policy.processes)
+        if group is not None:
+            policy = sandbox.Policy(**{**policy.__dict__, "cgroup": tuple(map(str, group.folders))})
+
+    def cleanup() -> None:
+        if group is not None:
+            group.remove()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    judge_end, host_end = socket.socketpair()
+    judge_pid = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the host; it never returns into the judge's code
+        code = 0
+        try:
+            judge_end.close()
+            from grader.host.main import run_host
+
+            run_host(host_end.fileno(), policy, private, judge_pid)
+        except BaseException:
+            code = 70
+        finally:
+            os._exit(code)
+    host_end.close()
+    channel = ProcessChannel(judge_end, pid, cleanup)
+    hello = channel.hello(_START_TIMEOUT_S)
+    if not hello.get("ok"):
+        channel.close()
+        raise BridgeError(str(hello.get("error", "the host refused to start")))
+    channel.layers, channel.missing = list(hello.get("layers", [])), dict(hello.get("missing", {}))
+    return AppHost(channel, filename, options.request_timeout_s)

@@ -1,0 +1,61 @@
+"""The app host's life: confine itself, say hello, answer the judge until the channel closes."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from grader import sandbox
+from grader.host import helpers
+from grader.host.session import HostSession
+from grader.protocol import PROTOCOL_VERSION, ChannelClosed, receive, send
+from grader.sandbox.process import set_parent_death_signal
+
+__all__ = ["run_host"]
+
+# Imported before the sandbox closes: afterwards only the runtime's own folders can be read.
+_PRELOAD = ("fastapi.testclient", "fastapi.encoders", "starlette.websockets", "anyio", "grader.host.routes")
+
+
+def _silence_stdio() -> None:
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def run_host(channel_fd: int, policy: sandbox.Policy, module_file: Path, parent_pid: int) -> None:
+    """Runs in the freshly forked host; never returns (the caller ``os._exit``s whatever happens)."""
+    set_parent_death_signal()
+    if os.getppid() != parent_pid:  # the judge died before the line above took effect
+        return
+    _silence_stdio()
+    import importlib
+
+    for name in _PRELOAD:
+        importlib.import_module(name)
+    helpers.load_all()
+    channel = socket.socket(fileno=channel_fd)
+    try:
+        applied = sandbox.apply(policy, channel_fd)
+    except sandbox.SandboxUnavailable as exc:
+        send(channel, {"ok": False, "error": f"--sandbox require: {exc}"})
+        return
+    send(channel, {"ok": True, "protocol": PROTOCOL_VERSION, "layers": applied.active, "missing": applied.missing})
+    session = HostSession(module_file)
+    while True:
+        try:
+            message = receive(channel)
+        except (ChannelClosed, OSError):
+            return
+        if message.get("op") == "exit":
+            session.close_all()
+            return
+        reply = session.handle(message)
+        try:
+            send(channel, reply)
+        except ValueError as exc:  # too large to send: the candidate's response, the candidate's fault
+            send(channel, {"ok": False, "fault": {"type": "ResponseTooLarge", "message": str(exc), "where": "request"}})
+        except OSError:
+            return

@@ -1,0 +1,229 @@
+"""The OS sandbox around every process that runs candidate code (the app host).
+
+Layers, each optional on its own so that grading still works where one is missing, and each named so that
+reports can say which were active:
+
+==============  ==========================================================================================
+``landlock``    filesystem allow-list (runtime read-only, the module's private copy read-only, one scratch
+                folder read-write); TCP connect only to ports the test names; no signals or abstract sockets
+                out of the sandbox (Linux 5.13+, network and scopes from ABI 4 and 6)
+``seccomp``     no sockets but those TCP ports (no UDP, raw, netlink or named Unix sockets), no io_uring,
+                ptrace, namespaces, BPF or keyring
+``pidns``       a PID namespace: every process the candidate starts dies with the host
+``cgroup``      memory and process count capped for the whole tree
+``nocaps``      no capabilities, even as root; ``no_new_privs``
+``rlimits``     per-process memory, file size, CPU time, open files, no core dumps
+``env``         a fixed minimal environment; no inherited file descriptors but the channel to the judge
+==============  ==========================================================================================
+
+``--sandbox auto`` applies what the machine offers, ``require`` refuses to grade without every layer,
+``off`` applies none (debugging a test). ``probe()`` tells, without confining anything, which layers work here.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import site
+import sys
+import sysconfig
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+__all__ = [
+    "LAYERS",
+    "Mode",
+    "Policy",
+    "SandboxUnavailable",
+    "apply",
+    "probe",
+    "runtime_paths",
+]
+
+Mode = Literal["auto", "require", "off"]
+MODES: tuple[Mode, ...] = ("auto", "require", "off")
+LAYERS = ("landlock", "seccomp", "pidns", "cgroup", "nocaps", "rlimits", "env")
+
+# Read-only system locations a Python process may need after the sandbox closes (shared libraries for an
+# extension module imported late, the dynamic loader's cache, time zones).
+_SYSTEM_READ_ONLY = ("/usr/lib", "/usr/lib64", "/lib", "/lib64", "/etc/ld.so.cache", "/usr/share/zoneinfo")
+
+
+class SandboxUnavailable(RuntimeError):
+    """``--sandbox require`` was asked for on a machine that lacks some layers."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What one app host may touch. Built by the trusted side; plain data, so it crosses a fork unchanged."""
+
+    mode: Mode
+    module_dir: str  # holds the private copy of the candidate's one file: read-only
+    scratch: str  # the only place it may write; its working folder and TMPDIR
+    runtime: tuple[str, ...]  # Python's own files and the installed packages: read-only
+    tcp_ports: tuple[int, ...] = ()  # loopback services a test provides (q30's redis-server)
+    env: tuple[tuple[str, str], ...] = ()  # variables a test sets before the module is imported
+    cgroup: tuple[str, ...] = ()  # folders of a cgroup made for this host, joined before anything runs
+    memory_bytes: int = 2 * 1024**3
+    processes: int = 64
+    cpu_seconds: int = 120
+
+
+@dataclass
+class Applied:
+    active: list[str] = field(default_factory=list)
+    missing: dict[str, str] = field(default_factory=dict)
+
+
+def runtime_paths(protected: Iterable[Path]) -> tuple[str, ...]:
+    """Where the interpreter and installed packages live, less anything that holds a protected path.
+
+    ``protected`` are the kit, the submissions, the gradebook, the home folder: a runtime folder that contains one
+    of them (a Python installed above the kit's checkout) is left out rather than opened.
+    """
+    names = ("stdlib", "platstdlib", "purelib", "platlib")
+    candidates = {sysconfig.get_paths()[name] for name in names}
+    candidates.update(site.getsitepackages())
+    candidates.update(p for p in sys.path if p and "site-packages" in p or "dist-packages" in p)
+    candidates.add(os.path.join(sysconfig.get_paths()["stdlib"], "lib-dynload"))
+    candidates.update(_SYSTEM_READ_ONLY)
+    guarded = [Path(p).resolve() for p in protected]
+    kept = []
+    for candidate in sorted(candidates):
+        path = Path(candidate)
+        if not path.exists():
+            continue
+        resolved = path.resolve()
+        if any(g == resolved or g.is_relative_to(resolved) for g in guarded):
+            continue
+        kept.append(str(resolved))
+    return tuple(kept)
+
+
+def apply(policy: Policy, channel_fd: int) -> Applied:
+    """Confine the calling process (the freshly forked host) by ``policy``. Never returns into unconfined code
+    when ``policy.mode == "require"`` and a layer is missing: it raises ``SandboxUnavailable`` instead."""
+    from grader.sandbox import landlock, seccomp
+    from grader.sandbox.process import Cgroup, Limits, drop_capabilities, enter_pid_namespace, limit_resources
+
+    applied = Applied()
+    if policy.mode == "off":
+        applied.missing = {layer: "--sandbox off" for layer in LAYERS}
+        return applied
+    _close_inherited_fds(keep=channel_fd)
+    if policy.cgroup:
+        try:
+            Cgroup([Path(p) for p in policy.cgroup]).join()
+            applied.active.append("cgroup")
+        except OSError as exc:
+            applied.missing["cgroup"] = f"could not join: {exc.strerror}"
+    else:
+        applied.missing["cgroup"] = "no writable cgroup hierarchy"
+    if platform.system() == "Linux" and enter_pid_namespace():
+        applied.active.append("pidns")
+    else:
+        applied.missing["pidns"] = "unshare(CLONE_NEWPID) refused"
+    limit_resources(Limits(memory_bytes=policy.memory_bytes, processes=policy.processes, cpu_seconds=policy.cpu_seconds))
+    applied.active.append("rlimits")
+    _reset_environment(policy)
+    applied.active.append("env")
+    if drop_capabilities():
+        applied.active.append("nocaps")
+    else:
+        applied.missing["nocaps"] = "capset failed"
+    try:
+        parts = landlock.restrict(
+            read_only=[Path(p) for p in (*policy.runtime, policy.module_dir)] + [Path("/dev/urandom")],
+            read_write=[Path(policy.scratch), Path("/dev/null")],
+            tcp_connect_ports=policy.tcp_ports,
+        )
+        if all(parts.values()):
+            applied.active.append("landlock")
+        else:
+            lacking = ", ".join(name for name, ok in parts.items() if not ok)
+            applied.missing["landlock"] = f"this kernel's Landlock lacks {lacking}"
+    except OSError as exc:
+        applied.missing["landlock"] = str(exc.strerror or exc)
+        _set_no_new_privs()
+    try:
+        seccomp.install(allow_tcp=bool(policy.tcp_ports))
+        applied.active.append("seccomp")
+    except OSError as exc:
+        applied.missing["seccomp"] = str(exc.strerror or exc)
+    if policy.mode == "require" and applied.missing:
+        raise SandboxUnavailable(_describe_missing(applied.missing))
+    return applied
+
+
+def _describe_missing(missing: dict[str, str]) -> str:
+    return "; ".join(f"{layer}: {why}" for layer, why in missing.items())
+
+
+def _set_no_new_privs() -> None:
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(38, 1, 0, 0, 0)
+
+
+def _close_inherited_fds(keep: int) -> None:
+    """Close everything but stdio and the channel: the judge's files, sockets and pipes are not the host's."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 65536)
+
+
+def _reset_environment(policy: Policy) -> None:
+    import tempfile
+
+    scratch = policy.scratch
+    os.environ.clear()
+    os.environ.update(
+        {"PATH": "/usr/bin:/bin", "HOME": scratch, "TMPDIR": scratch, "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
+    )
+    os.environ.update(dict(policy.env))
+    tempfile.tempdir = None  # forget the judge's temp folder: the next mkstemp lands in the scratch folder
+    sys.dont_write_bytecode = True
+    os.chdir(scratch)
+
+
+def probe() -> dict[str, str]:
+    """Which layers work on this machine: layer -> "" when available, else why not. Runs in a throw-away fork."""
+    import json
+
+    import shutil
+    import tempfile
+
+    from grader.sandbox.process import Cgroup
+
+    scratch = tempfile.mkdtemp(prefix="grade-probe-")
+    group = Cgroup.create(f"grade-probe-{os.getpid()}", 256 * 1024**2, 16)
+    policy = Policy("auto", scratch, scratch, runtime_paths([]), cgroup=tuple(map(str, group.folders)) if group else ())
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        code = 0
+        try:
+            os.close(read_fd)
+            applied = apply(policy, write_fd)
+            report = {layer: "" for layer in applied.active} | applied.missing
+            os.write(write_fd, json.dumps(report).encode())
+        except BaseException as exc:
+            os.write(write_fd, json.dumps({"error": repr(exc)}).encode())
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    chunks = []
+    while chunk := os.read(read_fd, 65536):
+        chunks.append(chunk)
+    os.close(read_fd)
+    os.waitpid(pid, 0)
+    if group:
+        group.remove()
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        report = json.loads(b"".join(chunks) or b"{}")
+    except ValueError:
+        report = {}
+    return {layer: report.get(layer, report.get("error", "the probe did not answer")) for layer in LAYERS}

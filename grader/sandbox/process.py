@@ -1,0 +1,173 @@
+"""Process-level layers: a PID namespace, no capabilities, resource ceilings, a cgroup for the whole tree.
+
+Each answers an attack Landlock alone leaves open:
+
+- a **PID namespace** whose first process is the app host: when it dies, the kernel kills every process left in
+  the namespace, so a double-forked ``setsid`` daemon cannot outlive its question;
+- **no capabilities** (bounding set emptied, so a later ``exec`` as root gains none either): a root host cannot
+  raise its own limits or reach kernel interfaces;
+- **rlimits** per process (address space, file size, CPU time, open files, no core dumps, and a process count
+  that the kernel enforces for non-root users);
+- a **cgroup** (v2, or v1's ``pids`` and ``memory`` hierarchies) capping memory and the number of processes of the
+  whole tree, which rlimits cannot do: three children of 2.6 GB each pass a 4 GB per-process limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import resource
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "Cgroup",
+    "drop_capabilities",
+    "enter_pid_namespace",
+    "limit_resources",
+    "set_parent_death_signal",
+]
+
+_CLONE_NEWUSER, _CLONE_NEWPID = 0x10000000, 0x20000000
+_PR_SET_PDEATHSIG, _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 1, 24, 47, 4
+_CAPABILITY_VERSION_3 = 0x20080522
+_SYS_CAPSET = {"x86_64": 126, "aarch64": 91}
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def set_parent_death_signal() -> None:
+    """Be killed when the process that started this one dies (the judge, or the namespace's outer waiter)."""
+    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def enter_pid_namespace() -> bool:
+    """Put this process's next child in a new PID namespace; this process stays outside and becomes its waiter.
+
+    Forks once: the child (PID 1 of the namespace) returns ``True`` and goes on; the parent waits for it and
+    exits with its status, never returning. Returns ``False`` without forking when namespaces are unavailable.
+    """
+    flags = _CLONE_NEWPID if os.geteuid() == 0 else _CLONE_NEWPID | _CLONE_NEWUSER
+    if _libc.unshare(flags) != 0:
+        return False
+    pid = os.fork()
+    if pid == 0:
+        set_parent_death_signal()
+        return True
+    for fd in range(3, _max_fd()):  # the waiter holds nothing: the judge sees EOF the moment PID 1 dies
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGKILL))
+    _, status = os.waitpid(pid, 0)
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def _max_fd() -> int:
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return min(soft, 65536) if soft != resource.RLIM_INFINITY else 65536
+
+
+def drop_capabilities() -> bool:
+    """Empty the bounding, ambient, effective, permitted and inheritable capability sets. False if it failed."""
+    import platform
+
+    for cap in range(64):
+        if _libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() == 22:  # EINVAL: past the last
+            break
+    _libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    number = _SYS_CAPSET.get(platform.machine())
+    if number is None:
+        return False
+    header = (ctypes.c_uint32 * 2)(_CAPABILITY_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()
+    return _libc.syscall(number, header, data) == 0
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_bytes: int = 2 * 1024**3
+    file_size_bytes: int = 256 * 1024**2
+    cpu_seconds: int = 120
+    open_files: int = 256
+    processes: int = 64
+
+
+def limit_resources(limits: Limits) -> None:
+    """Lower (never raise) this process's rlimits to ``limits``."""
+    for which, value in (
+        (resource.RLIMIT_AS, limits.memory_bytes),
+        (resource.RLIMIT_FSIZE, limits.file_size_bytes),
+        (resource.RLIMIT_CPU, limits.cpu_seconds),
+        (resource.RLIMIT_NOFILE, limits.open_files),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_NPROC, limits.processes),
+    ):
+        soft, hard = resource.getrlimit(which)
+        ceiling = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(which, (ceiling, ceiling))
+
+
+class Cgroup:
+    """A throw-away cgroup capping the memory and process count of one host's whole tree.
+
+    Created by the trusted side, joined by the host before it runs anything of the candidate's, removed once the
+    tree is dead. Works with cgroup v2 (a delegated subtree with the ``memory`` and ``pids`` controllers) or v1
+    (the ``memory`` and ``pids`` hierarchies); ``create`` returns None where neither is writable.
+    """
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = folders
+
+    @classmethod
+    def create(cls, name: str, memory_bytes: int, processes: int) -> Cgroup | None:
+        folders: list[Path] = []
+        try:
+            for hierarchy, files in _writable_hierarchies(memory_bytes, processes):
+                folder = hierarchy / name
+                folder.mkdir()
+                folders.append(folder)
+                for file, value in files.items():
+                    (folder / file).write_text(str(value))
+        except OSError:
+            Cgroup(folders).remove()
+            return None
+        return cls(folders) if folders else None
+
+    def join(self, pid: int = 0) -> None:
+        for folder in self.folders:
+            (folder / "cgroup.procs").write_text(str(pid or os.getpid()))
+
+    def remove(self) -> None:
+        for folder in self.folders:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
+def _own_cgroups() -> dict[str, str]:
+    """Controller (or "" for v2) to this process's cgroup path, from /proc/self/cgroup."""
+    paths: dict[str, str] = {}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _id, controllers, path = line.split(":", 2)
+            for controller in controllers.split(",") if controllers else [""]:
+                paths[controller] = path
+    return paths
+
+
+def _writable_hierarchies(memory_bytes: int, processes: int) -> list[tuple[Path, dict[str, int]]]:
+    root = Path("/sys/fs/cgroup")
+    own = _own_cgroups()
+    v1 = [
+        (root / "memory" / own.get("memory", "/").lstrip("/"), {"memory.limit_in_bytes": memory_bytes}),
+        (root / "pids" / own.get("pids", "/").lstrip("/"), {"pids.max": processes}),
+    ]
+    if all(os.access(path, os.W_OK) and (path / "cgroup.procs").exists() for path, _ in v1):
+        return v1
+    v2 = root / own.get("", "/").lstrip("/")
+    controllers = (v2 / "cgroup.subtree_control").read_text().split() if (v2 / "cgroup.subtree_control").exists() else []
+    if {"memory", "pids"} <= set(controllers) and os.access(v2, os.W_OK):
+        return [(v2, {"memory.max": memory_bytes, "pids.max": processes, "memory.swap.max": 0})]
+    return []
