@@ -41,7 +41,7 @@ class AppHost:
     def missing_layers(self) -> dict[str, str]:
         return dict(self._channel.missing)
 
-    def request(self, op: str, *, what: str = "", timeout: float | None = None, **fields: Any) -> Any:
+    def request(self, op: str, /, *, what: str = "", timeout: float | None = None, **fields: Any) -> Any:
         """Send one operation; its result, or ``CandidateError`` (the candidate's code raised) / ``BridgeError``."""
         reply = self._channel.exchange({"op": op, **fields}, timeout or self.request_timeout_s, what or op)
         if reply.get("ok"):
@@ -73,7 +73,7 @@ class AppHost:
         result = self.request("fact", name=name)
         return result["kind"] if result["exists"] else None
 
-    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+    def call(self, name: str, /, *args: Any, **kwargs: Any) -> Any:
         """Call a module-level function with JSON arguments; its JSON result (a Pydantic model as its fields)."""
         result = self.request("call", name=name, args=list(args), kwargs=kwargs, what=f"calling {name}()")
         if "value" not in result:
@@ -83,9 +83,9 @@ class AppHost:
     def endpoint(self, path: str, method: str = "GET", app: str = "app") -> Endpoint:
         return Endpoint(**self.request("endpoint", path=path, method=method, app=app))
 
-    def helper(self, name: str, **args: Any) -> Any:
-        """Run the kit helper ``name`` (``grader.host.helpers``) beside the module; what it observed."""
-        return self.request("helper", name=name, args=args, what=f"helper {name}")
+    def helper(self, helper_name: str, /, **args: Any) -> Any:
+        """Run the kit helper ``helper_name`` (``grader.host.helpers``) beside the module; what it observed."""
+        return self.request("helper", name=helper_name, args=args, what=f"helper {helper_name}")
 
     def client(
         self,

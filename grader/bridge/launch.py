@@ -76,7 +76,7 @@ def launch(
         raise
     filename = module_file.name
 
-    if options.in_process or options.sandbox == "off" and not hasattr(os, "fork"):
+    if options.in_process or not hasattr(os, "fork"):  # no fork (Windows): the module runs in this process
         from grader.host.session import HostSession  # debugging only: the judge then runs candidate code
 
         os.environ.update(env or {})

@@ -1,49 +1,47 @@
 """Hidden tests for q10: dependency injection."""
 
-from collections.abc import Callable
-from types import ModuleType
-from typing import Any
+import httpx
 
-from fastapi.testclient import TestClient
+from grader.bridge import AppHost
 
 ROUTES = ("/items/", "/users/", "/users/me", "/users/me/items")
 
 
-def _auth(module: ModuleType, user: str | None = None) -> dict[str, str]:
-    headers = {"X-Token": module.API_TOKEN}
+def _auth(host: AppHost, user: str | None = None) -> dict[str, str]:
+    headers = {"X-Token": host.fact("API_TOKEN")}
     if user is not None:
         headers["X-User"] = user
     return headers
 
 
-def test_items_answers_common_parameters_defaults(client: TestClient, target_module: ModuleType) -> None:
-    r = client.get("/items/", headers=_auth(target_module))
+def test_items_answers_common_parameters_defaults(client: httpx.Client, host: AppHost) -> None:
+    r = client.get("/items/", headers=_auth(host))
     assert r.status_code == 200, f"GET /items/ with a valid X-Token should answer 200, got {r.status_code}: {r.text}"
     assert r.json() == {"q": None, "skip": 0, "limit": 100}, (
         f"GET /items/ without query parameters should answer the defaults of common_parameters, got {r.json()}"
     )
 
 
-def test_items_reads_query_parameters_through_the_dependency(client: TestClient, target_module: ModuleType) -> None:
-    r = client.get("/items/", params={"q": "foo", "skip": "5", "limit": "2"}, headers=_auth(target_module))
+def test_items_reads_query_parameters_through_the_dependency(client: httpx.Client, host: AppHost) -> None:
+    r = client.get("/items/", params={"q": "foo", "skip": "5", "limit": "2"}, headers=_auth(host))
     assert r.status_code == 200, f"GET /items/?q=foo&skip=5&limit=2 should answer 200, got {r.status_code}: {r.text}"
     assert r.json() == {"q": "foo", "skip": 5, "limit": 2}, (
         f"GET /items/?q=foo&skip=5&limit=2 should answer the parsed values (integers for skip/limit), got {r.json()}"
     )
-    assert target_module.common_parameters(q="x", skip=1, limit=3) == {"q": "x", "skip": 1, "limit": 3}, (
+    assert host.call("common_parameters", q="x", skip=1, limit=3) == {"q": "x", "skip": 1, "limit": 3}, (
         "common_parameters(q, skip, limit) called directly should return the same dict"
     )
-    bad = client.get("/items/", params={"skip": "many"}, headers=_auth(target_module))
+    bad = client.get("/items/", params={"skip": "many"}, headers=_auth(host))
     assert bad.status_code == 422, f"a non-integer skip should answer 422, got {bad.status_code}: {bad.text}"
 
 
-def test_users_list_uses_class_dependency_for_filter_and_paging(client: TestClient, target_module: ModuleType) -> None:
-    r = client.get("/users/", headers=_auth(target_module))
+def test_users_list_uses_class_dependency_for_filter_and_paging(client: httpx.Client, host: AppHost) -> None:
+    r = client.get("/users/", headers=_auth(host))
     assert r.status_code == 200, f"GET /users/ should answer 200, got {r.status_code}: {r.text}"
     assert r.json() == {"q": None, "skip": 0, "limit": 100, "users": ["alice", "bob", "carol", "dave", "erin"]}, (
         f"GET /users/ without parameters should list every username in the order of USERS, got {r.json()}"
     )
-    r = client.get("/users/", params={"q": "a", "skip": "1", "limit": "1"}, headers=_auth(target_module))
+    r = client.get("/users/", params={"q": "a", "skip": "1", "limit": "1"}, headers=_auth(host))
     assert r.status_code == 200, f"GET /users/?q=a&skip=1&limit=1 should answer 200, got {r.status_code}: {r.text}"
     assert r.json() == {"q": "a", "skip": 1, "limit": 1, "users": ["carol"]}, (
         "GET /users/?q=a&skip=1&limit=1 should filter by q first, then skip 1 and keep at most 1 "
@@ -52,22 +50,30 @@ def test_users_list_uses_class_dependency_for_filter_and_paging(client: TestClie
 
 
 def test_users_route_takes_its_parameters_from_common_query_params(
-    client: TestClient, target_module: ModuleType
+    client: httpx.Client, host: AppHost
 ) -> None:
-    plain = client.get("/users/", headers=_auth(target_module))
+    plain = client.get("/users/", headers=_auth(host))
     assert plain.status_code == 200, f"GET /users/ should answer 200, got {plain.status_code}: {plain.text}"
-    cls = target_module.CommonQueryParams
-    assert isinstance(cls, type), "CommonQueryParams should be a class"
-    made = cls(q="x", skip=2, limit=7)
-    assert (made.q, made.skip, made.limit) == ("x", 2, 7), (
+    made = host.helper(
+        "common.construct",
+        name="CommonQueryParams",
+        kwargs={"q": "x", "skip": 2, "limit": 7},
+        attributes=["q", "skip", "limit"],
+    )
+    assert made["is_class"], "CommonQueryParams should be a class"
+    assert made["attributes"] == {"q": "x", "skip": 2, "limit": 7}, (
         "CommonQueryParams(q=..., skip=..., limit=...) should keep its arguments as attributes q, skip, limit"
     )
-    app = target_module.app
-    app.dependency_overrides[cls] = lambda: cls(q=None, skip=3, limit=1)
+    host.helper(
+        "common.override",
+        dependency="CommonQueryParams",
+        factory="CommonQueryParams",
+        kwargs={"q": None, "skip": 3, "limit": 1},
+    )
     try:
-        r = client.get("/users/", params={"skip": "0", "limit": "50"}, headers=_auth(target_module))
+        r = client.get("/users/", params={"skip": "0", "limit": "50"}, headers=_auth(host))
     finally:
-        app.dependency_overrides.clear()
+        host.helper("common.clear_overrides")
     assert r.status_code == 200, f"GET /users/ should answer 200, got {r.status_code}: {r.text}"
     assert r.json() == {"q": None, "skip": 3, "limit": 1, "users": ["dave"]}, (
         "GET /users/ should receive its parameters through Depends(CommonQueryParams): with that dependency "
@@ -75,9 +81,9 @@ def test_users_route_takes_its_parameters_from_common_query_params(
     )
 
 
-def test_every_route_refuses_a_missing_token(client: TestClient, target_module: ModuleType) -> None:
+def test_every_route_refuses_a_missing_token(client: httpx.Client, host: AppHost) -> None:
     for path in ROUTES:
-        ok = client.get(path, headers=_auth(target_module, "alice"))
+        ok = client.get(path, headers=_auth(host, "alice"))
         assert ok.status_code == 200, f"GET {path} with a valid X-Token should answer 200, got {ok.status_code}"
         r = client.get(path, headers={"X-User": "alice"})
         assert r.status_code == 401, f"GET {path} without X-Token should answer 401, got {r.status_code}: {r.text}"
@@ -86,9 +92,9 @@ def test_every_route_refuses_a_missing_token(client: TestClient, target_module: 
         )
 
 
-def test_every_route_refuses_a_wrong_token(client: TestClient, target_module: ModuleType) -> None:
+def test_every_route_refuses_a_wrong_token(client: httpx.Client, host: AppHost) -> None:
     for path in ROUTES:
-        ok = client.get(path, headers=_auth(target_module, "alice"))
+        ok = client.get(path, headers=_auth(host, "alice"))
         assert ok.status_code == 200, f"GET {path} with a valid X-Token should answer 200, got {ok.status_code}"
         r = client.get(path, headers={"X-Token": "not-the-token", "X-User": "alice"})
         assert r.status_code == 401, f"GET {path} with a wrong X-Token should answer 401, got {r.status_code}: {r.text}"
@@ -97,16 +103,15 @@ def test_every_route_refuses_a_wrong_token(client: TestClient, target_module: Mo
         )
 
 
-def test_token_guard_can_be_overridden(client: TestClient, target_module: ModuleType) -> None:
+def test_token_guard_can_be_overridden(client: httpx.Client, host: AppHost) -> None:
     refused = client.get("/items/")
     assert refused.status_code == 401, f"GET /items/ without X-Token should answer 401, got {refused.status_code}"
-    app = target_module.app
-    app.dependency_overrides[target_module.verify_token] = lambda: None
+    host.helper("common.override", dependency="verify_token", value=None)
     try:
         r = client.get("/items/")
         me = client.get("/users/me", headers={"X-User": "alice"})
     finally:
-        app.dependency_overrides.clear()
+        host.helper("common.clear_overrides")
     assert r.status_code == 200, (
         "with app.dependency_overrides[verify_token] set, GET /items/ without X-Token should answer 200 "
         f"(the guard must be the verify_token dependency), got {r.status_code}: {r.text}"
@@ -120,18 +125,18 @@ def test_token_guard_can_be_overridden(client: TestClient, target_module: Module
     )
 
 
-def test_me_answers_the_user_named_by_the_header(client: TestClient, target_module: ModuleType) -> None:
-    r = client.get("/users/me", headers=_auth(target_module, "alice"))
+def test_me_answers_the_user_named_by_the_header(client: httpx.Client, host: AppHost) -> None:
+    r = client.get("/users/me", headers=_auth(host, "alice"))
     assert r.status_code == 200, f"GET /users/me as alice should answer 200, got {r.status_code}: {r.text}"
     body = r.json()
     assert body.get("username") == "alice", f"GET /users/me as alice should answer username alice, got {body}"
     assert body.get("full_name") == "Alice Liddell", f"GET /users/me as alice should answer her full_name, got {body}"
 
 
-def test_unknown_or_missing_user_is_401(client: TestClient, target_module: ModuleType) -> None:
-    ok = client.get("/users/me", headers=_auth(target_module, "alice"))
+def test_unknown_or_missing_user_is_401(client: httpx.Client, host: AppHost) -> None:
+    ok = client.get("/users/me", headers=_auth(host, "alice"))
     assert ok.status_code == 200, f"GET /users/me as alice should answer 200, got {ok.status_code}"
-    for headers, what in ((_auth(target_module, "mallory"), "an unknown X-User"), (_auth(target_module), "no X-User")):
+    for headers, what in ((_auth(host, "mallory"), "an unknown X-User"), (_auth(host), "no X-User")):
         for path in ("/users/me", "/users/me/items"):
             r = client.get(path, headers=headers)
             assert r.status_code == 401, f"GET {path} with {what} should answer 401, got {r.status_code}: {r.text}"
@@ -140,61 +145,55 @@ def test_unknown_or_missing_user_is_401(client: TestClient, target_module: Modul
             )
 
 
-def test_disabled_user_is_403(client: TestClient, target_module: ModuleType) -> None:
-    ok = client.get("/users/me", headers=_auth(target_module, "alice"))
+def test_disabled_user_is_403(client: httpx.Client, host: AppHost) -> None:
+    ok = client.get("/users/me", headers=_auth(host, "alice"))
     assert ok.status_code == 200, f"GET /users/me as alice should answer 200, got {ok.status_code}"
     for path in ("/users/me", "/users/me/items"):
-        r = client.get(path, headers=_auth(target_module, "bob"))
+        r = client.get(path, headers=_auth(host, "bob"))
         assert r.status_code == 403, f"GET {path} as the disabled user bob should answer 403, got {r.status_code}"
         assert r.json() == {"detail": "Inactive user"}, (
             f'GET {path} as bob should answer {{"detail": "Inactive user"}}, got {r.json()}'
         )
 
 
-def test_my_items_lists_only_the_users_items(client: TestClient, target_module: ModuleType) -> None:
-    r = client.get("/users/me/items", headers=_auth(target_module, "alice"))
+def test_my_items_lists_only_the_users_items(client: httpx.Client, host: AppHost) -> None:
+    r = client.get("/users/me/items", headers=_auth(host, "alice"))
     assert r.status_code == 200, f"GET /users/me/items as alice should answer 200, got {r.status_code}: {r.text}"
     assert r.json() == [
         {"name": "Rabbit hole", "owner": "alice"},
         {"name": "Looking glass", "owner": "alice"},
     ], f"GET /users/me/items as alice should list exactly her two items, got {r.json()}"
-    r = client.get("/users/me/items", headers=_auth(target_module, "carol"))
+    r = client.get("/users/me/items", headers=_auth(host, "carol"))
     assert r.status_code == 200, f"GET /users/me/items as carol should answer 200, got {r.status_code}"
     assert r.json() == [], f"carol owns nothing: GET /users/me/items should answer [], got {r.json()}"
 
 
-def test_one_request_opens_one_session(client: TestClient, target_module: ModuleType) -> None:
-    original: Callable[[], Any] = target_module.open_session
-    calls: list[int] = []
-
-    def counting_open_session() -> Any:
-        calls.append(1)
-        return original()
-
-    target_module.open_session = counting_open_session
+def test_one_request_opens_one_session(client: httpx.Client, host: AppHost) -> None:
+    headers = _auth(host, "alice")
+    host.helper("common.spy", name="open_session")
     for path in ("/users/me/items", "/users/me"):
-        calls.clear()
-        r = client.get(path, headers=_auth(target_module, "alice"))
+        host.helper("common.spy_calls", name="open_session", reset=True)
+        r = client.get(path, headers=headers)
         assert r.status_code == 200, f"GET {path} as alice should answer 200, got {r.status_code}: {r.text}"
-        assert len(calls) == 1, (
-            f"GET {path} should open exactly one session through get_db -> open_session(); it opened {len(calls)} "
+        calls = host.helper("common.spy_calls", name="open_session")
+        assert calls == 1, (
+            f"GET {path} should open exactly one session through get_db -> open_session(); it opened {calls} "
             "(a dependency used twice in one request must be reused, not called again)"
         )
 
 
-def test_overriding_get_db_reaches_the_user_dependencies(client: TestClient, target_module: ModuleType) -> None:
-    ok = client.get("/users/me", headers=_auth(target_module, "alice"))
+def test_overriding_get_db_reaches_the_user_dependencies(client: httpx.Client, host: AppHost) -> None:
+    ok = client.get("/users/me", headers=_auth(host, "alice"))
     assert ok.status_code == 200, f"GET /users/me as alice should answer 200, got {ok.status_code}"
     users = {"zed": {"username": "zed", "full_name": "Zed Shaw", "disabled": False}}
     items = [{"name": "Hard way", "owner": "zed"}]
-    app = target_module.app
-    app.dependency_overrides[target_module.get_db] = lambda: target_module.FakeSession(users=users, items=items)
+    host.helper("common.override", dependency="get_db", factory="FakeSession", kwargs={"users": users, "items": items})
     try:
-        me = client.get("/users/me", headers=_auth(target_module, "zed"))
-        mine = client.get("/users/me/items", headers=_auth(target_module, "zed"))
-        alice = client.get("/users/me", headers=_auth(target_module, "alice"))
+        me = client.get("/users/me", headers=_auth(host, "zed"))
+        mine = client.get("/users/me/items", headers=_auth(host, "zed"))
+        alice = client.get("/users/me", headers=_auth(host, "alice"))
     finally:
-        app.dependency_overrides.clear()
+        host.helper("common.clear_overrides")
     assert me.status_code == 200 and me.json().get("full_name") == "Zed Shaw", (
         "with get_db overridden by a session that holds user zed, GET /users/me as zed should answer zed "
         f"(get_current_user must look users up through the session from get_db), got {me.status_code}: {me.text}"
