@@ -22,7 +22,7 @@ from grader.runner import DEFAULT_TIMEOUT_S, GradingJob, run_jobs
 from grader.scoring import score_question
 from grader.submissions import Submission, content_hash
 
-__all__ = ["BatchPlan", "execute_batch", "plan_batch"]
+__all__ = ["BatchPlan", "execute_batch", "plan_batch", "rejected_run"]
 
 MISSING_FILE = "missing"
 
@@ -40,6 +40,11 @@ def _file_hash(submission: Submission, question: Question) -> str:
     assert submission.folder is not None
     path = submission.folder / question.filename
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else MISSING_FILE
+
+
+def rejected_run(question: Question, submission: Submission) -> RawRun:
+    """The result of a question whose file intake refused (a link, a FIFO, too large): an error with the reason."""
+    return RawRun(question.id, "import_error", (), (), f"not graded: {submission.rejection(question.filename)}", 0.0)
 
 
 def _job_key(question: Question, file_hash: str) -> str:
@@ -72,6 +77,10 @@ def plan_batch(
         reused += len(done)
         for q in questions:
             if q.id in done:
+                continue
+            if submission.rejection(q.filename) is not None:
+                run = rejected_run(q, submission)
+                gradebook.record(sid, score_question(q, run), run, "", __version__)
                 continue
             file_hash = _file_hash(submission, q)
             graded = None if regrade else gradebook.find_graded_file(q.id, file_hash, __version__)

@@ -1,14 +1,15 @@
-"""The code that runs inside one isolated grading process: one question's hidden tests against one file.
+"""The judge: one question's hidden tests against one file, in a process that never runs candidate code.
 
-The process is disposable. It silences its own stdout/stderr (nothing the candidate prints reaches the
-report), moves into a scratch folder, and runs pytest in-process with pytest-json-report. Because the
-candidate's code may kill the process at any moment (``os._exit``, an endless loop, a segfault), progress is
-written to an append-only journal as it happens: the parent reads the journal to tell a hang after five
-passing tests from a module that never imported.
+The judge runs pytest in-process with pytest-json-report. The candidate's module lives in app hosts the
+tests start (``grader.bridge``): sandboxed processes that answer plain-data requests, so nothing the candidate
+wrote executes here and the verdict cannot be reached from its code. The judge is still disposable: progress
+is written to an append-only journal as it happens, so the parent can tell a hang after five passing tests
+from a module that never imported, even when the judge is killed at the question's time limit.
 
 Journal lines (JSON, one per line), in the order they can appear:
 ``{"event": "collected", "tests": [...]}``, then ``{"event": "missing"}`` or
-``{"event": "import_error", "message": ...}`` or ``{"event": "imported"}``, then one
+``{"event": "import_error", "message": ...}`` or ``{"event": "import_timeout", "message": ...}`` or
+``{"event": "imported", "layers": [...], "missing_layers": {...}}``, then one
 ``{"event": "test", "name", "outcome", "message"}`` per finished test, then
 ``{"event": "finished", "tests": [...]}`` carrying pytest-json-report's per-test outcomes.
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,9 @@ class ChildJob:
     journal: str
     workdir: str
     token: str  # stamped on every journal line; the parent ignores lines without it
+    sandbox: str = "auto"
+    request_timeout_s: float = 20.0
+    protected: tuple[str, ...] = ()  # folders no app host may read (beyond the kit, the target, home)
 
 
 def pytest_config_args(kit_root: str) -> list[str]:
@@ -91,17 +94,41 @@ class _GradingPlugin:
             self.journal.write("missing")
             items.clear()
             return
-        # Imported once up front so a broken module is reported as one clear error, not as N identical ones.
-        from grader.loading import load_module_from_path, unload_module
+        # Imported once up front, in an app host, so a broken module is reported as one clear error.
+        from grader.bridge import CandidateError, HostDied, HostTimeout, launch
+        from grader.fixtures import host_options_from_config
 
+        options = host_options_from_config(config)
         try:
-            module = load_module_from_path(module_path, prefix="kit_import_check")
-        except BaseException as exc:  # SystemExit and KeyboardInterrupt are candidate errors too
-            self.journal.write("import_error", message=_describe_import_error(exc))
+            host = launch(module_path, options)
+        except OSError as exc:  # the intake already refuses links, FIFOs and huge files; this is a backstop
+            self.journal.write("import_error", message=f"the file could not be read: {exc}")
             items.clear()
             return
-        unload_module(module)
-        self.journal.write("imported")
+        try:
+            host.load()
+        except HostTimeout:
+            self.journal.write(
+                "import_timeout",
+                message=f"the module did not finish importing within {options.request_timeout_s:g} s",
+            )
+            items.clear()
+            return
+        except HostDied as exc:
+            from grader.bridge.errors import describe_exit
+
+            how = describe_exit(exc.exit_code)
+            self.journal.write("import_error", message=f"the module ended its process while being imported ({how})")
+            items.clear()
+            return
+        except CandidateError as exc:
+            self.journal.write("import_error", message=short_message(str(exc)))
+            items.clear()
+            return
+        finally:
+            layers, missing = host.layers, host.missing_layers
+            host.close()
+        self.journal.write("imported", layers=layers, missing_layers=missing)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         failed_setup_or_teardown = report.when in ("setup", "teardown") and report.outcome != "passed"
@@ -118,16 +145,6 @@ def _longrepr_text(report: pytest.TestReport) -> str:
     if isinstance(report.longrepr, tuple):  # skips: (path, lineno, reason)
         return str(report.longrepr[-1])
     return str(report.longrepr or "")
-
-
-def _describe_import_error(exc: BaseException) -> str:
-    if isinstance(exc, SyntaxError):
-        where = f"line {exc.lineno}" if exc.lineno else "unknown line"
-        return short_message(f"SyntaxError: {exc.msg} ({where})")
-    if isinstance(exc, SystemExit):
-        return f"the module called exit({exc.code!r}) while being imported"
-    text = "".join(traceback.format_exception_only(type(exc), exc))
-    return short_message(text)
 
 
 def _report_outcomes(report: dict[str, Any]) -> list[dict[str, str]]:
@@ -195,6 +212,11 @@ def run_child(job: ChildJob) -> None:
         "--basetemp",
         str(Path(job.workdir).parent / "pytest-tmp"),
         *pytest_config_args(job.kit_root),
+        "--sandbox",
+        job.sandbox,
+        "--request-timeout",
+        str(job.request_timeout_s),
+        *(arg for path in job.protected for arg in ("--protect", path)),
         "--json-report-file=none",
         "--json-report-omit",
         *_JSON_REPORT_OMIT,

@@ -1,4 +1,4 @@
-"""Entry point of a grading child started as a fresh interpreter (platforms without ``fork``)."""
+"""Entry point of a judge started as a fresh interpreter (platforms without ``fork``): the job comes on stdin."""
 
 import json
 import sys
@@ -6,4 +6,6 @@ import sys
 from grader.child import ChildJob, run_child
 
 if __name__ == "__main__":
-    run_child(ChildJob(**json.loads(sys.argv[1])))
+    fields = json.loads(sys.stdin.read())
+    fields["protected"] = tuple(fields.get("protected", ()))
+    run_child(ChildJob(**fields))

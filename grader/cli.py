@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from grader import __version__
-from grader.batch import execute_batch, plan_batch
+from grader.batch import execute_batch, plan_batch, rejected_run
 from grader.catalogue import LEVELS, CatalogueError, Question, select_questions
 from grader.gradebook import DEFAULT_GRADEBOOK, Gradebook, GradebookError
 from grader.reports.classlist import (
@@ -232,7 +232,12 @@ def _grade_one(submission: Submission, questions: tuple[Question, ...], options:
     for warning in submission.warnings:
         click.echo(f"warning: {warning}", err=True)
     started = time.perf_counter()
-    runs = run_questions(questions, submission.folder, timeout_s=options.timeout, jobs=options.jobs)
+    graded = [q for q in questions if submission.rejection(q.filename) is None]
+    runs_by_id = {
+        run.question_id: run
+        for run in run_questions(graded, submission.folder, timeout_s=options.timeout, jobs=options.jobs)
+    }
+    runs = [runs_by_id.get(q.id) or rejected_run(q, submission) for q in questions]
     result = score_submission(str(submission.source), questions, runs, time.perf_counter() - started)
     if options.as_json:
         click.echo(render_json(result))

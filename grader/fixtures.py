@@ -106,15 +106,22 @@ def target_path(target_dir: Path, question: Question) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def host_options(pytestconfig: pytest.Config, target_dir: Path) -> HostOptions:
-    protected = [kit_root(), target_dir, Path.home(), *map(Path, pytestconfig.getoption("--protect"))]
+def host_options_from_config(config: pytest.Config) -> HostOptions:
+    """How this run starts app hosts, from its command-line options (shared with the grader's judge plugin)."""
+    chosen = config.getoption("--target")
+    target = Path(chosen).resolve() if chosen else default_target_dir()
+    protected = [kit_root(), target, Path.home(), Path.cwd(), *map(Path, config.getoption("--protect"))]
     return HostOptions(
-        sandbox=pytestconfig.getoption("--sandbox"),
-        in_process=pytestconfig.getoption("--in-process"),
-        request_timeout_s=pytestconfig.getoption("--request-timeout"),
+        sandbox=config.getoption("--sandbox"),
+        in_process=config.getoption("--in-process"),
+        request_timeout_s=config.getoption("--request-timeout"),
         protected=tuple(protected),
     )
+
+
+@pytest.fixture(scope="session")
+def host_options(pytestconfig: pytest.Config) -> HostOptions:
+    return host_options_from_config(pytestconfig)
 
 
 StartHost = Callable[..., AppHost]

@@ -43,6 +43,7 @@ class RawRun:
     message: str
     duration_s: float
     flags: tuple[str, ...] = ()  # what a static read of the file found worth a human look (see integrity.py)
+    sandbox_layers: tuple[str, ...] = ()  # the confinement its app hosts ran under (see grader.sandbox)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
-"""Run each question's hidden tests against one submission folder, every question in its own process.
+"""Run each question's hidden tests against one submission folder, every question in its own judge process.
 
 Isolation is the point: a module that loops forever, exits the process, crashes or floods its output costs
-its own question and nothing else. Speed is the other point: starting a fresh interpreter and importing
+its own question and nothing else. The judge (``grader.child``) never runs candidate code itself: its tests
+start sandboxed app hosts (``grader.bridge``), forked from the judge, which hold the module.
+
+Speed is the other point: starting a fresh interpreter and importing
 FastAPI for each of 30 questions costs most of a grading run, so on POSIX the parent imports the heavy
 libraries once, freezes its heap (``gc.freeze``: children then skip walking it at exit) and forks one child
 per question, up to ``jobs`` at a time. Where ``fork`` is missing, each child is a fresh interpreter.
@@ -58,6 +61,8 @@ _WARM_MODULES = (
     "_pytest.python",
     "pytest_jsonreport.plugin",
     "grader.loading",
+    "grader.bridge",
+    "grader.host.main",
 )
 
 
@@ -66,6 +71,8 @@ def default_jobs() -> int:
 
 
 class _Process(Protocol):
+    pid: int
+
     def poll(self) -> int | None: ...
 
     def kill(self) -> None:
@@ -79,6 +86,10 @@ class _ForkedProcess:
             code = 0
             try:
                 os.setpgid(0, 0)
+                # The judge's temporary files (its app hosts' scratch folders among them) live in the job's
+                # scratch folder, removed with it whatever happens to the judge.
+                os.environ["TMPDIR"] = str(Path(job.workdir).parent)
+                tempfile.tempdir = None
                 from grader.child import run_child
 
                 run_child(job)
@@ -109,13 +120,20 @@ class _ForkedProcess:
 
 class _SpawnedProcess:
     def __init__(self, job: ChildJob) -> None:
+        # The job (its token included) goes through a pipe, never argv, which every process can read.
         self._popen = subprocess.Popen(
-            [sys.executable, "-m", "grader.child_main", json.dumps(asdict(job))],
-            stdin=subprocess.DEVNULL,
+            [sys.executable, "-m", "grader.child_main"],
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            env={**os.environ, "TMPDIR": str(Path(job.workdir).parent)},
         )
+        assert self._popen.stdin is not None
+        with contextlib.suppress(BrokenPipeError):
+            self._popen.stdin.write(json.dumps(asdict(job)).encode())
+            self._popen.stdin.close()
+        self.pid = self._popen.pid
 
     def poll(self) -> int | None:
         return self._popen.poll()
@@ -141,13 +159,21 @@ def _warm_up(test_files: list[Path]) -> None:
         for name in _WARM_MODULES:
             with contextlib.suppress(Exception):
                 importlib.import_module(name)
+        with contextlib.suppress(Exception):
+            from grader.host import helpers
+
+            helpers.load_all()
         if test_files:
             import pytest
 
             args = [*map(str, test_files), "--collect-only", "-q", *pytest_config_args(str(kit_root()))]
             sink = io.StringIO()
-            with contextlib.suppress(Exception), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                pytest.main(args)
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                code = pytest.main(args)
+            # pytest turns Ctrl-C into an exit code: carrying on would grade with a half-made warm-up and
+            # store the results. The interrupt belongs to the user, so it goes on up.
+            if code == pytest.ExitCode.INTERRUPTED:
+                raise KeyboardInterrupt
     gc.collect()
     gc.freeze()
 
@@ -179,10 +205,18 @@ def read_journal(path: Path, token: str) -> list[dict]:
 
 
 def _raw_run(
-    question: Question, events: list[dict], end: str, exit_code: int | None, duration: float, flags: tuple[str, ...]
+    question: Question,
+    events: list[dict],
+    end: str,
+    exit_code: int | None,
+    duration: float,
+    flags: tuple[str, ...],
+    timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> RawRun:
     """Fold the journal into a RawRun. ``end`` is how the process ended: ``exited`` or ``timeout``."""
     collected: tuple[str, ...] = ()
+    imported = False
+    layers: tuple[str, ...] = ()
     tests: dict[str, TestOutcome] = {}
     outcome, message = None, ""
     for event in events:
@@ -193,6 +227,11 @@ def _raw_run(
             outcome = "missing"
         elif kind == "import_error":
             outcome, message = "import_error", event.get("message", "")
+        elif kind == "import_timeout":
+            outcome, message = "timeout", event.get("message", "")
+        elif kind == "imported":
+            imported = True
+            layers = tuple(str(layer) for layer in event.get("layers", []))
         elif kind == "test":
             tests.setdefault(event["name"], TestOutcome(event["name"], event["outcome"], event.get("message", "")))
         elif kind == "finished":
@@ -202,15 +241,18 @@ def _raw_run(
         elif kind == "internal_error":
             message = f"the grader failed inside the test process: {event.get('message', '')}"
     running = next((name for name in collected if name not in tests), None)  # the test that never finished
-    if end == "timeout":
+    if end == "timeout" and outcome != "timeout":
+        if outcome is None and not imported and collected:
+            message = f"the module did not finish importing within the {timeout_s:g} s limit"
+        else:
+            message = f"did not finish within the {timeout_s:g} s limit" + (f" (stuck in {running})" if running else "")
         outcome = "timeout"
-        message = "did not finish in time" + (f" (stuck in {running})" if running else "")
     elif outcome is None:
         outcome = "crashed"
         message = message or (
             f"the test process ended early with exit code {exit_code}" + (f" during {running}" if running else "")
         )
-    return RawRun(question.id, outcome, collected, tuple(tests.values()), message, duration, flags)
+    return RawRun(question.id, outcome, collected, tuple(tests.values()), message, duration, flags, layers)
 
 
 @dataclass(frozen=True)
@@ -230,12 +272,17 @@ def run_jobs(
     use_fork: bool | None = None,
     tests_dir: Path | None = None,
     on_result: Callable[[GradingJob, RawRun], None] | None = None,
+    sandbox: str = "auto",
+    protected: tuple[Path, ...] = (),
 ) -> list[tuple[GradingJob, RawRun]]:
     """Run every job in its own process, ``workers`` at a time; results come back in the jobs' order.
 
     ``on_result`` sees each result as soon as its process ends (a batch records it durably there), and
-    Ctrl-C kills the running processes before it propagates, leaving no orphan behind.
+    Ctrl-C kills the running processes before it propagates, leaving no orphan behind. ``sandbox`` is the
+    app hosts' confinement (``auto``, ``require``, ``off``); ``protected`` are folders no host may read, beside
+    the kit, the graded folder and the home folder (the class folder, the gradebook's folder).
     """
+    settings = _Settings(timeout_s, sandbox, tuple(str(p) for p in protected))
     pending = list(jobs)
     order = {id(job): index for index, job in enumerate(pending)}
     workers = max(1, workers or default_jobs())
@@ -250,7 +297,7 @@ def run_jobs(
     try:
         while pending or running:
             while pending and len(running) < workers:
-                running.append(_start(pending.pop(), tests_dir, use_fork))
+                running.append(_start(pending.pop(), tests_dir, use_fork, settings))
             time.sleep(_POLL_INTERVAL_S)
             for item in list(running):
                 finished = _check(item, timeout_s)
@@ -273,14 +320,31 @@ def run_questions(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     jobs: int | None = None,
     tests_dir: Path | None = None,
+    sandbox: str = "auto",
+    protected: tuple[Path, ...] = (),
 ) -> list[RawRun]:
     """Run each question's tests (default: the hidden tests) against one folder, in the questions' order."""
     folder = target_dir.resolve()
     grading_jobs = [GradingJob(str(folder), q, folder) for q in questions]
-    return [run for _job, run in run_jobs(grading_jobs, timeout_s=timeout_s, workers=jobs, tests_dir=tests_dir)]
+    pairs = run_jobs(
+        grading_jobs, timeout_s=timeout_s, workers=jobs, tests_dir=tests_dir, sandbox=sandbox, protected=protected
+    )
+    return [run for _job, run in pairs]
 
 
-def _start(job: GradingJob, tests_dir: Path, use_fork: bool) -> _Running:
+@dataclass(frozen=True)
+class _Settings:
+    timeout_s: float
+    sandbox: str
+    protected: tuple[str, ...]
+
+    @property
+    def request_timeout_s(self) -> float:
+        """One request to an app host may take this long: a hang is cut well before the question's limit."""
+        return float(min(20, max(1, round(self.timeout_s / 3))))
+
+
+def _start(job: GradingJob, tests_dir: Path, use_fork: bool, settings: _Settings) -> _Running:
     question, target_dir = job.question, job.target_dir.resolve()
     scratch = Path(tempfile.mkdtemp(prefix=f"grade-{question.id}-"))
     (scratch / "cwd").mkdir()
@@ -293,6 +357,9 @@ def _start(job: GradingJob, tests_dir: Path, use_fork: bool) -> _Running:
         journal=str(scratch / "journal.jsonl"),
         workdir=str(scratch / "cwd"),
         token=secrets.token_hex(16),
+        sandbox=settings.sandbox,
+        request_timeout_s=settings.request_timeout_s,
+        protected=settings.protected,
     )
     process: _Process = _ForkedProcess(child_job) if use_fork else _SpawnedProcess(child_job)
     return _Running(job, child_job, process, time.monotonic(), scratch)
@@ -307,6 +374,14 @@ def _check(item: _Running, timeout_s: float) -> RawRun | None:
     item.process.kill()  # a child that exited may still have left processes of its own in its group
     question, child = item.job.question, item.child_job
     flags = scan_file(Path(child.module_file), question.id)
-    run = _raw_run(question, read_journal(Path(child.journal), child.token), end, exit_code, elapsed, flags)
+    run = _raw_run(question, read_journal(Path(child.journal), child.token), end, exit_code, elapsed, flags, timeout_s)
+    _sweep_cgroups(item.process.pid)
     shutil.rmtree(item.scratch, ignore_errors=True)
     return run
+
+
+def _sweep_cgroups(judge_pid: int) -> None:
+    """Remove the cgroups of a judge's app hosts, left behind when the judge was killed at its time limit."""
+    from grader.sandbox.process import Cgroup
+
+    Cgroup.sweep(f"grade-host-{judge_pid}-")

@@ -3,11 +3,13 @@
 A path can be a submission folder, a submission archive (zip or tar, e.g. from the candidate's ``submit``),
 or a class folder whose every subfolder or archive is one student's submission, named by the student's id.
 Archives are extracted safely into a scratch folder; an unusable one becomes a submission with a
-``problem``, so one bad student never stops the others.
+``problem``, so one bad student never stops the others. Every submission is then taken in (``intake``): its
+exercise files are copied into a private folder, and only that copy is hashed, scanned and graded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from grader.archives import ArchiveError, archive_stem, extract_archive, is_archive
 from grader.catalogue import Question, load_catalogue
+from grader.intake import IntakeError, copy_regular_file, take_in
 
 __all__ = ["MANIFEST_NAME", "Submission", "content_hash", "find_exercise_folder", "resolve_submissions"]
 
@@ -29,6 +32,11 @@ class Submission:
     folder: Path | None
     problem: str = ""
     warnings: tuple[str, ...] = ()
+    rejected: tuple[tuple[str, str], ...] = ()  # (file name, why it was not taken in)
+
+    def rejection(self, filename: str) -> str | None:
+        """Why ``filename`` was not taken in (a link, a FIFO, too large), or None."""
+        return dict(self.rejected).get(filename)
 
 
 def _exercise_files(folder: Path, questions: tuple[Question, ...]) -> list[Path]:
@@ -63,7 +71,7 @@ def content_hash(folder: Path, questions: tuple[Question, ...] | None = None) ->
 
 
 def _manifest_warnings(folder: Path, extracted_root: Path) -> tuple[str, ...]:
-    """Compare files with the manifest written by ``submit``, when there is one."""
+    """Compare files with the manifest written by ``submit``, when there is one (``folder`` is the intake copy)."""
     manifest_path = next((p for p in (folder / MANIFEST_NAME, extracted_root / MANIFEST_NAME) if p.is_file()), None)
     if manifest_path is None:
         return ()
@@ -108,7 +116,7 @@ def resolve_submissions(paths: list[Path], scratch: Path) -> list[Submission]:
         if is_archive(path):
             submissions.append(_from_archive(path, scratch, archive_stem(path.name)))
         elif path.is_dir() and _is_submission_folder(path):
-            submissions.append(Submission(path.resolve().name, path, path, warnings=_manifest_warnings(path, path)))
+            submissions.append(Submission(path.resolve().name, path, path))
         elif path.is_dir():
             entries = [
                 p
@@ -132,4 +140,28 @@ def resolve_submissions(paths: list[Path], scratch: Path) -> list[Submission]:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(f"several submissions are named {', '.join(duplicates)}: names must be unique")
-    return submissions
+    return [_take_in(submission, scratch / "intake" / str(index)) for index, submission in enumerate(submissions)]
+
+
+def _take_in(submission: Submission, destination: Path) -> Submission:
+    """The same submission, its folder replaced by a private copy of its exercise files (and manifest)."""
+    if submission.folder is None:
+        return submission
+    original = submission.folder
+    names = [q.filename for q in load_catalogue()]
+    try:
+        rejected = take_in(original, destination, names)
+    except OSError as exc:
+        return Submission(submission.name, submission.source, None, problem=f"cannot be read: {exc.strerror}")
+    with contextlib.suppress(IntakeError):  # no manifest, or not a plain small file: compared as absent
+        copy_regular_file(original / MANIFEST_NAME, destination / MANIFEST_NAME)
+    warnings = _manifest_warnings(destination, destination) if submission.warnings == () else submission.warnings
+    warnings += tuple(f"not graded: {why}" for why in rejected.values())
+    return Submission(
+        submission.name,
+        submission.source,
+        destination,
+        submission.problem,
+        warnings,
+        tuple(sorted(rejected.items())),
+    )

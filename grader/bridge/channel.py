@@ -33,6 +33,7 @@ class ProcessChannel:
         self.pid = pid
         self._cleanup = cleanup
         self._exit_code: int | None = None
+        self._reaped = False
         self.layers: list[str] = []
         self.missing: dict[str, str] = {}
         self.alive = True
@@ -42,6 +43,7 @@ class ProcessChannel:
         try:
             return receive(self._sock)
         except (TimeoutError, ChannelClosed, OSError):
+            self._reap(grace_s=0.5)
             self.close()
             raise HostDied("start-up", self._exit_code) from None
 
@@ -56,8 +58,25 @@ class ProcessChannel:
             self.close()
             raise HostTimeout(what, timeout) from None
         except (ChannelClosed, OSError):
+            self._reap(grace_s=0.5)
             self.close()
             raise HostDied(what, self._exit_code) from None
+
+    def _reap(self, grace_s: float) -> None:
+        """After EOF, give the host a moment to finish dying so that its own exit code is known."""
+        import time
+
+        deadline = time.monotonic() + grace_s
+        while time.monotonic() < deadline:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid:
+                self._exit_code = os.waitstatus_to_exitcode(status)
+                self._reaped = True
+                return
+            time.sleep(0.005)
 
     def close(self) -> None:
         if not self.alive:
@@ -65,11 +84,12 @@ class ProcessChannel:
         self.alive = False
         with contextlib.suppress(OSError):
             self._sock.close()
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)  # the namespace's waiter: its death takes PID 1 and the rest
-        with contextlib.suppress(ChildProcessError):
-            _, status = os.waitpid(self.pid, 0)
-            self._exit_code = os.waitstatus_to_exitcode(status)
+        if not self._reaped:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)  # the namespace's waiter: its death takes PID 1 and the rest
+            with contextlib.suppress(ChildProcessError):
+                _, status = os.waitpid(self.pid, 0)
+                self._exit_code = os.waitstatus_to_exitcode(status)
         self._cleanup()
 
 

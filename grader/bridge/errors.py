@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["BridgeError", "CandidateError", "HostDied", "HostTimeout", "describe_fault"]
+__all__ = ["BridgeError", "CandidateError", "HostDied", "HostTimeout", "describe_exit", "describe_fault"]
 
 
 def describe_fault(fault: dict[str, Any], filename: str = "") -> str:
@@ -36,13 +36,29 @@ class CandidateError(Exception):
 
 class HostTimeout(CandidateError):
     def __init__(self, what: str, seconds: float) -> None:
+        self.seconds = seconds
         super().__init__({"type": "Timeout", "message": f"the app did not answer {what} within {seconds:g} s"})
 
 
 class HostDied(CandidateError):
     def __init__(self, what: str, exit_code: int | None) -> None:
-        how = f"exit code {exit_code}" if exit_code is not None else "no exit code"
+        self.exit_code = exit_code
+        how = describe_exit(exit_code)
         super().__init__({"type": "HostDied", "message": f"the app's process ended during {what} ({how})"})
+
+
+def describe_exit(exit_code: int | None) -> str:
+    """``exit code 3``, ``killed by SIGKILL`` (a limit or the deadline), or ``no exit code``."""
+    import signal
+
+    if exit_code is None:
+        return "no exit code"
+    if exit_code < 0:
+        try:
+            return f"killed by {signal.Signals(-exit_code).name}"
+        except ValueError:
+            return f"killed by signal {-exit_code}"
+    return f"exit code {exit_code}"
 
 
 class BridgeError(RuntimeError):

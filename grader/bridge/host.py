@@ -249,5 +249,3 @@ class RemoteWebSocket:
         message = self.receive()
         self._raise_on_close(message)
         return json.loads(message["text"] if mode == "text" else message["bytes"].decode())
-
-

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,10 +14,10 @@ from grader import sandbox
 from grader.bridge.channel import LocalChannel, ProcessChannel
 from grader.bridge.errors import BridgeError
 from grader.bridge.host import AppHost
+from grader.intake import copy_regular_file
 
-__all__ = ["MAX_SOURCE_BYTES", "HostOptions", "copy_regular_file", "launch"]
+__all__ = ["HostOptions", "launch"]
 
-MAX_SOURCE_BYTES = 1024**2  # an answer file is a few kilobytes; a megabyte is already suspicious
 _START_TIMEOUT_S = 30.0
 
 
@@ -30,27 +29,6 @@ class HostOptions:
     in_process: bool = False
     request_timeout_s: float = 20.0
     protected: tuple[Path, ...] = field(default_factory=tuple)  # the kit, submissions, gradebook, home
-
-
-def copy_regular_file(source: Path, destination: Path, limit: int = MAX_SOURCE_BYTES) -> None:
-    """Copy ``source`` if it is a regular file (not a link, FIFO or device) of at most ``limit`` bytes.
-
-    Opened with ``O_NOFOLLOW | O_NONBLOCK`` and checked with ``fstat`` on the open descriptor, so neither a link
-    to ``/dev/zero`` nor a FIFO swapped in can make the reader block or read without end.
-    """
-    fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(f"{source.name} is not a regular file")
-        if info.st_size > limit:
-            raise OSError(f"{source.name} is larger than {limit} bytes")
-        data = os.read(fd, limit + 1)
-        if len(data) > limit:
-            raise OSError(f"{source.name} is larger than {limit} bytes")
-    finally:
-        os.close(fd)
-    destination.write_bytes(data)
 
 
 def launch(

@@ -7,6 +7,7 @@ description. It never sends an object back: results are JSON values built here, 
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import itertools
 import threading
@@ -100,7 +101,8 @@ class HostSession:
         module = self._need_module()
         function = getattr(module, _name(message), None)
         if not callable(function):
-            raise _Fault({"type": "AttributeError", "message": f"the module has no function {_name(message)}", "where": "call"})
+            missing = f"the module has no function {_name(message)}"
+            raise _Fault({"type": "AttributeError", "message": missing, "where": "call"})
         args, kwargs = message.get("args", []), message.get("kwargs", {})
         result = self._candidate("call", lambda: function(*args, **kwargs))
         if inspect.isawaitable(result):
@@ -116,7 +118,11 @@ class HostSession:
         endpoint = find_endpoint(app, str(message.get("path")), str(message.get("method", "GET")))
         if endpoint is None:
             return {"found": False}
-        return {"found": True, "is_async": inspect.iscoroutinefunction(endpoint), "name": getattr(endpoint, "__name__", "")}
+        return {
+            "found": True,
+            "is_async": inspect.iscoroutinefunction(endpoint),
+            "name": getattr(endpoint, "__name__", ""),
+        }
 
     def _op_helper(self, message: dict[str, Any]) -> Any:
         helper = helpers.find(str(message.get("name")))
@@ -240,17 +246,13 @@ class HostSession:
     def close_all(self) -> None:
         """Close every WebSocket and client (their lifespans exit); a candidate error here is swallowed."""
         for session in self._sockets.values():
-            try:
+            with contextlib.suppress(BaseException):
                 session.__exit__(None, None, None)
-            except BaseException:
-                pass
         self._sockets.clear()
         for client in self._clients.values():
-            try:
+            with contextlib.suppress(BaseException):
                 if getattr(client, "_kit_entered", False):
                     client.__exit__(None, None, None)
-            except BaseException:
-                pass
         self._clients.clear()
 
 

@@ -86,7 +86,7 @@ def runtime_paths(protected: Iterable[Path]) -> tuple[str, ...]:
     names = ("stdlib", "platstdlib", "purelib", "platlib")
     candidates = {sysconfig.get_paths()[name] for name in names}
     candidates.update(site.getsitepackages())
-    candidates.update(p for p in sys.path if p and "site-packages" in p or "dist-packages" in p)
+    candidates.update(p for p in sys.path if (p and "site-packages" in p) or "dist-packages" in p)
     candidates.add(os.path.join(sysconfig.get_paths()["stdlib"], "lib-dynload"))
     candidates.update(_SYSTEM_READ_ONLY)
     guarded = [Path(p).resolve() for p in protected]
@@ -125,7 +125,9 @@ def apply(policy: Policy, channel_fd: int) -> Applied:
         applied.active.append("pidns")
     else:
         applied.missing["pidns"] = "unshare(CLONE_NEWPID) refused"
-    limit_resources(Limits(memory_bytes=policy.memory_bytes, processes=policy.processes, cpu_seconds=policy.cpu_seconds))
+    limit_resources(
+        Limits(memory_bytes=policy.memory_bytes, processes=policy.processes, cpu_seconds=policy.cpu_seconds)
+    )
     applied.active.append("rlimits")
     _reset_environment(policy)
     applied.active.append("env")
@@ -190,7 +192,6 @@ def _reset_environment(policy: Policy) -> None:
 def probe() -> dict[str, str]:
     """Which layers work on this machine: layer -> "" when available, else why not. Runs in a throw-away fork."""
     import json
-
     import shutil
     import tempfile
 

@@ -104,7 +104,7 @@ def limit_resources(limits: Limits) -> None:
         (resource.RLIMIT_CORE, 0),
         (resource.RLIMIT_NPROC, limits.processes),
     ):
-        soft, hard = resource.getrlimit(which)
+        _soft, hard = resource.getrlimit(which)
         ceiling = value if hard == resource.RLIM_INFINITY else min(value, hard)
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(which, (ceiling, ceiling))
@@ -141,9 +141,29 @@ class Cgroup:
             (folder / "cgroup.procs").write_text(str(pid or os.getpid()))
 
     def remove(self) -> None:
+        """Remove the folders; a cgroup whose last process is still being torn down is retried briefly."""
+        import time
+
         for folder in self.folders:
+            for _attempt in range(50):
+                try:
+                    folder.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.01)
+
+    @classmethod
+    def sweep(cls, prefix: str) -> None:
+        """Remove every cgroup named ``prefix...`` in the hierarchies this process could write to."""
+        try:
+            hierarchies = _writable_hierarchies(0, 0)
+        except OSError:
+            return
+        for hierarchy, _files in hierarchies:
             with contextlib.suppress(OSError):
-                folder.rmdir()
+                cls([p for p in hierarchy.iterdir() if p.is_dir() and p.name.startswith(prefix)]).remove()
 
 
 def _own_cgroups() -> dict[str, str]:
@@ -167,7 +187,9 @@ def _writable_hierarchies(memory_bytes: int, processes: int) -> list[tuple[Path,
     if all(os.access(path, os.W_OK) and (path / "cgroup.procs").exists() for path, _ in v1):
         return v1
     v2 = root / own.get("", "/").lstrip("/")
-    controllers = (v2 / "cgroup.subtree_control").read_text().split() if (v2 / "cgroup.subtree_control").exists() else []
+    controllers = (
+        (v2 / "cgroup.subtree_control").read_text().split() if (v2 / "cgroup.subtree_control").exists() else []
+    )
     if {"memory", "pids"} <= set(controllers) and os.access(v2, os.W_OK):
         return [(v2, {"memory.max": memory_bytes, "pids.max": processes, "memory.swap.max": 0})]
     return []

@@ -31,9 +31,32 @@ def test_tampering_is_flagged(source: str, expected: str) -> None:
     assert any(expected in flag for flag in scan_source(source, "q03"))
 
 
-def test_q25_may_import_pytest_and_broken_code_is_not_flagged() -> None:
+def test_q25_may_import_pytest_and_code_that_does_not_parse_is_flagged() -> None:
     assert scan_source("import pytest\n", "q25") == ()
-    assert scan_source("def broken(:\n", "q03") == ()
+    assert scan_source("def broken(:\n", "q03") == ("the scan could not parse the file (SyntaxError, line 1)",)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('import sys as _s\n_s.modules["_pytest.python"].Function.runtest = None\n', "sys.modules"),
+        ("import importlib\nm = importlib.import_module('_py' + 'test')\n", "computed"),
+        ("import builtins\nf = getattr(builtins, 'ev' + 'al')\n", "getattr on builtins"),
+        ("exec(open('x').read())\n", "(exec)"),
+        ("try:\n    1/0\nexcept Exception as e:\n    f = e.__traceback__.tb_frame.f_back\n", "f_back"),
+    ],
+)
+def test_dynamic_reach_for_internals_is_flagged(source: str, expected: str) -> None:
+    assert any(expected in flag for flag in scan_source(source, "q03")), scan_source(source, "q03")
+
+
+def test_a_coding_line_or_bom_does_not_blind_the_scan() -> None:
+    from grader.integrity import scan_bytes
+
+    hidden = b"# -*- coding: latin-1 -*-\nimport gc\nx = '\xe9'\n"
+    assert any("gc" in flag for flag in scan_bytes(hidden, "q03"))
+    assert any("gc" in flag for flag in scan_bytes(b"\xef\xbb\xbfimport gc\n", "q03"))
+    assert any("could not decode" in flag for flag in scan_bytes(b"# coding: no-such-codec\nimport gc\n", "q03"))
 
 
 def test_no_reference_solution_is_flagged() -> None:

@@ -28,7 +28,10 @@ def override(
     kwargs: dict[str, Any] | None = None,
     app: str = "app",
 ) -> None:
-    """``app.dependency_overrides[module.<dependency>]`` = a function returning ``value``, or ``module.<factory>(**kwargs)``."""
+    """Set ``app.dependency_overrides[module.<dependency>]``.
+
+    The override returns ``value``, or a new ``module.<factory>(**kwargs)`` on every call.
+    """
     target = _attribute(session, dependency)
     application = session.apps.get(app) or _attribute(session, app)
     if factory is None:
