@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from grader import __version__
 from grader.catalogue import Question
@@ -105,6 +106,8 @@ def execute_batch(
     timeout_s: float = DEFAULT_TIMEOUT_S,
     workers: int | None = None,
     on_progress: Callable[[GradingJob, RawRun], None] | None = None,
+    sandbox: str = "auto",
+    protected: tuple[Path, ...] = (),
 ) -> list[StoredSubmission]:
     """Grade the plan's jobs, store each result as it comes, and return every planned submission's results."""
 
@@ -118,6 +121,6 @@ def execute_batch(
         if on_progress is not None:
             on_progress(job, run)
 
-    run_jobs(plan.jobs, timeout_s=timeout_s, workers=workers, on_result=record)
+    run_jobs(plan.jobs, timeout_s=timeout_s, workers=workers, on_result=record, sandbox=sandbox, protected=protected)
     wanted = {q.id for q in questions}
     return [gradebook.load(sid, wanted) for sid in plan.submission_ids]

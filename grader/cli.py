@@ -88,6 +88,7 @@ def cli() -> None:
     \b
     grade [SUBMISSION...]     grade folders or archives of qNN_<slug>.py files, or a class (`grade run`)
     grade dev-check           maintainer check of the kit itself
+    grade doctor              which sandbox layers this machine offers
     grade report              the classes a gradebook holds, as a table, JSON, CSV, JUnit or HTML
     grade pack OUT            write the candidate pack (stubs, public checks, fastlings)
     grade export ...          grading for Gradescope or GitHub Classroom (`grade export --help`)
@@ -135,6 +136,14 @@ def cli() -> None:
     "--html", "html_dir", type=click.Path(file_okay=False, path_type=Path), help="Write the HTML report here."
 )
 @click.option("--color/--no-color", "colour", default=None, help="Force colour on or off [default: on a terminal].")
+@click.option(
+    "--sandbox",
+    type=click.Choice(["auto", "require", "off"]),
+    default="auto",
+    show_default=True,
+    help="Confine candidate code: every layer this machine offers (auto), all of them or refuse (require), "
+    "none (off, for debugging). `grade doctor` lists the layers.",
+)
 def run_command(
     submissions: tuple[Path, ...],
     question_keys: tuple[str, ...],
@@ -150,6 +159,7 @@ def run_command(
     junit_path: Path | None,
     html_dir: Path | None,
     colour: bool | None,
+    sandbox: str,
 ) -> None:
     """Grade SUBMISSIONS (default: ./exercises).
 
@@ -159,8 +169,9 @@ def run_command(
     parallel, recorded in a gradebook (unchanged submissions are not graded twice; an interrupted batch
     resumes), and summarised one row per student.
 
-    Each question runs in its own process with a time limit, so a module that hangs, crashes or exits
-    costs only its own question.
+    Each question is judged in its own process with a time limit; the candidate's module runs apart, in a
+    sandboxed process that cannot reach the verdict, the machine or the other submissions, so a module that
+    hangs, crashes, exits or attacks costs only its own question.
 
     \b
     Statuses: passed (all tests pass), failed (some fail), error (the module
@@ -180,17 +191,21 @@ def run_command(
     paths = list(submissions) or [Path("exercises")]
     if not paths[0].exists():
         raise UnusableInput(f"{paths[0]} does not exist: name the folder to grade")
+    _check_sandbox(sandbox, quiet=as_json)
+    book = gradebook_path or DEFAULT_GRADEBOOK
+    # Folders no candidate process may read, beside the kit, its own private copy and the home folder.
+    protected = (*(p.resolve() for p in paths), book.resolve().parent, Path.cwd())
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
         try:
             resolved = resolve_submissions(paths, Path(scratch))
         except ValueError as exc:
             raise UnusableInput(str(exc)) from exc
-        options = _RunOptions(timeout, jobs, verbose, as_json, fail_under, colour)
+        options = _RunOptions(timeout, jobs, verbose, as_json, fail_under, colour, sandbox, protected)
         single = len(paths) == 1 and len(resolved) == 1 and resolved[0].source == paths[0] and gradebook_path is None
         if single:
             _grade_one(resolved[0], questions, options)
         else:
-            _grade_many(resolved, questions, options, gradebook_path or DEFAULT_GRADEBOOK, regrade, reports)
+            _grade_many(resolved, questions, options, book, regrade, reports)
 
 
 @dataclass(frozen=True)
@@ -203,6 +218,26 @@ class _RunOptions:
     as_json: bool
     fail_under: float | None
     colour: bool | None
+    sandbox: str = "auto"
+    protected: tuple[Path, ...] = ()
+
+
+def _check_sandbox(mode: str, quiet: bool) -> None:
+    """Refuse (``require``) or warn (``auto``, one line on stderr) when this machine lacks sandbox layers."""
+    if mode == "off":
+        if not quiet:
+            click.echo("warning: --sandbox off: candidate code runs with your permissions", err=True)
+        return
+    from grader.sandbox import probe
+
+    missing = {layer: why for layer, why in probe().items() if why}
+    if not missing:
+        return
+    summary = ", ".join(f"{layer} ({why})" for layer, why in missing.items())
+    if mode == "require":
+        raise UnusableInput(f"--sandbox require: this machine lacks {summary}; `grade doctor` explains")
+    if not quiet:
+        click.echo(f"warning: sandbox layers missing here: {summary}", err=True)
 
 
 def _check_report_destinations(reports: dict[str, Path | None]) -> None:
@@ -235,7 +270,14 @@ def _grade_one(submission: Submission, questions: tuple[Question, ...], options:
     graded = [q for q in questions if submission.rejection(q.filename) is None]
     runs_by_id = {
         run.question_id: run
-        for run in run_questions(graded, submission.folder, timeout_s=options.timeout, jobs=options.jobs)
+        for run in run_questions(
+            graded,
+            submission.folder,
+            timeout_s=options.timeout,
+            jobs=options.jobs,
+            sandbox=options.sandbox,
+            protected=options.protected,
+        )
     }
     runs = [runs_by_id.get(q.id) or rejected_run(q, submission) for q in questions]
     result = score_submission(str(submission.source), questions, runs, time.perf_counter() - started)
@@ -269,7 +311,14 @@ def _grade_many(
         ):
             on_progress = (lambda _job, _run: bar.update(1)) if show_bar else None
             stored = execute_batch(
-                plan, questions, book, timeout_s=options.timeout, workers=options.jobs, on_progress=on_progress
+                plan,
+                questions,
+                book,
+                timeout_s=options.timeout,
+                workers=options.jobs,
+                on_progress=on_progress,
+                sandbox=options.sandbox,
+                protected=options.protected,
             )
     if plan.reused and not options.as_json:
         click.echo(f"{plan.reused} question results reused from {book_path} (--regrade to grade again)", err=True)
@@ -365,6 +414,44 @@ def dev_check_command(timeout: float) -> None:
         click.echo(f"dev-check: {len(problems)} problem(s)", err=True)
         sys.exit(1)
     click.echo("dev-check: all questions consistent")
+
+
+_LAYER_HELP = {
+    "landlock": "files: only Python's runtime and the module's private copy (read), one scratch folder (write); "
+    "TCP only to ports a test names; no signals or abstract sockets out",
+    "seccomp": "no UDP, raw, netlink or named Unix sockets; no io_uring, ptrace, namespaces, BPF, keyring",
+    "pidns": "a PID namespace: every process the candidate starts dies with its question",
+    "cgroup": "memory and process count capped for the whole process tree",
+    "nocaps": "no capabilities, even when grading as root; no_new_privs",
+    "rlimits": "per-process memory, file size, CPU time, open files; no core dumps",
+    "env": "a fixed minimal environment; no inherited file descriptors",
+}
+
+
+@cli.command("doctor", short_help="Which sandbox layers this machine offers.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
+def doctor_command(as_json: bool) -> None:
+    """Probe, in a throw-away process, which layers of the candidate sandbox work on this machine.
+
+    Exit 0 when every layer works (`grade --sandbox require` will grade), 1 when some are missing
+    (`--sandbox auto` grades with the others and says so in every report).
+    """
+    import json
+    import platform
+
+    from grader.sandbox import LAYERS, probe
+
+    report = probe() if hasattr(__import__("os"), "fork") else {layer: "needs fork (POSIX)" for layer in LAYERS}
+    if as_json:
+        data = {"platform": f"{platform.system()} {platform.release()}", "layers": report}
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+        for layer in LAYERS:
+            why = report[layer]
+            mark = click.style("ok     ", fg="green") if not why else click.style("missing", fg="yellow")
+            click.echo(f"  {layer:<9} {mark}  {_LAYER_HELP[layer]}" + (f"\n            why: {why}" if why else ""))
+    sys.exit(1 if any(report.values()) else 0)
 
 
 @cli.command("pack", short_help="Write the candidate pack.")

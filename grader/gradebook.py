@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS question_results (
     file_hash TEXT NOT NULL,
     kit_version TEXT NOT NULL,
     flags TEXT NOT NULL,
+    sandbox TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (submission_id, question_id)
 );
 CREATE INDEX IF NOT EXISTS results_by_file ON question_results (question_id, file_hash, kit_version);
@@ -107,9 +108,18 @@ class Gradebook:
         if tables - _OUR_TABLES:
             self._db.close()
             raise GradebookError(f"{path} is a database of something else: give --gradebook a new file")
+        # A trigger or a view can rewrite marks behind every later insert or read: the kit never makes one.
+        extras = self._db.execute("SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchall()
+        if extras:
+            self._db.close()
+            named = ", ".join(f"{kind} {name}" for kind, name in extras)
+            raise GradebookError(f"{path} holds a {named} that the kit never creates: refusing to use it")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(question_results)")}
+        if "sandbox" not in columns:  # a gradebook from before the sandbox: layers unknown for its rows
+            self._db.execute("ALTER TABLE question_results ADD COLUMN sandbox TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         self._db.close()
@@ -183,7 +193,7 @@ class Gradebook:
             db.execute(
                 "INSERT OR REPLACE INTO question_results SELECT ?, question_id, slug, title, level, status, points,"
                 " max_points, tests_passed, tests_total, tests_skipped, duration_s, message, ?, file_hash,"
-                " kit_version, flags"
+                " kit_version, flags, sandbox"
                 " FROM question_results WHERE submission_id = ? AND question_id = ?",
                 (target_id, _now(), source_id, question_id),
             )
@@ -198,7 +208,7 @@ class Gradebook:
         """Store one question's result and its per-test outcomes atomically (replacing any earlier one)."""
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO question_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO question_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     submission_id,
                     result.id,
@@ -217,6 +227,7 @@ class Gradebook:
                     file_hash,
                     kit_version,
                     "\n".join(result.flags),
+                    ",".join(result.sandbox),
                 ),
             )
             db.execute(
@@ -238,14 +249,17 @@ class Gradebook:
         results = []
         for row in self._db.execute(
             "SELECT question_id, slug, title, level, status, points, max_points, tests_passed, tests_total,"
-            " tests_skipped, duration_s, message, flags FROM question_results WHERE submission_id = ?"
+            " tests_skipped, duration_s, message, flags, sandbox FROM question_results WHERE submission_id = ?"
             " ORDER BY question_id",
             (submission_id,),
         ):
             if question_ids is not None and row[0] not in question_ids:
                 continue
             flags = tuple(filter(None, row[12].split("\n")))
-            results.append(QuestionResult(*row[:12], failures=tuple(failures.get(row[0], ())), flags=flags))
+            layers = tuple(filter(None, row[13].split(",")))
+            results.append(
+                QuestionResult(*row[:12], failures=tuple(failures.get(row[0], ())), flags=flags, sandbox=layers)
+            )
         return tuple(results)
 
     def load(self, submission_id: int, question_ids: set[str] | None = None) -> StoredSubmission:

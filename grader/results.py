@@ -70,6 +70,7 @@ class QuestionResult:
     message: str = ""
     failures: tuple[TestFailure, ...] = ()
     flags: tuple[str, ...] = ()
+    sandbox: tuple[str, ...] = ()  # the sandbox layers its app hosts ran under (empty: none ran)
 
     @property
     def passed(self) -> bool:
@@ -80,6 +81,7 @@ class QuestionResult:
         data["passed"] = self.passed
         data["failures"] = [asdict(f) for f in self.failures]
         data["flags"] = list(self.flags)
+        data["sandbox"] = list(self.sandbox)
         return data
 
 
@@ -111,9 +113,22 @@ class SubmissionResult:
             level["max_score"] = round(level["max_score"] + q.max_points, 2)
         return totals
 
+    @property
+    def sandbox(self) -> dict[str, list[str]]:
+        """The sandbox layers active for every question whose module ran, and those missing for some."""
+        from grader.sandbox import LAYERS
+
+        ran = [set(q.sandbox) for q in self.questions if q.sandbox or q.status not in ("missing", "error")]
+        active = set.intersection(*ran) if ran else set()
+        return {
+            "active": [layer for layer in LAYERS if layer in active],
+            "missing": [layer for layer in LAYERS if ran and layer not in active],
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "target": self.target,
+            "sandbox": self.sandbox,
             "score": self.score,
             "max_score": self.max_score,
             "percent": self.percent,

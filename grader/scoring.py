@@ -59,6 +59,7 @@ def score_question(question: Question, run: RawRun) -> QuestionResult:
         message=run.message,
         failures=failures,
         flags=run.flags,
+        sandbox=run.sandbox_layers,
     )
 
 

@@ -12,6 +12,7 @@ import click
 from grader import __version__
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
+from grader.reports.table import render_sandbox
 
 # How a later run recognises a report it may replace (nothing else is ever written over).
 CSV_SIGNATURE = "student,"
@@ -60,8 +61,22 @@ def render_class_table(submissions: list[StoredSubmission]) -> str:
     if submissions:
         mean = sum(s.result.percent for s in submissions) / len(submissions)
         lines.append("")
+        sandbox_line = render_sandbox(_class_sandbox(submissions))
+        if sandbox_line:
+            lines.append(sandbox_line)
         lines.append(click.style(f"{len(submissions)} submissions, mean {mean:.1f}%", bold=True))
     return "\n".join(lines)
+
+
+def _class_sandbox(submissions: list[StoredSubmission]) -> dict[str, list[str]]:
+    """The layers active for every graded question of every submission; the rest are missing somewhere."""
+    reports = [s.result.sandbox for s in submissions if s.result.sandbox["active"] or s.result.sandbox["missing"]]
+    if not reports:
+        return {"active": [], "missing": []}
+    active = set.intersection(*(set(r["active"]) for r in reports))
+    every = [layer for r in reports for layer in (*r["active"], *r["missing"])]
+    ordered = list(dict.fromkeys(every))
+    return {"active": [x for x in ordered if x in active], "missing": [x for x in ordered if x not in active]}
 
 
 def submission_to_dict(sub: StoredSubmission) -> dict:

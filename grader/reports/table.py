@@ -39,6 +39,17 @@ def _first_problem(q: QuestionResult) -> str:
     return q.message
 
 
+def render_sandbox(sandbox: dict[str, list[str]]) -> str:
+    """``sandbox       all 7 layers`` or the active ones and, in yellow, those missing (``grade doctor`` says why)."""
+    active, missing = sandbox["active"], sandbox["missing"]
+    if not active and not missing:
+        return ""
+    if not missing:
+        return f"sandbox       all {len(active)} layers ({', '.join(active)})"
+    text = f"sandbox       {', '.join(active) or 'none'}; missing {', '.join(missing)} (run `grade doctor`)"
+    return click.style(text, fg="yellow")
+
+
 def render_table(result: SubmissionResult, verbose: bool = False) -> str:
     """Plain text with ANSI styles; click.echo strips the styles when colour is off."""
     rows = [_cells(q) for q in result.questions]
@@ -64,6 +75,9 @@ def render_table(result: SubmissionResult, verbose: bool = False) -> str:
         )
     for level, totals in result.levels.items():
         lines.append(f"{level:<13} {_fmt_points(totals['score'])}/{_fmt_points(totals['max_score'])} points")
+    sandbox_line = render_sandbox(result.sandbox)
+    if sandbox_line:
+        lines.append(sandbox_line)
     passed = sum(q.passed for q in result.questions)
     lines.append(
         click.style(
