@@ -1,0 +1,387 @@
+"""The attack corpus: every way a hostile submission has tried to forge its score or reach the machine.
+
+Each test grades a real submission with the real ``grade`` command (a subprocess, as an interviewer runs it)
+and asserts that the attacked question earns only what its behaviour earns, that every other question is
+graded exactly as without the attack, and that nothing outside the candidate's scratch folder changed: the
+kit, the submission, the gradebook, other students' files. Where it helps to prove that a test can fail,
+the same attack is run once with ``--sandbox off`` and shown to succeed there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.kit import exercises_dir, kit_root, solutions_dir
+
+pytestmark = pytest.mark.slow
+
+STUB_Q03 = (exercises_dir() / "q03_path_parameters.py").read_text()
+SOLUTION_Q02 = (solutions_dir() / "q02_basic_app.py").read_text()
+Q03 = "q03_path_parameters.py"
+Q02 = "q02_basic_app.py"
+
+
+def grade(*args: str, cwd: Path | None = None) -> dict[str, Any]:
+    """Run ``grade ... --json`` as a user would; its parsed JSON (the run must finish and report)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "grader", *args, "--json", "--timeout", "30"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    return json.loads(completed.stdout)
+
+
+def question(report: dict[str, Any], qid: str) -> dict[str, Any]:
+    return next(q for q in report["questions"] if q["id"] == qid)
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file below ``root`` (caches aside) and the hash of its bytes."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and ".git" not in path.parts:
+            files[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def kit_snapshot() -> dict[str, str]:
+    root = kit_root()
+    return {
+        f"{part}/{k}": v
+        for part in ("tests", "solutions", "exercises", "grader")
+        for k, v in snapshot(root / part).items()
+    }
+
+
+def submission(tmp_path: Path, attack: str, base: str = STUB_Q03, name: str = "candidate") -> Path:
+    """A folder holding the q02 solution (the bystander) and q03 = ``base`` + ``attack``."""
+    folder = tmp_path / name
+    folder.mkdir(parents=True)
+    (folder / Q02).write_text(SOLUTION_Q02)
+    (folder / Q03).write_text(base + "\n" + attack)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """q02 (the solution) and q03 (the untouched stub) graded without any attack."""
+    folder = tmp_path_factory.mktemp("baseline")
+    (folder / Q02).write_text(SOLUTION_Q02)
+    (folder / Q03).write_text(STUB_Q03)
+    return grade(str(folder), "-q", "2", "-q", "3")
+
+
+def assert_bystander_unchanged(report: dict[str, Any], baseline: dict[str, Any]) -> None:
+    got, expected = question(report, "q02"), question(baseline, "q02")
+    keys = ("status", "points", "tests_passed", "tests_total")
+    assert {k: got[k] for k in keys} == {k: expected[k] for k in keys}
+
+
+def assert_earns_nothing(report: dict[str, Any]) -> None:
+    q03 = question(report, "q03")
+    assert q03["points"] == 0 and q03["status"] != "passed", q03
+
+
+def test_patching_pytest_from_the_module_forges_nothing(tmp_path: Path, baseline: dict[str, Any]) -> None:
+    attack = 'import sys as _s\n_s.modules["_pytest.python"].Function.runtest = lambda self: None\n'
+    report = grade(str(submission(tmp_path, attack)), "-q", "2", "-q", "3")
+    assert_earns_nothing(report)
+    assert question(report, "q03")["tests_total"] == question(baseline, "q03")["tests_total"]
+    assert any("sys.modules" in flag for flag in question(report, "q03")["flags"])
+    assert_bystander_unchanged(report, baseline)
+
+
+def test_the_reference_solution_and_hidden_tests_are_out_of_reach(tmp_path: Path, baseline: dict[str, Any]) -> None:
+    attack = (
+        "import sys\n"
+        "_root = sys.modules['grader.kit'].kit_root()\n"
+        "exec(open(str(_root / 'solutions' / 'q03_path_parameters.py')).read())\n"
+    )
+    report = grade(str(submission(tmp_path, attack)), "-q", "2", "-q", "3")
+    assert_earns_nothing(report)
+    assert "PermissionError" in question(report, "q03")["message"]
+    assert_bystander_unchanged(report, baseline)
+
+
+FORGE_JOURNAL = """
+import gc, json
+for _obj in gc.get_objects():
+    if type(_obj).__name__ == "ChildJob":
+        with open(_obj.journal, "a") as _journal:
+            _tests = [{"name": name, "outcome": "passed", "message": ""} for name in _NAMES]
+            _journal.write(json.dumps({"event": "imported", "token": _obj.token}) + "\\n")
+            _journal.write(json.dumps({"event": "finished", "token": _obj.token, "tests": _tests}) + "\\n")
+        import os
+        try:
+            os.kill(os.getppid(), 9)  # the judge: so that it cannot report the truth after the forgery
+        except OSError:
+            pass
+        os._exit(0)
+"""
+
+
+def _names_of_q03_tests() -> list[str]:
+    source = (kit_root() / "tests" / "hidden" / "test_q03_path_parameters.py").read_text()
+    return [line.split("(")[0][4:] for line in source.splitlines() if line.startswith("def test_")]
+
+
+@pytest.mark.parametrize("sandbox", ["auto", "off"])
+def test_the_journal_cannot_be_forged(tmp_path: Path, baseline: dict[str, Any], sandbox: str) -> None:
+    """The judge's journal and token sit in memory a forked host inherits; only the sandbox keeps them out."""
+    attack = f"_NAMES = {_names_of_q03_tests()!r}\n{FORGE_JOURNAL}"
+    report = grade(str(submission(tmp_path, attack)), "-q", "2", "-q", "3", "--sandbox", sandbox)
+    if sandbox == "off":  # proof that this test can fail: without the sandbox the forgery lands
+        assert question(report, "q03")["status"] == "passed"
+        return
+    assert_earns_nothing(report)
+    assert_bystander_unchanged(report, baseline)
+
+
+def test_the_submission_and_the_kit_cannot_be_rewritten(tmp_path: Path, baseline: dict[str, Any]) -> None:
+    folder = tmp_path / "candidate"
+    targets = [folder / Q02, kit_root() / "tests" / "hidden" / "conftest.py", kit_root() / "solutions" / "x.py"]
+    attack = (
+        "for _path in " + repr([str(t) for t in targets]) + ":\n"
+        "    try:\n"
+        "        open(_path, 'w').write('pass\\n')\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "import os\n"
+        "for _name in os.listdir(os.getcwd()):\n"
+        "    pass\n"
+    )
+    submission(tmp_path, attack)
+    before_kit, before_submission = kit_snapshot(), snapshot(folder)
+    report = grade(str(folder), "-q", "2", "-q", "3")
+    assert kit_snapshot() == before_kit
+    assert snapshot(folder) == before_submission
+    assert not (kit_root() / "tests" / "hidden" / "conftest.py").exists()
+    assert_earns_nothing(report)
+    assert_bystander_unchanged(report, baseline)
+
+
+def test_classmates_and_the_gradebook_are_out_of_reach(tmp_path: Path) -> None:
+    classroom = tmp_path / "class"
+    book = tmp_path / "marks.sqlite3"
+    bob = classroom / "bob"
+    attack = (
+        "import os, shutil, sqlite3\n"
+        f"shutil.rmtree({str(bob)!r}, ignore_errors=True)\n"
+        "try:\n"
+        f"    _db = sqlite3.connect({str(book)!r})\n"
+        '    _db.execute("CREATE TRIGGER forge AFTER INSERT ON question_results BEGIN "\n'
+        '                "UPDATE question_results SET points = 0; END")\n'
+        "    _db.commit()\n"
+        "except Exception:\n"
+        "    pass\n"
+    )
+    submission(classroom, attack, name="alice")
+    bob.mkdir()
+    (bob / Q02).write_text(SOLUTION_Q02)
+    (bob / Q03).write_text((solutions_dir() / Q03).read_text())
+    before_bob = snapshot(bob)
+    report = grade(str(classroom), "-q", "2", "-q", "3", "--gradebook", str(book))
+    assert snapshot(bob) == before_bob
+    students = {s["name"]: s for s in report["submissions"]}
+    assert students["bob"]["score"] == students["bob"]["max_score"] == 2
+    assert question(students["alice"], "q03")["points"] == 0
+    with contextlib.closing(sqlite3.connect(book)) as db:
+        assert db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone() == (0,)
+
+
+def test_a_gradebook_holding_a_trigger_is_refused(tmp_path: Path) -> None:
+    from grader.gradebook import Gradebook, GradebookError
+
+    book = tmp_path / "marks.sqlite3"
+    Gradebook(book).close()
+    with contextlib.closing(sqlite3.connect(book)) as db:
+        db.execute("CREATE TRIGGER forge AFTER INSERT ON question_results BEGIN SELECT 1; END")
+        db.commit()
+    with pytest.raises(GradebookError, match="trigger forge"):
+        Gradebook(book)
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        "open('/etc/hostname').read()",
+        "import pathlib; list(pathlib.Path(" + repr(str(Path.home())) + ").iterdir())",
+        "import os; assert os.environ.get('HOME') == " + repr(os.environ.get("HOME", "")) + ", 'env'",
+        "import subprocess; subprocess.run(['true'], check=True)",
+    ],
+    ids=["etc", "home", "environment", "exec"],
+)
+def test_the_machine_is_out_of_reach(tmp_path: Path, probe: str) -> None:
+    """The q02 solution with a probe in front: it keeps its points only if the probe succeeds (it must not)."""
+    folder = tmp_path / "candidate"
+    folder.mkdir()
+    (folder / Q02).write_text(probe + "\n" + SOLUTION_Q02)
+    report = grade(str(folder), "-q", "2")
+    assert question(report, "q02")["status"] == "error", question(report, "q02")
+
+
+@pytest.mark.parametrize("sandbox", ["auto", "off"])
+def test_no_connection_reaches_a_listener(tmp_path: Path, sandbox: str) -> None:
+    tcp = socket.socket()
+    tcp.bind(("127.0.0.1", 0))
+    tcp.listen(8)
+    tcp.setblocking(False)
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", 0))
+    udp.setblocking(False)
+    tcp_port, udp_port = tcp.getsockname()[1], udp.getsockname()[1]
+    attack = (
+        "import socket\n"
+        "_udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "for _send in (\n"
+        f"    lambda: socket.create_connection(('127.0.0.1', {tcp_port}), timeout=2).sendall(b'x'),\n"
+        f"    lambda: _udp.sendto(b'x', ('127.0.0.1', {udp_port})),\n"
+        "):\n"
+        "    try:\n"
+        "        _send()\n"
+        "    except OSError:\n"
+        "        pass\n"
+    )
+    try:
+        grade(str(submission(tmp_path, attack)), "-q", "3", "--sandbox", sandbox)
+        reached = []
+        with contextlib.suppress(BlockingIOError):
+            tcp.accept()[0].close()
+            reached.append("tcp")
+        with contextlib.suppress(BlockingIOError):
+            udp.recvfrom(16)
+            reached.append("udp")
+    finally:
+        tcp.close()
+        udp.close()
+    assert reached == ([] if sandbox == "auto" else ["tcp", "udp"])
+
+
+DAEMON = """
+import ctypes, os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        ctypes.CDLL(None).prctl(15, {name!r}.encode(), 0, 0, 0)
+        time.sleep(120)
+    os._exit(0)
+"""
+
+
+def _processes_named(name: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() == name:
+                    found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("sandbox", ["auto", "off"])
+def test_no_process_outlives_its_question(tmp_path: Path, baseline: dict[str, Any], sandbox: str) -> None:
+    name = "kit" + uuid.uuid4().hex[:10]  # comm names hold 15 characters
+    report = grade(str(submission(tmp_path, DAEMON.format(name=name))), "-q", "2", "-q", "3", "--sandbox", sandbox)
+    survivors = _processes_named(name)
+    for pid in survivors:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    if sandbox == "off":  # proof that this test can fail: a setsid daemon escapes a process-group kill
+        assert survivors
+        return
+    assert survivors == []
+    assert_bystander_unchanged(report, baseline)
+
+
+def test_killing_the_grader_is_refused(tmp_path: Path, baseline: dict[str, Any]) -> None:
+    attack = (
+        "import os, signal\n"
+        "for _kill in (lambda: os.kill(os.getppid(), 9), lambda: os.killpg(os.getpgid(0), 9),\n"
+        "              lambda: os.kill(os.getppid(), signal.SIGSTOP)):\n"
+        "    try:\n"
+        "        _kill()\n"
+        "    except OSError:\n"
+        "        pass\n"
+    )
+    report = grade(str(submission(tmp_path, attack)), "-q", "2", "-q", "3")
+    assert question(report, "q03")["points"] == 0
+    assert_bystander_unchanged(report, baseline)
+
+
+def test_a_fifo_or_a_link_to_dev_zero_is_refused_at_intake(tmp_path: Path, baseline: dict[str, Any]) -> None:
+    folder = tmp_path / "candidate"
+    folder.mkdir()
+    (folder / Q02).write_text(SOLUTION_Q02)
+    os.mkfifo(folder / Q03)
+    (folder / "q04_query_parameters.py").symlink_to("/dev/zero")
+    report = grade(str(folder), "-q", "2", "-q", "3", "-q", "4")
+    assert "FIFO" in question(report, "q03")["message"]
+    assert "symbolic link" in question(report, "q04_query_parameters"[:3])["message"]
+    assert_bystander_unchanged(report, baseline)
+
+
+def test_a_module_that_erases_itself_is_still_scanned(tmp_path: Path) -> None:
+    attack = "import gc\nopen(__file__, 'w').write('# nothing to see\\n')\n"
+    folder = submission(tmp_path, attack)
+    report = grade(str(folder), "-q", "3")
+    assert any("gc" in flag for flag in question(report, "q03")["flags"])
+    assert (folder / Q03).read_text().endswith(attack)
+
+
+def test_memory_is_capped_for_the_whole_tree(tmp_path: Path) -> None:
+    """Three children of 200 MB each under a 400 MB cgroup: the kernel stops them, not the machine."""
+    from grader.sandbox import Policy, apply, runtime_paths
+    from grader.sandbox.process import Cgroup
+
+    group = Cgroup.create(f"grade-test-{os.getpid()}", 400 * 1024**2, 32)
+    assert group is not None, "no writable cgroup hierarchy (grade doctor)"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    policy = Policy(
+        "auto", str(scratch), str(scratch), runtime_paths([kit_root()]), cgroup=tuple(map(str, group.folders))
+    )
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        code = 1
+        try:
+            os.close(read_end)
+            apply(policy, write_end)
+            children = []
+            for _ in range(3):
+                child = os.fork()
+                if child == 0:
+                    block = bytearray(200 * 1024**2)
+                    for offset in range(0, len(block), 4096):
+                        block[offset] = 1
+                    os._exit(0)
+                children.append(child)
+            statuses = [os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) for child in children]
+            os.write(write_end, json.dumps(statuses).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    data = os.read(read_end, 4096)
+    os.close(read_end)
+    os.waitpid(pid, 0)
+    group.remove()
+    statuses = json.loads(data)
+    assert any(status == -signal.SIGKILL for status in statuses), statuses
