@@ -1,11 +1,11 @@
 """Hidden tests for q09: Pydantic validation."""
 
-from types import ModuleType
 from typing import Any
 
-import pydantic
+import httpx
 import pytest
-from fastapi.testclient import TestClient
+
+from grader.bridge import AppHost
 
 PASSWORD = "s3cretPass"
 VALID = {
@@ -16,7 +16,7 @@ VALID = {
 }
 
 
-def _signup(client: TestClient, **changes: Any) -> Any:
+def _signup(client: httpx.Client, **changes: Any) -> Any:
     body = {**VALID, **changes}
     return client.post("/signup", json=body)
 
@@ -32,12 +32,12 @@ def _locs(response: Any) -> list[list[Any]]:
     return [list(error.get("loc", [])) for error in _errors(response)]
 
 
-def _assert_valid_signup_works(client: TestClient) -> None:
+def _assert_valid_signup_works(client: httpx.Client) -> None:
     response = _signup(client)
     assert response.status_code == 201, f"a valid signup should answer 201, got {response.status_code}: {response.text}"
 
 
-def _assert_rejected(client: TestClient, field: str, **changes: Any) -> list[dict[str, Any]]:
+def _assert_rejected(client: httpx.Client, field: str, **changes: Any) -> list[dict[str, Any]]:
     response = _signup(client, **changes)
     assert response.status_code == 422, f"{changes} should answer 422, got {response.status_code}: {response.text}"
     locs = _locs(response)
@@ -45,14 +45,21 @@ def _assert_rejected(client: TestClient, field: str, **changes: Any) -> list[dic
     return [error for error in _errors(response) if list(error.get("loc", [])) == ["body", field]]
 
 
-def test_valid_signup_answers_201_with_public_fields(client: TestClient) -> None:
+def _outcome(result: dict[str, Any]) -> str:
+    """What ``q09.validate_signup`` saw, in words: no exception, or the exception's type and message."""
+    if result["raised"] is None:
+        return "no exception"
+    return f"{result['raised']}: {result['message']}"
+
+
+def test_valid_signup_answers_201_with_public_fields(client: httpx.Client) -> None:
     response = _signup(client, age=30)
     assert response.status_code == 201, f"a valid signup should answer 201, got {response.status_code}: {response.text}"
     expected = {"username": "alice_01", "email": "alice@example.com", "age": 30}
     assert response.json() == expected, f"POST /signup should answer exactly {expected}, got {response.json()}"
 
 
-def test_age_is_optional_and_answered_as_null(client: TestClient) -> None:
+def test_age_is_optional_and_answered_as_null(client: httpx.Client) -> None:
     response = _signup(client)
     assert response.status_code == 201, f"a signup without age should answer 201, got {response.status_code}"
     body = response.json()
@@ -60,7 +67,7 @@ def test_age_is_optional_and_answered_as_null(client: TestClient) -> None:
     assert body["age"] is None, f"age should default to null, got {body['age']!r}"
 
 
-def test_response_never_contains_the_password(client: TestClient) -> None:
+def test_response_never_contains_the_password(client: httpx.Client) -> None:
     response = _signup(client)
     assert response.status_code == 201, f"a valid signup should answer 201, got {response.status_code}: {response.text}"
     body = response.json()
@@ -69,14 +76,14 @@ def test_response_never_contains_the_password(client: TestClient) -> None:
     assert PASSWORD not in response.text, "the signup answer must not contain the password's value anywhere"
 
 
-def test_email_is_lowercased(client: TestClient) -> None:
+def test_email_is_lowercased(client: httpx.Client) -> None:
     response = _signup(client, email="Alice.Smith@Example.COM")
     assert response.status_code == 201, f"a mixed-case email is valid, got {response.status_code}: {response.text}"
     email = response.json().get("email")
     assert email == "alice.smith@example.com", f"the email should be answered lowercased, got {email!r}"
 
 
-def test_invalid_emails_are_422_naming_email(client: TestClient) -> None:
+def test_invalid_emails_are_422_naming_email(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     emails = ("not-an-email", "@example.com", "alice@example", "alice@x@example.com", "alice smith@example.com")
     # The dot after the @ needs a character on each side.
@@ -84,19 +91,19 @@ def test_invalid_emails_are_422_naming_email(client: TestClient) -> None:
         _assert_rejected(client, "email", email=email)
 
 
-def test_username_constraints_are_422_naming_username(client: TestClient) -> None:
+def test_username_constraints_are_422_naming_username(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     assert _signup(client, username="Bob_" + "x" * 16).status_code == 201, "a 20-character username should be accepted"
     for username in ("ab", "a" * 21, "alice-01", "alice 01", "al!ce", "álice", "aliße"):  # ASCII only
         _assert_rejected(client, "username", username=username)
 
 
-def test_short_password_is_422_naming_password(client: TestClient) -> None:
+def test_short_password_is_422_naming_password(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     _assert_rejected(client, "password", password="abc123", password_confirm="abc123")
 
 
-def test_password_needs_a_letter_and_a_digit(client: TestClient) -> None:
+def test_password_needs_a_letter_and_a_digit(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     for password in ("onlyletters", "1234567890"):
         errors = _assert_rejected(client, "password", password=password, password_confirm=password)
@@ -107,7 +114,7 @@ def test_password_needs_a_letter_and_a_digit(client: TestClient) -> None:
         )
 
 
-def test_password_mismatch_is_422_with_message(client: TestClient) -> None:
+def test_password_mismatch_is_422_with_message(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     response = _signup(client, password_confirm="different123")
     assert response.status_code == 422, f"different passwords should answer 422, got {response.status_code}"
@@ -117,17 +124,17 @@ def test_password_mismatch_is_422_with_message(client: TestClient) -> None:
     )
 
 
-def test_unknown_field_is_rejected(client: TestClient) -> None:
+def test_unknown_field_is_rejected(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     _assert_rejected(client, "is_admin", is_admin=True)
 
 
-def test_age_below_18_is_422_naming_age(client: TestClient) -> None:
+def test_age_below_18_is_422_naming_age(client: httpx.Client) -> None:
     assert _signup(client, age=18).status_code == 201, "age 18 should be accepted"
     _assert_rejected(client, "age", age=17)
 
 
-def test_every_failing_field_is_reported_at_once(client: TestClient) -> None:
+def test_every_failing_field_is_reported_at_once(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     response = _signup(client, username="x", email="nope", age=5, is_admin=True)
     assert response.status_code == 422, f"a body with several bad fields should answer 422, got {response.status_code}"
@@ -138,7 +145,7 @@ def test_every_failing_field_is_reported_at_once(client: TestClient) -> None:
         )
 
 
-def test_constraints_appear_in_the_openapi_schema(client: TestClient) -> None:
+def test_constraints_appear_in_the_openapi_schema(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     spec = client.get("/openapi.json").json()
     try:
@@ -162,16 +169,25 @@ def test_constraints_appear_in_the_openapi_schema(client: TestClient) -> None:
     )
 
 
-def test_model_validates_on_its_own(target_module: ModuleType) -> None:
-    model = getattr(target_module, "UserSignup", None)
-    assert model is not None, "the module should define the model UserSignup"
-    user = model.model_validate({**VALID, "email": "Alice@Example.com"})
-    email = getattr(user, "email", None)
-    assert email == "alice@example.com", f"UserSignup should hold the email lowercased, got {email!r}"
-    with pytest.raises(pydantic.ValidationError) as mismatch:
-        model.model_validate({**VALID, "password_confirm": "different123"})
-    assert "passwords do not match" in str(mismatch.value), (
-        f"UserSignup's ValidationError for different passwords should say 'passwords do not match': {mismatch.value}"
+def test_model_validates_on_its_own(host: AppHost) -> None:
+    assert host.kind("UserSignup") is not None, "the module should define the model UserSignup"
+    user = host.helper("q09.validate_signup", data={**VALID, "email": "Alice@Example.com"})
+    assert user["raised"] is None, (
+        f"UserSignup.model_validate should accept a valid signup, it raised {user['raised']}: {user['message']}"
     )
-    with pytest.raises(pydantic.ValidationError):
-        model.model_validate({**VALID, "is_admin": True})
+    email = user["email"]
+    assert email == "alice@example.com", f"UserSignup should hold the email lowercased, got {email!r}"
+    mismatch = host.helper("q09.validate_signup", data={**VALID, "password_confirm": "different123"})
+    assert mismatch["raised"] is not None and mismatch["validation_error"], (
+        "UserSignup.model_validate with different passwords should raise pydantic.ValidationError, "
+        f"got {_outcome(mismatch)}"
+    )
+    assert "passwords do not match" in mismatch["message"], (
+        "UserSignup's ValidationError for different passwords should say 'passwords do not match': "
+        f"{mismatch['message']}"
+    )
+    extra = host.helper("q09.validate_signup", data={**VALID, "is_admin": True})
+    assert extra["raised"] is not None and extra["validation_error"], (
+        f"UserSignup.model_validate with an unknown field should raise pydantic.ValidationError, got {_outcome(extra)}"
+    )
+

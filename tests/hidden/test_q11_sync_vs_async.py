@@ -2,80 +2,73 @@
 
 Blocking is detected with events, never with timings: a fake ``blocking_io`` waits on a gate that only a request
 served by the event loop can open. Every wait is bounded (``BOUND`` seconds), so a wrong implementation fails
-after the bound instead of hanging, and a correct one passes without waiting.
+after the bound instead of hanging, and a correct one passes without waiting. The fakes, and the threads and
+gathers that drive them, run beside the module in its host (helpers ``q11.*``), which reports what happened.
 """
 
-import asyncio
-import inspect
-import threading
-import time
-from collections.abc import Callable
-from types import ModuleType
+import json
 from typing import Any
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
-from grader.fixtures import find_endpoint
+from grader.bridge import AppHost
 
 BOUND = 3.0  # seconds: the longest any event wait in these tests may take
 
 
-def _on_event_loop() -> bool:
-    """True when the calling thread is running an event loop (i.e. the code would block that loop)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-def _get_ok(client: TestClient, path: str) -> dict[str, Any]:
+def _get_ok(client: httpx.Client, path: str) -> dict[str, Any]:
     r = client.get(path)
     assert r.status_code == 200, f"GET {path} should answer 200, got {r.status_code}: {r.text}"
     return r.json()
 
 
-def _endpoint(module: ModuleType, path: str) -> Callable[..., Any]:
-    endpoint = find_endpoint(module.app, path)
-    if endpoint is None:
-        pytest.fail(f"the app has no GET {path} route", pytrace=False)
-    return endpoint
+def _result(observed: dict[str, Any]) -> Any:
+    """The ``result`` field of a response a helper observed (``{"status", "text"}``), None when there is none."""
+    try:
+        body = json.loads(observed["text"])
+    except ValueError:
+        return None
+    return body.get("result") if isinstance(body, dict) else None
 
 
-def test_sync_answers_the_blocking_result(client: TestClient) -> None:
+def test_sync_answers_the_blocking_result(client: httpx.Client) -> None:
     body = _get_ok(client, "/sync")
     assert body == {"mode": "sync", "result": "blocking done"}, (
         f'GET /sync should answer {{"mode": "sync", "result": <what blocking_io() returned>}}, got {body}'
     )
 
 
-def test_async_answers_the_awaited_result(client: TestClient) -> None:
+def test_async_answers_the_awaited_result(client: httpx.Client) -> None:
     body = _get_ok(client, "/async")
     assert body == {"mode": "async", "result": "async done"}, (
         f'GET /async should answer {{"mode": "async", "result": <what async_io() returned>}}, got {body}'
     )
 
 
-def test_offload_answers_the_blocking_result(client: TestClient) -> None:
+def test_offload_answers_the_blocking_result(client: httpx.Client) -> None:
     body = _get_ok(client, "/offload")
     assert body == {"mode": "offload", "result": "blocking done"}, (
         f'GET /offload should answer {{"mode": "offload", "result": <what blocking_io() returned>}}, got {body}'
     )
 
 
-def test_gather_answers_both_results(client: TestClient) -> None:
+def test_gather_answers_both_results(client: httpx.Client) -> None:
     body = _get_ok(client, "/gather")
     assert body == {"mode": "gather", "results": ["async done", "async done"]}, (
         f'GET /gather should answer {{"mode": "gather", "results": [<first>, <second>]}}, got {body}'
     )
 
 
-def test_endpoint_kinds_match_the_contract(client: TestClient, target_module: ModuleType) -> None:
+def test_endpoint_kinds_match_the_contract(client: httpx.Client, host: AppHost) -> None:
     _get_ok(client, "/sync")
     paths = ("/sync", "/async", "/offload", "/gather")
-    kinds = {path: inspect.iscoroutinefunction(_endpoint(target_module, path)) for path in paths}
+    kinds = {}
+    for path in paths:
+        endpoint = host.endpoint(path, "GET")
+        if not endpoint.found:
+            pytest.fail(f"the app has no GET {path} route", pytrace=False)
+        kinds[path] = endpoint.is_async
     expected = {"/sync": False, "/async": True, "/offload": True, "/gather": True}
     assert kinds == expected, (
         "GET /sync should be a plain def endpoint and /async, /offload, /gather async def endpoints "
@@ -84,18 +77,11 @@ def test_endpoint_kinds_match_the_contract(client: TestClient, target_module: Mo
 
 
 @pytest.mark.parametrize("path", ["/sync", "/offload"])
-def test_blocking_helper_runs_off_the_event_loop(
-    client: TestClient, target_module: ModuleType, monkeypatch: pytest.MonkeyPatch, path: str
-) -> None:
+def test_blocking_helper_runs_off_the_event_loop(client: httpx.Client, host: AppHost, path: str) -> None:
     _get_ok(client, path)
-    seen: list[bool] = []
-
-    def fake_blocking_io() -> str:
-        seen.append(_on_event_loop())
-        return "fake blocking"
-
-    monkeypatch.setattr(target_module, "blocking_io", fake_blocking_io)
+    host.helper("q11.record_blocking_io")
     body = _get_ok(client, path)
+    seen = host.helper("q11.blocking_io_calls")
     assert body.get("result") == "fake blocking", (
         f"GET {path} should call the module's blocking_io() at request time and answer its result, got {body}"
     )
@@ -106,93 +92,43 @@ def test_blocking_helper_runs_off_the_event_loop(
 
 
 @pytest.mark.parametrize("path", ["/sync", "/offload"])
-def test_async_is_served_while_blocking_work_waits(
-    client: TestClient, target_module: ModuleType, monkeypatch: pytest.MonkeyPatch, path: str
-) -> None:
+def test_async_is_served_while_blocking_work_waits(client: httpx.Client, host: AppHost, path: str) -> None:
     _get_ok(client, path)
     _get_ok(client, "/async")
-    entered = threading.Event()
-    gate = threading.Event()
-
-    def fake_blocking_io() -> str:
-        entered.set()
-        return "released" if gate.wait(BOUND) else "never released"
-
-    async def fake_async_io() -> str:
-        gate.set()
-        return "gate opened"
-
-    monkeypatch.setattr(target_module, "blocking_io", fake_blocking_io)
-    monkeypatch.setattr(target_module, "async_io", fake_async_io)
-    outcome: dict[str, Any] = {}
-
-    def call_blocking_route() -> None:
-        try:
-            outcome["response"] = client.get(path)
-        except BaseException as exc:  # reported below, in the test's own thread
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=call_blocking_route, daemon=True)
-    worker.start()
-    try:
-        assert entered.wait(BOUND), f"GET {path} never called the module's blocking_io()"
-        r = client.get("/async")
-    finally:
-        gate.set()
-        worker.join(BOUND * 2)
-    assert not worker.is_alive(), f"GET {path} did not finish"
-    assert "error" not in outcome, f"GET {path} raised {outcome.get('error')!r}"
-    assert r.status_code == 200, f"GET /async should answer 200, got {r.status_code}: {r.text}"
-    blocked = outcome["response"]
-    assert blocked.status_code == 200, f"GET {path} should answer 200, got {blocked.status_code}: {blocked.text}"
-    assert blocked.json().get("result") == "released", (
+    # In the host: GET path in a thread, stuck in a fake blocking_io() until a fake async_io() opens its gate.
+    outcome = host.helper("q11.async_while_blocked", path=path, bound=BOUND)
+    assert outcome["entered"], f"GET {path} never called the module's blocking_io()"
+    assert outcome["finished"], f"GET {path} did not finish"
+    assert outcome["error"] is None, f"GET {path} raised {outcome['error']}"
+    r = outcome["async"]
+    assert r["status"] == 200, f"GET /async should answer 200, got {r['status']}: {r['text']}"
+    blocked = outcome["blocked"]
+    assert blocked["status"] == 200, f"GET {path} should answer 200, got {blocked['status']}: {blocked['text']}"
+    assert _result(blocked) == "released", (
         f"while GET {path} was inside blocking_io(), GET /async could not be served for {BOUND} s: "
         "the blocking call ran on the event loop and froze every other request"
     )
 
 
-def test_async_awaits_its_helper_on_the_servers_event_loop(
-    client: TestClient, target_module: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_async_awaits_its_helper_on_the_servers_event_loop(client: httpx.Client, host: AppHost) -> None:
     _get_ok(client, "/async")
-    loops: list[asyncio.AbstractEventLoop | None] = []
-
-    async def fake_async_io() -> str:
-        loops.append(asyncio.get_running_loop())
-        return "fake async"
-
-    monkeypatch.setattr(target_module, "async_io", fake_async_io)
+    host.helper("q11.record_async_loops")
     first = _get_ok(client, "/async")
     second = _get_ok(client, "/async")
+    loops = host.helper("q11.async_loops")  # the event loop of each call, numbered in order of appearance
     assert first.get("result") == second.get("result") == "fake async", (
         f"GET /async should await the module's async_io() at request time and answer its result, got {first}"
     )
-    assert len(loops) == 2 and loops[0] is loops[1], (
+    assert len(loops) == 2 and loops[0] == loops[1], (
         "GET /async should await async_io() on the server's own event loop (one loop for every request), "
         "not start a new loop per request (asyncio.run inside an endpoint)"
     )
 
 
-def test_gather_keeps_both_awaits_in_flight_together(
-    client: TestClient, target_module: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_gather_keeps_both_awaits_in_flight_together(client: httpx.Client, host: AppHost) -> None:
     _get_ok(client, "/gather")
-    state: dict[str, Any] = {"calls": 0, "second_started": None}
-
-    async def fake_async_io() -> str:
-        state["calls"] += 1
-        if state["calls"] == 1:
-            state["second_started"] = asyncio.Event()
-            try:
-                await asyncio.wait_for(state["second_started"].wait(), BOUND)
-            except TimeoutError:
-                return "first alone"
-            return "first"
-        if state["second_started"] is not None:
-            state["second_started"].set()
-        return "second"
-
-    monkeypatch.setattr(target_module, "async_io", fake_async_io)
+    # The first async_io() call waits (at most BOUND s) for the second to start: "first", else "first alone".
+    host.helper("q11.install_gather_probe", bound=BOUND)
     body = _get_ok(client, "/gather")
     results = body.get("results")
     assert isinstance(results, list) and sorted(results) == ["first", "second"], (
@@ -205,61 +141,32 @@ def test_gather_keeps_both_awaits_in_flight_together(
     )
 
 
-def test_no_blocking_call_runs_on_the_event_loop(
-    load_target: Callable[[], ModuleType], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real_sleep = time.sleep
-    on_loop: list[float] = []
-
-    def recording_sleep(seconds: float) -> None:
-        if _on_event_loop():
-            on_loop.append(seconds)
-        real_sleep(seconds)
-
-    monkeypatch.setattr(time, "sleep", recording_sleep)  # before loading, so `from time import sleep` sees it too
-    module = load_target()
-    with TestClient(module.app) as client:
-        for path in ("/sync", "/async", "/offload", "/gather"):
-            r = client.get(path)
-            assert r.status_code == 200, f"GET {path} should answer 200, got {r.status_code}: {r.text}"
-            assert not on_loop, (
-                f"GET {path} called time.sleep (directly or through blocking_io()) on the event-loop thread: "
-                "inside async def, await asyncio.sleep / async helpers, and hand blocking calls to a thread"
-            )
+def test_no_blocking_call_runs_on_the_event_loop(host: AppHost) -> None:
+    # time.sleep is replaced in the host before a fresh load, so `from time import sleep` sees the recorder too.
+    host.helper("q11.record_sleep_on_loop")
+    try:
+        host.load()
+        with host.client() as client:
+            for path in ("/sync", "/async", "/offload", "/gather"):
+                r = client.get(path)
+                assert r.status_code == 200, f"GET {path} should answer 200, got {r.status_code}: {r.text}"
+                on_loop = host.helper("q11.sleeps_on_loop")
+                assert not on_loop, (
+                    f"GET {path} called time.sleep (directly or through blocking_io()) on the event-loop thread: "
+                    "inside async def, await asyncio.sleep / async helpers, and hand blocking calls to a thread"
+                )
+    finally:
+        host.helper("q11.stop_recording_sleep")
 
 
-@pytest.mark.anyio
-async def test_concurrent_async_requests_overlap(target_module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
-    arrived = 0
-    both_here: asyncio.Event | None = None
-
-    async def fake_async_io() -> str:
-        nonlocal arrived, both_here
-        arrived += 1
-        if both_here is None:
-            both_here = asyncio.Event()
-        if arrived == 2:
-            both_here.set()
-        try:
-            await asyncio.wait_for(both_here.wait(), BOUND)
-        except TimeoutError:
-            return "alone"
-        return "together"
-
-    monkeypatch.setattr(target_module, "async_io", fake_async_io)
-    transport = httpx.ASGITransport(app=target_module.app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as ac:
-        first, second = await asyncio.gather(ac.get("/async"), ac.get("/async"))
-    for r in (first, second):
-        assert r.status_code == 200, f"GET /async should answer 200, got {r.status_code}: {r.text}"
-    results = [first.json().get("result"), second.json().get("result")]
+def test_concurrent_async_requests_overlap(host: AppHost) -> None:
+    # In the host: two GET /async at once over httpx.ASGITransport; each fake async_io() call waits (at most
+    # BOUND s) for the other to arrive and answers "together", or "alone" when it never came.
+    responses = host.helper("q11.concurrent_async", bound=BOUND)
+    for r in responses:
+        assert r["status"] == 200, f"GET /async should answer 200, got {r['status']}: {r['text']}"
+    results = [_result(r) for r in responses]
     assert results == ["together", "together"], (
         "two GET /async requests sent at the same time should both be waiting in async_io() at once "
         f"(the endpoint must await, not block); got results {results}"
     )
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """The server side of these tests is asyncio (what uvicorn runs by default)."""
-    return "asyncio"

@@ -1,10 +1,10 @@
 """Hidden tests for q12: errors and HTTPException."""
 
-from types import ModuleType
 from typing import Any
 
 import httpx
-from fastapi.testclient import TestClient
+
+from grader.bridge import AppHost
 
 
 def _error(r: httpx.Response, status: int, detail: str, what: str) -> dict[str, Any]:
@@ -19,18 +19,18 @@ def _error(r: httpx.Response, status: int, detail: str, what: str) -> dict[str, 
     return body
 
 
-def test_existing_item_is_returned(client: TestClient) -> None:
+def test_existing_item_is_returned(client: httpx.Client) -> None:
     r = client.get("/items/1")
     assert r.status_code == 200, f"GET /items/1 should answer 200, got {r.status_code}: {r.text}"
     assert r.json() == {"name": "Hammer", "stock": 3}, f"GET /items/1 should answer the stored item, got {r.json()}"
 
 
-def test_missing_item_is_404_item_not_found(client: TestClient) -> None:
+def test_missing_item_is_404_item_not_found(client: httpx.Client) -> None:
     assert client.get("/items/1").status_code == 200, "GET /items/1 should answer 200 before 404s are checked"
     _error(client.get("/items/999"), 404, "Item not found", "GET /items/999 (unknown id)")
 
 
-def test_reserve_takes_from_the_stock(client: TestClient) -> None:
+def test_reserve_takes_from_the_stock(client: httpx.Client) -> None:
     r = client.post("/items/2/reserve", json={"quantity": 4})
     assert r.status_code == 200, f"POST /items/2/reserve should answer 200, got {r.status_code}: {r.text}"
     assert r.json() == {"item_id": 2, "reserved": 4, "stock": 6}, (
@@ -45,14 +45,14 @@ def test_reserve_takes_from_the_stock(client: TestClient) -> None:
     assert everything.json() == {"item_id": 1, "reserved": 3, "stock": 0}, f"got {everything.json()}"
 
 
-def test_reserve_unknown_item_is_404(client: TestClient) -> None:
+def test_reserve_unknown_item_is_404(client: httpx.Client) -> None:
     assert client.post("/items/2/reserve", json={"quantity": 1}).status_code == 200, (
         "POST /items/2/reserve should work before unknown items are checked"
     )
     _error(client.post("/items/999/reserve", json={"quantity": 1}), 404, "Item not found", "POST /items/999/reserve")
 
 
-def test_not_enough_stock_is_409_and_keeps_the_stock(client: TestClient) -> None:
+def test_not_enough_stock_is_409_and_keeps_the_stock(client: httpx.Client) -> None:
     r = client.post("/items/1/reserve", json={"quantity": 5})
     body = _error(r, 409, "Not enough stock", "reserving 5 of item 1 (stock 3)")
     extra = {key: body.get(key) for key in ("item_id", "requested", "available")}
@@ -63,12 +63,11 @@ def test_not_enough_stock_is_409_and_keeps_the_stock(client: TestClient) -> None
     assert after.get("stock") == 3, f"a refused reservation must leave the stock at 3, got {after}"
 
 
-def test_out_of_stock_handler_applies_to_any_route(target_module: ModuleType) -> None:
-    def raise_out_of_stock() -> None:
-        raise target_module.OutOfStockError(7, 2, 1)
-
-    target_module.app.add_api_route("/hidden-test/out-of-stock", raise_out_of_stock, methods=["GET"])
-    with TestClient(target_module.app, raise_server_exceptions=False) as lenient:
+def test_out_of_stock_handler_applies_to_any_route(host: AppHost) -> None:
+    app = host.helper(
+        "q12.add_out_of_stock_route", path="/hidden-test/out-of-stock", item_id=7, requested=2, available=1
+    )
+    with host.client(app=app, raise_server_exceptions=False) as lenient:
         r = lenient.get("/hidden-test/out-of-stock")
     body = _error(r, 409, "Not enough stock", "a route raising OutOfStockError(7, 2, 1)")
     extra = {key: body.get(key) for key in ("item_id", "requested", "available")}
@@ -78,11 +77,11 @@ def test_out_of_stock_handler_applies_to_any_route(target_module: ModuleType) ->
     )
 
 
-def test_maintenance_is_503_with_retry_after(client: TestClient, target_module: ModuleType) -> None:
+def test_maintenance_is_503_with_retry_after(client: httpx.Client, host: AppHost) -> None:
     assert client.post("/items/2/reserve", json={"quantity": 1}).status_code == 200, (
         "POST /items/2/reserve should work before maintenance mode is switched on"
     )
-    target_module.MAINTENANCE = True
+    host.helper("common.set", name="MAINTENANCE", value=True)
     r = client.post("/items/2/reserve", json={"quantity": 1})
     _error(r, 503, "Store under maintenance", "POST /items/2/reserve while MAINTENANCE is True")
     assert r.headers.get("retry-after") == "120", (
@@ -94,12 +93,12 @@ def test_maintenance_is_503_with_retry_after(client: TestClient, target_module: 
     )
 
 
-def test_unknown_path_uses_the_error_shape(client: TestClient) -> None:
+def test_unknown_path_uses_the_error_shape(client: httpx.Client) -> None:
     assert client.get("/items/1").status_code == 200, "GET /items/1 should answer 200 before unknown paths are checked"
     _error(client.get("/no/such/path"), 404, "Not Found", "GET /no/such/path (no route)")
 
 
-def test_wrong_method_uses_the_error_shape_and_keeps_allow(client: TestClient) -> None:
+def test_wrong_method_uses_the_error_shape_and_keeps_allow(client: httpx.Client) -> None:
     assert client.get("/items/1").status_code == 200, "GET /items/1 should answer 200 before methods are checked"
     r = client.delete("/items/1")
     _error(r, 405, "Method Not Allowed", "DELETE /items/1")
@@ -108,7 +107,7 @@ def test_wrong_method_uses_the_error_shape_and_keeps_allow(client: TestClient) -
     )
 
 
-def test_validation_errors_keep_the_default_422_body(client: TestClient) -> None:
+def test_validation_errors_keep_the_default_422_body(client: httpx.Client) -> None:
     assert client.post("/items/2/reserve", json={"quantity": 1}).status_code == 200, (
         "POST /items/2/reserve should work before validation errors are checked"
     )

@@ -1,16 +1,16 @@
 """Hidden tests for q13: response models."""
 
-from types import ModuleType
 from typing import Any
 
 import httpx
-from fastapi.testclient import TestClient
+
+from grader.bridge import AppHost
 
 HAMMER = {"name": "Hammer", "price": 12.5, "cost_price": 7.25}
 SAW = {"name": "Saw", "price": 20.0, "cost_price": 11.0, "description": "Cuts wood", "tax": 4.0}
 
 
-def _create(client: TestClient, payload: dict[str, Any]) -> httpx.Response:
+def _create(client: httpx.Client, payload: dict[str, Any]) -> httpx.Response:
     r = client.post("/items/", json=payload)
     assert r.status_code == 200, f"POST /items/ with {payload} should answer 200, got {r.status_code}: {r.text}"
     return r
@@ -31,28 +31,28 @@ def _ok_schema(spec: dict[str, Any], path: str, method: str) -> dict[str, Any]:
         raise AssertionError(f"the schema should document a JSON 200 response for {method.upper()} {path}") from None
 
 
-def test_create_answers_only_id_and_name(client: TestClient) -> None:
+def test_create_answers_only_id_and_name(client: httpx.Client) -> None:
     r = _create(client, SAW)
     assert r.json() == {"id": 1, "name": "Saw"}, (
         f'POST /items/ should answer exactly {{"id": 1, "name": "Saw"}} (filtered through ItemOut), got {r.json()}'
     )
 
 
-def test_ids_follow_creation_order(client: TestClient) -> None:
+def test_ids_follow_creation_order(client: httpx.Client) -> None:
     ids = [_create(client, payload).json().get("id") for payload in (HAMMER, SAW, HAMMER)]
     assert ids == [1, 2, 3], f"three POST /items/ in a row should get ids 1, 2, 3, got {ids}"
 
 
-def test_store_keeps_what_the_client_sent(client: TestClient, target_module: ModuleType) -> None:
+def test_store_keeps_what_the_client_sent(client: httpx.Client, host: AppHost) -> None:
     _create(client, HAMMER)
-    record = target_module.items_db.get(1)
+    record = host.helper("q13.read_record", item_id=1)
     assert record == {"id": 1, **HAMMER}, (
         "items_db[1] should hold the id plus every field the client sent, cost_price included, and no field "
         f"the client left out; got {record}"
     )
 
 
-def test_cost_price_never_leaves_the_api(client: TestClient) -> None:
+def test_cost_price_never_leaves_the_api(client: httpx.Client) -> None:
     responses = [_create(client, HAMMER), _create(client, SAW)]
     for path in ("/items/", "/items/1", "/items/2"):
         r = client.get(path)
@@ -64,7 +64,7 @@ def test_cost_price_never_leaves_the_api(client: TestClient) -> None:
         )
 
 
-def test_list_answers_items_as_id_and_name(client: TestClient) -> None:
+def test_list_answers_items_as_id_and_name(client: httpx.Client) -> None:
     _create(client, HAMMER)
     _create(client, SAW)
     r = client.get("/items/")
@@ -74,7 +74,7 @@ def test_list_answers_items_as_id_and_name(client: TestClient) -> None:
     )
 
 
-def test_detail_answers_the_public_fields(client: TestClient) -> None:
+def test_detail_answers_the_public_fields(client: httpx.Client) -> None:
     _create(client, SAW)
     r = client.get("/items/1")
     assert r.status_code == 200, f"GET /items/1 should answer 200, got {r.status_code}: {r.text}"
@@ -82,7 +82,7 @@ def test_detail_answers_the_public_fields(client: TestClient) -> None:
     assert r.json() == expected, f"GET /items/1 should answer the ItemDetail fields {expected}, got {r.json()}"
 
 
-def test_detail_omits_fields_never_set(client: TestClient) -> None:
+def test_detail_omits_fields_never_set(client: httpx.Client) -> None:
     _create(client, HAMMER)
     r = client.get("/items/1")
     assert r.status_code == 200, f"GET /items/1 should answer 200, got {r.status_code}: {r.text}"
@@ -92,7 +92,7 @@ def test_detail_omits_fields_never_set(client: TestClient) -> None:
     )
 
 
-def test_detail_keeps_a_field_sent_as_null(client: TestClient) -> None:
+def test_detail_keeps_a_field_sent_as_null(client: httpx.Client) -> None:
     _create(client, {**HAMMER, "tax": None})
     r = client.get("/items/1")
     assert r.status_code == 200, f"GET /items/1 should answer 200, got {r.status_code}: {r.text}"
@@ -102,7 +102,7 @@ def test_detail_keeps_a_field_sent_as_null(client: TestClient) -> None:
     )
 
 
-def test_unknown_item_is_404(client: TestClient) -> None:
+def test_unknown_item_is_404(client: httpx.Client) -> None:
     _create(client, HAMMER)
     assert client.get("/items/1").status_code == 200, "GET /items/1 should answer 200 before 404s are checked"
     r = client.get("/items/42")
@@ -110,12 +110,12 @@ def test_unknown_item_is_404(client: TestClient) -> None:
     assert r.json() == {"detail": "Item not found"}, f'GET /items/42 should answer "Item not found", got {r.json()}'
 
 
-def test_record_violating_the_response_model_is_a_server_error(target_module: ModuleType) -> None:
-    with TestClient(target_module.app, raise_server_exceptions=False) as client:
+def test_record_violating_the_response_model_is_a_server_error(host: AppHost) -> None:
+    with host.client(raise_server_exceptions=False) as client:
         _create(client, HAMMER)
         good = client.get("/items/1")
         assert good.status_code == 200, f"GET /items/1 should answer 200, got {good.status_code}: {good.text}"
-        target_module.items_db[99] = {"id": 99, "name": "Broken", "cost_price": 1.5}
+        host.helper("q13.store_record", item_id=99, record={"id": 99, "name": "Broken", "cost_price": 1.5})
         r = client.get("/items/99")
     assert r.status_code == 500, (
         "GET /items/99 on a stored record without price should fail with 500: the return value must be "
@@ -124,7 +124,7 @@ def test_record_violating_the_response_model_is_a_server_error(target_module: Mo
     assert "Broken" not in r.text and "cost_price" not in r.text, f"the 500 should not leak the record: {r.text}"
 
 
-def test_schema_documents_the_response_models(client: TestClient) -> None:
+def test_schema_documents_the_response_models(client: httpx.Client) -> None:
     r = client.get("/openapi.json")
     assert r.status_code == 200, f"GET /openapi.json should answer 200, got {r.status_code}"
     spec = r.json()

@@ -1,24 +1,11 @@
 """Hidden tests for q14: middleware (process time and request id on every response)."""
 
-import time
-from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 
-
-class FakeTime:
-    """Stands in for the module's ``time``: ``perf_counter()`` only moves when a test route advances it."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def perf_counter(self) -> float:
-        return self.now
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(time, name)
+from grader.bridge import AppHost
 
 
 def process_time(response: Any, what: str) -> float:
@@ -38,43 +25,35 @@ def request_id(response: Any, what: str) -> str:
     return value
 
 
-def test_process_time_header_on_success(client: TestClient) -> None:
+def test_process_time_header_on_success(client: httpx.Client) -> None:
     response = client.get("/items/1")
     assert response.status_code == 200, f"GET /items/1 should answer 200, got {response.status_code}: {response.text}"
     process_time(response, "GET /items/1")
 
 
-def test_process_time_header_on_unknown_path(client: TestClient) -> None:
+def test_process_time_header_on_unknown_path(client: httpx.Client) -> None:
     response = client.get("/no-such-route")
     assert response.status_code == 404, f"an unknown path should answer 404, got {response.status_code}"
     process_time(response, "a 404 for an unknown path")
 
 
-def test_process_time_header_on_http_exception(client: TestClient) -> None:
+def test_process_time_header_on_http_exception(client: httpx.Client) -> None:
     response = client.get("/items/999")
     assert response.status_code == 404, f"GET /items/999 should answer 404, got {response.status_code}"
     assert response.json() == {"detail": "Item not found"}, f"unexpected body for a missing item: {response.text}"
     process_time(response, "an HTTPException response")
 
 
-def test_process_time_header_on_validation_error(client: TestClient) -> None:
+def test_process_time_header_on_validation_error(client: httpx.Client) -> None:
     response = client.get("/items/not-a-number")
     assert response.status_code == 422, f"GET /items/not-a-number should answer 422, got {response.status_code}"
     process_time(response, "a 422 validation error")
 
 
-def test_process_time_measures_the_handler_with_perf_counter(
-    target_module: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fake = FakeTime()
-    monkeypatch.setattr(target_module, "time", fake)
-
-    @target_module.app.get("/__advance-clock")
-    async def advance_clock() -> dict[str, bool]:
-        fake.now += 2.5
-        return {"ok": True}
-
-    with TestClient(target_module.app) as test_client:
+def test_process_time_measures_the_handler_with_perf_counter(host: AppHost) -> None:
+    # In the host: the module's `time` becomes a fake whose perf_counter() only moves when the route below runs.
+    host.helper("q14.install_fake_clock", path="/__advance-clock", start=1000.0, advance=2.5)
+    with host.client() as test_client:
         response = test_client.get("/__advance-clock")
     assert response.status_code == 200, f"a route added to app should answer 200, got {response.status_code}"
     seconds = process_time(response, "a route that takes 2.5 s on the module's time.perf_counter()")
@@ -84,13 +63,13 @@ def test_process_time_measures_the_handler_with_perf_counter(
     )
 
 
-def test_sent_request_id_is_echoed(client: TestClient) -> None:
+def test_sent_request_id_is_echoed(client: httpx.Client) -> None:
     response = client.get("/items/1", headers={"X-Request-ID": "abc-123"})
     assert response.status_code == 200, f"GET /items/1 should answer 200, got {response.status_code}"
     assert request_id(response, "GET /items/1") == "abc-123", "a sent X-Request-ID should be echoed unchanged"
 
 
-def test_request_id_generated_when_absent_and_distinct(client: TestClient) -> None:
+def test_request_id_generated_when_absent_and_distinct(client: httpx.Client) -> None:
     ids = []
     for _ in range(5):
         response = client.get("/items/1")
@@ -99,7 +78,7 @@ def test_request_id_generated_when_absent_and_distinct(client: TestClient) -> No
     assert len(set(ids)) == 5, f"each generated X-Request-ID should be different, got {ids}"
 
 
-def test_request_id_on_error_responses(client: TestClient) -> None:
+def test_request_id_on_error_responses(client: httpx.Client) -> None:
     sent = client.get("/no-such-route", headers={"X-Request-ID": "trace-404"})
     assert sent.status_code == 404, f"an unknown path should answer 404, got {sent.status_code}"
     assert request_id(sent, "a 404 for an unknown path") == "trace-404", "a 404 should echo the sent X-Request-ID"
@@ -112,7 +91,7 @@ def test_request_id_on_error_responses(client: TestClient) -> None:
     request_id(generated, "a 404 for an unknown path without X-Request-ID")
 
 
-def test_route_sees_the_sent_request_id_in_request_state(client: TestClient) -> None:
+def test_route_sees_the_sent_request_id_in_request_state(client: httpx.Client) -> None:
     response = client.get("/request-id", headers={"X-Request-ID": "from-client"})
     assert response.status_code == 200, f"GET /request-id should answer 200, got {response.status_code}"
     assert response.json() == {"request_id": "from-client"}, (
@@ -120,7 +99,7 @@ def test_route_sees_the_sent_request_id_in_request_state(client: TestClient) -> 
     )
 
 
-def test_route_sees_the_generated_request_id_in_request_state(client: TestClient) -> None:
+def test_route_sees_the_generated_request_id_in_request_state(client: httpx.Client) -> None:
     response = client.get("/request-id")
     assert response.status_code == 200, f"GET /request-id should answer 200, got {response.status_code}"
     header = request_id(response, "GET /request-id")

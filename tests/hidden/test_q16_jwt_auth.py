@@ -3,12 +3,14 @@
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from types import ModuleType
 from typing import Any
 
+import httpx
 import jwt
 import pytest
-from fastapi.testclient import TestClient
+
+from grader.bridge import AppHost
+from grader.fixtures import StartHost
 
 Mint = Callable[..., str]
 
@@ -20,14 +22,14 @@ def encode(claims: dict[str, Any], key: str | None, algorithm: str) -> str:
 
 
 @pytest.fixture
-def safe_client(target_module: ModuleType) -> Iterator[TestClient]:
+def safe_client(host: AppHost) -> Iterator[httpx.Client]:
     """Server errors come back as 500 responses, so a crash on a bad token reads as a failed assertion."""
-    with TestClient(target_module.app, raise_server_exceptions=False) as test_client:
+    with host.client(raise_server_exceptions=False) as test_client:
         yield test_client
 
 
 @pytest.fixture
-def mint(target_module: ModuleType) -> Mint:
+def mint(host: AppHost) -> Mint:
     """Sign claims with the module's SECRET_KEY and ALGORITHM; ``exp`` defaults to ten minutes from now."""
 
     def make(sub: str | None = "alice", exp_in: int | None = 600, **overrides: Any) -> str:
@@ -36,8 +38,8 @@ def mint(target_module: ModuleType) -> Mint:
             claims["sub"] = sub
         if exp_in is not None:
             claims["exp"] = int(time.time()) + exp_in
-        key = overrides.pop("key", target_module.SECRET_KEY)
-        algorithm = overrides.pop("algorithm", target_module.ALGORITHM)
+        key = overrides.pop("key") if "key" in overrides else host.fact("SECRET_KEY")
+        algorithm = overrides.pop("algorithm") if "algorithm" in overrides else host.fact("ALGORITHM")
         return encode(claims, key, algorithm)
 
     return make
@@ -47,7 +49,7 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def assert_accepted(client: TestClient, token: str, subject: str, what: str) -> None:
+def assert_accepted(client: httpx.Client, token: str, subject: str, what: str) -> None:
     response = client.get("/users/me", headers=bearer(token))
     assert response.status_code == 200, (
         f"GET /users/me with {what} should answer 200, got {response.status_code}: {response.text}"
@@ -57,7 +59,7 @@ def assert_accepted(client: TestClient, token: str, subject: str, what: str) -> 
     )
 
 
-def assert_invalid_token(client: TestClient, token: str, what: str) -> None:
+def assert_invalid_token(client: httpx.Client, token: str, what: str) -> None:
     response = client.get("/users/me", headers=bearer(token))
     assert response.status_code == 401, (
         f"GET /users/me with {what} should answer 401, got {response.status_code}: {response.text}"
@@ -67,7 +69,7 @@ def assert_invalid_token(client: TestClient, token: str, what: str) -> None:
     )
 
 
-def test_token_route_issues_a_signed_token_for_the_demo_user(client: TestClient, target_module: ModuleType) -> None:
+def test_token_route_issues_a_signed_token_for_the_demo_user(client: httpx.Client, host: AppHost) -> None:
     before = int(time.time())
     response = client.post("/token", json={"username": "alice", "password": "wonderland"})
     assert response.status_code == 200, (
@@ -78,7 +80,7 @@ def test_token_route_issues_a_signed_token_for_the_demo_user(client: TestClient,
     token = body.get("access_token")
     assert isinstance(token, str) and token, f"access_token should be a JWT string, got {response.text}"
     try:
-        claims = jwt.decode(token, target_module.SECRET_KEY, algorithms=[target_module.ALGORITHM])
+        claims = jwt.decode(token, host.fact("SECRET_KEY"), algorithms=[host.fact("ALGORITHM")])
     except jwt.InvalidTokenError as exc:
         pytest.fail(f"the issued token should be a valid JWT signed with SECRET_KEY and ALGORITHM: {exc}")
     assert claims.get("sub") == "alice", f'the token\'s sub claim should be "alice", got {claims.get("sub")!r}'
@@ -88,7 +90,7 @@ def test_token_route_issues_a_signed_token_for_the_demo_user(client: TestClient,
     assert 29 * 60 <= lifetime <= 31 * 60, f"the token should expire 30 minutes after issue, it expires in {lifetime} s"
 
 
-def test_wrong_credentials_are_refused(client: TestClient) -> None:
+def test_wrong_credentials_are_refused(client: httpx.Client) -> None:
     for body in ({"username": "alice", "password": "wrong"}, {"username": "mallory", "password": "wonderland"}):
         response = client.post("/token", json=body)
         assert response.status_code == 401, (
@@ -99,24 +101,24 @@ def test_wrong_credentials_are_refused(client: TestClient) -> None:
         )
 
 
-def test_token_body_without_password_is_422(client: TestClient) -> None:
+def test_token_body_without_password_is_422(client: httpx.Client) -> None:
     good = client.post("/token", json={"username": "alice", "password": "wonderland"})
     assert good.status_code == 200, f"POST /token with the demo credentials should answer 200, got {good.status_code}"
     response = client.post("/token", json={"username": "alice"})
     assert response.status_code == 422, f"POST /token without a password should answer 422, got {response.status_code}"
 
 
-def test_issued_token_opens_the_protected_route(client: TestClient) -> None:
+def test_issued_token_opens_the_protected_route(client: httpx.Client) -> None:
     response = client.post("/token", json={"username": "alice", "password": "wonderland"})
     assert response.status_code == 200, f"POST /token should answer 200, got {response.status_code}: {response.text}"
     assert_accepted(client, response.json()["access_token"], "alice", "the token from POST /token")
 
 
-def test_protected_route_returns_the_subject_of_any_valid_token(client: TestClient, mint: Mint) -> None:
+def test_protected_route_returns_the_subject_of_any_valid_token(client: httpx.Client, mint: Mint) -> None:
     assert_accepted(client, mint(sub="bob"), "bob", "a valid token for sub 'bob'")
 
 
-def test_missing_credentials_are_401_not_authenticated(client: TestClient) -> None:
+def test_missing_credentials_are_401_not_authenticated(client: httpx.Client) -> None:
     for headers in ({}, {"Authorization": "Basic YWxpY2U6d29uZGVybGFuZA=="}):
         response = client.get("/users/me", headers=headers)
         what = "without credentials" if not headers else "with a Basic scheme"
@@ -130,7 +132,7 @@ def test_missing_credentials_are_401_not_authenticated(client: TestClient) -> No
         )
 
 
-def test_invalid_token_response_carries_www_authenticate(safe_client: TestClient) -> None:
+def test_invalid_token_response_carries_www_authenticate(safe_client: httpx.Client) -> None:
     response = safe_client.get("/users/me", headers=bearer("not-a-jwt"))
     assert response.status_code == 401, (
         f"a malformed token should answer 401, got {response.status_code}: {response.text}"
@@ -141,51 +143,50 @@ def test_invalid_token_response_carries_www_authenticate(safe_client: TestClient
     )
 
 
-def test_malformed_token_is_invalid(safe_client: TestClient, mint: Mint) -> None:
+def test_malformed_token_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, "not-a-jwt", "the token 'not-a-jwt'")
     assert_invalid_token(safe_client, "a.b.c", "the token 'a.b.c'")
 
 
-def test_token_signed_with_another_key_is_invalid(safe_client: TestClient, mint: Mint) -> None:
+def test_token_signed_with_another_key_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     forged = mint(key="an-attacker-secret-that-is-long-enough-for-hs256-0123456789")
     assert_invalid_token(safe_client, forged, "a token signed with another key")
 
 
-def test_expired_token_is_invalid(safe_client: TestClient, mint: Mint) -> None:
+def test_expired_token_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, mint(exp_in=-3600), "a token that expired an hour ago")
 
 
-def test_unsigned_alg_none_token_is_invalid(safe_client: TestClient, mint: Mint) -> None:
+def test_unsigned_alg_none_token_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, mint(key=None, algorithm="none"), "an unsigned (alg none) token")
 
 
-def test_token_with_another_algorithm_is_invalid(safe_client: TestClient, mint: Mint) -> None:
+def test_token_with_another_algorithm_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, mint(algorithm="HS512"), "a token signed with HS512 instead of ALGORITHM")
 
 
-def test_token_without_exp_is_invalid(safe_client: TestClient, mint: Mint) -> None:
+def test_token_without_exp_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, mint(exp_in=None), "a token without an exp claim")
 
 
-def test_token_without_sub_is_invalid(safe_client: TestClient, mint: Mint) -> None:
+def test_token_without_sub_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, mint(sub=None), "a token without a sub claim")
 
 
-def test_secret_key_is_read_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch, load_target: Callable[[], ModuleType]
-) -> None:
+def test_secret_key_is_read_from_the_environment(start_host: StartHost) -> None:
     secret = "secret-from-the-environment-0123456789-abcdefghijklmnopqrstuvwxyz"
-    monkeypatch.setenv("JWT_SECRET_KEY", secret)
-    module = load_target()
-    configured = module.SECRET_KEY
-    assert configured == secret, "SECRET_KEY should come from the JWT_SECRET_KEY environment variable"
-    token = encode({"sub": "carol", "exp": int(time.time()) + 600}, secret, module.ALGORITHM)
-    with TestClient(module.app) as test_client:
+    configured_host = start_host(env={"JWT_SECRET_KEY": secret})
+    configured = configured_host.fact("SECRET_KEY")
+    assert configured == secret, (
+        f"SECRET_KEY should come from the JWT_SECRET_KEY environment variable ({secret!r}), got {configured!r}"
+    )
+    token = encode({"sub": "carol", "exp": int(time.time()) + 600}, secret, configured_host.fact("ALGORITHM"))
+    with configured_host.client() as test_client:
         assert_accepted(test_client, token, "carol", "a token signed with the JWT_SECRET_KEY secret")

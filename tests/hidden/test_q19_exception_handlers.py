@@ -5,22 +5,22 @@ The app is called with ``raise_server_exceptions=False`` so that a missing or br
 """
 
 from collections.abc import Iterator
-from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
+
+from grader.bridge import AppHost
 
 GOOD = {"room": "A1", "guests": 2, "check_in": "2025-05-01", "check_out": "2025-05-03"}
 DATE_ERROR = "check_out must be after check_in"
 
 
 @pytest.fixture
-def api(target_module: ModuleType) -> Iterator[TestClient]:
-    app = getattr(target_module, "app", None)
-    if app is None:
+def api(host: AppHost) -> Iterator[httpx.Client]:
+    if host.kind("app") is None:
         pytest.fail("the module defines no `app`", pytrace=False)
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    with host.client(raise_server_exceptions=False) as test_client:
         yield test_client
 
 
@@ -31,7 +31,7 @@ def _json(response: Any, what: str) -> Any:
     return response.json()
 
 
-def _endpoint_errors(api: TestClient, payload: Any) -> list[dict[str, Any]]:
+def _endpoint_errors(api: httpx.Client, payload: Any) -> list[dict[str, Any]]:
     response = api.post("/bookings/import", json=payload)
     assert response.status_code == 422, (
         f"a ValidationError raised inside POST /bookings/import should answer 422, got {response.status_code}: "
@@ -52,7 +52,7 @@ def _problems(response: Any, what: str) -> list[dict[str, Any]]:
     return body["problems"]
 
 
-def test_validation_error_inside_endpoint_answers_422_with_errors(api: TestClient) -> None:
+def test_validation_error_inside_endpoint_answers_422_with_errors(api: httpx.Client) -> None:
     errors = _endpoint_errors(api, {**GOOD, "guests": 0})
     matching = [error for error in errors if error.get("loc") == ["guests"]]
     assert matching, f'the errors should include one with loc == ["guests"], got {errors}'
@@ -60,21 +60,21 @@ def test_validation_error_inside_endpoint_answers_422_with_errors(api: TestClien
     assert isinstance(matching[0].get("msg"), str), f"each error should keep its msg: {errors}"
 
 
-def test_model_validator_error_inside_endpoint_is_json_safe(api: TestClient) -> None:
+def test_model_validator_error_inside_endpoint_is_json_safe(api: httpx.Client) -> None:
     errors = _endpoint_errors(api, {**GOOD, "check_out": "2025-04-30"})
     expected = {"type": "value_error", "loc": [], "msg": f"Value error, {DATE_ERROR}"}
     found = [error for error in errors if {key: error.get(key) for key in expected} == expected]
     assert found, f"the errors should include {expected} (extra keys allowed), got {errors}"
 
 
-def test_invalid_request_body_answers_400_with_problems(api: TestClient) -> None:
+def test_invalid_request_body_answers_400_with_problems(api: httpx.Client) -> None:
     problems = _problems(api.post("/bookings/", json={**GOOD, "guests": 9}), "POST /bookings/ with guests=9")
     matching = [problem for problem in problems if problem.get("loc") == ["body", "guests"]]
     assert matching, f'the problems should include one with loc == ["body", "guests"], got {problems}'
     assert isinstance(matching[0].get("msg"), str) and matching[0]["msg"], f"each problem needs a msg: {problems}"
 
 
-def test_invalid_request_from_model_validator_answers_400(api: TestClient) -> None:
+def test_invalid_request_from_model_validator_answers_400(api: httpx.Client) -> None:
     response = api.post("/bookings/", json={**GOOD, "check_out": "2025-04-30"})
     problems = _problems(response, "POST /bookings/ with check_out before check_in")
     matching = [problem for problem in problems if problem.get("loc") == ["body"]]
@@ -82,13 +82,13 @@ def test_invalid_request_from_model_validator_answers_400(api: TestClient) -> No
     assert DATE_ERROR in str(matching[0].get("msg")), f"the problem's msg should contain {DATE_ERROR!r}: {problems}"
 
 
-def test_invalid_path_parameter_answers_400(api: TestClient) -> None:
+def test_invalid_path_parameter_answers_400(api: httpx.Client) -> None:
     problems = _problems(api.get("/bookings/abc"), "GET /bookings/abc")
     locs = [problem.get("loc") for problem in problems]
     assert ["path", "booking_id"] in locs, f'the problems should include loc == ["path", "booking_id"], got {problems}'
 
 
-def test_request_errors_are_not_handled_as_endpoint_errors(api: TestClient) -> None:
+def test_request_errors_are_not_handled_as_endpoint_errors(api: httpx.Client) -> None:
     assert api.post("/bookings/import", json={**GOOD, "guests": 0}).status_code == 422, (
         "a ValidationError raised inside POST /bookings/import should answer 422"
     )
@@ -97,7 +97,7 @@ def test_request_errors_are_not_handled_as_endpoint_errors(api: TestClient) -> N
     assert ["body"] in [problem.get("loc") for problem in problems], f'expected a problem at loc ["body"]: {problems}'
 
 
-def test_domain_exception_answers_409_with_the_room(api: TestClient) -> None:
+def test_domain_exception_answers_409_with_the_room(api: httpx.Client) -> None:
     for room in ("A1", "B7"):
         first = api.post("/bookings/", json={**GOOD, "room": room})
         assert first.status_code == 201, f"the first booking of room {room} should answer 201, got {first.text}"
@@ -108,7 +108,7 @@ def test_domain_exception_answers_409_with_the_room(api: TestClient) -> None:
         assert body.get("room") == room, f'"room" should be {room!r}, got {body}'
 
 
-def test_unhandled_error_answers_json_500_without_leaking(api: TestClient) -> None:
+def test_unhandled_error_answers_json_500_without_leaking(api: httpx.Client) -> None:
     response = api.get("/reports/daily")
     assert response.status_code == 500, f"GET /reports/daily should answer 500, got {response.status_code}"
     body = _json(response, "an unhandled exception")
@@ -119,7 +119,7 @@ def test_unhandled_error_answers_json_500_without_leaking(api: TestClient) -> No
         assert secret not in response.text, f"the 500 answer must not reveal the failure (found {secret!r})"
 
 
-def test_invalid_request_lists_one_problem_per_error(api: TestClient) -> None:
+def test_invalid_request_lists_one_problem_per_error(api: httpx.Client) -> None:
     body = {key: value for key, value in GOOD.items() if key != "room"} | {"guests": 9}
     problems = _problems(api.post("/bookings/", json=body), "POST /bookings/ without room and with guests=9")
     locs = [problem.get("loc") for problem in problems]
@@ -128,14 +128,10 @@ def test_invalid_request_lists_one_problem_per_error(api: TestClient) -> None:
     )
 
 
-def test_any_unhandled_exception_type_answers_json_500(target_module: ModuleType) -> None:
+def test_any_unhandled_exception_type_answers_json_500(host: AppHost) -> None:
     """Not only RuntimeError: whatever escapes an endpoint gets the same JSON 500."""
-
-    def lookup_fails() -> dict[str, str]:
-        raise KeyError("hunter2-api-key")
-
-    target_module.app.add_api_route("/kit-test/lookup-fails", lookup_fails)
-    with TestClient(target_module.app, raise_server_exceptions=False) as client:
+    app = host.helper("q19.add_failing_route", path="/kit-test/lookup-fails", secret="hunter2-api-key")
+    with host.client(app=app, raise_server_exceptions=False) as client:
         response = client.get("/kit-test/lookup-fails")
     assert response.status_code == 500, f"a KeyError escaping an endpoint should answer 500, got {response.status_code}"
     body = _json(response, "a KeyError escaping an endpoint")
@@ -145,7 +141,7 @@ def test_any_unhandled_exception_type_answers_json_500(target_module: ModuleType
     assert "hunter2" not in response.text and "KeyError" not in response.text, "the 500 must not reveal the failure"
 
 
-def test_http_exceptions_keep_their_usual_answers(api: TestClient) -> None:
+def test_http_exceptions_keep_their_usual_answers(api: httpx.Client) -> None:
     assert api.get("/reports/daily").headers.get("content-type", "").startswith("application/json"), (
         "an unhandled exception should answer JSON before HTTPException answers are checked"
     )

@@ -1,13 +1,13 @@
 """Hidden tests for q21: rate limiting."""
 
-from types import ModuleType
+import httpx
 
-from fastapi.testclient import TestClient
+from grader.bridge import AppHost
 
 LIMIT = 5
 
 
-def _use_allowance(client: TestClient, headers: dict[str, str] | None = None, who: str = "the client") -> None:
+def _use_allowance(client: httpx.Client, headers: dict[str, str] | None = None, who: str = "the client") -> None:
     """Make the 5 allowed requests and check that each one succeeds."""
     for number in range(1, LIMIT + 1):
         response = client.get("/limited", headers=headers)
@@ -18,7 +18,7 @@ def _use_allowance(client: TestClient, headers: dict[str, str] | None = None, wh
         assert response.json() == {"message": "Success"}, 'GET /limited should answer {"message": "Success"}'
 
 
-def _assert_limited(client: TestClient, headers: dict[str, str] | None = None, who: str = "the client") -> None:
+def _assert_limited(client: httpx.Client, headers: dict[str, str] | None = None, who: str = "the client") -> None:
     response = client.get("/limited", headers=headers)
     assert response.status_code == 429, (
         f"request {LIMIT + 1} to GET /limited from {who} within a minute should answer 429, "
@@ -26,22 +26,23 @@ def _assert_limited(client: TestClient, headers: dict[str, str] | None = None, w
     )
 
 
-def _host_client(module: ModuleType, host: str) -> TestClient:
-    return TestClient(module.app, client=(host, 50000))
+def _host_client(host: AppHost, address: str) -> httpx.Client:
+    """A client on the module's app whose requests come from ``address`` (``request.client.host``)."""
+    return host.client(client=(address, 50000))
 
 
-def test_sixth_request_is_rejected_with_429(client: TestClient) -> None:
+def test_sixth_request_is_rejected_with_429(client: httpx.Client) -> None:
     _use_allowance(client)
     _assert_limited(client)
 
 
-def test_requests_after_the_limit_keep_getting_429(client: TestClient) -> None:
+def test_requests_after_the_limit_keep_getting_429(client: httpx.Client) -> None:
     _use_allowance(client)
     statuses = [client.get("/limited").status_code for _ in range(4)]
     assert statuses == [429] * 4, f"requests 6 to 9 within the window should all answer 429, got {statuses}"
 
 
-def test_429_carries_retry_after_in_whole_seconds(client: TestClient) -> None:
+def test_429_carries_retry_after_in_whole_seconds(client: httpx.Client) -> None:
     _use_allowance(client)
     response = client.get("/limited")
     assert response.status_code == 429, f"the 6th request should answer 429, got {response.status_code}"
@@ -51,7 +52,7 @@ def test_429_carries_retry_after_in_whole_seconds(client: TestClient) -> None:
     assert 1 <= int(retry_after) <= 61, f"Retry-After should be between 1 and 61 seconds, got {retry_after}"
 
 
-def test_different_client_ids_have_separate_limits(client: TestClient) -> None:
+def test_different_client_ids_have_separate_limits(client: httpx.Client) -> None:
     alice = {"X-Client-ID": "alice"}
     bob = {"X-Client-ID": "bob"}
     _use_allowance(client, alice, "X-Client-ID alice")
@@ -60,7 +61,7 @@ def test_different_client_ids_have_separate_limits(client: TestClient) -> None:
     _assert_limited(client, bob, "X-Client-ID bob")
 
 
-def test_client_id_header_is_the_key_instead_of_the_host(client: TestClient) -> None:
+def test_client_id_header_is_the_key_instead_of_the_host(client: httpx.Client) -> None:
     _use_allowance(client, None, "a client without X-Client-ID")
     _assert_limited(client, None, "a client without X-Client-ID")
     carol = {"X-Client-ID": "carol"}
@@ -68,17 +69,17 @@ def test_client_id_header_is_the_key_instead_of_the_host(client: TestClient) -> 
     _assert_limited(client, carol, "X-Client-ID carol")
 
 
-def test_without_the_header_each_host_has_its_own_limit(target_module: ModuleType) -> None:
-    with _host_client(target_module, "10.0.0.1") as first, _host_client(target_module, "10.0.0.2") as second:
+def test_without_the_header_each_host_has_its_own_limit(host: AppHost) -> None:
+    with _host_client(host, "10.0.0.1") as first, _host_client(host, "10.0.0.2") as second:
         _use_allowance(first, None, "host 10.0.0.1")
         _assert_limited(first, None, "host 10.0.0.1")
         _use_allowance(second, None, "host 10.0.0.2 (another host's limit must not block it)")
         _assert_limited(second, None, "host 10.0.0.2")
 
 
-def test_same_client_id_from_two_hosts_shares_one_limit(target_module: ModuleType) -> None:
+def test_same_client_id_from_two_hosts_shares_one_limit(host: AppHost) -> None:
     shared = {"X-Client-ID": "shared-key"}
-    with _host_client(target_module, "10.0.0.1") as first, _host_client(target_module, "10.0.0.2") as second:
+    with _host_client(host, "10.0.0.1") as first, _host_client(host, "10.0.0.2") as second:
         for number in range(1, LIMIT + 1):
             caller = first if number % 2 else second
             response = caller.get("/limited", headers=shared)
@@ -92,7 +93,7 @@ def test_same_client_id_from_two_hosts_shares_one_limit(target_module: ModuleTyp
         )
 
 
-def test_health_is_not_limited_and_does_not_count(client: TestClient) -> None:
+def test_health_is_not_limited_and_does_not_count(client: httpx.Client) -> None:
     for number in range(1, 3 * LIMIT + 1):
         response = client.get("/health")
         assert response.status_code == 200, f"GET /health number {number} should answer 200, got {response.status_code}"
@@ -105,13 +106,13 @@ def test_health_is_not_limited_and_does_not_count(client: TestClient) -> None:
     )
 
 
-def test_reset_limits_gives_every_client_a_full_new_allowance(target_module: ModuleType, client: TestClient) -> None:
+def test_reset_limits_gives_every_client_a_full_new_allowance(host: AppHost, client: httpx.Client) -> None:
     dave = {"X-Client-ID": "dave"}
     _use_allowance(client)
     _assert_limited(client)
     _use_allowance(client, dave, "X-Client-ID dave")
     _assert_limited(client, dave, "X-Client-ID dave")
-    target_module.reset_limits()
+    host.helper("q21.reset_limits")
     _use_allowance(client, None, "the host client after reset_limits()")
     _assert_limited(client, None, "the host client after reset_limits()")
     _use_allowance(client, dave, "X-Client-ID dave after reset_limits()")

@@ -3,16 +3,19 @@
 The candidate's ``test_*`` functions are run against the kit's own copy of the app (``q25_testing_apps.py``):
 first the correct app, where all of them must pass, then one mutant per hidden test, which at least one of the
 tests that pass on the correct app must catch. A test that fails on the correct app catches nothing.
+
+They run in the host, beside the candidate's module (the apps file is copied there as a support file): the
+helpers ``q25.*`` report each test's outcome, and the verdict is drawn here.
 """
 
-import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
-from fastapi.testclient import TestClient
 
+from grader.bridge import AppHost
+from grader.fixtures import StartHost
 from grader.loading import load_module_from_path, unload_module
 
 APPS_PATH = Path(__file__).with_name("q25_testing_apps.py")
@@ -28,48 +31,38 @@ REQUIRED_TESTS = (
     "test_current_user_override",
 )
 
-CandidateTest = Callable[[TestClient], object]
+# What the host reports for one run of the candidate's tests: test name -> None (passed) or why it failed.
+Outcomes = dict[str, str | None]
+
+
+@pytest.fixture
+def host(start_host: StartHost) -> AppHost:
+    """The candidate's module, with the kit's apps (q25_testing_apps.py) copied beside it for the helpers."""
+    return start_host(support_files=(APPS_PATH,))
 
 
 @pytest.fixture
 def apps() -> Iterator[ModuleType]:
+    """The kit's own apps module, in the judge: only its MUTANTS descriptions are read here."""
     module = load_module_from_path(APPS_PATH, prefix="kit_q25_apps")
     yield module
     unload_module(module)
 
 
-def candidate_tests(module: ModuleType) -> dict[str, CandidateTest]:
-    return {name: obj for name, obj in vars(module).items() if name.startswith("test_") and callable(obj)}
+def run_candidate_tests(host: AppHost, mutant: str | None, names: list[str] | None = None) -> Outcomes:
+    """Run the candidate's tests (each on a fresh app) in the host: on the correct app when mutant is None."""
+    return host.helper("q25.run_tests", mutant=mutant, names=names)
 
 
-def run_candidate_test(test: CandidateTest, module: ModuleType, apps: ModuleType, mutant: str | None) -> str | None:
-    """Run one candidate test on a fresh app; None when it passes, else why it failed."""
-    app = apps.make_app(mutant)
-    # The contract: these module-level names are rebound to the copy under test.
-    module.app = app
-    module.get_current_user = apps.get_current_user
-    module.API_TOKEN = apps.API_TOKEN
-    try:
-        with TestClient(app) as client:
-            test(client)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # pytest.fail() raises a BaseException subclass; it is a failure too
-        text = str(exc).strip().splitlines()
-        return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
-    return None
-
-
-def assert_mutant_caught(module: ModuleType, apps: ModuleType, mutant: str) -> None:
+def assert_mutant_caught(host: AppHost, apps: ModuleType, mutant: str) -> None:
     description = apps.MUTANTS[mutant]
-    tests = candidate_tests(module)
-    for test in tests.values():
-        # Caught: the test fails on the mutant AND passes on the correct app.
-        if run_candidate_test(test, module, apps, mutant) is not None and (
-            run_candidate_test(test, module, apps, None) is None
-        ):
+    on_mutant = run_candidate_tests(host, mutant)
+    on_correct = run_candidate_tests(host, None)
+    # Caught: the test fails on the mutant AND passes on the correct app.
+    for name, why in on_mutant.items():
+        if why is not None and name in on_correct and on_correct[name] is None:
             return
-    passing = [name for name, test in tests.items() if run_candidate_test(test, module, apps, None) is None]
+    passing = [name for name, why in on_correct.items() if why is None]
     if not passing:
         pytest.fail(
             "none of your test_* functions passes against the correct app, so none of them can catch "
@@ -83,26 +76,26 @@ def assert_mutant_caught(module: ModuleType, apps: ModuleType, mutant: str) -> N
     )
 
 
-def test_all_required_tests_are_written(target_module: ModuleType, apps: ModuleType) -> None:
-    tests = candidate_tests(target_module)
+def test_all_required_tests_are_written(host: AppHost) -> None:
+    tests = host.helper("q25.list_tests")
     missing = [name for name in REQUIRED_TESTS if name not in tests]
     assert not missing, f"the module should define these test functions (names from the stub): {missing}"
     assert len(tests) >= len(REQUIRED_TESTS), f"write at least {len(REQUIRED_TESTS)} test_* functions"
-    wrong_signature = [name for name, test in tests.items() if list(inspect.signature(test).parameters) != ["client"]]
+    wrong_signature = [name for name, parameters in tests.items() if parameters != ["client"]]
     assert not wrong_signature, f"every test_* function should take exactly one parameter, client: {wrong_signature}"
+    outcomes = run_candidate_tests(host, None, names=list(REQUIRED_TESTS))
     not_written = [
         name
         for name in REQUIRED_TESTS
-        if (outcome := run_candidate_test(tests[name], target_module, apps, None)) is not None
-        and outcome.startswith("NotImplementedError")
+        if (outcome := outcomes.get(name)) is not None and outcome.startswith("NotImplementedError")
     ]
     assert not not_written, f"these tests still raise NotImplementedError (TODO): {not_written}"
 
 
-def test_candidate_tests_pass_on_correct_app(target_module: ModuleType, apps: ModuleType) -> None:
-    tests = candidate_tests(target_module)
+def test_candidate_tests_pass_on_correct_app(host: AppHost) -> None:
+    tests = host.helper("q25.list_tests")
     assert tests, "the module defines no test_* functions"
-    failures = {name: run_candidate_test(test, target_module, apps, None) for name, test in tests.items()}
+    failures = run_candidate_tests(host, None)
     failed = {name: why for name, why in failures.items() if why is not None}
     if failed:
         pytest.fail(
@@ -112,49 +105,49 @@ def test_candidate_tests_pass_on_correct_app(target_module: ModuleType, apps: Mo
         )
 
 
-def test_catches_wrong_greeting(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "wrong_greeting")
+def test_catches_wrong_greeting(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "wrong_greeting")
 
 
-def test_catches_create_returning_200(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "create_returns_200")
+def test_catches_create_returning_200(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "create_returns_200")
 
 
-def test_catches_wrong_id_field(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "wrong_id_field")
+def test_catches_wrong_id_field(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "wrong_id_field")
 
 
-def test_catches_missing_item_returning_null(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "missing_item_returns_null")
+def test_catches_missing_item_returning_null(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "missing_item_returns_null")
 
 
-def test_catches_missing_price_validation(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "no_price_validation")
+def test_catches_missing_price_validation(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "no_price_validation")
 
 
-def test_catches_page_with_one_item_too_many(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "page_one_too_many")
+def test_catches_page_with_one_item_too_many(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "page_one_too_many")
 
 
-def test_catches_total_counting_only_the_page(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "total_counts_page")
+def test_catches_total_counting_only_the_page(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "total_counts_page")
 
 
-def test_catches_missing_limit_bound(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "no_limit_bound")
+def test_catches_missing_limit_bound(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "no_limit_bound")
 
 
-def test_catches_delete_without_token(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "delete_without_token")
+def test_catches_delete_without_token(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "delete_without_token")
 
 
-def test_catches_delete_with_any_token(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "delete_with_any_token")
+def test_catches_delete_with_any_token(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "delete_with_any_token")
 
 
-def test_catches_delete_that_keeps_the_item(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "delete_keeps_item")
+def test_catches_delete_that_keeps_the_item(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "delete_keeps_item")
 
 
-def test_catches_ignored_dependency_override(target_module: ModuleType, apps: ModuleType) -> None:
-    assert_mutant_caught(target_module, apps, "override_ignored")
+def test_catches_ignored_dependency_override(host: AppHost, apps: ModuleType) -> None:
+    assert_mutant_caught(host, apps, "override_ignored")

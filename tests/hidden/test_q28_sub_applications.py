@@ -1,50 +1,54 @@
 """Hidden tests for q28: a mounted sub-application with its own routes, errors, docs, schema and lifespan."""
 
-from types import ModuleType
+from contextlib import closing
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
+
+from grader.bridge import AppHost
 
 MAIN_MESSAGE = {"message": "Hello World from main app"}
 SUB_MESSAGE = {"message": "Hello World from sub API"}
 
+# `with closing(host.client())`: the app starts at host.client() and stops when the block closes the client.
 
-def get_json(client: TestClient, path: str) -> Any:
+
+def get_json(client: httpx.Client, path: str) -> Any:
     response = client.get(path)
     assert response.status_code == 200, f"GET {path} should answer 200, got {response.status_code}: {response.text}"
     return response.json()
 
 
-def test_main_route(client: TestClient) -> None:
+def test_main_route(client: httpx.Client) -> None:
     body = get_json(client, "/app")
     assert body == MAIN_MESSAGE, f"GET /app should answer {MAIN_MESSAGE}, got {body}"
 
 
-def test_sub_route_is_served_under_the_mount(client: TestClient) -> None:
+def test_sub_route_is_served_under_the_mount(client: httpx.Client) -> None:
     body = get_json(client, "/subapi/sub")
     assert body == SUB_MESSAGE, f"GET /subapi/sub should answer {SUB_MESSAGE}, got {body}"
 
 
-def test_sub_routes_are_not_reachable_outside_the_mount(client: TestClient) -> None:
+def test_sub_routes_are_not_reachable_outside_the_mount(client: httpx.Client) -> None:
     get_json(client, "/subapi/sub")
     for path in ("/sub", "/info"):
         status = client.get(path).status_code
         assert status == 404, f"GET {path} should answer 404 (the sub API lives only under /subapi), got {status}"
 
 
-def test_main_routes_are_not_reachable_inside_the_mount(client: TestClient) -> None:
+def test_main_routes_are_not_reachable_inside_the_mount(client: httpx.Client) -> None:
     get_json(client, "/app")
     get_json(client, "/subapi/sub")
     status = client.get("/subapi/app").status_code
     assert status == 404, f"GET /subapi/app should answer 404 (main routes are not part of the sub API), got {status}"
 
 
-def test_sub_app_sees_its_mount_path(target_module: ModuleType) -> None:
-    with TestClient(target_module.app) as client:
+def test_sub_app_sees_its_mount_path(host: AppHost) -> None:
+    with closing(host.client()) as client:
         body = get_json(client, "/subapi/info")
     expected = {"root_path": "/subapi", "sub_url": "http://testserver/subapi/sub"}
     assert body == expected, f"GET /subapi/info should answer {expected}, got {body}"
-    with TestClient(target_module.app, base_url="http://api.example.com") as client:
+    with closing(host.client(base_url="http://api.example.com")) as client:
         body = get_json(client, "/subapi/info")
     expected = {"root_path": "/subapi", "sub_url": "http://api.example.com/subapi/sub"}
     assert body == expected, (
@@ -53,7 +57,7 @@ def test_sub_app_sees_its_mount_path(target_module: ModuleType) -> None:
     )
 
 
-def test_sub_api_has_its_own_error_body(client: TestClient) -> None:
+def test_sub_api_has_its_own_error_body(client: httpx.Client) -> None:
     get_json(client, "/subapi/sub")
     response = client.get("/subapi/nope")
     assert response.status_code == 404, f"GET /subapi/nope should answer 404, got {response.status_code}"
@@ -73,7 +77,7 @@ def test_sub_api_has_its_own_error_body(client: TestClient) -> None:
     )
 
 
-def test_main_schema_lists_only_main_routes(client: TestClient) -> None:
+def test_main_schema_lists_only_main_routes(client: httpx.Client) -> None:
     spec = get_json(client, "/openapi.json")
     assert spec.get("info", {}).get("title") == "Main API", "/openapi.json should have the title 'Main API'"
     paths = set(spec.get("paths", {}))
@@ -82,7 +86,7 @@ def test_main_schema_lists_only_main_routes(client: TestClient) -> None:
     assert not leaked, f"/openapi.json should not list the sub API's routes, got {leaked}"
 
 
-def test_sub_schema_lists_only_sub_routes(client: TestClient) -> None:
+def test_sub_schema_lists_only_sub_routes(client: httpx.Client) -> None:
     spec = get_json(client, "/subapi/openapi.json")
     assert spec.get("info", {}).get("title") == "Sub API", "/subapi/openapi.json should have the title 'Sub API'"
     paths = set(spec.get("paths", {}))
@@ -94,7 +98,7 @@ def test_sub_schema_lists_only_sub_routes(client: TestClient) -> None:
     )
 
 
-def test_each_app_has_its_own_docs(client: TestClient) -> None:
+def test_each_app_has_its_own_docs(client: httpx.Client) -> None:
     pages = {}
     for path in ("/docs", "/subapi/docs"):
         response = client.get(path)
@@ -106,10 +110,11 @@ def test_each_app_has_its_own_docs(client: TestClient) -> None:
     assert "/subapi/openapi.json" not in pages["/docs"], "/docs should load the main schema, not the sub API's"
 
 
-def test_both_lifespans_run_nested(target_module: ModuleType) -> None:
-    assert target_module.events == [], f"importing the module should record nothing, events = {target_module.events}"
-    with TestClient(target_module.app) as client:
-        started = list(target_module.events)
+def test_both_lifespans_run_nested(host: AppHost) -> None:
+    imported = host.fact("events")
+    assert imported == [], f"importing the module should record nothing, events = {imported}"
+    with closing(host.client()) as client:
+        started = host.fact("events")
         get_json(client, "/subapi/sub")
     expected_start = ["main startup", "subapi startup"]
     assert started == expected_start, (
@@ -117,4 +122,5 @@ def test_both_lifespans_run_nested(target_module: ModuleType) -> None:
         f"app's lifespan by itself), got {started}"
     )
     expected = ["main startup", "subapi startup", "subapi shutdown", "main shutdown"]
-    assert target_module.events == expected, f"after shutdown, events should be {expected}, got {target_module.events}"
+    stopped = host.fact("events")
+    assert stopped == expected, f"after shutdown, events should be {expected}, got {stopped}"

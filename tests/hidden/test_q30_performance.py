@@ -14,41 +14,36 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 import redis
-from fastapi.testclient import TestClient
+
+from grader.bridge import AppHost
+from grader.fixtures import StartHost
 
 IDENTITY = {"Accept-Encoding": "identity"}
 GZIP = {"Accept-Encoding": "gzip"}
 
 
-class FakeSource:
-    """Stands in for ``fetch_from_db``: counts calls; answers ``fixed[key]`` if given, else a versioned dict."""
+def install_source(host: AppHost, **fixed: Any) -> None:
+    """Replace ``fetch_from_db`` (in the host) by a fake that counts its calls (``source_calls``).
 
-    def __init__(self, fixed: dict[str, Any] | None = None) -> None:
-        self.calls: list[str] = []
-        self.fixed = fixed or {}
-
-    async def __call__(self, key: str) -> dict[str, Any] | None:
-        self.calls.append(key)
-        if key in self.fixed:
-            value = self.fixed[key]
-            return None if value is None else json.loads(json.dumps(value))
-        return {"key": key, "version": self.calls.count(key), "tags": ["cached", "json"]}
+    It answers ``fixed[key]`` if given, else ``{"key": key, "version": <n-th call for key>, "tags": [...]}``.
+    """
+    host.helper("q30.install_source", fixed=fixed)
 
 
-def install_source(monkeypatch: pytest.MonkeyPatch, module: ModuleType, **fixed: Any) -> FakeSource:
-    source = FakeSource(fixed)
-    monkeypatch.setattr(module, "fetch_from_db", source)
-    return source
+def source_calls(host: AppHost) -> list[str]:
+    """The keys the fake ``fetch_from_db`` was called with, in order."""
+    return host.helper("q30.source_calls")
 
 
-def get_data(client: TestClient, key: str, expected_cache: str) -> Any:
+def get_data(client: httpx.Client, key: str, expected_cache: str) -> Any:
     response = client.get(f"/data/{key}")
     assert response.status_code == 200, (
         f"GET /data/{key} should answer 200, got {response.status_code}: {response.text}"
@@ -65,63 +60,63 @@ def versioned(key: str, version: int) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- in-memory backend
 
 
-def test_miss_reads_the_source_once_and_a_hit_does_not(
-    monkeypatch: pytest.MonkeyPatch, target_module: ModuleType
-) -> None:
-    source = install_source(monkeypatch, target_module)
-    with TestClient(target_module.app) as client:
+def test_miss_reads_the_source_once_and_a_hit_does_not(host: AppHost) -> None:
+    install_source(host)
+    with host.client() as client:
         first = get_data(client, "alpha", "MISS")
         assert first == versioned("alpha", 1), f"a miss should answer the source's dict, got {first}"
         for _ in range(3):
             again = get_data(client, "alpha", "HIT")
             assert again == first, f"a hit should answer the cached value {first}, got {again}"
-    assert source.calls == ["alpha"], f"one miss and three hits should read the source once, got calls {source.calls}"
+    calls = source_calls(host)
+    assert calls == ["alpha"], f"one miss and three hits should read the source once, got calls {calls}"
 
 
-def test_keys_are_cached_separately(monkeypatch: pytest.MonkeyPatch, target_module: ModuleType) -> None:
-    source = install_source(monkeypatch, target_module)
-    with TestClient(target_module.app) as client:
+def test_keys_are_cached_separately(host: AppHost) -> None:
+    install_source(host)
+    with host.client() as client:
         assert get_data(client, "alpha", "MISS") == versioned("alpha", 1), "GET /data/alpha should answer its value"
         assert get_data(client, "beta", "MISS") == versioned("beta", 1), "a different key should be its own miss"
         assert get_data(client, "alpha", "HIT") == versioned("alpha", 1), "alpha should now be a hit"
         assert get_data(client, "beta", "HIT") == versioned("beta", 1), "beta should now be a hit"
-    assert sorted(source.calls) == ["alpha", "beta"], (
-        f"each key should be read from the source once, got {source.calls}"
-    )
+    calls = source_calls(host)
+    assert sorted(calls) == ["alpha", "beta"], f"each key should be read from the source once, got {calls}"
 
 
-def test_entry_expires_after_the_ttl_by_the_replaceable_clock(
-    monkeypatch: pytest.MonkeyPatch, target_module: ModuleType
-) -> None:
-    ttl = target_module.CACHE_TTL_SECONDS
-    now = [1_000.0]
-    monkeypatch.setattr(target_module, "clock", lambda: now[0])
-    source = install_source(monkeypatch, target_module)
-    with TestClient(target_module.app) as client:
+def test_entry_expires_after_the_ttl_by_the_replaceable_clock(host: AppHost) -> None:
+    ttl = host.fact("CACHE_TTL_SECONDS")
+    now = 1_000.0
+    host.helper("q30.set_clock", now=now)
+    install_source(host)
+    with host.client() as client:
         assert get_data(client, "alpha", "MISS") == versioned("alpha", 1), "the first request should be a miss"
-        now[0] += ttl - 1
+        now += ttl - 1
+        host.helper("q30.set_clock", now=now)
         assert get_data(client, "alpha", "HIT") == versioned("alpha", 1), (
             f"{ttl - 1} s after storing (TTL {ttl} s, by the module's clock()) the entry should still be a hit"
         )
-        now[0] += 1  # exactly t + TTL: the contract makes it a hit only while clock() < t + TTL
+        now += 1  # exactly t + TTL: the contract makes it a hit only while clock() < t + TTL
+        host.helper("q30.set_clock", now=now)
         assert get_data(client, "alpha", "MISS") == versioned("alpha", 2), (
             f"exactly {ttl} s after storing (TTL {ttl} s, by the module's clock()) the entry should have expired"
         )
         assert get_data(client, "alpha", "HIT") == versioned("alpha", 2), "the fresh value should be cached again"
-    assert source.calls == ["alpha", "alpha"], f"the source should be read once per miss, got calls {source.calls}"
+    calls = source_calls(host)
+    assert calls == ["alpha", "alpha"], f"the source should be read once per miss, got calls {calls}"
 
 
-def test_empty_dict_is_cached_too(monkeypatch: pytest.MonkeyPatch, target_module: ModuleType) -> None:
-    source = install_source(monkeypatch, target_module, empty={})
-    with TestClient(target_module.app) as client:
+def test_empty_dict_is_cached_too(host: AppHost) -> None:
+    install_source(host, empty={})
+    with host.client() as client:
         assert get_data(client, "empty", "MISS") == {}, "the source's {} should be answered as {}"
         assert get_data(client, "empty", "HIT") == {}, "a cached {} is still a hit (test for None, not for falsiness)"
-    assert source.calls == ["empty"], f"a cached {{}} should not be read again, got calls {source.calls}"
+    calls = source_calls(host)
+    assert calls == ["empty"], f"a cached {{}} should not be read again, got calls {calls}"
 
 
-def test_unknown_key_is_404_and_not_cached(monkeypatch: pytest.MonkeyPatch, target_module: ModuleType) -> None:
-    source = install_source(monkeypatch, target_module, ghost=None)
-    with TestClient(target_module.app) as client:
+def test_unknown_key_is_404_and_not_cached(host: AppHost) -> None:
+    install_source(host, ghost=None)
+    with host.client() as client:
         for _ in range(2):
             response = client.get("/data/ghost")
             assert response.status_code == 404, (
@@ -130,30 +125,35 @@ def test_unknown_key_is_404_and_not_cached(monkeypatch: pytest.MonkeyPatch, targ
             assert response.json() == {"detail": "Key not found"}, (
                 f'a missing key should answer {{"detail": "Key not found"}}, got {response.text}'
             )
-    assert source.calls == ["ghost", "ghost"], (
-        f"a None from the source should not be cached: two requests should read it twice, got calls {source.calls}"
+    calls = source_calls(host)
+    assert calls == ["ghost", "ghost"], (
+        f"a None from the source should not be cached: two requests should read it twice, got calls {calls}"
     )
 
 
-def test_cache_is_created_in_the_lifespan_and_reused(
-    monkeypatch: pytest.MonkeyPatch, target_module: ModuleType
-) -> None:
-    install_source(monkeypatch, target_module)
-    app = target_module.app
-    assert getattr(app.state, "cache", None) is None, "app.state.cache should be created by the lifespan, not at import"
-    with TestClient(app) as client:
-        cache = getattr(app.state, "cache", None)
-        assert cache is not None, "the lifespan should store the cache client at app.state.cache"
+def test_cache_is_created_in_the_lifespan_and_reused(host: AppHost) -> None:
+    install_source(host)
+    at_import = host.helper("q30.cache")
+    assert not at_import["present"], (
+        f"app.state.cache should be created by the lifespan, not at import (it is a {at_import['type']} already)"
+    )
+    with host.client() as client:
+        started = host.helper("q30.cache", remember=True)
+        assert started["present"], "the lifespan should store the cache client at app.state.cache"
         get_data(client, "alpha", "MISS")
         get_data(client, "alpha", "HIT")
         get_data(client, "beta", "MISS")
-        assert app.state.cache is cache, "app.state.cache should stay the same object for the whole run"
+        later = host.helper("q30.cache")
+        assert later["same_as_remembered"], (
+            f"app.state.cache should stay the same object for the whole run (a {started['type']} at start-up, "
+            f"now {'another ' if later['present'] else ''}{later['type']})"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------- gzip
 
 
-def test_large_response_is_gzipped_for_clients_that_accept_it(client: TestClient) -> None:
+def test_large_response_is_gzipped_for_clients_that_accept_it(client: httpx.Client) -> None:
     response = client.get("/items", params={"limit": 500}, headers=GZIP)
     assert response.status_code == 200, f"GET /items?limit=500 should answer 200, got {response.status_code}"
     items = response.json()
@@ -169,16 +169,16 @@ def test_large_response_is_gzipped_for_clients_that_accept_it(client: TestClient
     assert plain.json() == items, "compressed and uncompressed answers should hold the same items"
 
 
-def test_small_responses_stay_uncompressed(monkeypatch: pytest.MonkeyPatch, target_module: ModuleType) -> None:
-    install_source(monkeypatch, target_module)
-    with TestClient(target_module.app) as client:
+def test_small_responses_stay_uncompressed(host: AppHost) -> None:
+    install_source(host)
+    with host.client() as client:
         for url in ("/items?limit=1", "/data/alpha"):
             response = client.get(url, headers=GZIP)
             assert response.status_code == 200, f"GET {url} should answer 200, got {response.status_code}"
             assert "content-encoding" not in response.headers, f"the small response of GET {url} should not be gzipped"
 
 
-def test_gzip_threshold_is_1000_bytes(client: TestClient) -> None:
+def test_gzip_threshold_is_1000_bytes(client: httpx.Client) -> None:
     sizes: dict[int, int] = {}
     for limit in range(1, 200):
         response = client.get("/items", params={"limit": limit}, headers=IDENTITY)
@@ -272,9 +272,8 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def redis_db(redis_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[redis.Redis]:
-    """An empty Redis database, with REDIS_URL pointing at it (set before the module is loaded)."""
-    monkeypatch.setenv("REDIS_URL", redis_server)
+def redis_db(redis_server: str) -> Iterator[redis.Redis]:
+    """An empty Redis database (the judge's own connection to it, to look at what the module stored)."""
     inspector = redis.Redis.from_url(redis_server, decode_responses=True, socket_timeout=5)
     inspector.flushdb()
     try:
@@ -283,13 +282,19 @@ def redis_db(redis_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[red
         inspector.close()
 
 
-def test_redis_miss_stores_json_with_an_expiry(
-    redis_db: redis.Redis, load_target: Callable[[], ModuleType], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    module = load_target()
-    source = install_source(monkeypatch, module)
-    ttl = module.CACHE_TTL_SECONDS
-    with TestClient(module.app) as client:
+@pytest.fixture
+def redis_host(redis_server: str, redis_db: redis.Redis, start_host: StartHost) -> AppHost:
+    """The module, loaded with REDIS_URL pointing at the empty database (set before the import) and allowed
+    to connect to that server's loopback port."""
+    port = urlsplit(redis_server).port
+    assert port is not None, f"no port in {redis_server}"
+    return start_host(env={"REDIS_URL": redis_server}, tcp_ports=(port,))
+
+
+def test_redis_miss_stores_json_with_an_expiry(redis_db: redis.Redis, redis_host: AppHost) -> None:
+    install_source(redis_host)
+    ttl = redis_host.fact("CACHE_TTL_SECONDS")
+    with redis_host.client() as client:
         assert get_data(client, "alpha", "MISS") == versioned("alpha", 1), "the first request should be a miss"
         stored = redis_db.get("data:alpha")
         assert stored is not None, "with REDIS_URL set, a miss should store the value in Redis under data:<key>"
@@ -297,36 +302,33 @@ def test_redis_miss_stores_json_with_an_expiry(
         remaining = redis_db.ttl("data:alpha")
         assert 0 < remaining <= ttl, f"data:alpha should expire within {ttl} s (SET ... EX), Redis TTL is {remaining}"
         assert get_data(client, "alpha", "HIT") == versioned("alpha", 1), "the second request should be a hit"
-    assert source.calls == ["alpha"], f"with Redis, a miss then a hit should read the source once, got {source.calls}"
+    calls = source_calls(redis_host)
+    assert calls == ["alpha"], f"with Redis, a miss then a hit should read the source once, got {calls}"
 
 
-def test_redis_value_put_there_is_served_as_a_hit(
-    redis_db: redis.Redis, load_target: Callable[[], ModuleType], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    module = load_target()
-    source = install_source(monkeypatch, module)
+def test_redis_value_put_there_is_served_as_a_hit(redis_db: redis.Redis, redis_host: AppHost) -> None:
+    install_source(redis_host)
     redis_db.set("data:preloaded", json.dumps({"from": "redis", "n": [1, 2]}), ex=600)
-    with TestClient(module.app) as client:
+    with redis_host.client() as client:
         body = get_data(client, "preloaded", "HIT")
     assert body == {"from": "redis", "n": [1, 2]}, (
         f"the value stored in Redis under data:preloaded was not served: {body}"
     )
-    assert source.calls == [], f"a value found in Redis should not be read from the source, got calls {source.calls}"
+    calls = source_calls(redis_host)
+    assert calls == [], f"a value found in Redis should not be read from the source, got calls {calls}"
 
 
-def test_redis_key_gone_means_a_miss_again(
-    redis_db: redis.Redis, load_target: Callable[[], ModuleType], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    module = load_target()
-    source = install_source(monkeypatch, module)
-    with TestClient(module.app) as client:
+def test_redis_key_gone_means_a_miss_again(redis_db: redis.Redis, redis_host: AppHost) -> None:
+    install_source(redis_host)
+    with redis_host.client() as client:
         get_data(client, "alpha", "MISS")
         get_data(client, "alpha", "HIT")
         assert redis_db.delete("data:alpha") == 1, "the value should have been stored in Redis under data:alpha"
         assert get_data(client, "alpha", "MISS") == versioned("alpha", 2), (
             "once the Redis key is gone (expired), the next request should read the source again"
         )
-    assert source.calls == ["alpha", "alpha"], f"the source should be read once per miss, got calls {source.calls}"
+    calls = source_calls(redis_host)
+    assert calls == ["alpha", "alpha"], f"the source should be read once per miss, got calls {calls}"
 
 
 def _redis_info(inspector: redis.Redis, field: str) -> int:
@@ -334,15 +336,14 @@ def _redis_info(inspector: redis.Redis, field: str) -> int:
 
 
 def test_redis_client_is_shared_by_requests_and_closed_at_shutdown(
-    redis_db: redis.Redis, load_target: Callable[[], ModuleType], monkeypatch: pytest.MonkeyPatch
+    redis_db: redis.Redis, redis_host: AppHost
 ) -> None:
-    module = load_target()
-    install_source(monkeypatch, module)
+    install_source(redis_host)
     baseline_clients = _redis_info(redis_db, "connected_clients")
     connections_before = _redis_info(redis_db, "total_connections_received")
-    with TestClient(module.app) as client:
-        cache = getattr(module.app.state, "cache", None)
-        assert cache is not None, "the lifespan should store the cache client at app.state.cache"
+    with redis_host.client() as client:
+        started = redis_host.helper("q30.cache", remember=True)
+        assert started["present"], "the lifespan should store the cache client at app.state.cache"
         for key in ("alpha", "beta", "gamma"):
             get_data(client, key, "MISS")
             get_data(client, key, "HIT")
@@ -351,7 +352,11 @@ def test_redis_client_is_shared_by_requests_and_closed_at_shutdown(
             f"six requests should share the one client created at start-up (one connection), but they opened "
             f"{opened} connections to Redis"
         )
-        assert module.app.state.cache is cache, "app.state.cache should stay the same object for the whole run"
+        later = redis_host.helper("q30.cache")
+        assert later["same_as_remembered"], (
+            f"app.state.cache should stay the same object for the whole run (a {started['type']} at start-up, "
+            f"now {'another ' if later['present'] else ''}{later['type']})"
+        )
     deadline = time.monotonic() + 5
     while _redis_info(redis_db, "connected_clients") > baseline_clients and time.monotonic() < deadline:
         time.sleep(0.05)

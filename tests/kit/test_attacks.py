@@ -249,10 +249,11 @@ def test_no_connection_reaches_a_listener(tmp_path: Path, sandbox: str) -> None:
     tcp_port, udp_port = tcp.getsockname()[1], udp.getsockname()[1]
     attack = (
         "import socket\n"
-        "_udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "def _udp():\n"
+        f"    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1', {udp_port}))\n"
         "for _send in (\n"
         f"    lambda: socket.create_connection(('127.0.0.1', {tcp_port}), timeout=2).sendall(b'x'),\n"
-        f"    lambda: _udp.sendto(b'x', ('127.0.0.1', {udp_port})),\n"
+        "    _udp,\n"
         "):\n"
         "    try:\n"
         "        _send()\n"
