@@ -57,7 +57,10 @@ def _safe_relative(name: str, archive: Path) -> PurePosixPath:
 
 def _zip_members(archive: Path, handle: zipfile.ZipFile) -> list[_Member]:
     members = []
-    for info in handle.infolist():
+    infos = handle.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ArchiveError(f"{archive.name}: {len(infos)} members, more than the {MAX_MEMBERS} accepted")
+    for info in infos:
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             raise ArchiveError(f"{archive.name}: member {info.filename!r} is a link; links are not accepted")
@@ -66,8 +69,11 @@ def _zip_members(archive: Path, handle: zipfile.ZipFile) -> list[_Member]:
 
 
 def _tar_members(archive: Path, handle: tarfile.TarFile) -> list[_Member]:
+    """Members, counted while iterating: ``getmembers()`` would read millions of empty headers first."""
     members = []
-    for info in handle.getmembers():
+    for info in handle:
+        if len(members) >= MAX_MEMBERS:
+            raise ArchiveError(f"{archive.name}: more than the {MAX_MEMBERS} members accepted")
         if info.issym() or info.islnk():
             raise ArchiveError(f"{archive.name}: member {info.name!r} is a link; links are not accepted")
         if not (info.isfile() or info.isdir()):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from grader.catalogue import Question
 from grader.results import QuestionResult, RawRun, Status, SubmissionResult, TestFailure
+from grader.safetext import printable
 
 __all__ = ["score_question", "score_submission"]
 
@@ -41,9 +42,11 @@ def score_question(question: Question, run: RawRun) -> QuestionResult:
     earned = 0.0
     if status in ("passed", "failed", "timeout") and countable:
         earned = round(question.points * passed / countable, 2)
-    failures = tuple(TestFailure(t.name, t.message) for t in outcomes.values() if t.outcome in ("failed", "error"))
+    failures = tuple(
+        TestFailure(t.name, printable(t.message)) for t in outcomes.values() if t.outcome in ("failed", "error")
+    )
     if status == "timeout":
-        failures = (*failures, TestFailure("(timeout)", run.message))
+        failures = (*failures, TestFailure("(timeout)", printable(run.message)))
     return QuestionResult(
         id=question.id,
         slug=question.slug,
@@ -56,7 +59,7 @@ def score_question(question: Question, run: RawRun) -> QuestionResult:
         tests_total=total,
         tests_skipped=skipped,
         duration_s=round(run.duration_s, 2),
-        message=run.message,
+        message=printable(run.message),
         failures=failures,
         flags=run.flags,
         sandbox=run.sandbox_layers,

@@ -18,6 +18,7 @@ from pathlib import Path
 from grader.archives import ArchiveError, archive_stem, extract_archive, is_archive
 from grader.catalogue import Question, load_catalogue
 from grader.intake import IntakeError, copy_regular_file, take_in
+from grader.safetext import printable
 
 __all__ = ["MANIFEST_NAME", "Submission", "content_hash", "find_exercise_folder", "resolve_submissions"]
 
@@ -33,6 +34,12 @@ class Submission:
     problem: str = ""
     warnings: tuple[str, ...] = ()
     rejected: tuple[tuple[str, str], ...] = ()  # (file name, why it was not taken in)
+
+    def __post_init__(self) -> None:
+        # Names and messages come from folder, archive and member names the candidate chose.
+        object.__setattr__(self, "name", printable(self.name))
+        object.__setattr__(self, "problem", printable(self.problem))
+        object.__setattr__(self, "warnings", tuple(printable(w) for w in self.warnings))
 
     def rejection(self, filename: str) -> str | None:
         """Why ``filename`` was not taken in (a link, a FIFO, too large), or None."""
@@ -78,8 +85,14 @@ def _manifest_warnings(folder: Path, extracted_root: Path) -> tuple[str, ...]:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         files = dict(manifest.get("files", {}))
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, OSError):
         return ("the manifest is unreadable",)
+    # Keys must name the kit's exercise files: a key like /proc/self/mem or ../../x is never opened.
+    known = {q.filename for q in load_catalogue()}
+    strangers = sorted(name for name in files if name not in known)
+    files = {name: expected for name, expected in files.items() if name in known}
+    if strangers:
+        return (f"the manifest names files that are not exercises: {', '.join(map(repr, strangers))[:200]}",)
     changed = sorted(
         name
         for name, expected in files.items()

@@ -13,6 +13,7 @@ from grader import __version__
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
 from grader.reports.table import render_sandbox
+from grader.safetext import printable, spreadsheet_cell
 
 # How a later run recognises a report it may replace (nothing else is ever written over).
 CSV_SIGNATURE = "student,"
@@ -33,7 +34,7 @@ def _fmt(value: float) -> str:
 
 
 def _note(sub: StoredSubmission) -> str:
-    return sub.problem or "; ".join(sub.warnings)
+    return printable(sub.problem or "; ".join(sub.warnings))
 
 
 def render_class_table(submissions: list[StoredSubmission]) -> str:
@@ -116,12 +117,12 @@ def render_class_csv(submissions: list[StoredSubmission], questions: tuple[Quest
         max_score = r.max_score or sum(q.points for q in questions)
         writer.writerow(
             [
-                sub.name,
+                spreadsheet_cell(printable(sub.name)),
                 *(_fmt(points.get(q.id, 0.0)) for q in questions),
                 _fmt(r.score),
                 _fmt(max_score),
                 r.percent,
-                sub.problem,
+                spreadsheet_cell(printable(sub.problem)),
             ]
         )
     return buffer.getvalue()
@@ -137,20 +138,20 @@ def render_junit(submissions: list[StoredSubmission]) -> str:
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=sub.name,
+            name=printable(sub.name),
             tests=str(len(questions) or 1),
             failures=str(failures),
             errors=str(errors),
             time=f"{sub.result.duration_s:.2f}",
         )
         if sub.problem:
-            case = ET.SubElement(suite, "testcase", classname=sub.name, name="submission")
-            ET.SubElement(case, "error", message=sub.problem)
+            case = ET.SubElement(suite, "testcase", classname=printable(sub.name), name="submission")
+            ET.SubElement(case, "error", message=printable(sub.problem))
         for q in questions:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                classname=f"{sub.name}.{q.level}",
+                classname=printable(f"{sub.name}.{q.level}"),
                 name=f"{q.id}_{q.slug}",
                 time=f"{q.duration_s:.2f}",
             )
@@ -158,9 +159,9 @@ def render_junit(submissions: list[StoredSubmission]) -> str:
                 f"{q.status}: {q.tests_passed}/{q.tests_total} tests, {_fmt(q.points)}/{_fmt(q.max_points)} points"
             )
             if q.status in ("failed", "missing"):
-                detail = "\n".join(f"{f.test}: {f.message}" for f in q.failures)
-                ET.SubElement(case, "failure", message=summary).text = detail or q.message
+                detail = "\n".join(printable(f"{f.test}: {f.message}") for f in q.failures)
+                ET.SubElement(case, "failure", message=summary).text = detail or printable(q.message)
             elif q.status in ("error", "timeout"):
-                ET.SubElement(case, "error", message=summary).text = q.message
+                ET.SubElement(case, "error", message=summary).text = printable(q.message)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

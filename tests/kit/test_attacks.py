@@ -386,3 +386,81 @@ def test_memory_is_capped_for_the_whole_tree(tmp_path: Path) -> None:
     group.remove()
     statuses = json.loads(data)
     assert any(status == -signal.SIGKILL for status in statuses), statuses
+
+
+RAISES_WITH_ESCAPES = """
+@app.get("/items/{item_id}")
+def _evil(item_id: str) -> None:
+    raise RuntimeError("\\x1b[2J\\x1b]52;c;QUFBQQ==\\x07 cleared your screen")
+"""
+
+
+def test_control_characters_and_formulas_never_reach_the_outputs(tmp_path: Path) -> None:
+    classroom = tmp_path / "class"
+    evil_name = "mallory\x1b]52;c;QUFB\x07\x9b2J"
+    for name in (evil_name, '=HYPERLINK("http://x")'):
+        folder = classroom / name
+        folder.mkdir(parents=True)
+        (folder / Q03).write_text(STUB_Q03 + RAISES_WITH_ESCAPES)
+    csv_path, junit_path = tmp_path / "grades.csv", tmp_path / "grades.xml"
+    args = [str(classroom), "-q", "3", "--gradebook", str(tmp_path / "g.sqlite3"), "--no-color"]
+    completed = subprocess.run(
+        [sys.executable, "-m", "grader", *args, "-v", "--csv", str(csv_path), "--junit", str(junit_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+    assert completed.returncode == 0, completed.stderr
+    for output in (completed.stdout, completed.stderr, csv_path.read_text(), junit_path.read_text()):
+        assert not any((ord(c) < 32 and c not in "\n") or 0x7F <= ord(c) <= 0x9F for c in output), repr(output)
+    assert "mallory\\x1b]52;c;QUFB\\x07\\x9b2J" in completed.stdout
+    from xml.etree import ElementTree
+
+    ElementTree.parse(junit_path)  # well-formed whatever the names and messages held
+    rows = csv_path.read_text().splitlines()
+    assert any(row.startswith("\"'=HYPERLINK(") for row in rows), rows
+
+
+def test_a_manifest_naming_files_outside_the_submission_is_not_followed(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "alice.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr(Q02, SOLUTION_Q02)
+        manifest = {"files": {"/proc/self/mem": "0" * 64, "../../etc/passwd": "0" * 64, Q02: "0" * 64}}
+        handle.writestr("manifest.json", json.dumps(manifest))
+    completed = subprocess.run(
+        [sys.executable, "-m", "grader", str(archive), "-q", "2", "--json", "--gradebook", str(tmp_path / "g.db")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    (alice,) = report["submissions"]
+    assert question(alice, "q02")["status"] == "passed"
+    assert any("not exercises" in warning for warning in alice["warnings"]), alice["warnings"]
+
+
+def test_a_tar_of_empty_headers_is_refused_while_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Members are counted as they are read: reading them all first (getmembers) is what costs minutes."""
+    import io
+    import tarfile
+
+    from grader.archives import MAX_MEMBERS, ArchiveError, extract_archive
+
+    archive = tmp_path / "flood.tar"
+    with tarfile.open(archive, "w") as handle:
+        for index in range(MAX_MEMBERS + 50):
+            handle.addfile(tarfile.TarInfo(f"e{index}"), io.BytesIO(b""))
+
+    def forbidden(self: tarfile.TarFile) -> list[tarfile.TarInfo]:
+        raise AssertionError("getmembers() reads every header before any limit applies")
+
+    monkeypatch.setattr(tarfile.TarFile, "getmembers", forbidden)
+    destination = tmp_path / "out"
+    destination.mkdir()
+    with pytest.raises(ArchiveError, match=f"more than the {MAX_MEMBERS} members"):
+        extract_archive(archive, destination)
