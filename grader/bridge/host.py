@@ -160,6 +160,10 @@ class BridgeClient(httpx.Client):
         full = str(self.base_url.copy_with(scheme="ws").join(url))
         return RemoteWebSocket(self._host, self._cid, full, subprotocols, headers or {})
 
+    def __exit__(self, *exc_info: object) -> None:
+        # httpx.Client.__exit__ closes only the transport; the app's lifespan must end here too.
+        self.close()
+
     def close(self) -> None:
         if self._open:
             self._open = False
@@ -222,8 +226,14 @@ class RemoteWebSocket:
     def close(self, code: int = 1000, reason: str | None = None) -> None:
         self.send({"type": "websocket.disconnect", "code": code, "reason": reason})
 
-    def receive(self) -> dict[str, Any]:
-        message = self._host.request("ws_receive", wid=self._wid, what="waiting for a websocket message")
+    def receive(self, timeout: float | None = None) -> dict[str, Any]:
+        """The next message the app sent. With ``timeout``, ``TimeoutError`` if none came within it."""
+        deadline = None if timeout is None else timeout + self._host.request_timeout_s
+        message = self._host.request(
+            "ws_receive", wid=self._wid, timeout_s=timeout, timeout=deadline, what="waiting for a websocket message"
+        )
+        if message.get("type") == "kit.timeout":
+            raise TimeoutError(f"no websocket message within {timeout:g} s")
         for key, value in list(message.items()):
             if isinstance(value, dict) and "b64" in value:
                 message[key] = b64decode(value["b64"])
@@ -235,17 +245,17 @@ class RemoteWebSocket:
         if message.get("type") == "websocket.close":
             raise WebSocketDisconnect(code=message.get("code", 1000), reason=message.get("reason") or "")
 
-    def receive_text(self) -> str:
-        message = self.receive()
+    def receive_text(self, timeout: float | None = None) -> str:
+        message = self.receive(timeout)
         self._raise_on_close(message)
         return message["text"]
 
-    def receive_bytes(self) -> bytes:
-        message = self.receive()
+    def receive_bytes(self, timeout: float | None = None) -> bytes:
+        message = self.receive(timeout)
         self._raise_on_close(message)
         return message["bytes"]
 
-    def receive_json(self, mode: str = "text") -> Any:
-        message = self.receive()
+    def receive_json(self, mode: str = "text", timeout: float | None = None) -> Any:
+        message = self.receive(timeout)
         self._raise_on_close(message)
         return json.loads(message["text"] if mode == "text" else message["bytes"].decode())

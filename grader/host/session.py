@@ -232,7 +232,22 @@ class HostSession:
 
     def _op_ws_receive(self, message: dict[str, Any]) -> dict[str, Any]:
         session = self._socket(message)
-        received = self._candidate("websocket", session.receive)
+        timeout = message.get("timeout_s")
+        if timeout is None:
+            received = self._candidate("websocket", session.receive)
+            return _plain_asgi_message(received)
+        import anyio
+
+        async def receive_within() -> Any:
+            with anyio.fail_after(float(timeout)):
+                return await session._send_rx.receive()  # WebSocketTestSession.receive, with a bound
+
+        try:
+            received = self._candidate("websocket", lambda: session.portal.call(receive_within))
+        except _Fault as fault:
+            if fault.fault.get("type") == "TimeoutError":
+                return {"type": "kit.timeout"}
+            raise
         return _plain_asgi_message(received)
 
     def _op_ws_close(self, message: dict[str, Any]) -> dict[str, Any]:

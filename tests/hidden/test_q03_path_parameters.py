@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 
 from grader.fixtures import error_locs
 
@@ -18,7 +18,7 @@ def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def test_item_id_is_converted_to_int(client: TestClient) -> None:
+def test_item_id_is_converted_to_int(client: httpx.Client) -> None:
     response = client.get("/items/42")
     assert response.status_code == 200, f"GET /items/42 should answer 200, got {response.status_code}"
     body = response.json()
@@ -26,7 +26,7 @@ def test_item_id_is_converted_to_int(client: TestClient) -> None:
     assert isinstance(body["item_id"], int), "item_id should come back as a JSON number, not a string"
 
 
-def test_non_integer_item_id_returns_422(client: TestClient) -> None:
+def test_non_integer_item_id_returns_422(client: httpx.Client) -> None:
     for raw in ("abc", "1.5"):
         response = client.get(f"/items/{raw}")
         assert response.status_code == 422, f"GET /items/{raw} should answer 422, got {response.status_code}"
@@ -34,7 +34,7 @@ def test_non_integer_item_id_returns_422(client: TestClient) -> None:
         assert ["path", "item_id"] in locs, f"the 422 error should name ['path', 'item_id'], got {locs}"
 
 
-def test_users_me_is_not_captured_by_user_id(client: TestClient) -> None:
+def test_users_me_is_not_captured_by_user_id(client: httpx.Client) -> None:
     response = client.get("/users/me")
     assert response.status_code == 200, f"GET /users/me should answer 200, got {response.status_code}"
     assert response.json() == {"user_id": "the current user"}, (
@@ -42,7 +42,7 @@ def test_users_me_is_not_captured_by_user_id(client: TestClient) -> None:
     )
 
 
-def test_other_user_ids_are_echoed(client: TestClient) -> None:
+def test_other_user_ids_are_echoed(client: httpx.Client) -> None:
     for user_id in ("alice", "42", "meh"):
         response = client.get(f"/users/{user_id}")
         assert response.status_code == 200, f"GET /users/{user_id} should answer 200, got {response.status_code}"
@@ -51,7 +51,7 @@ def test_other_user_ids_are_echoed(client: TestClient) -> None:
         )
 
 
-def test_every_category_is_accepted(client: TestClient) -> None:
+def test_every_category_is_accepted(client: httpx.Client) -> None:
     for category in ("books", "music", "games"):
         response = client.get(f"/categories/{category}")
         assert response.status_code == 200, f"GET /categories/{category} should answer 200, got {response.status_code}"
@@ -60,7 +60,7 @@ def test_every_category_is_accepted(client: TestClient) -> None:
         )
 
 
-def test_unknown_category_returns_422(client: TestClient) -> None:
+def test_unknown_category_returns_422(client: httpx.Client) -> None:
     assert client.get("/categories/books").status_code == 200, "GET /categories/books should answer 200"
     for category in ("toys", "Books"):
         response = client.get(f"/categories/{category}")
@@ -69,7 +69,7 @@ def test_unknown_category_returns_422(client: TestClient) -> None:
         assert ["path", "category"] in locs, f"the 422 error should name ['path', 'category'], got {locs}"
 
 
-def test_categories_are_listed_as_enum_in_schema(client: TestClient) -> None:
+def test_categories_are_listed_as_enum_in_schema(client: httpx.Client) -> None:
     spec = client.get("/openapi.json").json()
     operation = spec.get("paths", {}).get("/categories/{category}", {}).get("get")
     assert operation is not None, "/openapi.json should document GET /categories/{category}"
@@ -81,7 +81,7 @@ def test_categories_are_listed_as_enum_in_schema(client: TestClient) -> None:
     )
 
 
-def test_file_path_keeps_its_slashes(client: TestClient) -> None:
+def test_file_path_keeps_its_slashes(client: httpx.Client) -> None:
     response = client.get("/files/home/alice/notes.txt")
     assert response.status_code == 200, f"GET /files/home/alice/notes.txt should answer 200, got {response.status_code}"
     assert response.json() == {"file_path": "home/alice/notes.txt"}, (
@@ -89,7 +89,7 @@ def test_file_path_keeps_its_slashes(client: TestClient) -> None:
     )
 
 
-def test_file_path_with_one_segment(client: TestClient) -> None:
+def test_file_path_with_one_segment(client: httpx.Client) -> None:
     response = client.get("/files/report.pdf")
     assert response.status_code == 200, f"GET /files/report.pdf should answer 200, got {response.status_code}"
     assert response.json() == {"file_path": "report.pdf"}, (

@@ -1,18 +1,18 @@
 """Hidden tests for q04: query parameters."""
 
-from fastapi.testclient import TestClient
+import httpx
 
 from grader.fixtures import error_locs
 
 
-def _assert_422_on(client: TestClient, url: str, loc: list[str]) -> None:
+def _assert_422_on(client: httpx.Client, url: str, loc: list[str]) -> None:
     response = client.get(url)
     assert response.status_code == 422, f"GET {url} should answer 422, got {response.status_code}: {response.text}"
     locs = error_locs(response.json())
     assert loc in locs, f"the 422 error of GET {url} should name {loc}, got {locs}"
 
 
-def test_items_defaults_are_skip_0_limit_10(client: TestClient) -> None:
+def test_items_defaults_are_skip_0_limit_10(client: httpx.Client) -> None:
     response = client.get("/items/")
     assert response.status_code == 200, f"GET /items/ should answer 200, got {response.status_code}"
     assert response.json() == {"skip": 0, "limit": 10, "q": None}, (
@@ -20,7 +20,7 @@ def test_items_defaults_are_skip_0_limit_10(client: TestClient) -> None:
     )
 
 
-def test_items_reads_skip_limit_and_q(client: TestClient) -> None:
+def test_items_reads_skip_limit_and_q(client: httpx.Client) -> None:
     response = client.get("/items/", params={"skip": "20", "limit": "5", "q": "pen"})
     assert response.status_code == 200, (
         f"GET /items/?skip=20&limit=5&q=pen should answer 200, got {response.status_code}"
@@ -30,31 +30,31 @@ def test_items_reads_skip_limit_and_q(client: TestClient) -> None:
     )
 
 
-def test_items_rejects_non_integer_skip_and_limit(client: TestClient) -> None:
+def test_items_rejects_non_integer_skip_and_limit(client: httpx.Client) -> None:
     assert client.get("/items/").status_code == 200, "GET /items/ should answer 200 before bad values are checked"
     _assert_422_on(client, "/items/?limit=ten", ["query", "limit"])
     _assert_422_on(client, "/items/?skip=1.5", ["query", "skip"])
 
 
-def test_limit_accepts_bounds_1_and_100(client: TestClient) -> None:
+def test_limit_accepts_bounds_1_and_100(client: httpx.Client) -> None:
     for limit in (1, 100):
         response = client.get("/items/", params={"limit": limit})
         assert response.status_code == 200, f"GET /items/?limit={limit} should answer 200, got {response.status_code}"
         assert response.json().get("limit") == limit, f"limit should be {limit}, got {response.json()}"
 
 
-def test_limit_outside_1_to_100_returns_422(client: TestClient) -> None:
+def test_limit_outside_1_to_100_returns_422(client: httpx.Client) -> None:
     assert client.get("/items/?limit=50").status_code == 200, "GET /items/?limit=50 should answer 200"
     for limit in (0, 101, -5):
         _assert_422_on(client, f"/items/?limit={limit}", ["query", "limit"])
 
 
-def test_negative_skip_returns_422(client: TestClient) -> None:
+def test_negative_skip_returns_422(client: httpx.Client) -> None:
     assert client.get("/items/?skip=0").status_code == 200, "GET /items/?skip=0 should answer 200"
     _assert_422_on(client, "/items/?skip=-1", ["query", "skip"])
 
 
-def test_short_defaults_to_false(client: TestClient) -> None:
+def test_short_defaults_to_false(client: httpx.Client) -> None:
     response = client.get("/items/7")
     assert response.status_code == 200, f"GET /items/7 should answer 200, got {response.status_code}"
     assert response.json() == {"item_id": 7, "short": False}, (
@@ -62,7 +62,7 @@ def test_short_defaults_to_false(client: TestClient) -> None:
     )
 
 
-def test_short_converts_boolean_words(client: TestClient) -> None:
+def test_short_converts_boolean_words(client: httpx.Client) -> None:
     cases = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
     for raw, expected in cases.items():
         response = client.get(f"/items/3?short={raw}")
@@ -72,13 +72,13 @@ def test_short_converts_boolean_words(client: TestClient) -> None:
         )
 
 
-def test_short_rejects_non_boolean_values(client: TestClient) -> None:
+def test_short_rejects_non_boolean_values(client: httpx.Client) -> None:
     assert client.get("/items/3?short=yes").status_code == 200, "GET /items/3?short=yes should answer 200"
     for raw in ("maybe", "2"):
         _assert_422_on(client, f"/items/3?short={raw}", ["query", "short"])
 
 
-def test_search_without_q_returns_422(client: TestClient) -> None:
+def test_search_without_q_returns_422(client: httpx.Client) -> None:
     assert client.get("/search/?q=pen").status_code == 200, "GET /search/?q=pen should answer 200"
     response = client.get("/search/")
     assert response.status_code == 422, f"GET /search/ without q should answer 422, got {response.status_code}"
@@ -88,7 +88,7 @@ def test_search_without_q_returns_422(client: TestClient) -> None:
     assert missing[0].get("type") == "missing", f"q should be reported as missing, got {missing[0]}"
 
 
-def test_search_echoes_q_and_repeated_tags(client: TestClient) -> None:
+def test_search_echoes_q_and_repeated_tags(client: httpx.Client) -> None:
     response = client.get("/search/?q=pen&tag=red&tag=blue")
     assert response.status_code == 200, (
         f"GET /search/?q=pen&tag=red&tag=blue should answer 200, got {response.status_code}"
@@ -99,7 +99,7 @@ def test_search_echoes_q_and_repeated_tags(client: TestClient) -> None:
     )
 
 
-def test_search_tags_default_to_empty_list(client: TestClient) -> None:
+def test_search_tags_default_to_empty_list(client: httpx.Client) -> None:
     response = client.get("/search/?q=pen")
     assert response.status_code == 200, f"GET /search/?q=pen should answer 200, got {response.status_code}"
     assert response.json() == {"q": "pen", "tags": []}, (

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 
 EXPECTED_BOOKS = [
     {"id": 1, "title": "Dune", "author": "Frank Herbert"},
@@ -12,7 +12,7 @@ EXPECTED_BOOKS = [
 BOOK_REF = "#/components/schemas/Book"
 
 
-def _schema(client: TestClient) -> dict[str, Any]:
+def _schema(client: httpx.Client) -> dict[str, Any]:
     response = client.get("/openapi.json")
     assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
     return response.json()
@@ -30,14 +30,14 @@ def _ok_schema(operation: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def test_schema_info_has_title_description_and_version(client: TestClient) -> None:
+def test_schema_info_has_title_description_and_version(client: httpx.Client) -> None:
     info = _schema(client)["info"]
     expected = {"title": "Bookshop API", "version": "2.1.0", "description": "Browse the books of a small shop."}
     for key, value in expected.items():
         assert info.get(key) == value, f"info.{key} should be {value!r}, got {info.get(key)!r}"
 
 
-def test_swagger_ui_is_served_at_docs(client: TestClient) -> None:
+def test_swagger_ui_is_served_at_docs(client: httpx.Client) -> None:
     response = client.get("/docs")
     assert response.status_code == 200, f"GET /docs should answer 200, got {response.status_code}"
     assert response.headers["content-type"].startswith("text/html"), "GET /docs should answer an HTML page"
@@ -45,7 +45,7 @@ def test_swagger_ui_is_served_at_docs(client: TestClient) -> None:
     assert "Bookshop API" in response.text, "the Swagger UI page's title should name the application (Bookshop API)"
 
 
-def test_redoc_is_served_at_redoc(client: TestClient) -> None:
+def test_redoc_is_served_at_redoc(client: httpx.Client) -> None:
     response = client.get("/redoc")
     assert response.status_code == 200, f"GET /redoc should answer 200, got {response.status_code}"
     assert response.headers["content-type"].startswith("text/html"), "GET /redoc should answer an HTML page"
@@ -53,13 +53,13 @@ def test_redoc_is_served_at_redoc(client: TestClient) -> None:
     assert "Bookshop API" in response.text, "the ReDoc page's title should name the application (Bookshop API)"
 
 
-def test_books_are_listed(client: TestClient) -> None:
+def test_books_are_listed(client: httpx.Client) -> None:
     response = client.get("/books/")
     assert response.status_code == 200, f"GET /books/ should answer 200, got {response.status_code}"
     assert response.json() == EXPECTED_BOOKS, f"GET /books/ should list the three books by id, got {response.json()}"
 
 
-def test_book_is_read_by_id_and_missing_one_is_404(client: TestClient) -> None:
+def test_book_is_read_by_id_and_missing_one_is_404(client: httpx.Client) -> None:
     response = client.get("/books/2")
     assert response.status_code == 200, f"GET /books/2 should answer 200, got {response.status_code}"
     assert response.json() == EXPECTED_BOOKS[1], f"GET /books/2 should answer book 2, got {response.json()}"
@@ -67,7 +67,7 @@ def test_book_is_read_by_id_and_missing_one_is_404(client: TestClient) -> None:
     assert missing.status_code == 404, f"GET /books/99 should answer 404, got {missing.status_code}"
 
 
-def test_book_model_is_the_documented_response(client: TestClient) -> None:
+def test_book_model_is_the_documented_response(client: httpx.Client) -> None:
     spec = _schema(client)
     book = spec.get("components", {}).get("schemas", {}).get("Book")
     assert book is not None, "the schema should hold the Book model under components.schemas"
@@ -79,20 +79,20 @@ def test_book_model_is_the_documented_response(client: TestClient) -> None:
     assert many.get("items", {}).get("$ref") == BOOK_REF, f"GET /books/ should document an array of Book, got {many}"
 
 
-def test_missing_book_response_is_documented(client: TestClient) -> None:
+def test_missing_book_response_is_documented(client: httpx.Client) -> None:
     assert client.get("/books/99").status_code == 404, "GET /books/99 should answer 404"
     responses = _operation(_schema(client), "/books/{book_id}").get("responses", {})
     assert "404" in responses, f"GET /books/{{book_id}} should document its 404 response, got {sorted(responses)}"
 
 
-def test_docstring_becomes_the_description(client: TestClient) -> None:
+def test_docstring_becomes_the_description(client: httpx.Client) -> None:
     description = _operation(_schema(client), "/books/{book_id}").get("description")
     assert description == "Return one book by its id.", (
         f"the description of GET /books/{{book_id}} should come from its docstring, got {description!r}"
     )
 
 
-def test_old_listing_works_and_is_deprecated(client: TestClient) -> None:
+def test_old_listing_works_and_is_deprecated(client: httpx.Client) -> None:
     response = client.get("/v1/books/")
     assert response.status_code == 200, f"GET /v1/books/ should answer 200, got {response.status_code}"
     assert response.json() == EXPECTED_BOOKS, f"GET /v1/books/ should answer like GET /books/, got {response.json()}"
@@ -100,14 +100,14 @@ def test_old_listing_works_and_is_deprecated(client: TestClient) -> None:
     assert operation.get("deprecated") is True, "GET /v1/books/ should be flagged deprecated in the schema"
 
 
-def test_current_routes_are_not_deprecated(client: TestClient) -> None:
+def test_current_routes_are_not_deprecated(client: httpx.Client) -> None:
     spec = _schema(client)
     for path in ("/books/", "/books/{book_id}"):
         operation = _operation(spec, path)
         assert not operation.get("deprecated", False), f"GET {path} should not be flagged deprecated"
 
 
-def test_health_works_but_is_hidden_from_schema(client: TestClient) -> None:
+def test_health_works_but_is_hidden_from_schema(client: httpx.Client) -> None:
     response = client.get("/health")
     assert response.status_code == 200, f"GET /health should answer 200, got {response.status_code}"
     assert response.json() == {"status": "ok"}, f'GET /health should answer {{"status": "ok"}}, got {response.json()}'

@@ -1,12 +1,12 @@
 """Hidden tests for q06: request body."""
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from grader.fixtures import error_locs
 
 
-def test_post_item_echoes_required_fields(client: TestClient) -> None:
+def test_post_item_echoes_required_fields(client: httpx.Client) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": 10.5})
     assert response.status_code == 200, f"POST /items/ should answer 200, got {response.status_code}: {response.text}"
     body = response.json()
@@ -14,7 +14,7 @@ def test_post_item_echoes_required_fields(client: TestClient) -> None:
     assert body.get("price") == 10.5, f"the response should carry the price sent, got {body}"
 
 
-def test_optional_fields_get_their_defaults(client: TestClient) -> None:
+def test_optional_fields_get_their_defaults(client: httpx.Client) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": 10.5})
     assert response.status_code == 200, f"POST /items/ should answer 200, got {response.status_code}: {response.text}"
     body = response.json()
@@ -24,7 +24,7 @@ def test_optional_fields_get_their_defaults(client: TestClient) -> None:
         assert body[field] == default, f"{field!r} left out should default to {default!r}, got {body[field]!r}"
 
 
-def test_all_fields_are_echoed(client: TestClient) -> None:
+def test_all_fields_are_echoed(client: httpx.Client) -> None:
     item = {
         "name": "Camera",
         "price": 99.5,
@@ -40,7 +40,7 @@ def test_all_fields_are_echoed(client: TestClient) -> None:
         assert body.get(field) == value, f"{field!r} should be echoed as {value!r}, got {body.get(field)!r}"
 
 
-def test_explicit_null_description_and_tags_are_kept_as_sent(client: TestClient) -> None:
+def test_explicit_null_description_and_tags_are_kept_as_sent(client: httpx.Client) -> None:
     item = {"name": "Pen", "price": 2.0, "description": None, "tags": ["blue", "office", "blue"]}
     response = client.post("/items/", json=item)
     assert response.status_code == 200, (
@@ -53,7 +53,7 @@ def test_explicit_null_description_and_tags_are_kept_as_sent(client: TestClient)
     )
 
 
-def test_price_with_tax_adds_the_tax(client: TestClient) -> None:
+def test_price_with_tax_adds_the_tax(client: httpx.Client) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": 10.5, "tax": 2.25})
     assert response.status_code == 200, f"POST /items/ should answer 200, got {response.status_code}: {response.text}"
     body = response.json()
@@ -63,7 +63,7 @@ def test_price_with_tax_adds_the_tax(client: TestClient) -> None:
     )
 
 
-def test_price_with_tax_without_tax_is_the_price(client: TestClient) -> None:
+def test_price_with_tax_without_tax_is_the_price(client: httpx.Client) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": 10.5})
     assert response.status_code == 200, f"POST /items/ should answer 200, got {response.status_code}: {response.text}"
     body = response.json()
@@ -73,21 +73,21 @@ def test_price_with_tax_without_tax_is_the_price(client: TestClient) -> None:
     )
 
 
-def test_missing_required_field_is_422_naming_it(client: TestClient) -> None:
+def test_missing_required_field_is_422_naming_it(client: httpx.Client) -> None:
     response = client.post("/items/", json={"price": 10.5})
     assert response.status_code == 422, f"a body without name should answer 422, got {response.status_code}"
     locs = error_locs(response.json())
     assert ["body", "name"] in locs, f"the 422 errors should name the missing field at ['body', 'name'], got {locs}"
 
 
-def test_wrong_price_type_is_422_naming_it(client: TestClient) -> None:
+def test_wrong_price_type_is_422_naming_it(client: httpx.Client) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": "cheap"})
     assert response.status_code == 422, f"a non-numeric price should answer 422, got {response.status_code}"
     locs = error_locs(response.json())
     assert ["body", "price"] in locs, f"the 422 errors should name the field at ['body', 'price'], got {locs}"
 
 
-def test_tags_must_be_a_list_of_strings(client: TestClient) -> None:
+def test_tags_must_be_a_list_of_strings(client: httpx.Client) -> None:
     ok = client.post("/items/", json={"name": "Foo", "price": 1.0, "tags": ["a", "b"]})
     assert ok.status_code == 200, f"a list of string tags should be accepted, got {ok.status_code}: {ok.text}"
     response = client.post("/items/", json={"name": "Foo", "price": 1.0, "tags": [{"not": "a string"}]})
@@ -96,7 +96,7 @@ def test_tags_must_be_a_list_of_strings(client: TestClient) -> None:
     assert any(loc[:2] == ["body", "tags"] for loc in locs), f"the 422 errors should name ['body', 'tags', ...]: {locs}"
 
 
-def test_nested_image_is_validated(client: TestClient) -> None:
+def test_nested_image_is_validated(client: httpx.Client) -> None:
     image = {"url": "https://example.com/a.png", "name": "front"}
     ok = client.post("/items/", json={"name": "Foo", "price": 1.0, "images": [image]})
     assert ok.status_code == 200, f"a valid image should be accepted, got {ok.status_code}: {ok.text}"
@@ -108,7 +108,7 @@ def test_nested_image_is_validated(client: TestClient) -> None:
     )
 
 
-def test_put_combines_path_body_and_query(client: TestClient) -> None:
+def test_put_combines_path_body_and_query(client: httpx.Client) -> None:
     response = client.put("/items/5", params={"q": "hello"}, json={"name": "Foo", "price": 10.5, "tags": ["x"]})
     assert response.status_code == 200, f"PUT /items/5 should answer 200, got {response.status_code}: {response.text}"
     body = response.json()
@@ -121,7 +121,7 @@ def test_put_combines_path_body_and_query(client: TestClient) -> None:
         assert item.get(field, "<missing>") == value, f"item[{field!r}] should be {value!r}, got {item.get(field)!r}"
 
 
-def test_put_query_is_optional(client: TestClient) -> None:
+def test_put_query_is_optional(client: httpx.Client) -> None:
     response = client.put("/items/7", json={"name": "Foo", "price": 1.0})
     assert response.status_code == 200, f"PUT /items/7 without q should answer 200, got {response.status_code}"
     body = response.json()
@@ -130,7 +130,7 @@ def test_put_query_is_optional(client: TestClient) -> None:
     assert body.get("item_id") == 7, f"item_id should be 7, got {body.get('item_id')!r}"
 
 
-def test_put_non_integer_item_id_is_422(client: TestClient) -> None:
+def test_put_non_integer_item_id_is_422(client: httpx.Client) -> None:
     response = client.put("/items/abc", json={"name": "Foo", "price": 1.0})
     assert response.status_code == 422, f"PUT /items/abc should answer 422, got {response.status_code}"
     locs = error_locs(response.json())

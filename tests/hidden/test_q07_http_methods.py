@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 
 CAMERA = {"name": "Camera", "price": 99.5, "description": "A small camera"}
 
 
-def _create(client: TestClient, item: dict[str, Any] | None = None) -> dict[str, Any]:
+def _create(client: httpx.Client, item: dict[str, Any] | None = None) -> dict[str, Any]:
     response = client.post("/items/", json=item or CAMERA)
     assert response.status_code == 201, f"POST /items/ should answer 201, got {response.status_code}: {response.text}"
     body = response.json()
@@ -20,14 +20,14 @@ def _allowed(allow: str | None) -> list[str]:
     return [method.strip().upper() for method in (allow or "").split(",") if method.strip()]
 
 
-def test_post_creates_item_with_201_and_id(client: TestClient) -> None:
+def test_post_creates_item_with_201_and_id(client: httpx.Client) -> None:
     body = _create(client)
     assert body["id"] > 0, f"ids should be positive integers, got {body['id']}"
     for field, value in CAMERA.items():
         assert body.get(field) == value, f"the stored item's {field!r} should be {value!r}, got {body.get(field)!r}"
 
 
-def test_get_returns_the_stored_item_and_list_returns_all(client: TestClient) -> None:
+def test_get_returns_the_stored_item_and_list_returns_all(client: httpx.Client) -> None:
     first = _create(client)
     second = _create(client, {"name": "Lens", "price": 20.0})
     assert first["id"] != second["id"], f"two items should get different ids, got {first['id']} twice"
@@ -41,7 +41,7 @@ def test_get_returns_the_stored_item_and_list_returns_all(client: TestClient) ->
     assert sorted(items, key=lambda item: item["id"]) == [first, second], f"GET /items/ should list both items: {items}"
 
 
-def test_put_replaces_the_whole_item(client: TestClient) -> None:
+def test_put_replaces_the_whole_item(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.put(f"/items/{item_id}", json={"name": "Camera 2", "price": 120.0})
     assert response.status_code == 200, f"PUT should answer 200, got {response.status_code}: {response.text}"
@@ -54,7 +54,7 @@ def test_put_replaces_the_whole_item(client: TestClient) -> None:
     assert stored == expected, f"after PUT, GET should answer the replaced item {expected}, got {stored}"
 
 
-def test_put_requires_a_complete_item(client: TestClient) -> None:
+def test_put_requires_a_complete_item(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.put(f"/items/{item_id}", json={"name": "Only a name"})
     assert response.status_code == 422, (
@@ -64,7 +64,7 @@ def test_put_requires_a_complete_item(client: TestClient) -> None:
     assert stored.get("name") == CAMERA["name"], f"a refused PUT should leave the item unchanged, got {stored}"
 
 
-def test_patch_changes_only_the_fields_sent(client: TestClient) -> None:
+def test_patch_changes_only_the_fields_sent(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.patch(f"/items/{item_id}", json={"price": 80.0})
     assert response.status_code == 200, f"PATCH should answer 200, got {response.status_code}: {response.text}"
@@ -76,7 +76,7 @@ def test_patch_changes_only_the_fields_sent(client: TestClient) -> None:
     assert stored == expected, f"after PATCH, GET should answer {expected}, got {stored}"
 
 
-def test_patch_with_explicit_null_clears_the_field(client: TestClient) -> None:
+def test_patch_with_explicit_null_clears_the_field(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.patch(f"/items/{item_id}", json={"description": None})
     assert response.status_code == 200, f"PATCH should answer 200, got {response.status_code}: {response.text}"
@@ -87,7 +87,7 @@ def test_patch_with_explicit_null_clears_the_field(client: TestClient) -> None:
     )
 
 
-def test_delete_answers_204_and_removes_the_item(client: TestClient) -> None:
+def test_delete_answers_204_and_removes_the_item(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.delete(f"/items/{item_id}")
     assert response.status_code == 204, f"DELETE should answer 204, got {response.status_code}: {response.text}"
@@ -97,7 +97,7 @@ def test_delete_answers_204_and_removes_the_item(client: TestClient) -> None:
     assert client.get("/items/").json() == [], "the deleted item should no longer be listed"
 
 
-def test_ids_are_not_reused_after_delete(client: TestClient) -> None:
+def test_ids_are_not_reused_after_delete(client: httpx.Client) -> None:
     first = _create(client)
     second = _create(client, {"name": "Lens", "price": 20.0})
     deleted = client.delete(f"/items/{first['id']}")
@@ -117,7 +117,7 @@ def test_ids_are_not_reused_after_delete(client: TestClient) -> None:
     )
 
 
-def test_missing_item_answers_404_on_every_method(client: TestClient) -> None:
+def test_missing_item_answers_404_on_every_method(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     missing = item_id + 1000
     checks = {
@@ -131,7 +131,7 @@ def test_missing_item_answers_404_on_every_method(client: TestClient) -> None:
         assert response.status_code == 404, f"{method} on an unknown item should answer 404, got {response.status_code}"
 
 
-def test_head_answers_headers_without_a_body(client: TestClient) -> None:
+def test_head_answers_headers_without_a_body(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     for path in (f"/items/{item_id}", "/items/"):
         get = client.get(path)
@@ -147,7 +147,7 @@ def test_head_answers_headers_without_a_body(client: TestClient) -> None:
         )
 
 
-def test_options_on_an_item_lists_its_methods(client: TestClient) -> None:
+def test_options_on_an_item_lists_its_methods(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.options(f"/items/{item_id}")
     assert response.status_code == 204, f"OPTIONS /items/{{id}} should answer 204, got {response.status_code}"
@@ -158,7 +158,7 @@ def test_options_on_an_item_lists_its_methods(client: TestClient) -> None:
     assert len(allowed) == len(expected), f"Allow should list each method once, got {allowed}"
 
 
-def test_options_on_the_collection_lists_its_methods(client: TestClient) -> None:
+def test_options_on_the_collection_lists_its_methods(client: httpx.Client) -> None:
     _create(client)
     response = client.options("/items/")
     assert response.status_code == 204, f"OPTIONS /items/ should answer 204, got {response.status_code}"
@@ -169,7 +169,7 @@ def test_options_on_the_collection_lists_its_methods(client: TestClient) -> None
     assert len(allowed) == len(expected), f"Allow should list each method once, got {allowed}"
 
 
-def test_unserved_methods_answer_405(client: TestClient) -> None:
+def test_unserved_methods_answer_405(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     assert client.get(f"/items/{item_id}").status_code == 200, "GET /items/{id} should work before 405s are checked"
     post_on_item = client.post(f"/items/{item_id}", json=CAMERA)

@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 
 BOOK = {"name": "Book", "price": 12.5}
 PEN = {"name": "Pen", "price": 1.5}
 
 
-def _post(client: TestClient, item: dict[str, Any]) -> int:
+def _post(client: httpx.Client, item: dict[str, Any]) -> int:
     response = client.post("/items/", json=item)
     assert response.status_code == 201, f"POST /items/ should answer 201, got {response.status_code}: {response.text}"
     body = response.json()
@@ -16,7 +16,7 @@ def _post(client: TestClient, item: dict[str, Any]) -> int:
     return body["id"]
 
 
-def test_post_answers_201_with_message(client: TestClient) -> None:
+def test_post_answers_201_with_message(client: httpx.Client) -> None:
     response = client.post("/items/", json=BOOK)
     assert response.status_code == 201, f"POST /items/ should answer 201, got {response.status_code}: {response.text}"
     body = response.json()
@@ -25,7 +25,7 @@ def test_post_answers_201_with_message(client: TestClient) -> None:
     assert set(body) == {"message", "id"}, f"POST should answer exactly message and id, nothing else, got {body}"
 
 
-def test_post_sets_location_header(client: TestClient) -> None:
+def test_post_sets_location_header(client: httpx.Client) -> None:
     response = client.post("/items/", json=BOOK)
     assert response.status_code == 201, f"POST /items/ should answer 201, got {response.status_code}: {response.text}"
     item_id = response.json().get("id")
@@ -35,7 +35,7 @@ def test_post_sets_location_header(client: TestClient) -> None:
     assert followed.status_code == 200, f"GET on the Location should answer 200, got {followed.status_code}"
 
 
-def test_get_created_item_answers_200(client: TestClient) -> None:
+def test_get_created_item_answers_200(client: httpx.Client) -> None:
     item_id = _post(client, BOOK)
     response = client.get(f"/items/{item_id}")
     assert response.status_code == 200, f"GET /items/{item_id} should answer 200, got {response.status_code}"
@@ -43,7 +43,7 @@ def test_get_created_item_answers_200(client: TestClient) -> None:
     assert response.json() == expected, f"GET should answer the stored item {expected}, got {response.json()}"
 
 
-def test_get_missing_item_answers_404(client: TestClient) -> None:
+def test_get_missing_item_answers_404(client: httpx.Client) -> None:
     item_id = _post(client, BOOK)
     response = client.get(f"/items/{item_id + 100}")
     assert response.status_code == 404, f"GET on a missing item should answer 404, got {response.status_code}"
@@ -52,14 +52,14 @@ def test_get_missing_item_answers_404(client: TestClient) -> None:
     )
 
 
-def test_delete_answers_204_with_empty_body(client: TestClient) -> None:
+def test_delete_answers_204_with_empty_body(client: httpx.Client) -> None:
     item_id = _post(client, BOOK)
     response = client.delete(f"/items/{item_id}")
     assert response.status_code == 204, f"DELETE should answer 204, got {response.status_code}: {response.text}"
     assert response.content == b"", f"a 204 answer must have an empty body (zero bytes), got {response.content!r}"
 
 
-def test_deleted_item_is_gone(client: TestClient) -> None:
+def test_deleted_item_is_gone(client: httpx.Client) -> None:
     item_id = _post(client, BOOK)
     assert client.delete(f"/items/{item_id}").status_code == 204, "DELETE should answer 204"
     after = client.get(f"/items/{item_id}")
@@ -71,7 +71,7 @@ def test_deleted_item_is_gone(client: TestClient) -> None:
     )
 
 
-def test_put_on_a_new_id_answers_201(client: TestClient) -> None:
+def test_put_on_a_new_id_answers_201(client: httpx.Client) -> None:
     response = client.put("/items/42", json=BOOK)
     assert response.status_code == 201, (
         f"PUT on an id no item holds creates it and should answer 201, got {response.status_code}: {response.text}"
@@ -83,7 +83,7 @@ def test_put_on_a_new_id_answers_201(client: TestClient) -> None:
     assert stored.json() == expected, f"GET should answer {expected}, got {stored.json()}"
 
 
-def test_put_on_an_existing_id_answers_200_and_replaces(client: TestClient) -> None:
+def test_put_on_an_existing_id_answers_200_and_replaces(client: httpx.Client) -> None:
     created = client.put("/items/7", json=BOOK)
     assert created.status_code == 201, f"the first PUT /items/7 should answer 201, got {created.status_code}"
     response = client.put("/items/7", json=PEN)
@@ -95,7 +95,7 @@ def test_put_on_an_existing_id_answers_200_and_replaces(client: TestClient) -> N
     assert client.get("/items/7").json() == expected, "GET after the second PUT should answer the replaced item"
 
 
-def test_put_answers_200_for_an_item_created_by_post(client: TestClient) -> None:
+def test_put_answers_200_for_an_item_created_by_post(client: httpx.Client) -> None:
     item_id = _post(client, BOOK)
     response = client.put(f"/items/{item_id}", json=PEN)
     assert response.status_code == 200, (
@@ -103,7 +103,7 @@ def test_put_answers_200_for_an_item_created_by_post(client: TestClient) -> None
     )
 
 
-def test_post_never_reuses_a_held_id(client: TestClient) -> None:
+def test_post_never_reuses_a_held_id(client: httpx.Client) -> None:
     assert client.put("/items/1", json=BOOK).status_code == 201, "PUT /items/1 on an empty store should answer 201"
     first = _post(client, PEN)
     second = _post(client, {"name": "Ink", "price": 3.0})
@@ -111,13 +111,13 @@ def test_post_never_reuses_a_held_id(client: TestClient) -> None:
     assert client.get("/items/1").json() == {"id": 1, **BOOK}, "POST must not overwrite the item PUT stored under id 1"
 
 
-def test_invalid_body_answers_422(client: TestClient) -> None:
+def test_invalid_body_answers_422(client: httpx.Client) -> None:
     assert client.post("/items/", json=BOOK).status_code == 201, "POST /items/ should work before bad bodies are sent"
     response = client.post("/items/", json={"name": "Book"})
     assert response.status_code == 422, f"a body without price should answer 422, got {response.status_code}"
 
 
-def test_post_after_delete_keeps_other_items(client: TestClient) -> None:
+def test_post_after_delete_keeps_other_items(client: httpx.Client) -> None:
     first = _post(client, BOOK)
     second = _post(client, PEN)
     assert client.delete(f"/items/{first}").status_code == 204, "DELETE should answer 204"

@@ -3,8 +3,8 @@
 import hashlib
 from typing import Any
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 MIB = 1024 * 1024
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x00\x80"
@@ -25,7 +25,7 @@ def assert_refused(response: Any, expected: int, what: str) -> None:
     assert detail.strip(), f"{what}: the error detail should say what is wrong, got {response.text}"
 
 
-def test_single_upload_reports_filename_size_and_sha256(client: TestClient) -> None:
+def test_single_upload_reports_filename_size_and_sha256(client: httpx.Client) -> None:
     content = b"hello, upload\n"
     response = client.post("/upload/", files={"file": ("notes.txt", content, "text/plain")})
     assert response.status_code == 200, f"POST /upload/ should answer 200, got {response.status_code}: {response.text}"
@@ -39,7 +39,7 @@ def test_single_upload_reports_filename_size_and_sha256(client: TestClient) -> N
     ("filename", "content_type"),
     [("picture.png", "image/png"), ("photo.jpg", "image/jpeg"), ("report.pdf", "application/pdf")],
 )
-def test_each_allowed_type_accepted_with_binary_content(client: TestClient, filename: str, content_type: str) -> None:
+def test_each_allowed_type_accepted_with_binary_content(client: httpx.Client, filename: str, content_type: str) -> None:
     content = PNG_BYTES + filename.encode()
     response = client.post("/upload/", files={"file": (filename, content, content_type)})
     assert response.status_code == 200, (
@@ -50,7 +50,7 @@ def test_each_allowed_type_accepted_with_binary_content(client: TestClient, file
     assert body.get("sha256") == sha256(content), "sha256 should be the SHA-256 hex digest of the raw bytes sent"
 
 
-def test_content_type_parameters_are_ignored(client: TestClient) -> None:
+def test_content_type_parameters_are_ignored(client: httpx.Client) -> None:
     content = "grüße\n".encode()
     response = client.post("/upload/", files={"file": ("greeting.txt", content, "text/plain; charset=utf-8")})
     assert response.status_code == 200, (
@@ -60,22 +60,22 @@ def test_content_type_parameters_are_ignored(client: TestClient) -> None:
     assert response.json().get("size") == len(content), f"size should be {len(content)}, got {response.text}"
 
 
-def test_disallowed_content_type_is_415(client: TestClient) -> None:
+def test_disallowed_content_type_is_415(client: httpx.Client) -> None:
     response = client.post("/upload/", files={"file": ("setup.exe", b"MZ\x90\x00", "application/x-msdownload")})
     assert_refused(response, 415, "uploading an application/x-msdownload file")
 
 
-def test_empty_file_is_400(client: TestClient) -> None:
+def test_empty_file_is_400(client: httpx.Client) -> None:
     response = client.post("/upload/", files={"file": ("empty.txt", b"", "text/plain")})
     assert_refused(response, 400, "uploading an empty file")
 
 
-def test_file_over_the_limit_is_413(client: TestClient) -> None:
+def test_file_over_the_limit_is_413(client: httpx.Client) -> None:
     response = client.post("/upload/", files={"file": ("big.txt", b"a" * (MIB + 1), "text/plain")})
     assert_refused(response, 413, "uploading a file of 1 MiB + 1 byte")
 
 
-def test_file_of_exactly_the_limit_is_accepted(client: TestClient) -> None:
+def test_file_of_exactly_the_limit_is_accepted(client: httpx.Client) -> None:
     content = b"b" * MIB
     response = client.post("/upload/", files={"file": ("exact.txt", content, "text/plain")})
     assert response.status_code == 200, (
@@ -86,7 +86,7 @@ def test_file_of_exactly_the_limit_is_accepted(client: TestClient) -> None:
     assert body.get("sha256") == sha256(content), "sha256 should be the SHA-256 hex digest of the whole content"
 
 
-def test_missing_file_field_is_422(client: TestClient) -> None:
+def test_missing_file_field_is_422(client: httpx.Client) -> None:
     good = client.post("/upload/", files={"file": ("a.txt", b"a", "text/plain")})
     assert good.status_code == 200, f"POST /upload/ with a file should answer 200, got {good.status_code}"
     response = client.post("/upload/", files={"attachment": ("a.txt", b"a", "text/plain")})
@@ -95,7 +95,7 @@ def test_missing_file_field_is_422(client: TestClient) -> None:
     )
 
 
-def test_several_files_reported_in_order(client: TestClient) -> None:
+def test_several_files_reported_in_order(client: httpx.Client) -> None:
     sent = [
         ("first.txt", b"one", "text/plain"),
         ("second.png", PNG_BYTES, "image/png"),
@@ -115,7 +115,7 @@ def test_several_files_reported_in_order(client: TestClient) -> None:
     assert body.get("total_size") == total, f"total_size should be {total}, got {body.get('total_size')!r}"
 
 
-def test_several_files_with_a_bad_type_are_refused(client: TestClient) -> None:
+def test_several_files_with_a_bad_type_are_refused(client: httpx.Client) -> None:
     files = [
         ("files", ("ok.txt", b"fine", "text/plain")),
         ("files", ("page.html", b"<html></html>", "text/html")),
@@ -123,7 +123,7 @@ def test_several_files_with_a_bad_type_are_refused(client: TestClient) -> None:
     assert_refused(client.post("/uploads/", files=files), 415, "POST /uploads/ where the second file is text/html")
 
 
-def test_several_files_with_an_empty_one_are_refused(client: TestClient) -> None:
+def test_several_files_with_an_empty_one_are_refused(client: httpx.Client) -> None:
     files = [
         ("files", ("ok.txt", b"fine", "text/plain")),
         ("files", ("empty.txt", b"", "text/plain")),
@@ -131,7 +131,7 @@ def test_several_files_with_an_empty_one_are_refused(client: TestClient) -> None
     assert_refused(client.post("/uploads/", files=files), 400, "POST /uploads/ where the second file is empty")
 
 
-def test_several_files_with_a_large_one_are_refused(client: TestClient) -> None:
+def test_several_files_with_a_large_one_are_refused(client: httpx.Client) -> None:
     files = [
         ("files", ("ok.txt", b"fine", "text/plain")),
         ("files", ("big.txt", b"c" * (MIB + 1), "text/plain")),

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 
 TOKEN = {"X-Token": "fake-super-secret-token"}
 ALL_ITEMS = [
@@ -16,7 +16,7 @@ def _sorted_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: item["id"])
 
 
-def _operation(client: TestClient, path: str, method: str) -> dict[str, Any]:
+def _operation(client: httpx.Client, path: str, method: str) -> dict[str, Any]:
     response = client.get("/openapi.json")
     assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
     paths = response.json().get("paths", {})
@@ -25,13 +25,13 @@ def _operation(client: TestClient, path: str, method: str) -> dict[str, Any]:
     return paths[path][method]
 
 
-def test_items_are_listed_under_the_versioned_prefix(client: TestClient) -> None:
+def test_items_are_listed_under_the_versioned_prefix(client: httpx.Client) -> None:
     response = client.get("/api/v1/items/")
     assert response.status_code == 200, f"GET /api/v1/items/ should answer 200, got {response.status_code}"
     assert _sorted_items(response.json()) == ALL_ITEMS, "GET /api/v1/items/ should list the three items of ITEMS"
 
 
-def test_one_item_and_missing_item(client: TestClient) -> None:
+def test_one_item_and_missing_item(client: httpx.Client) -> None:
     response = client.get("/api/v1/items/2")
     assert response.status_code == 200, f"GET /api/v1/items/2 should answer 200, got {response.status_code}"
     assert response.json() == {"id": 2, "name": "Screwdriver"}, f"GET /api/v1/items/2 gave {response.json()}"
@@ -40,13 +40,13 @@ def test_one_item_and_missing_item(client: TestClient) -> None:
     assert missing.json() == {"detail": "Item not found"}, f"a missing item should say Item not found: {missing.text}"
 
 
-def test_users_are_listed_without_a_token(client: TestClient) -> None:
+def test_users_are_listed_without_a_token(client: httpx.Client) -> None:
     response = client.get("/api/v1/users/")
     assert response.status_code == 200, f"GET /api/v1/users/ should answer 200, got {response.status_code}"
     assert response.json() == [{"username": "ada"}, {"username": "linus"}], f"wrong users: {response.json()}"
 
 
-def test_routes_are_not_served_without_the_version_prefix(client: TestClient) -> None:
+def test_routes_are_not_served_without_the_version_prefix(client: httpx.Client) -> None:
     assert client.get("/api/v1/items/").status_code == 200, "GET /api/v1/items/ should work before this check"
     assert client.get("/api/v1/admin/stats", headers=TOKEN).status_code == 200, (
         "GET /api/v1/admin/stats with the token should work before this check"
@@ -56,13 +56,13 @@ def test_routes_are_not_served_without_the_version_prefix(client: TestClient) ->
         assert response.status_code == 404, f"GET {path} (no /api/v1) should answer 404, got {response.status_code}"
 
 
-def test_admin_stats_with_the_token(client: TestClient) -> None:
+def test_admin_stats_with_the_token(client: httpx.Client) -> None:
     response = client.get("/api/v1/admin/stats", headers=TOKEN)
     assert response.status_code == 200, f"GET /api/v1/admin/stats with the token should answer 200, got {response.text}"
     assert response.json() == {"items": 3, "users": 2}, f"wrong stats: {response.json()}"
 
 
-def test_admin_stats_refuses_a_missing_or_wrong_token(client: TestClient) -> None:
+def test_admin_stats_refuses_a_missing_or_wrong_token(client: httpx.Client) -> None:
     assert client.get("/api/v1/admin/stats", headers=TOKEN).status_code == 200, (
         "GET /api/v1/admin/stats with the right token should answer 200"
     )
@@ -74,7 +74,7 @@ def test_admin_stats_refuses_a_missing_or_wrong_token(client: TestClient) -> Non
         assert response.json() == {"detail": "Invalid X-Token header"}, f"wrong 403 body: {response.text}"
 
 
-def test_the_dependency_guards_every_admin_route(client: TestClient) -> None:
+def test_the_dependency_guards_every_admin_route(client: httpx.Client) -> None:
     refused = client.delete("/api/v1/admin/items/1")
     assert refused.status_code == 403, (
         f"DELETE /api/v1/admin/items/1 without X-Token should answer 403, got {refused.status_code}"
@@ -93,7 +93,7 @@ def test_the_dependency_guards_every_admin_route(client: TestClient) -> None:
     assert again.json() == {"detail": "Item not found"}, f"wrong 404 body: {again.text}"
 
 
-def test_operation_tags_merge_the_version_tag_and_the_router_tag(client: TestClient) -> None:
+def test_operation_tags_merge_the_version_tag_and_the_router_tag(client: httpx.Client) -> None:
     expected = {
         ("/api/v1/items/", "get"): "items",
         ("/api/v1/items/{item_id}", "get"): "items",
@@ -108,7 +108,7 @@ def test_operation_tags_merge_the_version_tag_and_the_router_tag(client: TestCli
         )
 
 
-def test_items_router_documents_404_on_every_operation(client: TestClient) -> None:
+def test_items_router_documents_404_on_every_operation(client: httpx.Client) -> None:
     for path in ("/api/v1/items/", "/api/v1/items/{item_id}"):
         responses = _operation(client, path, "get").get("responses", {})
         assert "404" in responses, f"GET {path} should document a 404 response, got {sorted(responses)}"
@@ -117,7 +117,7 @@ def test_items_router_documents_404_on_every_operation(client: TestClient) -> No
         )
 
 
-def test_admin_router_documents_403_on_every_operation(client: TestClient) -> None:
+def test_admin_router_documents_403_on_every_operation(client: httpx.Client) -> None:
     for path, method in (("/api/v1/admin/stats", "get"), ("/api/v1/admin/items/{item_id}", "delete")):
         responses = _operation(client, path, method).get("responses", {})
         assert "403" in responses, f"{method.upper()} {path} should document a 403 response, got {sorted(responses)}"

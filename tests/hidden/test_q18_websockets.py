@@ -4,45 +4,32 @@ Every receive is bounded (``_receive``), so a server that never answers fails th
 "Not sent back to the sender" is proved by the order of what arrives next, never by waiting for silence.
 """
 
-import threading
-from typing import Any
-
+import httpx
 import pytest
-from fastapi.testclient import TestClient
-from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
+
+from grader.bridge.host import RemoteWebSocket
 
 WAIT_SECONDS = 5.0
 
 
-def _receive(ws: WebSocketTestSession, who: str, *, closing_is_ok: bool = False) -> str:
+def _receive(ws: RemoteWebSocket, who: str, *, closing_is_ok: bool = False) -> str:
     """``ws.receive_text()``, but failing the test when nothing arrives within WAIT_SECONDS."""
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["text"] = ws.receive_text()
-        except BaseException as exc:  # handed over to the test's thread below
-            box["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(WAIT_SECONDS)
-    if thread.is_alive():
+    try:
+        return ws.receive_text(timeout=WAIT_SECONDS)
+    except TimeoutError:
         pytest.fail(f"{who} received nothing within {WAIT_SECONDS:g} s")
-    error = box.get("error")
-    if isinstance(error, WebSocketDisconnect) and not closing_is_ok:
-        pytest.fail(f"{who}: the server closed the connection (code {error.code}) instead of sending a message")
-    if error is not None:
-        raise error
-    return box["text"]
+    except WebSocketDisconnect as error:
+        if not closing_is_ok:
+            pytest.fail(f"{who}: the server closed the connection (code {error.code}) instead of sending a message")
+        raise
 
 
-def _room(client: TestClient, room: str, token: str) -> WebSocketTestSession:
+def _room(client: httpx.Client, room: str, token: str) -> RemoteWebSocket:
     return client.websocket_connect(f"/ws/rooms/{room}?token={token}")
 
 
-def _members(client: TestClient, room: str) -> list[str]:
+def _members(client: httpx.Client, room: str) -> list[str]:
     response = client.get(f"/rooms/{room}")
     assert response.status_code == 200, f"GET /rooms/{room} should answer 200, got {response.status_code}"
     body = response.json()
@@ -50,7 +37,7 @@ def _members(client: TestClient, room: str) -> list[str]:
     return sorted(body.get("members", []))
 
 
-def _assert_refused(client: TestClient, url: str, what: str) -> None:
+def _assert_refused(client: httpx.Client, url: str, what: str) -> None:
     who = f"a connection {what} (it should be closed with code 1008)"
     try:
         with client.websocket_connect(url) as ws:
@@ -61,13 +48,13 @@ def _assert_refused(client: TestClient, url: str, what: str) -> None:
         pytest.fail(f"{who} was accepted and received {got!r}")
 
 
-def test_echo_prefixes_the_message(client: TestClient) -> None:
+def test_echo_prefixes_the_message(client: httpx.Client) -> None:
     with client.websocket_connect("/ws") as ws:
         ws.send_text("hello")
         assert _receive(ws, "the /ws client") == "Message: hello", "/ws should answer 'hello' with 'Message: hello'"
 
 
-def test_echo_answers_every_message_in_order(client: TestClient) -> None:
+def test_echo_answers_every_message_in_order(client: httpx.Client) -> None:
     with client.websocket_connect("/ws") as ws:
         for text in ("one", "two", "three"):
             ws.send_text(text)
@@ -75,22 +62,22 @@ def test_echo_answers_every_message_in_order(client: TestClient) -> None:
             assert got == f"Message: {text}", f"/ws should answer {text!r} with 'Message: {text}', got {got!r}"
 
 
-def test_room_refuses_a_connection_without_token(client: TestClient) -> None:
+def test_room_refuses_a_connection_without_token(client: httpx.Client) -> None:
     _assert_refused(client, "/ws/rooms/lobby", "without a token")
 
 
-def test_room_refuses_an_unknown_token(client: TestClient) -> None:
+def test_room_refuses_an_unknown_token(client: httpx.Client) -> None:
     _assert_refused(client, "/ws/rooms/lobby?token=not-a-token", "with an unknown token")
 
 
-def test_room_message_reaches_the_other_member(client: TestClient) -> None:
+def test_room_message_reaches_the_other_member(client: httpx.Client) -> None:
     with _room(client, "lobby", "alice-token") as alice, _room(client, "lobby", "bob-token") as bob:
         alice.send_text("hello")
         got = _receive(bob, "bob (after alice sent 'hello')")
         assert got == "alice: hello", f"bob should receive 'alice: hello', got {got!r}"
 
 
-def test_sender_does_not_receive_its_own_message(client: TestClient) -> None:
+def test_sender_does_not_receive_its_own_message(client: httpx.Client) -> None:
     with _room(client, "lobby", "alice-token") as alice, _room(client, "lobby", "bob-token") as bob:
         alice.send_text("ping")
         got = _receive(bob, "bob (after alice sent 'ping')")
@@ -102,7 +89,7 @@ def test_sender_does_not_receive_its_own_message(client: TestClient) -> None:
         )
 
 
-def test_message_reaches_every_other_member(client: TestClient) -> None:
+def test_message_reaches_every_other_member(client: httpx.Client) -> None:
     with (
         _room(client, "lobby", "alice-token") as alice,
         _room(client, "lobby", "bob-token") as bob,
@@ -117,7 +104,7 @@ def test_message_reaches_every_other_member(client: TestClient) -> None:
         assert got == "carol: hi bob", f"bob's next message should be 'carol: hi bob', got {got!r}"
 
 
-def test_rooms_are_isolated(client: TestClient) -> None:
+def test_rooms_are_isolated(client: httpx.Client) -> None:
     with (
         _room(client, "red", "alice-token") as alice,
         _room(client, "red", "bob-token") as bob,
@@ -134,7 +121,7 @@ def test_rooms_are_isolated(client: TestClient) -> None:
         )
 
 
-def test_room_keeps_working_after_a_member_disconnects(client: TestClient) -> None:
+def test_room_keeps_working_after_a_member_disconnects(client: httpx.Client) -> None:
     with _room(client, "lobby", "alice-token") as alice, _room(client, "lobby", "bob-token") as bob:
         with _room(client, "lobby", "carol-token") as carol:
             carol.send_text("bye")
@@ -148,7 +135,7 @@ def test_room_keeps_working_after_a_member_disconnects(client: TestClient) -> No
         assert got == "bob: yes", f"after carol left, alice should receive bob's message, got {got!r}"
 
 
-def test_members_endpoint_follows_connects_and_disconnects(client: TestClient) -> None:
+def test_members_endpoint_follows_connects_and_disconnects(client: httpx.Client) -> None:
     assert _members(client, "lobby") == [], "an empty room should have no members"
     with _room(client, "lobby", "alice-token"):
         with _room(client, "lobby", "bob-token"):

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 
 USERS_TAG = {"name": "users", "description": "Operations with users."}
 ITEMS_TAG = {
@@ -13,19 +13,19 @@ ITEMS_TAG = {
 CREATE_USER_DESCRIPTION = "Create a user from a JSON body with a `username`.\n\nThe new user gets the next free id."
 
 
-def _schema(client: TestClient) -> dict[str, Any]:
+def _schema(client: httpx.Client) -> dict[str, Any]:
     response = client.get("/openapi.json")
     assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
     return response.json()
 
 
-def _operation(client: TestClient, method: str, path: str) -> dict[str, Any]:
+def _operation(client: httpx.Client, method: str, path: str) -> dict[str, Any]:
     operation = _schema(client).get("paths", {}).get(path, {}).get(method)
     assert operation is not None, f"{method.upper()} {path} should be in /openapi.json"
     return operation
 
 
-def test_tag_metadata_lists_users_then_items(client: TestClient) -> None:
+def test_tag_metadata_lists_users_then_items(client: httpx.Client) -> None:
     tags = _schema(client).get("tags")
     assert tags is not None, "the schema should have a top-level `tags` list (openapi_tags)"
     described = [(tag.get("name"), tag.get("description")) for tag in tags]
@@ -35,7 +35,7 @@ def test_tag_metadata_lists_users_then_items(client: TestClient) -> None:
     )
 
 
-def test_items_tag_links_external_docs(client: TestClient) -> None:
+def test_items_tag_links_external_docs(client: httpx.Client) -> None:
     tags = {tag.get("name"): tag for tag in _schema(client).get("tags", [])}
     assert "items" in tags, "the top-level tags should describe the `items` tag"
     assert tags["items"].get("externalDocs") == ITEMS_TAG["externalDocs"], (
@@ -46,7 +46,7 @@ def test_items_tag_links_external_docs(client: TestClient) -> None:
     )
 
 
-def test_read_all_users_has_tag_and_summary(client: TestClient) -> None:
+def test_read_all_users_has_tag_and_summary(client: httpx.Client) -> None:
     operation = _operation(client, "get", "/users/")
     assert operation.get("tags") == ["users"], f"GET /users/ should be tagged ['users'], got {operation.get('tags')}"
     assert operation.get("summary") == "Read all users", (
@@ -57,7 +57,7 @@ def test_read_all_users_has_tag_and_summary(client: TestClient) -> None:
     assert [user["username"] for user in response.json()] == ["alice", "bob"], "GET /users/ should list the users"
 
 
-def test_read_all_users_describes_its_response(client: TestClient) -> None:
+def test_read_all_users_describes_its_response(client: httpx.Client) -> None:
     operation = _operation(client, "get", "/users/")
     description = operation.get("responses", {}).get("200", {}).get("description")
     assert description == "The list of users", (
@@ -65,7 +65,7 @@ def test_read_all_users_describes_its_response(client: TestClient) -> None:
     )
 
 
-def test_create_user_has_summary_and_two_paragraph_description(client: TestClient) -> None:
+def test_create_user_has_summary_and_two_paragraph_description(client: httpx.Client) -> None:
     operation = _operation(client, "post", "/users/")
     assert operation.get("tags") == ["users"], f"POST /users/ should be tagged ['users'], got {operation.get('tags')}"
     assert operation.get("summary") == "Create a user", (
@@ -80,7 +80,7 @@ def test_create_user_has_summary_and_two_paragraph_description(client: TestClien
     assert response.json() == {"id": 3, "username": "carol"}, f"unexpected POST /users/ body: {response.json()}"
 
 
-def test_create_user_describes_its_201_response(client: TestClient) -> None:
+def test_create_user_describes_its_201_response(client: httpx.Client) -> None:
     responses = _operation(client, "post", "/users/").get("responses", {})
     assert "201" in responses, f"POST /users/ should document a 201 response, got {sorted(responses)}"
     description = responses["201"].get("description")
@@ -89,7 +89,7 @@ def test_create_user_describes_its_201_response(client: TestClient) -> None:
     )
 
 
-def test_read_one_user_documents_its_404(client: TestClient) -> None:
+def test_read_one_user_documents_its_404(client: httpx.Client) -> None:
     operation = _operation(client, "get", "/users/{user_id}")
     assert operation.get("tags") == ["users"], (
         f"GET /users/{{user_id}} should be tagged ['users'], got {operation.get('tags')}"
@@ -108,7 +108,7 @@ def test_read_one_user_documents_its_404(client: TestClient) -> None:
     assert missing.json() == {"detail": "User not found"}, f"unexpected 404 body: {missing.json()}"
 
 
-def test_read_items_keeps_the_generated_summary_and_has_a_description(client: TestClient) -> None:
+def test_read_items_keeps_the_generated_summary_and_has_a_description(client: httpx.Client) -> None:
     operation = _operation(client, "get", "/items/")
     assert operation.get("tags") == ["items"], f"GET /items/ should be tagged ['items'], got {operation.get('tags')}"
     assert (operation.get("description") or "").strip() == "List every item with the id of its owner.", (
@@ -122,7 +122,7 @@ def test_read_items_keeps_the_generated_summary_and_has_a_description(client: Te
     assert [item["name"] for item in response.json()] == ["Hammer", "Saw"], "GET /items/ should list the items"
 
 
-def test_item_owner_has_two_tags_in_order(client: TestClient) -> None:
+def test_item_owner_has_two_tags_in_order(client: httpx.Client) -> None:
     operation = _operation(client, "get", "/items/{item_id}/owner")
     assert operation.get("tags") == ["items", "users"], (
         f"GET /items/{{item_id}}/owner should be tagged ['items', 'users'] in that order, got {operation.get('tags')}"

@@ -2,7 +2,6 @@
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 ALLOWED = ("https://app.example.com", "http://localhost:3000")
 APP = ALLOWED[0]
@@ -17,7 +16,7 @@ LOOKALIKES = (
 )
 
 
-def _preflight(client: TestClient, origin: str, method: str = "POST", headers: str | None = None) -> httpx.Response:
+def _preflight(client: httpx.Client, origin: str, method: str = "POST", headers: str | None = None) -> httpx.Response:
     request_headers = {"Origin": origin, "Access-Control-Request-Method": method}
     if headers is not None:
         request_headers["Access-Control-Request-Headers"] = headers
@@ -28,7 +27,7 @@ def _listed(response: httpx.Response, header: str) -> set[str]:
     return {part.strip().lower() for part in response.headers.get(header, "").split(",") if part.strip()}
 
 
-def _assert_allowed_preflight(client: TestClient, origin: str = APP) -> httpx.Response:
+def _assert_allowed_preflight(client: httpx.Client, origin: str = APP) -> httpx.Response:
     response = _preflight(client, origin)
     assert response.status_code == 200, (
         f"a POST preflight from {origin} should answer 200, got {response.status_code}: {response.text}"
@@ -40,7 +39,7 @@ def _assert_allowed_preflight(client: TestClient, origin: str = APP) -> httpx.Re
     return response
 
 
-def _assert_allowed_simple(client: TestClient, origin: str = APP) -> httpx.Response:
+def _assert_allowed_simple(client: httpx.Client, origin: str = APP) -> httpx.Response:
     response = client.get("/items", headers={"Origin": origin})
     assert response.status_code == 200, f"GET /items should answer 200, got {response.status_code}"
     allow_origin = response.headers.get("access-control-allow-origin")
@@ -51,14 +50,14 @@ def _assert_allowed_simple(client: TestClient, origin: str = APP) -> httpx.Respo
 
 
 @pytest.mark.parametrize("origin", ALLOWED)
-def test_preflight_from_allowed_origin_succeeds_with_credentials(client: TestClient, origin: str) -> None:
+def test_preflight_from_allowed_origin_succeeds_with_credentials(client: httpx.Client, origin: str) -> None:
     response = _assert_allowed_preflight(client, origin)
     assert response.headers.get("access-control-allow-credentials") == "true", (
         "a preflight from an allowed origin should carry Access-Control-Allow-Credentials: true"
     )
 
 
-def test_preflight_lists_only_get_and_post_and_sets_max_age(client: TestClient) -> None:
+def test_preflight_lists_only_get_and_post_and_sets_max_age(client: httpx.Client) -> None:
     response = _assert_allowed_preflight(client)
     methods = _listed(response, "access-control-allow-methods")
     assert {"get", "post"} <= methods, f"Access-Control-Allow-Methods should list GET and POST, got {methods}"
@@ -70,7 +69,7 @@ def test_preflight_lists_only_get_and_post_and_sets_max_age(client: TestClient) 
     )
 
 
-def test_preflight_allows_authorization_and_content_type(client: TestClient) -> None:
+def test_preflight_allows_authorization_and_content_type(client: httpx.Client) -> None:
     response = _preflight(client, APP, headers="Authorization, Content-Type")
     assert response.status_code == 200, (
         f"a preflight asking for Authorization and Content-Type should answer 200, got {response.status_code}"
@@ -83,7 +82,7 @@ def test_preflight_allows_authorization_and_content_type(client: TestClient) -> 
 
 
 @pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH", "HEAD"])
-def test_preflight_for_a_method_not_listed_is_400(client: TestClient, method: str) -> None:
+def test_preflight_for_a_method_not_listed_is_400(client: httpx.Client, method: str) -> None:
     _assert_allowed_preflight(client)
     response = _preflight(client, APP, method=method)
     assert response.status_code == 400, (
@@ -91,7 +90,7 @@ def test_preflight_for_a_method_not_listed_is_400(client: TestClient, method: st
     )
 
 
-def test_preflight_for_a_header_not_listed_is_400(client: TestClient) -> None:
+def test_preflight_for_a_header_not_listed_is_400(client: httpx.Client) -> None:
     _assert_allowed_preflight(client)
     response = _preflight(client, APP, headers="X-Api-Key")
     assert response.status_code == 400, (
@@ -99,7 +98,7 @@ def test_preflight_for_a_header_not_listed_is_400(client: TestClient) -> None:
     )
 
 
-def test_preflight_from_another_origin_is_not_allowed(client: TestClient) -> None:
+def test_preflight_from_another_origin_is_not_allowed(client: httpx.Client) -> None:
     _assert_allowed_preflight(client)
     response = _preflight(client, EVIL)
     assert "access-control-allow-origin" not in response.headers, (
@@ -108,7 +107,7 @@ def test_preflight_from_another_origin_is_not_allowed(client: TestClient) -> Non
     )
 
 
-def test_request_from_allowed_origin_gets_cors_headers(client: TestClient) -> None:
+def test_request_from_allowed_origin_gets_cors_headers(client: httpx.Client) -> None:
     response = _assert_allowed_simple(client)
     assert response.headers.get("access-control-allow-credentials") == "true", (
         "a response to an allowed origin should carry Access-Control-Allow-Credentials: true"
@@ -121,7 +120,7 @@ def test_request_from_allowed_origin_gets_cors_headers(client: TestClient) -> No
     assert response.headers.get("x-total-count") == "2", "GET /items should still send X-Total-Count: 2"
 
 
-def test_post_from_allowed_origin_gets_cors_headers(client: TestClient) -> None:
+def test_post_from_allowed_origin_gets_cors_headers(client: httpx.Client) -> None:
     response = client.post("/items", json={"name": "Drill"}, headers={"Origin": ALLOWED[1]})
     assert response.status_code == 201, f"POST /items should answer 201, got {response.status_code}"
     assert response.headers.get("access-control-allow-origin") == ALLOWED[1], (
@@ -130,7 +129,7 @@ def test_post_from_allowed_origin_gets_cors_headers(client: TestClient) -> None:
     )
 
 
-def test_request_from_another_origin_is_answered_without_allow_origin(client: TestClient) -> None:
+def test_request_from_another_origin_is_answered_without_allow_origin(client: httpx.Client) -> None:
     _assert_allowed_simple(client)
     response = client.get("/items", headers={"Origin": EVIL, "Cookie": "session=abc"})
     assert response.status_code == 200, f"GET /items from {EVIL} is still answered (200), got {response.status_code}"
@@ -140,7 +139,7 @@ def test_request_from_another_origin_is_answered_without_allow_origin(client: Te
     )
 
 
-def test_origins_are_matched_exactly(client: TestClient) -> None:
+def test_origins_are_matched_exactly(client: httpx.Client) -> None:
     _assert_allowed_simple(client)
     _assert_allowed_preflight(client)
     for origin in LOOKALIKES:

@@ -2,14 +2,14 @@
 
 from typing import Any
 
-from fastapi.testclient import TestClient
+import httpx
 
 ALICE = {"username": "alice", "password": "wonderland"}
 BOB = {"username": "bob", "password": "builder"}
 API_KEY = "service-key-123"
 
 
-def get_token(client: TestClient, credentials: dict[str, str], scope: str | None = None) -> str:
+def get_token(client: httpx.Client, credentials: dict[str, str], scope: str | None = None) -> str:
     form = dict(credentials)
     if scope is not None:
         form["scope"] = scope
@@ -35,13 +35,13 @@ def assert_bearer_challenge(response: Any, what: str) -> None:
     )
 
 
-def security_schemes(client: TestClient) -> dict[str, Any]:
+def security_schemes(client: httpx.Client) -> dict[str, Any]:
     response = client.get("/openapi.json")
     assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
     return response.json().get("components", {}).get("securitySchemes", {})
 
 
-def test_token_route_issues_bearer_token_for_form_credentials(client: TestClient) -> None:
+def test_token_route_issues_bearer_token_for_form_credentials(client: httpx.Client) -> None:
     response = client.post("/token", data=ALICE)
     assert response.status_code == 200, (
         f"POST /token with form fields username/password should answer 200, got {response.status_code}: {response.text}"
@@ -56,7 +56,7 @@ def test_token_route_issues_bearer_token_for_form_credentials(client: TestClient
     assert me.json().get("username") == "alice", f"GET /users/me should name the token's user, got {me.json()}"
 
 
-def test_wrong_password_or_unknown_user_is_refused(client: TestClient) -> None:
+def test_wrong_password_or_unknown_user_is_refused(client: httpx.Client) -> None:
     get_token(client, ALICE)
     for form in ({"username": "alice", "password": "builder"}, {"username": "mallory", "password": "wonderland"}):
         response = client.post("/token", data=form)
@@ -69,7 +69,7 @@ def test_wrong_password_or_unknown_user_is_refused(client: TestClient) -> None:
         )
 
 
-def test_missing_or_non_bearer_credentials_get_401_with_bearer_challenge(client: TestClient) -> None:
+def test_missing_or_non_bearer_credentials_get_401_with_bearer_challenge(client: httpx.Client) -> None:
     token = get_token(client, ALICE)
     assert client.get("/users/me", headers=bearer(token)).status_code == 200, "a valid token should open GET /users/me"
     assert_bearer_challenge(client.get("/users/me"), "GET /users/me without an Authorization header")
@@ -79,7 +79,7 @@ def test_missing_or_non_bearer_credentials_get_401_with_bearer_challenge(client:
     )
 
 
-def test_made_up_token_gets_401_with_bearer_challenge(client: TestClient) -> None:
+def test_made_up_token_gets_401_with_bearer_challenge(client: httpx.Client) -> None:
     token = get_token(client, ALICE, "items:read")
     assert client.get("/items/", headers=bearer(token)).status_code == 200, "a valid items:read token should list items"
     for fake in ("not-a-real-token", "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl"):
@@ -87,7 +87,7 @@ def test_made_up_token_gets_401_with_bearer_challenge(client: TestClient) -> Non
         assert_bearer_challenge(client.get("/items/", headers=bearer(fake)), f"GET /items/ with token {fake!r}")
 
 
-def test_tampered_token_is_refused(client: TestClient) -> None:
+def test_tampered_token_is_refused(client: httpx.Client) -> None:
     token = get_token(client, ALICE, "items:read items:write")
     assert client.get("/users/me", headers=bearer(token)).status_code == 200, "the untouched token should work"
     # Once in the first third (a JWT's claims) and once near the end (a JWT's signature); never the very last
@@ -102,7 +102,7 @@ def test_tampered_token_is_refused(client: TestClient) -> None:
         )
 
 
-def test_users_me_reports_the_granted_scopes(client: TestClient) -> None:
+def test_users_me_reports_the_granted_scopes(client: httpx.Client) -> None:
     cases = [(ALICE, None, []), (ALICE, "items:read", ["items:read"]), (ALICE, "items:write items:read", None)]
     for credentials, scope, expected in cases:
         response = client.get("/users/me", headers=bearer(get_token(client, credentials, scope)))
@@ -115,7 +115,7 @@ def test_users_me_reports_the_granted_scopes(client: TestClient) -> None:
         )
 
 
-def test_scopes_the_user_may_not_hold_are_not_granted(client: TestClient) -> None:
+def test_scopes_the_user_may_not_hold_are_not_granted(client: httpx.Client) -> None:
     token = get_token(client, BOB, "items:read items:write")
     me = client.get("/users/me", headers=bearer(token))
     assert me.status_code == 200, f"bob's token should open GET /users/me, got {me.status_code}: {me.text}"
@@ -129,7 +129,7 @@ def test_scopes_the_user_may_not_hold_are_not_granted(client: TestClient) -> Non
     )
 
 
-def test_token_without_required_scope_gets_403(client: TestClient) -> None:
+def test_token_without_required_scope_gets_403(client: httpx.Client) -> None:
     read_only = get_token(client, ALICE, "items:read")
     no_scope = get_token(client, ALICE)
     assert client.get("/items/", headers=bearer(read_only)).status_code == 200, "items:read should allow GET /items/"
@@ -146,7 +146,7 @@ def test_token_without_required_scope_gets_403(client: TestClient) -> None:
         )
 
 
-def test_write_scope_creates_an_item_that_is_then_listed(client: TestClient) -> None:
+def test_write_scope_creates_an_item_that_is_then_listed(client: httpx.Client) -> None:
     token = get_token(client, ALICE, "items:read items:write")
     response = client.post("/items/", json={"name": "screwdriver"}, headers=bearer(token))
     assert response.status_code == 201, f"POST /items/ with items:write should answer 201, got {response.status_code}"
@@ -159,7 +159,7 @@ def test_write_scope_creates_an_item_that_is_then_listed(client: TestClient) -> 
     assert created in listing.json(), f"the created item {created} should appear in GET /items/, got {listing.json()}"
 
 
-def test_api_key_header_protects_the_service_route(client: TestClient) -> None:
+def test_api_key_header_protects_the_service_route(client: httpx.Client) -> None:
     response = client.get("/service/status", headers={"X-API-Key": API_KEY})
     assert response.status_code == 200, (
         f"GET /service/status with the right X-API-Key should answer 200, got {response.status_code}: {response.text}"
@@ -177,7 +177,7 @@ def test_api_key_header_protects_the_service_route(client: TestClient) -> None:
     )
 
 
-def test_openapi_declares_the_oauth2_password_scheme_with_scopes(client: TestClient) -> None:
+def test_openapi_declares_the_oauth2_password_scheme_with_scopes(client: httpx.Client) -> None:
     schemes = security_schemes(client)
     oauth2 = [s for s in schemes.values() if s.get("type") == "oauth2"]
     assert len(oauth2) == 1, f"components.securitySchemes should hold one oauth2 scheme, got {schemes}"
@@ -188,7 +188,7 @@ def test_openapi_declares_the_oauth2_password_scheme_with_scopes(client: TestCli
     )
 
 
-def test_openapi_declares_the_api_key_scheme(client: TestClient) -> None:
+def test_openapi_declares_the_api_key_scheme(client: httpx.Client) -> None:
     schemes = security_schemes(client)
     api_keys = [s for s in schemes.values() if s.get("type") == "apiKey"]
     assert {"type": "apiKey", "in": "header", "name": "X-API-Key"} in api_keys, (
@@ -196,7 +196,7 @@ def test_openapi_declares_the_api_key_scheme(client: TestClient) -> None:
     )
 
 
-def test_openapi_operations_name_their_scheme_and_scopes(client: TestClient) -> None:
+def test_openapi_operations_name_their_scheme_and_scopes(client: httpx.Client) -> None:
     response = client.get("/openapi.json")
     assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
     spec = response.json()
