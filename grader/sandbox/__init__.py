@@ -112,6 +112,14 @@ def apply(policy: Policy, channel_fd: int) -> Applied:
     if policy.mode == "off":
         applied.missing = {layer: "--sandbox off" for layer in LAYERS}
         return applied
+    if platform.system() != "Linux":  # every layer but the last two is a Linux interface
+        limit_resources(Limits(memory_bytes=policy.memory_bytes, processes=policy.processes))
+        _reset_environment(policy)
+        applied.active = ["rlimits", "env"]
+        applied.missing = {layer: f"not available on {platform.system()}" for layer in LAYERS[:5]}
+        if policy.mode == "require":
+            raise SandboxUnavailable(_describe_missing(applied.missing))
+        return applied
     _close_inherited_fds(keep=channel_fd)
     if policy.cgroup:
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import platform
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -67,6 +68,8 @@ def _syscall(*args: object) -> int:
 
 def abi_version() -> int:
     """The Landlock ABI this kernel offers; 0 when it has none (too old, disabled, or not Linux)."""
+    if platform.system() != "Linux":  # syscall numbers mean something else elsewhere
+        return 0
     try:
         return _syscall(_SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION))
     except (LandlockError, AttributeError):
