@@ -181,9 +181,29 @@ def target_module(load_target: Callable[[], ModuleType]) -> ModuleType:
     return load_target()
 
 
+def _is_public_check(request: pytest.FixtureRequest) -> bool:
+    """Public checks (``checks/``) run candidates' own code on their own machine: in-process, full tracebacks."""
+    return request.path.parent.name == "checks"
+
+
 @pytest.fixture
-def client(host: AppHost) -> Iterator[httpx.Client]:
-    """A client on the module's ``app`` (served by the host), entered so that its lifespan runs."""
+def client(request: pytest.FixtureRequest) -> Iterator[httpx.Client]:
+    """A client on the module's ``app``, entered so that its lifespan runs.
+
+    For hidden tests the app is served by the host (``host``); for public checks it is the ``target_module``
+    loaded in this process, so that a check and the module it patches share one copy.
+    """
+    if _is_public_check(request):
+        from fastapi.testclient import TestClient
+
+        module = request.getfixturevalue("target_module")
+        app = getattr(module, "app", None)
+        if app is None:
+            pytest.fail("the module defines no `app`", pytrace=False)
+        with TestClient(app) as test_client:
+            yield test_client
+        return
+    host: AppHost = request.getfixturevalue("host")
     with host.client() as test_client:
         yield test_client
 

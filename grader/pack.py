@@ -61,7 +61,14 @@ def _dependencies() -> list[str]:
 
 def _copy_package(destination: Path) -> None:
     source = Path(str(resources.files("grader")))
-    shutil.copytree(source, destination / "grader", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # The per-question host helpers are the hidden tests' fakes and spies: they stay with the hidden tests.
+    helpers = source / "host" / "helpers"
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        hidden = {n for n in names if Path(folder) == helpers and n.startswith("q") and n.endswith(".py")}
+        return hidden | set(shutil.ignore_patterns("__pycache__", "*.pyc")(folder, names))
+
+    shutil.copytree(source, destination / "grader", ignore=ignore)
 
 
 def _build(folder: Path) -> None:

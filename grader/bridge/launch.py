@@ -55,7 +55,10 @@ def launch(
     filename = module_file.name
 
     if options.in_process or not hasattr(os, "fork"):  # no fork (Windows): the module runs in this process
+        from grader.host import helpers
         from grader.host.session import HostSession  # debugging only: the judge then runs candidate code
+
+        helpers.load_all()
 
         os.environ.update(env or {})
         return AppHost(

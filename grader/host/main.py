@@ -25,6 +25,15 @@ def _silence_stdio() -> None:
     os.close(devnull)
 
 
+def _rebind_std_streams() -> None:
+    """sys.stdout and friends may sit on descriptors the sandbox just closed: point them at 0, 1 and 2 (/dev/null)."""
+    import sys
+
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as long as the process
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+
+
 def run_host(channel_fd: int, policy: sandbox.Policy, module_file: Path, parent_pid: int) -> None:
     """Runs in the freshly forked host; never returns (the caller ``os._exit``s whatever happens)."""
     set_parent_death_signal()
@@ -42,6 +51,7 @@ def run_host(channel_fd: int, policy: sandbox.Policy, module_file: Path, parent_
     except sandbox.SandboxUnavailable as exc:
         send(channel, {"ok": False, "error": f"--sandbox require: {exc}"})
         return
+    _rebind_std_streams()
     send(channel, {"ok": True, "protocol": PROTOCOL_VERSION, "layers": applied.active, "missing": applied.missing})
     session = HostSession(module_file)
     while True:
