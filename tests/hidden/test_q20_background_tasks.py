@@ -38,12 +38,17 @@ class HostFile:
     def exists(self) -> bool:
         return self._read()["exists"]
 
-    def read_text(self, encoding: str = "utf-8") -> str:
+    def read_text(self) -> str:
         observed = self._read()
         assert observed["exists"], f"{self.name} does not exist"
         return observed["text"]
 
-    def write_text(self, text: str, encoding: str = "utf-8") -> None:
+    def lines(self) -> list[str]:
+        """The file's lines; none when it does not exist."""
+        observed = self._read()
+        return observed["text"].splitlines() if observed["exists"] else []
+
+    def write_text(self, text: str) -> None:
         self.host.helper("q20.write_file", name=self.name, text=text)
 
     def unlink(self) -> None:
@@ -63,8 +68,7 @@ def api(host: AppHost, log_path: HostFile) -> Iterator[httpx.Client]:
 
 
 def _lines(path: HostFile) -> list[str]:
-    observed = path._read()
-    return observed["text"].splitlines() if observed["exists"] else []
+    return path.lines()
 
 
 def _order(api: httpx.Client, **changes: Any) -> Any:
@@ -89,7 +93,7 @@ def test_notification_answers_and_logs_one_line(api: httpx.Client, log_path: Hos
     assert log_path.exists(), (
         "POST /send-notification/ should write to the file at LOG_PATH (read it when the task runs)"
     )
-    text = log_path.read_text(encoding="utf-8")
+    text = log_path.read_text()
     assert text == "Notification sent\n", f"the log should be exactly 'Notification sent' and a newline, got {text!r}"
 
 
@@ -120,7 +124,7 @@ def test_order_is_logged_after_the_response_is_sent(host: AppHost, log_path: Hos
 
 
 def test_log_appends_and_keeps_earlier_lines(api: httpx.Client, log_path: HostFile) -> None:
-    log_path.write_text("earlier line\n", encoding="utf-8")
+    log_path.write_text("earlier line\n")
     for _ in range(2):
         assert api.post("/send-notification/").status_code == 200, "POST /send-notification/ should answer 200"
     expected = ["earlier line", "Notification sent", "Notification sent"]
