@@ -16,6 +16,7 @@ from grader import __version__
 from grader.batch import execute_batch, plan_batch, rejected_run
 from grader.catalogue import LEVELS, CatalogueError, Question, select_questions
 from grader.gradebook import DEFAULT_GRADEBOOK, Gradebook, GradebookError
+from grader.interrupts import EXIT_INTERRUPTED, checkpoint
 from grader.reports.classlist import (
     CSV_SIGNATURE,
     JUNIT_SIGNATURE,
@@ -37,7 +38,8 @@ EXIT_CODES_HELP = """\b
 Exit codes:
   0  grading finished (and the score reached --fail-under, if given)
   1  the score is below --fail-under
-  2  bad usage or unusable input (no such folder, no exercise files, ...)"""
+  2  bad usage or unusable input (no such folder, no exercise files, ...)
+  130  interrupted (Ctrl-C): finished results are kept, nothing half-made"""
 
 
 class UnusableInput(click.ClickException):
@@ -333,11 +335,19 @@ def _grade_many(
         sys.exit(1)
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside ``path`` and rename over it: an interrupt leaves the old report or the new, never half."""
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
 def _write_reports(stored: list, questions: tuple[Question, ...], reports: dict[str, Path | None]) -> None:
+    checkpoint("reports")
     if reports["csv"]:
-        reports["csv"].write_text(render_class_csv(stored, questions), encoding="utf-8")
+        _write_atomically(reports["csv"], render_class_csv(stored, questions))
     if reports["junit"]:
-        reports["junit"].write_text(render_junit(stored), encoding="utf-8")
+        _write_atomically(reports["junit"], render_junit(stored))
     if reports["html"]:
         from grader.reports.html import ReportFolderError, write_html_report
 
@@ -524,4 +534,18 @@ def export_github_classroom_command(out: Path, fail_under: float) -> None:
 
 
 def main() -> None:
-    cli(prog_name="grade")
+    """``grade``: click's own handling, except that Ctrl-C exits 130 (the shell's code for SIGINT), not 1."""
+    run_click_command(cli, "grade")
+
+
+def run_click_command(command: click.Command, name: str) -> None:
+    """Run ``command`` as click would, with Ctrl-C ending the run with exit code 130 and one line."""
+    try:
+        code = command.main(prog_name=name, standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo(f"{name}: interrupted; finished results are kept, nothing half-made was stored", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

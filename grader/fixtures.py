@@ -83,10 +83,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--protect", action="append", default=[], metavar="PATH", help="a folder no host may read")
 
 
+def _target_from_config(config: pytest.Config) -> Path:
+    """``--target``, relative to where pytest was started (tests themselves run in temporary folders)."""
+    chosen = config.getoption("--target")
+    return (config.invocation_params.dir / chosen).resolve() if chosen else default_target_dir()
+
+
 @pytest.fixture(scope="session")
 def target_dir(pytestconfig: pytest.Config) -> Path:
-    chosen = pytestconfig.getoption("--target")
-    return Path(chosen).resolve() if chosen else default_target_dir()
+    return _target_from_config(pytestconfig)
 
 
 @pytest.fixture
@@ -108,8 +113,7 @@ def target_path(target_dir: Path, question: Question) -> Path:
 
 def host_options_from_config(config: pytest.Config) -> HostOptions:
     """How this run starts app hosts, from its command-line options (shared with the grader's judge plugin)."""
-    chosen = config.getoption("--target")
-    target = Path(chosen).resolve() if chosen else default_target_dir()
+    target = _target_from_config(config)
     protected = [kit_root(), target, Path.home(), Path.cwd(), *map(Path, config.getoption("--protect"))]
     return HostOptions(
         sandbox=config.getoption("--sandbox"),

@@ -34,6 +34,7 @@ from typing import Protocol
 from grader.catalogue import Question
 from grader.child import ChildJob, pytest_config_args
 from grader.integrity import scan_file
+from grader.interrupts import checkpoint, signals_blocked_for_fork
 from grader.kit import hidden_tests_dir, kit_root
 from grader.results import RawRun, TestOutcome
 
@@ -81,24 +82,32 @@ class _Process(Protocol):
 
 class _ForkedProcess:
     def __init__(self, job: ChildJob) -> None:
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child, which never returns here
-            code = 0
-            try:
-                os.setpgid(0, 0)
-                # The judge's temporary files (its app hosts' scratch folders among them) live in the job's
-                # scratch folder, removed with it whatever happens to the judge.
-                os.environ["TMPDIR"] = str(Path(job.workdir).parent)
-                tempfile.tempdir = None
-                from grader.child import run_child
-
-                run_child(job)
-            except BaseException:  # the child must never return into the parent's code
-                code = 70
-            finally:
-                os._exit(code)
+        with signals_blocked_for_fork():
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child: it never leaves this block
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                self._child(job)
         self.pid = pid
         self._returncode: int | None = None
+
+    @staticmethod
+    def _child(job: ChildJob) -> None:  # pragma: no cover - runs in the child, which never returns
+        code = 0
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, set())
+            os.setpgid(0, 0)
+            # The judge's temporary files (its app hosts' scratch folders among them) live in the job's
+            # scratch folder, removed with it whatever happens to the judge.
+            os.environ["TMPDIR"] = str(Path(job.workdir).parent)
+            tempfile.tempdir = None
+            from grader.child import run_child
+
+            run_child(job)
+        except BaseException:  # the child must never return into the parent's code
+            code = 70
+        finally:
+            os._exit(code)
 
     def poll(self) -> int | None:
         if self._returncode is None:
@@ -147,6 +156,13 @@ class _SpawnedProcess:
             self._popen.wait()
 
 
+class _WarmUpCheckpoint:
+    """Names the warm-up's collection as a phase, inside pytest (where a Ctrl-C used to be swallowed)."""
+
+    def pytest_collection_finish(self, session: object) -> None:
+        checkpoint("warm-up")
+
+
 def _warm_up(test_files: list[Path]) -> None:
     """Pay pytest's one-time costs in the parent, so every forked child starts warm.
 
@@ -169,7 +185,7 @@ def _warm_up(test_files: list[Path]) -> None:
             args = [*map(str, test_files), "--collect-only", "-q", *pytest_config_args(str(kit_root()))]
             sink = io.StringIO()
             with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                code = pytest.main(args)
+                code = pytest.main(args, plugins=[_WarmUpCheckpoint()])
             # pytest turns Ctrl-C into an exit code: carrying on would grade with a half-made warm-up and
             # store the results. The interrupt belongs to the user, so it goes on up.
             if code == pytest.ExitCode.INTERRUPTED:
@@ -291,6 +307,7 @@ def run_jobs(
     if use_fork:
         test_files = sorted({tests_dir / job.question.test_filename for job in pending})
         _warm_up([path for path in test_files if path.is_file()])
+    checkpoint("grading")
     results: list[tuple[GradingJob, RawRun]] = []
     running: list[_Running] = []
     pending.reverse()  # pop() from the end keeps the given order
@@ -306,6 +323,8 @@ def run_jobs(
                     results.append((item.job, finished))
                     if on_result is not None:
                         on_result(item.job, finished)
+                    if len(results) == 1:
+                        checkpoint("first-result")
     finally:
         for item in running:
             item.process.kill()

@@ -190,4 +190,3 @@ def test_model_validates_on_its_own(host: AppHost) -> None:
     assert extra["raised"] is not None and extra["validation_error"], (
         f"UserSignup.model_validate with an unknown field should raise pydantic.ValidationError, got {_outcome(extra)}"
     )
-

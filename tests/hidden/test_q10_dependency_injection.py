@@ -49,9 +49,7 @@ def test_users_list_uses_class_dependency_for_filter_and_paging(client: httpx.Cl
     )
 
 
-def test_users_route_takes_its_parameters_from_common_query_params(
-    client: httpx.Client, host: AppHost
-) -> None:
+def test_users_route_takes_its_parameters_from_common_query_params(client: httpx.Client, host: AppHost) -> None:
     plain = client.get("/users/", headers=_auth(host))
     assert plain.status_code == 200, f"GET /users/ should answer 200, got {plain.status_code}: {plain.text}"
     made = host.helper(

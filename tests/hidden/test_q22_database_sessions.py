@@ -180,6 +180,8 @@ def test_routes_get_their_session_from_get_db(host: AppHost, api: httpx.Client) 
             before = host.helper("q22.handed_out")
             response = send()
             assert response.status_code in (200, 201), f"{label} should succeed, got {response.status_code}"
-            assert host.helper("q22.handed_out") > before, f"{label} should get its session through the get_db dependency"
+            assert host.helper("q22.handed_out") > before, (
+                f"{label} should get its session through the get_db dependency"
+            )
     finally:
         host.helper("common.clear_overrides")

@@ -146,7 +146,7 @@ def test_cache_is_created_in_the_lifespan_and_reused(host: AppHost) -> None:
         later = host.helper("q30.cache")
         assert later["same_as_remembered"], (
             f"app.state.cache should stay the same object for the whole run (a {started['type']} at start-up, "
-            f"now {'another ' if later['present'] else ''}{later['type']})"
+            f"now {'another ' + later['type'] if later['present'] else 'unset'})"
         )
 
 
@@ -239,7 +239,8 @@ def _start_redis(binary: str, workdir: Path) -> tuple[subprocess.Popen[bytes], s
             if process.poll() is not None:
                 return None  # the port was taken in the meantime: the caller tries another one
             with contextlib.suppress(redis.RedisError):
-                if probe.ping():
+                # Ours, not another run's server that took the port first (ours then exits: poll() above).
+                if probe.ping() and int(probe.info("server").get("process_id", -1)) == process.pid:
                     return process, url
             time.sleep(0.05)
     finally:
@@ -335,9 +336,7 @@ def _redis_info(inspector: redis.Redis, field: str) -> int:
     return int(inspector.info()[field])
 
 
-def test_redis_client_is_shared_by_requests_and_closed_at_shutdown(
-    redis_db: redis.Redis, redis_host: AppHost
-) -> None:
+def test_redis_client_is_shared_by_requests_and_closed_at_shutdown(redis_db: redis.Redis, redis_host: AppHost) -> None:
     install_source(redis_host)
     baseline_clients = _redis_info(redis_db, "connected_clients")
     connections_before = _redis_info(redis_db, "total_connections_received")
@@ -355,7 +354,7 @@ def test_redis_client_is_shared_by_requests_and_closed_at_shutdown(
         later = redis_host.helper("q30.cache")
         assert later["same_as_remembered"], (
             f"app.state.cache should stay the same object for the whole run (a {started['type']} at start-up, "
-            f"now {'another ' if later['present'] else ''}{later['type']})"
+            f"now {'another ' + later['type'] if later['present'] else 'unset'})"
         )
     deadline = time.monotonic() + 5
     while _redis_info(redis_db, "connected_clients") > baseline_clients and time.monotonic() < deadline:
