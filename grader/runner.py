@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import importlib
 import io
 import json
 import os
@@ -37,36 +36,12 @@ from grader.integrity import scan_file
 from grader.interrupts import checkpoint, signals_blocked_for_fork
 from grader.kit import hidden_tests_dir, kit_root
 from grader.results import RawRun, TestOutcome
+from grader.warm import warm_imports
 
 __all__ = ["DEFAULT_TIMEOUT_S", "GradingJob", "default_jobs", "run_jobs", "run_questions"]
 
 DEFAULT_TIMEOUT_S = 60.0
 _POLL_INTERVAL_S = 0.005
-# Imported once in the parent so that forked children start warm. Missing ones are simply skipped.
-_WARM_MODULES = (
-    "fastapi",
-    "fastapi.testclient",
-    "fastapi.security",
-    "fastapi.middleware.cors",
-    "fastapi.middleware.gzip",
-    "starlette.testclient",
-    "pydantic",
-    "httpx",
-    "anyio",
-    "multipart",
-    "jwt",
-    "sqlalchemy",
-    "sqlalchemy.orm",
-    "redis",
-    "pytest",
-    "_pytest.python",
-    "pytest_jsonreport.plugin",
-    "grader.loading",
-    "grader.bridge",
-    "grader.host.main",
-)
-
-
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
@@ -170,15 +145,9 @@ def _warm_up(test_files: list[Path]) -> None:
     rewriting), the fixtures and the test modules themselves; none of that touches candidate code, since
     test modules never import the module under test. Then the heap is frozen: children skip walking it.
     """
+    warm_imports(extra=("pytest", "_pytest.python", "pytest_jsonreport.plugin"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name in _WARM_MODULES:
-            with contextlib.suppress(Exception):
-                importlib.import_module(name)
-        with contextlib.suppress(Exception):
-            from grader.host import helpers
-
-            helpers.load_all()
         if test_files:
             import pytest
 
@@ -328,6 +297,7 @@ def run_jobs(
     finally:
         for item in running:
             item.process.kill()
+            _sweep_cgroups(item.process.pid)
             shutil.rmtree(item.scratch, ignore_errors=True)
     return sorted(results, key=lambda pair: order[id(pair[0])])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -29,6 +30,14 @@ class HostOptions:
     in_process: bool = False
     request_timeout_s: float = 20.0
     protected: tuple[Path, ...] = field(default_factory=tuple)  # the kit, submissions, gradebook, home
+
+
+@functools.cache
+def _warm_host_imports() -> None:
+    """Import, once in the judge, what hosts need: each fork then inherits it instead of importing it again."""
+    from grader.warm import warm_imports
+
+    warm_imports()
 
 
 def launch(
@@ -75,19 +84,20 @@ def launch(
         tcp_ports=tuple(tcp_ports),
         env=tuple(sorted((env or {}).items())),
     )
+    from grader.sandbox.process import Cgroup
+
     group = None
     if options.sandbox != "off":
-        from grader.sandbox.process import Cgroup
-
         group = Cgroup.create(f"grade-host-{os.getpid()}-{scratch.name}", policy.memory_bytes, policy.processes)
         if group is not None:
             policy = sandbox.Policy(**{**policy.__dict__, "cgroup": tuple(map(str, group.folders))})
 
     def cleanup() -> None:
         if group is not None:
-            group.remove()
+            Cgroup.later(group)  # its last process may still be dying: removed a moment later, never waited on
         shutil.rmtree(scratch, ignore_errors=True)
 
+    _warm_host_imports()
     judge_end, host_end = socket.socketpair()
     judge_pid = os.getpid()
     pid = os.fork()

@@ -21,6 +21,7 @@ import resource
 import signal
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 __all__ = [
     "Cgroup",
@@ -56,9 +57,7 @@ def enter_pid_namespace() -> bool:
     if pid == 0:
         set_parent_death_signal()
         return True
-    for fd in range(3, _max_fd()):  # the waiter holds nothing: the judge sees EOF the moment PID 1 dies
-        with contextlib.suppress(OSError):
-            os.close(fd)
+    os.closerange(3, _max_fd())  # the waiter holds nothing: the judge sees EOF the moment PID 1 dies
     signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGKILL))
     _, status = os.waitpid(pid, 0)
     os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
@@ -140,19 +139,46 @@ class Cgroup:
         for folder in self.folders:
             (folder / "cgroup.procs").write_text(str(pid or os.getpid()))
 
-    def remove(self) -> None:
-        """Remove the folders; a cgroup whose last process is still being torn down is retried briefly."""
+    def remove(self, wait: bool = True) -> bool:
+        """Remove the folders; True when all are gone.
+
+        A cgroup whose last process is still being torn down cannot be removed yet: with ``wait`` this retries
+        for up to half a second, without it the caller keeps it for a later ``remove`` (see ``Cgroup.later``).
+        """
         import time
 
+        gone = True
         for folder in self.folders:
-            for _attempt in range(50):
+            for _attempt in range(500 if wait else 1):
                 try:
                     folder.rmdir()
                     break
                 except FileNotFoundError:
                     break
                 except OSError:
-                    time.sleep(0.01)
+                    if wait:
+                        time.sleep(0.001)
+            else:
+                gone = gone and not wait and not folder.exists()
+        return gone
+
+    _pending: ClassVar[list[Cgroup]] = []
+
+    @classmethod
+    def later(cls, group: Cgroup) -> None:
+        """Remove ``group`` now if it is empty, else at the next call or when this process exits."""
+        import atexit
+
+        if not cls._pending:
+            atexit.register(cls._flush)
+        cls._pending.append(group)
+        cls._pending[:] = [g for g in cls._pending if not g.remove(wait=False)]
+
+    @classmethod
+    def _flush(cls) -> None:
+        for group in cls._pending:
+            group.remove()
+        cls._pending.clear()
 
     @classmethod
     def sweep(cls, prefix: str) -> None:
