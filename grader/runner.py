@@ -42,6 +42,8 @@ __all__ = ["DEFAULT_TIMEOUT_S", "GradingJob", "default_jobs", "run_jobs", "run_q
 
 DEFAULT_TIMEOUT_S = 60.0
 _POLL_INTERVAL_S = 0.005
+
+
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 

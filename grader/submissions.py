@@ -106,7 +106,7 @@ def _from_archive(archive: Path, scratch: Path, name: str) -> Submission:
     destination.mkdir()
     try:
         extract_archive(archive, destination)
-    except ArchiveError as exc:
+    except (ArchiveError, OSError) as exc:  # an unreadable archive is this student's error, not the batch's
         return Submission(name, archive, None, problem=str(exc))
     folder = find_exercise_folder(destination)
     if folder is None:

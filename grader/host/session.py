@@ -287,9 +287,10 @@ def _jsonable_result(value: Any) -> dict[str, Any]:
         return {"value": value, "kind": "value"}
     if hasattr(value, "model_dump"):  # a Pydantic model: its fields, as FastAPI would serialise them
         try:
-            from fastapi.encoders import jsonable_encoder
+            import fastapi.encoders
 
-            return {"value": jsonable_encoder(value), "kind": "model", "type": type(value).__name__}
+            plain = fastapi.encoders.jsonable_encoder(value)
+            return {"value": plain, "kind": "model", "type": type(value).__name__}
         except Exception:
             pass
     return {"kind": "object", "type": type(value).__name__}

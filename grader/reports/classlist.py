@@ -62,14 +62,14 @@ def render_class_table(submissions: list[StoredSubmission]) -> str:
     if submissions:
         mean = sum(s.result.percent for s in submissions) / len(submissions)
         lines.append("")
-        sandbox_line = render_sandbox(_class_sandbox(submissions))
+        sandbox_line = render_sandbox(class_sandbox(submissions))
         if sandbox_line:
             lines.append(sandbox_line)
         lines.append(click.style(f"{len(submissions)} submissions, mean {mean:.1f}%", bold=True))
     return "\n".join(lines)
 
 
-def _class_sandbox(submissions: list[StoredSubmission]) -> dict[str, list[str]]:
+def class_sandbox(submissions: list[StoredSubmission]) -> dict[str, list[str]]:
     """The layers active for every graded question of every submission; the rest are missing somewhere."""
     reports = [s.result.sandbox for s in submissions if s.result.sandbox["active"] or s.result.sandbox["missing"]]
     if not reports:
@@ -144,6 +144,10 @@ def render_junit(submissions: list[StoredSubmission]) -> str:
             errors=str(errors),
             time=f"{sub.result.duration_s:.2f}",
         )
+        properties = ET.SubElement(suite, "properties")
+        sandbox = sub.result.sandbox
+        ET.SubElement(properties, "property", name="sandbox.active", value=",".join(sandbox["active"]))
+        ET.SubElement(properties, "property", name="sandbox.missing", value=",".join(sandbox["missing"]))
         if sub.problem:
             case = ET.SubElement(suite, "testcase", classname=printable(sub.name), name="submission")
             ET.SubElement(case, "error", message=printable(sub.problem))

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
+from grader.reports.classlist import class_sandbox
+from grader.reports.table import sandbox_text
 from grader.results import QuestionResult
 
 __all__ = [
@@ -274,6 +276,7 @@ def render_index(submissions: list[StoredSubmission], questions: tuple[Question,
     body = (
         "<h1>Class report</h1>\n"
         f'<p class="summary">{escape(_class_summary(submissions))}</p>\n'
+        f'<p class="sandbox">{escape(sandbox_text(class_sandbox(submissions)))}</p>\n'
         "<h2>Students</h2>\n"
         f'<table id="students">\n<thead>{head}</thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n'
         '<h2>Charts</h2>\n<div class="charts">\n'
@@ -323,6 +326,7 @@ def _student_header(sub: StoredSubmission) -> str:
         '<nav><a href="../index.html">← Class report</a></nav>',
         f"<h1>{escape(sub.name)}</h1>",
         f'<p class="summary">{escape(summary)}</p>',
+        f'<p class="sandbox">{escape(sandbox_text(r.sandbox))}</p>',
     ]
     if sub.problem:
         parts.append(f'<p class="problem-box"><strong>Unusable submission:</strong> {escape(sub.problem)}</p>')

@@ -39,6 +39,15 @@ def _first_problem(q: QuestionResult) -> str:
     return q.message
 
 
+def sandbox_text(sandbox: dict[str, list[str]]) -> str:
+    """One plain sentence on the sandbox a result was graded under, for the reports that are not terminals."""
+    active, missing = sandbox["active"], sandbox["missing"]
+    if not active and not missing:
+        return "Sandbox: no candidate code ran."
+    text = f"Sandbox layers active: {', '.join(active) or 'none'}."
+    return text + (f" Missing: {', '.join(missing)} (see grade doctor)." if missing else "")
+
+
 def render_sandbox(sandbox: dict[str, list[str]]) -> str:
     """``sandbox       all 7 layers`` or the active ones and, in yellow, those missing (``grade doctor`` says why)."""
     active, missing = sandbox["active"], sandbox["missing"]

@@ -35,7 +35,13 @@ Q02 = "q02_basic_app.py"
 
 
 def grade(*args: str, cwd: Path | None = None) -> dict[str, Any]:
-    """Run ``grade ... --json`` as a user would; its parsed JSON (the run must finish and report)."""
+    """Run ``grade ... --json`` as a user would; its parsed JSON (the run must finish and report).
+
+    Where CI demands the sandbox (``KIT_REQUIRE_SANDBOX=1``), grading runs with ``--sandbox require``: a layer
+    missing on the CI machine fails these tests instead of letting them pass with less protection.
+    """
+    if os.environ.get("KIT_REQUIRE_SANDBOX") == "1" and "--sandbox" not in args:
+        args = (*args, "--sandbox", "require")
     completed = subprocess.run(
         [sys.executable, "-m", "grader", *args, "--json", "--timeout", "30"],
         capture_output=True,
@@ -417,7 +423,9 @@ def test_control_characters_and_formulas_never_reach_the_outputs(tmp_path: Path)
     assert "mallory\\x1b]52;c;QUFB\\x07\\x9b2J" in completed.stdout
     from xml.etree import ElementTree
 
-    ElementTree.parse(junit_path)  # well-formed whatever the names and messages held
+    junit = ElementTree.parse(junit_path)  # well-formed whatever the names and messages held
+    layers = {p.get("name"): p.get("value") for p in junit.iter("property")}
+    assert "landlock" in layers["sandbox.active"].split(","), layers  # every report says what confined the code
     rows = csv_path.read_text().splitlines()
     assert any(row.startswith("\"'=HYPERLINK(") for row in rows), rows
 
@@ -464,3 +472,14 @@ def test_a_tar_of_empty_headers_is_refused_while_reading(tmp_path: Path, monkeyp
     destination.mkdir()
     with pytest.raises(ArchiveError, match=f"more than the {MAX_MEMBERS} members"):
         extract_archive(archive, destination)
+
+
+def test_every_sandbox_layer_works_where_ci_requires_it() -> None:
+    """``grade doctor`` reports every layer here when CI sets KIT_REQUIRE_SANDBOX=1 (Linux, recent kernel)."""
+    from grader.sandbox import probe
+
+    missing = {layer: why for layer, why in probe().items() if why}
+    if os.environ.get("KIT_REQUIRE_SANDBOX") == "1":
+        assert missing == {}, missing
+    else:
+        assert set(missing) <= {"landlock", "seccomp", "pidns", "cgroup", "nocaps"}, missing
