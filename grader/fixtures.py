@@ -24,6 +24,7 @@ import pytest
 
 from grader.bridge import AppHost, HostOptions, launch
 from grader.catalogue import Question, find_question
+from grader.host.routes import find_endpoint as find_endpoint  # re-exported for the public checks (in-process)
 from grader.kit import default_target_dir, kit_root
 from grader.loading import load_module_from_path, unload_module
 
@@ -40,26 +41,6 @@ def error_locs(body: object) -> list[list[object]]:
     if not isinstance(detail, list):
         return []
     return [list(error.get("loc", [])) for error in detail if isinstance(error, dict)]
-
-
-def find_endpoint(app: object, path: str, method: str = "GET") -> Callable[..., object] | None:
-    """The function serving ``method path`` on ``app``, wherever it was declared (app, APIRouter, nested router).
-
-    Tests that inspect an endpoint (is it ``async def``?) must not assume the route sits in ``app.routes``:
-    since FastAPI 0.16x an included router stays one entry there, and its routes are reached through
-    ``fastapi.routing.iter_route_contexts``. Older releases copied them into ``app.routes``.
-    """
-    routes = getattr(app, "routes", [])
-    try:
-        from fastapi.routing import iter_route_contexts
-    except ImportError:  # older FastAPI: include_router copies the routes into app.routes
-        candidates = routes
-    else:
-        candidates = iter_route_contexts(routes)
-    for route in candidates:
-        if getattr(route, "path", None) == path and method in (getattr(route, "methods", None) or ()):
-            return route.endpoint
-    return None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

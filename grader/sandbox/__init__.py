@@ -27,10 +27,10 @@ import platform
 import site
 import sys
 import sysconfig
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "LAYERS",
@@ -39,6 +39,7 @@ __all__ = [
     "SandboxUnavailable",
     "apply",
     "probe",
+    "run_confined",
     "runtime_paths",
 ]
 
@@ -197,29 +198,25 @@ def _reset_environment(policy: Policy) -> None:
     os.chdir(scratch)
 
 
-def probe() -> dict[str, str]:
-    """Which layers work on this machine: layer -> "" when available, else why not. Runs in a throw-away fork."""
+def run_confined(policy: Policy, work: Callable[[Applied], Any]) -> Any:
+    """Fork, confine the child by ``policy``, run ``work(applied)`` there and return its JSON result here.
+
+    For probing and testing the sandbox itself: nothing of the child but its JSON answer comes back. An exception
+    in the child comes back as ``{"error": repr}``; a child that dies without answering, as None.
+    """
     import json
-    import shutil
-    import tempfile
 
-    from grader.sandbox.process import Cgroup
-
-    scratch = tempfile.mkdtemp(prefix="grade-probe-")
-    group = Cgroup.create(f"grade-probe-{os.getpid()}", 256 * 1024**2, 16)
-    policy = Policy("auto", scratch, scratch, runtime_paths([]), cgroup=tuple(map(str, group.folders)) if group else ())
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - child
         code = 0
         try:
             os.close(read_fd)
-            applied = apply(policy, write_fd)
-            report = {layer: "" for layer in applied.active} | applied.missing
-            os.write(write_fd, json.dumps(report).encode())
+            answer = work(apply(policy, write_fd))
         except BaseException as exc:
-            os.write(write_fd, json.dumps({"error": repr(exc)}).encode())
-            code = 1
+            answer, code = {"error": repr(exc)}, 1
+        try:
+            os.write(write_fd, json.dumps(answer).encode())
         finally:
             os._exit(code)
     os.close(write_fd)
@@ -228,11 +225,27 @@ def probe() -> dict[str, str]:
         chunks.append(chunk)
     os.close(read_fd)
     os.waitpid(pid, 0)
-    if group:
-        group.remove()
-    shutil.rmtree(scratch, ignore_errors=True)
     try:
-        report = json.loads(b"".join(chunks) or b"{}")
+        return json.loads(b"".join(chunks)) if chunks else None
     except ValueError:
-        report = {}
+        return None
+
+
+def probe() -> dict[str, str]:
+    """Which layers work on this machine: layer -> "" when available, else why not. Runs in a throw-away fork."""
+    import shutil
+    import tempfile
+
+    from grader.sandbox.process import Cgroup
+
+    scratch = tempfile.mkdtemp(prefix="grade-probe-")
+    group = Cgroup.create(f"grade-probe-{os.getpid()}", 256 * 1024**2, 16)
+    policy = Policy("auto", scratch, scratch, runtime_paths([]), cgroup=tuple(map(str, group.folders)) if group else ())
+    try:
+        report = run_confined(policy, lambda applied: {layer: "" for layer in applied.active} | applied.missing)
+    finally:
+        if group:
+            group.remove()
+        shutil.rmtree(scratch, ignore_errors=True)
+    report = report if isinstance(report, dict) else {}
     return {layer: report.get(layer, report.get("error", "the probe did not answer")) for layer in LAYERS}

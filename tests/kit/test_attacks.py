@@ -354,7 +354,7 @@ def test_a_module_that_erases_itself_is_still_scanned(tmp_path: Path) -> None:
 
 def test_memory_is_capped_for_the_whole_tree(tmp_path: Path) -> None:
     """Three children of 200 MB each under a 400 MB cgroup: the kernel stops them, not the machine."""
-    from grader.sandbox import Policy, apply, runtime_paths
+    from grader.sandbox import Policy, run_confined, runtime_paths
     from grader.sandbox.process import Cgroup
 
     group = Cgroup.create(f"grade-test-{os.getpid()}", 400 * 1024**2, 32)
@@ -364,33 +364,23 @@ def test_memory_is_capped_for_the_whole_tree(tmp_path: Path) -> None:
     policy = Policy(
         "auto", str(scratch), str(scratch), runtime_paths([kit_root()]), cgroup=tuple(map(str, group.folders))
     )
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child
-        code = 1
-        try:
-            os.close(read_end)
-            apply(policy, write_end)
-            children = []
-            for _ in range(3):
-                child = os.fork()
-                if child == 0:
-                    block = bytearray(200 * 1024**2)
-                    for offset in range(0, len(block), 4096):
-                        block[offset] = 1
-                    os._exit(0)
-                children.append(child)
-            statuses = [os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) for child in children]
-            os.write(write_end, json.dumps(statuses).encode())
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    data = os.read(read_end, 4096)
-    os.close(read_end)
-    os.waitpid(pid, 0)
-    group.remove()
-    statuses = json.loads(data)
+
+    def allocate_in_three_children(_applied: object) -> list[int]:
+        children = []
+        for _ in range(3):
+            child = os.fork()
+            if child == 0:
+                block = bytearray(200 * 1024**2)
+                for offset in range(0, len(block), 4096):
+                    block[offset] = 1
+                os._exit(0)
+            children.append(child)
+        return [os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) for child in children]
+
+    try:
+        statuses = run_confined(policy, allocate_in_three_children)
+    finally:
+        group.remove()
     assert any(status == -signal.SIGKILL for status in statuses), statuses
 
 
