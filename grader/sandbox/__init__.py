@@ -233,6 +233,8 @@ def run_confined(policy: Policy, work: Callable[[Applied], Any]) -> Any:
 
 def probe() -> dict[str, str]:
     """Which layers work on this machine: layer -> "" when available, else why not. Runs in a throw-away fork."""
+    if not hasattr(os, "fork"):
+        return {layer: "needs fork (POSIX)" for layer in LAYERS}
     import shutil
     import tempfile
 
