@@ -1,7 +1,7 @@
 """Grade many submissions as one batch: every (submission, question) pair in one shared process pool.
 
 Results go into the gradebook as each question finishes, which makes a batch resumable: re-running it
-grades only what is not stored yet for the same submission content and kit version (``regrade`` forces).
+grades only what is not stored yet for the same submission content and grading key (``regrade`` forces).
 
 Identical files are graded once. The hidden tests are deterministic and load each file on its own, so a
 byte-identical file gets the same result wherever it appears: classes are full of untouched stubs and of
@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import __version__
 from grader.catalogue import Question
+from grader.fingerprint import grading_key
 from grader.gradebook import Gradebook, StoredSubmission
 from grader.results import RawRun
 from grader.runner import DEFAULT_TIMEOUT_S, GradingJob, run_jobs
@@ -55,7 +55,12 @@ def _job_key(question: Question, file_hash: str) -> str:
 def plan_batch(
     submissions: list[Submission], questions: tuple[Question, ...], gradebook: Gradebook, regrade: bool = False
 ) -> BatchPlan:
-    """Register every submission in the gradebook and list the distinct (question, file) pairs to grade."""
+    """Register every submission in the gradebook and list the distinct (question, file) pairs to grade.
+
+    A stored result is reused only under the same grading key (``grader.fingerprint``): a changed hidden test,
+    library version or system tool regrades.
+    """
+    key = grading_key()
     ids, reused = [], 0
     leaders: dict[str, tuple[int, Submission, Question]] = {}
     followers: dict[str, list[int]] = {}
@@ -63,14 +68,14 @@ def plan_batch(
     for submission in submissions:
         digest = content_hash(submission.folder) if submission.folder else ""
         sid = gradebook.submission_id(
-            submission.name, digest, __version__, str(submission.source), submission.problem, submission.warnings
+            submission.name, digest, key, str(submission.source), submission.problem, submission.warnings
         )
         ids.append(sid)
         if submission.folder is None:
             # Unusable (a bad archive): every question is an error carrying the reason, so totals stay honest.
             for q in questions:
                 run = RawRun(q.id, "import_error", (), (), submission.problem, 0.0)
-                gradebook.record(sid, score_question(q, run), run, "", __version__)
+                gradebook.record(sid, score_question(q, run), run, "", key)
             continue
         if regrade:
             gradebook.forget(sid, wanted)
@@ -81,10 +86,10 @@ def plan_batch(
                 continue
             if submission.rejection(q.filename) is not None:
                 run = rejected_run(q, submission)
-                gradebook.record(sid, score_question(q, run), run, "", __version__)
+                gradebook.record(sid, score_question(q, run), run, "", key)
                 continue
             file_hash = _file_hash(submission, q)
-            graded = None if regrade else gradebook.find_graded_file(q.id, file_hash, __version__)
+            graded = None if regrade else gradebook.find_graded_file(q.id, file_hash, key)
             key = _job_key(q, file_hash)
             if graded is not None:
                 gradebook.copy_result(q.id, graded, sid)
@@ -115,7 +120,7 @@ def execute_batch(
         result = score_question(job.question, run)
         file_hash = job.key.split(":", 1)[1]
         first, *others = plan.followers[job.key]
-        gradebook.record(first, result, run, file_hash, __version__)
+        gradebook.record(first, result, run, file_hash, grading_key())
         for sid in others:
             gradebook.copy_result(job.question.id, first, sid)
         if on_progress is not None:

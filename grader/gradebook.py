@@ -3,9 +3,11 @@
 Each question's result is committed in its own transaction the moment its process ends, so a batch killed
 at any point (Ctrl-C, a crash, ``kill -9``) loses only the questions that were still running; re-running
 the batch grades just those. A submission is identified by its name (the student id), the hash of its
-exercise files and the kit version: an unchanged submission is never graded twice unless asked. Each
+exercise files and the grading key (the kit version and a hash of the hidden tests, the grading code, the
+libraries and the system tools they use: see ``grader.fingerprint``); stored in the ``kit_version`` columns.
+An unchanged submission is never graded twice under one key unless asked. Each
 result also carries the hash of the file it graded, so a byte-identical file (an untouched stub, a shared
-copy) is graded once per kit version and its result reused for every other submission that holds it.
+copy) is graded once per grading key and its result reused for every other submission that holds it.
 """
 
 from __future__ import annotations
