@@ -473,3 +473,20 @@ def test_every_sandbox_layer_works_where_ci_requires_it() -> None:
         assert missing == {}, missing
     else:
         assert set(missing) <= {"landlock", "seccomp", "pidns", "cgroup", "nocaps"}, missing
+
+
+@pytest.mark.parametrize("use_fork", [True, False], ids=["forked judge", "fresh-interpreter judge"])
+def test_a_timeout_leaves_no_process_behind_on_either_launcher(tmp_path: Path, use_fork: bool) -> None:
+    from grader.catalogue import select_questions
+    from grader.runner import GradingJob, run_jobs
+
+    name = "kit" + uuid.uuid4().hex[:10]
+    (tmp_path / Q03).write_text(DAEMON.format(name=name) + "\nwhile True:\n    pass\n")
+    (q03,) = select_questions(("q03",))
+    ((_job, run),) = run_jobs([GradingJob("hang", q03, tmp_path)], use_fork=use_fork, timeout_s=6)
+    survivors = _processes_named(name)
+    for pid in survivors:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert run.outcome == "timeout", run
+    assert survivors == [], "a process the module started outlived its question"

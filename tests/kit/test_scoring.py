@@ -73,3 +73,17 @@ def test_submission_totals_percent_and_levels() -> None:
     assert result.levels == {"basic": {"score": 2.0, "max_score": 2.0}, "advanced": {"score": 0.0, "max_score": 3.0}}
     data = result.to_dict()
     assert data["questions"][0]["passed"] is True and data["questions"][1]["passed"] is False
+
+
+def test_points_keep_two_decimals_as_the_readme_says() -> None:
+    """6 of 8 tests on an advanced (3-point) question earn 2.25; 3 of 6 on a basic one earn 0.5, not 0 or 1."""
+    eight = tuple(f"test_{i}" for i in range(8))
+    advanced = Question("q20", "demo", "Demo", "advanced", 3.0, ("hint",))
+    outcomes = tuple(TestOutcome(name, "passed" if i < 6 else "failed", "") for i, name in enumerate(eight))
+    assert score_question(advanced, RawRun("q20", "completed", eight, outcomes, "", 0.1)).points == 2.25
+    six = eight[:6]
+    basic = Question("q02", "demo", "Demo", "basic", 1.0, ("hint",))
+    outcomes = tuple(TestOutcome(name, "passed" if i < 3 else "failed", "") for i, name in enumerate(six))
+    assert score_question(basic, RawRun("q02", "completed", six, outcomes, "", 0.1)).points == 0.5
+    two_thirds = tuple(TestOutcome(name, "passed" if i < 2 else "failed", "") for i, name in enumerate(six[:3]))
+    assert score_question(basic, RawRun("q02", "completed", six[:3], two_thirds, "", 0.1)).points == 0.67
