@@ -37,6 +37,7 @@ WARM_MODULES = (
     "redis",
     "slowapi",
     "pickle",
+    "uvicorn",
     "grader.loading",
     "grader.bridge",
     "grader.host.main",

@@ -83,6 +83,7 @@ class HostSession:
             self.module = None
         self.apps.clear()
         self.state.clear()
+        _refuse_servers()
         self.module = self._candidate("import", lambda: load_module_from_path(self.module_file))
         return {"loaded": True}
 
@@ -269,6 +270,28 @@ class HostSession:
                 if getattr(client, "_kit_entered", False):
                     client.__exit__(None, None, None)
         self._clients.clear()
+
+
+class ServerStartedAtImport(RuntimeError):
+    """The module started a web server while being imported (``uvicorn.run(app)`` outside a main guard)."""
+
+
+def _refuse_servers() -> None:
+    """Make ``uvicorn.run`` raise in the host, so a module that serves itself at import fails at once, the same
+    way for every question, instead of hanging until the deadline (or being refused a socket by the sandbox)."""
+    try:
+        import uvicorn
+    except ImportError:
+        return
+
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise ServerStartedAtImport(
+            'the module starts a server when imported (uvicorn.run): put it under if __name__ == "__main__":'
+        )
+
+    uvicorn.run = refuse  # type: ignore[assignment]
+    uvicorn.Server.run = refuse  # type: ignore[method-assign]
+    uvicorn.Server.serve = refuse  # type: ignore[method-assign]
 
 
 async def _await(awaitable: Any) -> Any:

@@ -490,3 +490,16 @@ def test_a_timeout_leaves_no_process_behind_on_either_launcher(tmp_path: Path, u
             os.kill(pid, signal.SIGKILL)
     assert run.outcome == "timeout", run
     assert survivors == [], "a process the module started outlived its question"
+
+
+@pytest.mark.parametrize("sandbox", ["auto", "off"])
+def test_a_module_that_serves_itself_at_import_gets_one_clear_error(tmp_path: Path, sandbox: str) -> None:
+    """`uvicorn.run(app)` at module level: the same status and message for every question, in every mode."""
+    folder = tmp_path / "candidate"
+    folder.mkdir()
+    for name in (Q02, Q03, "q05_automatic_docs.py"):
+        (folder / name).write_text((solutions_dir() / name).read_text() + "\nimport uvicorn\nuvicorn.run(app)\n")
+    report = grade(str(folder), "-q", "2", "-q", "3", "-q", "5", "--sandbox", sandbox)
+    for q in report["questions"]:
+        assert q["status"] == "error", q
+        assert "starts a server when imported" in q["message"] and "line" in q["message"], q["message"]

@@ -17,7 +17,18 @@ from grader.kit import hidden_tests_dir, kit_root
 
 GRADER = kit_root() / "grader"
 HOST_MAY_IMPORT = ("grader.host", "grader.protocol", "grader.sandbox", "grader.loading")
-THIRD_PARTY_ON_HOST = ("fastapi", "starlette", "pydantic", "anyio", "httpx", "sqlalchemy", "jwt", "jose", "slowapi")
+THIRD_PARTY_ON_HOST = (
+    "fastapi",
+    "starlette",
+    "pydantic",
+    "anyio",
+    "httpx",
+    "sqlalchemy",
+    "jwt",
+    "jose",
+    "slowapi",
+    "uvicorn",
+)
 
 
 def _imports(path: Path) -> set[str]:
