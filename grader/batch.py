@@ -60,7 +60,7 @@ def plan_batch(
     A stored result is reused only under the same grading key (``grader.fingerprint``): a changed hidden test,
     library version or system tool regrades.
     """
-    key = grading_key()
+    grading = grading_key()
     ids, reused = [], 0
     leaders: dict[str, tuple[int, Submission, Question]] = {}
     followers: dict[str, list[int]] = {}
@@ -68,14 +68,14 @@ def plan_batch(
     for submission in submissions:
         digest = content_hash(submission.folder) if submission.folder else ""
         sid = gradebook.submission_id(
-            submission.name, digest, key, str(submission.source), submission.problem, submission.warnings
+            submission.name, digest, grading, str(submission.source), submission.problem, submission.warnings
         )
         ids.append(sid)
         if submission.folder is None:
             # Unusable (a bad archive): every question is an error carrying the reason, so totals stay honest.
             for q in questions:
                 run = RawRun(q.id, "import_error", (), (), submission.problem, 0.0)
-                gradebook.record(sid, score_question(q, run), run, "", key)
+                gradebook.record(sid, score_question(q, run), run, "", grading)
             continue
         if regrade:
             gradebook.forget(sid, wanted)
@@ -86,10 +86,10 @@ def plan_batch(
                 continue
             if submission.rejection(q.filename) is not None:
                 run = rejected_run(q, submission)
-                gradebook.record(sid, score_question(q, run), run, "", key)
+                gradebook.record(sid, score_question(q, run), run, "", grading)
                 continue
             file_hash = _file_hash(submission, q)
-            graded = None if regrade else gradebook.find_graded_file(q.id, file_hash, key)
+            graded = None if regrade else gradebook.find_graded_file(q.id, file_hash, grading)
             key = _job_key(q, file_hash)
             if graded is not None:
                 gradebook.copy_result(q.id, graded, sid)
