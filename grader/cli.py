@@ -16,7 +16,7 @@ from grader import __version__
 from grader.batch import execute_batch, plan_batch, rejected_run
 from grader.catalogue import LEVELS, CatalogueError, Question, select_questions
 from grader.gradebook import DEFAULT_GRADEBOOK, Gradebook, GradebookError
-from grader.interrupts import EXIT_INTERRUPTED, checkpoint
+from grader.interrupts import EXIT_INTERRUPTED, Terminated, checkpoint, exit_code_for, stop_on_signals
 from grader.reports.classlist import (
     CSV_SIGNATURE,
     JUNIT_SIGNATURE,
@@ -39,7 +39,8 @@ Exit codes:
   0  grading finished (and the score reached --fail-under, if given)
   1  the score is below --fail-under
   2  bad usage or unusable input (no such folder, no exercise files, ...)
-  130  interrupted (Ctrl-C): finished results are kept, nothing half-made"""
+  130  interrupted (Ctrl-C); 143 and 129 for SIGTERM and SIGHUP: finished
+       results are kept, nothing half-made"""
 
 
 class UnusableInput(click.ClickException):
@@ -539,12 +540,19 @@ def main() -> None:
 
 
 def run_click_command(command: click.Command, name: str) -> None:
-    """Run ``command`` as click would, with Ctrl-C ending the run with exit code 130 and one line."""
+    """Run ``command`` as click would, except for how a run is stopped.
+
+    Ctrl-C exits 130; SIGTERM and SIGHUP (``Terminated``) exit 143 and 129. Either way the exception unwinds
+    through the runner first, whose ``finally`` kills every process the run started.
+    """
+    stop_on_signals()
     try:
         code = command.main(prog_name=name, standalone_mode=False)
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo(f"{name}: interrupted; finished results are kept, nothing half-made was stored", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    except (click.exceptions.Abort, KeyboardInterrupt) as interrupt:
+        cause = interrupt.__cause__ if isinstance(interrupt, click.exceptions.Abort) else interrupt
+        how = f"stopped by {cause}" if isinstance(cause, Terminated) else "interrupted"
+        click.echo(f"{name}: {how}; finished results are kept, nothing half-made was stored", err=True)
+        sys.exit(exit_code_for(cause) if cause is not None else EXIT_INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -16,11 +16,46 @@ import signal
 import time
 from collections.abc import Iterator
 
-__all__ = ["EXIT_INTERRUPTED", "checkpoint", "signals_blocked_for_fork"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "Terminated",
+    "checkpoint",
+    "exit_code_for",
+    "signals_blocked_for_fork",
+    "stop_on_signals",
+]
 
 EXIT_INTERRUPTED = 130
 _PAUSE_VARIABLE = "KIT_PAUSE_AT"
 _PAUSE_LIMIT_S = 60.0
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (an IDE's stop button, ``timeout``, a closed terminal), raised like Ctrl-C.
+
+    A ``KeyboardInterrupt`` so that every ``finally`` that kills child processes on Ctrl-C runs for these too:
+    by default Python dies on SIGTERM without running them, and a check's process was left running.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def stop_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP into ``Terminated`` in this process (the command's main thread)."""
+
+    def raise_terminated(signum: int, _frame: object) -> None:
+        raise Terminated(signum)
+
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, raise_terminated)
+
+
+def exit_code_for(interrupt: BaseException) -> int:
+    """130 for Ctrl-C, 128 + the signal's number for SIGTERM (143) and SIGHUP (129), as shells report them."""
+    return 128 + interrupt.signum if isinstance(interrupt, Terminated) else EXIT_INTERRUPTED
 
 
 @contextlib.contextmanager
@@ -29,7 +64,7 @@ def signals_blocked_for_fork() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
     try:
         yield
     finally:

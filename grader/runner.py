@@ -62,8 +62,8 @@ class _ForkedProcess:
         with signals_blocked_for_fork():
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child: it never leaves this block
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                    signal.signal(signum, signal.SIG_DFL)
                 self._child(job)
         self.pid = pid
         self._returncode: int | None = None

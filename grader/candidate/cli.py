@@ -275,4 +275,8 @@ def submit_command(output: Path | None) -> None:
 
 
 def main() -> None:
+    """``fastlings``; SIGTERM and SIGHUP stop it like Ctrl-C, so a running check's processes are killed too."""
+    from grader.interrupts import stop_on_signals
+
+    stop_on_signals()
     cli(prog_name="fastlings")

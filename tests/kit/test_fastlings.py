@@ -6,7 +6,9 @@ import io
 import json
 import re
 import shutil
+import signal
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -175,3 +177,37 @@ def test_fastlings_alone_says_where_you_are_and_what_to_do_next(pack: Path) -> N
     code, out = fastlings()
     assert code == 0
     assert "0/30" in out and "next: q01" in out and "fastlings watch" in out
+
+
+def _session_members(session_id: int) -> list[int]:
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == session_id:
+                members.append(int(entry.name))
+    return members
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_watch_stopped_during_a_stuck_check_leaves_nothing_running(pack: Path, signum: int) -> None:
+    """An IDE's stop button (SIGTERM) or a closed terminal (SIGHUP) while a check loops: nothing survives."""
+    (pack / "exercises" / "q01_what_is_fastapi.py").write_text("while True:\n    pass\n")
+    script = Path(sys.executable).with_name("fastlings")
+    child = pexpect.spawn(str(script), ["watch", "--interval", "0.2"], cwd=str(pack), encoding="utf-8", timeout=30)
+    try:
+        child.expect("fastlings watch")  # printed just before the first check starts, on the looping module
+        time.sleep(2)  # the check's processes are running the loop now (its deadline is seconds away)
+        assert len(_session_members(child.pid)) > 1, "the check's processes should be running"
+        child.kill(signum)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    deadline = time.monotonic() + 5
+    while _session_members(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _session_members(child.pid) == [], "a process of the check outlived fastlings"

@@ -73,9 +73,20 @@ def fresh(classroom: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     return _grade_json(classroom, tmp_path_factory.mktemp("fresh") / "book.sqlite3")
 
 
-@pytest.mark.parametrize("phase", ["warm-up", "grading", "first-result", "reports"])
+@pytest.mark.parametrize(
+    ("phase", "signum", "code"),
+    [
+        ("warm-up", signal.SIGINT, 130),
+        ("grading", signal.SIGINT, 130),
+        ("first-result", signal.SIGINT, 130),
+        ("reports", signal.SIGINT, 130),
+        ("first-result", signal.SIGTERM, 143),  # an IDE's stop button, `timeout`
+        ("first-result", signal.SIGHUP, 129),  # a closed terminal
+    ],
+    ids=["warm-up", "grading", "first-result", "reports", "SIGTERM", "SIGHUP"],
+)
 def test_an_interrupt_stops_the_run_and_stores_nothing_half_made(
-    classroom: Path, fresh: dict[str, Any], tmp_path: Path, phase: str
+    classroom: Path, fresh: dict[str, Any], tmp_path: Path, phase: str, signum: int, code: int
 ) -> None:
     book, csv_path = tmp_path / "book.sqlite3", tmp_path / "grades.csv"
     process = subprocess.Popen(
@@ -90,13 +101,13 @@ def test_an_interrupt_stops_the_run_and_stores_nothing_half_made(
     assert process.stderr is not None
     line = process.stderr.readline()
     assert line.strip() == f"paused at {phase}", line
-    os.kill(process.pid, signal.SIGINT)
+    os.kill(process.pid, signum)
     started = time.monotonic()
     process.wait(timeout=30)
     stopped_in = time.monotonic() - started
-    assert process.returncode == 130, process.stderr.read()
+    assert process.returncode == code, process.stderr.read()
     assert stopped_in < 10, f"the run took {stopped_in:.1f} s to stop"
-    assert "interrupted" in process.stderr.read()
+    assert "nothing half-made" in process.stderr.read()
     deadline = time.monotonic() + 5
     while _session_members(process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
