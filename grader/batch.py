@@ -43,9 +43,20 @@ def _file_hash(submission: Submission, question: Question) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else MISSING_FILE
 
 
-def rejected_run(question: Question, submission: Submission) -> RawRun:
-    """The result of a question whose file intake refused (a link, a FIFO, too large): an error with the reason."""
-    return RawRun(question.id, "import_error", (), (), f"not graded: {submission.rejection(question.filename)}", 0.0)
+def rejected_run(question: Question, submission: Submission) -> RawRun | None:
+    """The result of a question that is not graded, with the reason, or None when it is graded.
+
+    A file intake refused (a link, a FIFO, too large) is an error; a missing file with a near miss beside it
+    (``q03.py``) is missing, saying which file to rename.
+    """
+    reason = submission.rejection(question.filename)
+    if reason is not None:
+        return RawRun(question.id, "import_error", (), (), f"not graded: {reason}", 0.0)
+    found = submission.near_miss(question.filename)
+    if found is not None:
+        message = f"no {question.filename}, but {found} was found: rename it to {question.filename}"
+        return RawRun(question.id, "missing", (), (), message, 0.0)
+    return None
 
 
 def _job_key(question: Question, file_hash: str) -> str:
@@ -84,9 +95,9 @@ def plan_batch(
         for q in questions:
             if q.id in done:
                 continue
-            if submission.rejection(q.filename) is not None:
-                run = rejected_run(q, submission)
-                gradebook.record(sid, score_question(q, run), run, "", grading)
+            not_graded = rejected_run(q, submission)
+            if not_graded is not None:
+                gradebook.record(sid, score_question(q, not_graded), not_graded, "", grading)
                 continue
             file_hash = _file_hash(submission, q)
             graded = None if regrade else gradebook.find_graded_file(q.id, file_hash, grading)

@@ -270,7 +270,8 @@ def _grade_one(submission: Submission, questions: tuple[Question, ...], options:
     for warning in submission.warnings:
         click.echo(f"warning: {warning}", err=True)
     started = time.perf_counter()
-    graded = [q for q in questions if submission.rejection(q.filename) is None]
+    not_graded = {q.id: run for q in questions if (run := rejected_run(q, submission)) is not None}
+    graded = [q for q in questions if q.id not in not_graded]
     runs_by_id = {
         run.question_id: run
         for run in run_questions(
@@ -282,7 +283,7 @@ def _grade_one(submission: Submission, questions: tuple[Question, ...], options:
             protected=options.protected,
         )
     }
-    runs = [runs_by_id.get(q.id) or rejected_run(q, submission) for q in questions]
+    runs = [runs_by_id.get(q.id) or not_graded[q.id] for q in questions]
     result = score_submission(str(submission.source), questions, runs, time.perf_counter() - started)
     if options.as_json:
         click.echo(render_json(result))

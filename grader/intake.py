@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["MAX_SOURCE_BYTES", "IntakeError", "copy_regular_file", "take_in"]
+__all__ = ["MAX_SOURCE_BYTES", "IntakeError", "copy_regular_file", "near_misses", "take_in"]
 
 MAX_SOURCE_BYTES = 1024**2  # an answer is a few kilobytes; a megabyte is already suspicious
 
@@ -76,3 +76,42 @@ def take_in(folder: Path, destination: Path, filenames: Iterable[str]) -> dict[s
         except IntakeError as exc:
             rejected[name] = f"{name} {exc}"
     return rejected
+
+
+def _normalised(name: str) -> str:
+    return name.lower().replace("-", "_").replace(" ", "_")
+
+
+def near_misses(folder: Path, filenames: Iterable[str]) -> dict[str, str]:
+    """For each expected file that is absent, a file of ``folder`` that was surely meant for it.
+
+    ``Q03_Path-Parameters.py``, ``q03.py``, ``path_parameters.py`` and ``q3_path_parameters.py`` all name q03's
+    ``q03_path_parameters.py``. Only an unambiguous match is suggested; nothing is renamed or graded under it.
+    """
+    try:
+        present = [p.name for p in folder.iterdir() if p.suffix.lower() == ".py" and p.is_file()]
+    except OSError:
+        return {}
+    expected = list(filenames)
+    suggestions: dict[str, str] = {}
+    for name in expected:
+        if name in present:
+            continue
+        stem = name.removesuffix(".py")
+        number, _, slug = stem.partition("_")
+        short = f"q{int(number[1:])}"
+        candidates = {
+            _normalised(stem),
+            number,
+            slug,
+            f"{short}_{slug}",
+            short,
+        }
+        matches = [
+            p
+            for p in present
+            if p not in expected and _normalised(p.removesuffix(".py").removesuffix(".PY")) in candidates
+        ]
+        if len(matches) == 1:
+            suggestions[name] = matches[0]
+    return suggestions

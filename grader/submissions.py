@@ -17,7 +17,7 @@ from pathlib import Path
 
 from grader.archives import ArchiveError, archive_stem, extract_archive, is_archive
 from grader.catalogue import Question, load_catalogue
-from grader.intake import IntakeError, copy_regular_file, take_in
+from grader.intake import IntakeError, copy_regular_file, near_misses, take_in
 from grader.safetext import printable
 
 __all__ = ["MANIFEST_NAME", "Submission", "content_hash", "find_exercise_folder", "resolve_submissions"]
@@ -34,6 +34,7 @@ class Submission:
     problem: str = ""
     warnings: tuple[str, ...] = ()
     rejected: tuple[tuple[str, str], ...] = ()  # (file name, why it was not taken in)
+    misnamed: tuple[tuple[str, str], ...] = ()  # (expected file name, the file that was surely meant for it)
 
     def __post_init__(self) -> None:
         # Names and messages come from folder, archive and member names the candidate chose.
@@ -44,6 +45,10 @@ class Submission:
     def rejection(self, filename: str) -> str | None:
         """Why ``filename`` was not taken in (a link, a FIFO, too large), or None."""
         return dict(self.rejected).get(filename)
+
+    def near_miss(self, filename: str) -> str | None:
+        """The submitted file that was surely meant as ``filename`` (``q03.py`` for q03's file), or None."""
+        return dict(self.misnamed).get(filename)
 
 
 def _exercise_files(folder: Path, questions: tuple[Question, ...]) -> list[Path]:
@@ -137,7 +142,8 @@ def resolve_submissions(paths: list[Path], scratch: Path) -> list[Submission]:
                 if not p.name.startswith((".", "__")) and (p.is_dir() or is_archive(p))
             ]
             if not entries:
-                raise ValueError(f"{path} holds none of the kit's exercise files, nor submissions to grade")
+                hint = _near_miss_hint(path)
+                raise ValueError(f"{path} holds none of the kit's exercise files, nor submissions to grade{hint}")
             for entry in entries:
                 if entry.is_dir():
                     folder = find_exercise_folder(entry)
@@ -156,6 +162,15 @@ def resolve_submissions(paths: list[Path], scratch: Path) -> list[Submission]:
     return [_take_in(submission, scratch / "intake" / str(index)) for index, submission in enumerate(submissions)]
 
 
+def _near_miss_hint(folder: Path) -> str:
+    """``: q03.py looks like q03_path_parameters.py (rename it)`` when misnamed exercise files are there."""
+    misnamed = near_misses(folder, [q.filename for q in load_catalogue()])
+    if not misnamed:
+        return ""
+    pairs = ", ".join(f"{found} looks like {expected}" for expected, found in sorted(misnamed.items())[:3])
+    return f": {pairs} (rename to grade them)"
+
+
 def _take_in(submission: Submission, destination: Path) -> Submission:
     """The same submission, its folder replaced by a private copy of its exercise files (and manifest)."""
     if submission.folder is None:
@@ -170,6 +185,7 @@ def _take_in(submission: Submission, destination: Path) -> Submission:
         copy_regular_file(original / MANIFEST_NAME, destination / MANIFEST_NAME)
     warnings = _manifest_warnings(destination, destination) if submission.warnings == () else submission.warnings
     warnings += tuple(f"not graded: {why}" for why in rejected.values())
+    misnamed = near_misses(original, names)
     return Submission(
         submission.name,
         submission.source,
@@ -177,4 +193,5 @@ def _take_in(submission: Submission, destination: Path) -> Submission:
         submission.problem,
         warnings,
         tuple(sorted(rejected.items())),
+        tuple(sorted(misnamed.items())),
     )

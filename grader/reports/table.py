@@ -32,7 +32,7 @@ def _cells(q: QuestionResult) -> tuple[str, ...]:
 
 def _first_problem(q: QuestionResult) -> str:
     if q.status == "missing":
-        return "no file: create it from the stub"
+        return q.message or "no file: create it from the stub"
     if q.failures:
         first = q.failures[0]
         return f"{first.test}: {first.message}" if first.message else first.test
