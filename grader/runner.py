@@ -140,27 +140,27 @@ class _WarmUpCheckpoint:
         checkpoint("warm-up")
 
 
-def _warm_up(test_files: list[Path]) -> None:
-    """Pay pytest's one-time costs in the parent, so every forked child starts warm.
+def _warm_up() -> None:
+    """Pay pytest's one-time costs in the parent, so every forked judge starts warm.
 
-    A silent ``pytest --collect-only`` over the test files imports the plugins (with their assertion
-    rewriting), the fixtures and the test modules themselves; none of that touches candidate code, since
-    test modules never import the module under test. Then the heap is frozen: children skip walking it.
+    The libraries are imported, then a silent ``pytest --collect-only`` over an empty folder imports pytest's
+    plugins and the kit's fixtures. It deliberately collects no hidden test: judges fork app hosts from a
+    zygote taken before their own test module is imported, and whatever the parent held, every host would
+    inherit, hidden tests included. Then the heap is frozen: children skip walking it.
     """
-    warm_imports(extra=("pytest", "_pytest.python", "pytest_jsonreport.plugin"))
-    with warnings.catch_warnings():
+    warm_imports(extra=("pytest", "_pytest.python", "pytest_jsonreport.plugin", "grader.fixtures", "grader.child"))
+    with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="grade-warm-") as empty:
         warnings.simplefilter("ignore")
-        if test_files:
-            import pytest
+        import pytest
 
-            args = [*map(str, test_files), "--collect-only", "-q", *pytest_config_args(str(kit_root()))]
-            sink = io.StringIO()
-            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                code = pytest.main(args, plugins=[_WarmUpCheckpoint()])
-            # pytest turns Ctrl-C into an exit code: carrying on would grade with a half-made warm-up and
-            # store the results. The interrupt belongs to the user, so it goes on up.
-            if code == pytest.ExitCode.INTERRUPTED:
-                raise KeyboardInterrupt
+        args = [empty, "--collect-only", "-q", *pytest_config_args(str(kit_root()))]
+        sink = io.StringIO()
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            code = pytest.main(args, plugins=[_WarmUpCheckpoint()])
+        # pytest turns Ctrl-C into an exit code: carrying on would grade with a half-made warm-up and store
+        # the results. The interrupt belongs to the user, so it goes on up.
+        if code == pytest.ExitCode.INTERRUPTED:
+            raise KeyboardInterrupt
     gc.collect()
     gc.freeze()
 
@@ -276,8 +276,7 @@ def run_jobs(
     use_fork = hasattr(os, "fork") if use_fork is None else use_fork
     tests_dir = (tests_dir or hidden_tests_dir()).resolve()
     if use_fork:
-        test_files = sorted({tests_dir / job.question.test_filename for job in pending})
-        _warm_up([path for path in test_files if path.is_file()])
+        _warm_up()
     checkpoint("grading")
     results: list[tuple[GradingJob, RawRun]] = []
     running: list[_Running] = []

@@ -28,10 +28,19 @@ class Channel(Protocol):
 class ProcessChannel:
     """A forked host behind a socketpair. Any timeout or EOF kills the host: a channel out of step is useless."""
 
-    def __init__(self, sock: socket.socket, pid: int, cleanup: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        sock: socket.socket,
+        pid: int,
+        cleanup: Callable[[], None],
+        exit_code: Callable[[bool], int | None] | None = None,
+    ) -> None:
         self._sock = sock
         self.pid = pid
         self._cleanup = cleanup
+        # How to learn the host's exit code (waiting for it, or not): waitpid for a child of this process,
+        # or a question to the zygote that forked it.
+        self._exit_code_of = exit_code or self._own_child_exit_code
         self._exit_code: int | None = None
         self._reaped = False
         self.layers: list[str] = []
@@ -62,19 +71,22 @@ class ProcessChannel:
             self.close()
             raise HostDied(what, self._exit_code) from None
 
+    def _own_child_exit_code(self, wait: bool) -> int | None:
+        try:
+            pid, status = os.waitpid(self.pid, 0 if wait else os.WNOHANG)
+        except ChildProcessError:
+            return None
+        return os.waitstatus_to_exitcode(status) if pid else None
+
     def _reap(self, grace_s: float) -> None:
         """After EOF, give the host a moment to finish dying so that its own exit code is known."""
         import time
 
         deadline = time.monotonic() + grace_s
         while time.monotonic() < deadline:
-            try:
-                pid, status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid:
-                self._exit_code = os.waitstatus_to_exitcode(status)
-                self._reaped = True
+            code = self._exit_code_of(False)
+            if code is not None:
+                self._exit_code, self._reaped = code, True
                 return
             time.sleep(0.005)
 
@@ -87,9 +99,8 @@ class ProcessChannel:
         if not self._reaped:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)  # the namespace's waiter: its death takes PID 1 and the rest
-            with contextlib.suppress(ChildProcessError):
-                _, status = os.waitpid(self.pid, 0)
-                self._exit_code = os.waitstatus_to_exitcode(status)
+            with contextlib.suppress(OSError):
+                self._exit_code = self._exit_code_of(True)
         self._cleanup()
 
 

@@ -97,6 +97,24 @@ def launch(
             Cgroup.later(group)  # its last process may still be dying: removed a moment later, never waited on
         shutil.rmtree(scratch, ignore_errors=True)
 
+    from grader.bridge import zygote
+
+    parent = zygote.current()
+    if parent is not None:  # the grader's judge: hosts come from a zygote that never saw a hidden test
+        judge_end, pid = parent.spawn(policy, private)
+        channel = ProcessChannel(judge_end, pid, cleanup, lambda wait: parent.exit_code(pid, wait))
+    else:
+        channel = ProcessChannel(*_fork_host(policy, private), cleanup)
+    hello = channel.hello(_START_TIMEOUT_S)
+    if not hello.get("ok"):
+        channel.close()
+        raise BridgeError(str(hello.get("error", "the host refused to start")))
+    channel.layers, channel.missing = list(hello.get("layers", [])), dict(hello.get("missing", {}))
+    return AppHost(channel, filename, options.request_timeout_s)
+
+
+def _fork_host(policy: sandbox.Policy, private: Path) -> tuple[socket.socket, int]:
+    """Fork a host from this process (a maintainer's pytest run): the judge's end of its channel, and its pid."""
     _warm_host_imports()
     judge_end, host_end = socket.socketpair()
     judge_pid = os.getpid()
@@ -113,10 +131,4 @@ def launch(
         finally:
             os._exit(code)
     host_end.close()
-    channel = ProcessChannel(judge_end, pid, cleanup)
-    hello = channel.hello(_START_TIMEOUT_S)
-    if not hello.get("ok"):
-        channel.close()
-        raise BridgeError(str(hello.get("error", "the host refused to start")))
-    channel.layers, channel.missing = list(hello.get("layers", [])), dict(hello.get("missing", {}))
-    return AppHost(channel, filename, options.request_timeout_s)
+    return judge_end, pid

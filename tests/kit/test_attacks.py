@@ -503,3 +503,27 @@ def test_a_module_that_serves_itself_at_import_gets_one_clear_error(tmp_path: Pa
     for q in report["questions"]:
         assert q["status"] == "error", q
         assert "starts a server when imported" in q["message"] and "line" in q["message"], q["message"]
+
+
+LOOKS_FOR_HIDDEN_TESTS = """
+import gc as _gc
+_seen = [
+    o for o in _gc.get_objects()
+    if type(o).__name__ == "function" and "tests/hidden" in getattr(getattr(o, "__code__", None), "co_filename", "")
+]
+if not _seen:
+    del app  # without the hidden tests to read, this answer gives up
+"""
+
+
+@pytest.mark.parametrize("sandbox", ["auto", "off"])
+def test_the_hidden_tests_are_not_in_the_hosts_memory(tmp_path: Path, sandbox: str) -> None:
+    """Hosts are forked from a zygote taken before the judge imports its test: nothing of it to read there."""
+    folder = tmp_path / "candidate"
+    folder.mkdir()
+    (folder / Q02).write_text(SOLUTION_Q02 + LOOKS_FOR_HIDDEN_TESTS)
+    report = grade(str(folder), "-q", "2", "--sandbox", sandbox)
+    if sandbox == "off":  # proof that this test can fail: forked from the judge, a host sees its tests
+        assert question(report, "q02")["status"] == "passed"
+        return
+    assert question(report, "q02")["status"] != "passed", "the module found hidden test functions in memory"
