@@ -275,6 +275,7 @@ def run_jobs(
     workers = max(1, workers or default_jobs())
     use_fork = hasattr(os, "fork") if use_fork is None else use_fork
     tests_dir = (tests_dir or hidden_tests_dir()).resolve()
+    _sweep_orphaned_cgroups()
     if use_fork:
         _warm_up()
     checkpoint("grading")
@@ -368,6 +369,13 @@ def _check(item: _Running, timeout_s: float) -> RawRun | None:
     _sweep_cgroups(item.process.pid)
     shutil.rmtree(item.scratch, ignore_errors=True)
     return run
+
+
+def _sweep_orphaned_cgroups() -> None:
+    """Empty cgroups left by runs that were killed outright (nothing of theirs could clean up)."""
+    from grader.sandbox.process import Cgroup
+
+    Cgroup.sweep_orphans()
 
 
 def _sweep_cgroups(judge_pid: int) -> None:

@@ -181,6 +181,20 @@ class Cgroup:
         cls._pending.clear()
 
     @classmethod
+    def sweep_orphans(cls, prefix: str = "grade-host-") -> None:
+        """Remove ``prefix<pid>-...`` cgroups whose creator is gone (a run killed with ``kill -9``): empty folders."""
+        try:
+            hierarchies = _writable_hierarchies(0, 0)
+        except OSError:
+            return
+        for hierarchy, _files in hierarchies:
+            with contextlib.suppress(OSError):
+                for folder in hierarchy.iterdir():
+                    owner = folder.name.removeprefix(prefix).split("-", 1)[0]
+                    if folder.name.startswith(prefix) and owner.isdigit() and not _alive(int(owner)):
+                        cls([folder]).remove(wait=False)
+
+    @classmethod
     def sweep(cls, prefix: str) -> None:
         """Remove every cgroup named ``prefix...`` in the hierarchies this process could write to."""
         try:
@@ -219,3 +233,13 @@ def _writable_hierarchies(memory_bytes: int, processes: int) -> list[tuple[Path,
     if {"memory", "pids"} <= set(controllers) and os.access(v2, os.W_OK):
         return [(v2, {"memory.max": memory_bytes, "pids.max": processes, "memory.swap.max": 0})]
     return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -527,3 +527,21 @@ def test_the_hidden_tests_are_not_in_the_hosts_memory(tmp_path: Path, sandbox: s
         assert question(report, "q02")["status"] == "passed"
         return
     assert question(report, "q02")["status"] != "passed", "the module found hidden test functions in memory"
+
+
+def test_cgroups_left_by_a_killed_run_are_swept(tmp_path: Path) -> None:
+    """A run killed with kill -9 cannot remove its hosts' cgroups; the next run removes those of dead runs."""
+    from grader.sandbox.process import Cgroup
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = Cgroup.create(f"grade-host-{dead.pid}-test", 64 * 1024**2, 8)
+    ours = Cgroup.create(f"grade-host-{os.getpid()}-test", 64 * 1024**2, 8)
+    assert orphan is not None and ours is not None, "no writable cgroup hierarchy (grade doctor)"
+    try:
+        Cgroup.sweep_orphans()
+        assert not any(folder.exists() for folder in orphan.folders)
+        assert all(folder.exists() for folder in ours.folders), "a live run's cgroups are left alone"
+    finally:
+        orphan.remove()
+        ours.remove()
