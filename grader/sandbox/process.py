@@ -183,27 +183,28 @@ class Cgroup:
     @classmethod
     def sweep_orphans(cls, prefix: str = "grade-host-") -> None:
         """Remove ``prefix<pid>-...`` cgroups whose creator is gone (a run killed with ``kill -9``): empty folders."""
-        try:
-            hierarchies = _writable_hierarchies(0, 0)
-        except OSError:
-            return
-        for hierarchy, _files in hierarchies:
-            with contextlib.suppress(OSError):
-                for folder in hierarchy.iterdir():
-                    owner = folder.name.removeprefix(prefix).split("-", 1)[0]
-                    if folder.name.startswith(prefix) and owner.isdigit() and not _alive(int(owner)):
-                        cls([folder]).remove(wait=False)
+        for folder in _named(prefix):
+            owner = folder.name.removeprefix(prefix).split("-", 1)[0]
+            if owner.isdigit() and not _alive(int(owner)):
+                cls([folder]).remove(wait=False)
 
     @classmethod
     def sweep(cls, prefix: str) -> None:
         """Remove every cgroup named ``prefix...`` in the hierarchies this process could write to."""
-        try:
-            hierarchies = _writable_hierarchies(0, 0)
-        except OSError:
-            return
-        for hierarchy, _files in hierarchies:
-            with contextlib.suppress(OSError):
-                cls([p for p in hierarchy.iterdir() if p.is_dir() and p.name.startswith(prefix)]).remove()
+        cls(_named(prefix)).remove()
+
+
+def _named(prefix: str) -> list[Path]:
+    """The cgroups named ``prefix...`` directly below this process's own, in every writable hierarchy."""
+    try:
+        hierarchies = _writable_hierarchies(0, 0)
+    except OSError:
+        return []
+    found: list[Path] = []
+    for hierarchy, _files in hierarchies:
+        with contextlib.suppress(OSError):
+            found += [p for p in hierarchy.iterdir() if p.is_dir() and p.name.startswith(prefix)]
+    return found
 
 
 def _own_cgroups() -> dict[str, str]:

@@ -10,6 +10,7 @@ import signal
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
@@ -179,22 +180,11 @@ def test_fastlings_alone_says_where_you_are_and_what_to_do_next(pack: Path) -> N
     assert "0/30" in out and "next: q01" in out and "fastlings watch" in out
 
 
-def _session_members(session_id: int) -> list[int]:
-    members = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == session_id:
-                members.append(int(entry.name))
-    return members
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
-def test_watch_stopped_during_a_stuck_check_leaves_nothing_running(pack: Path, signum: int) -> None:
+def test_watch_stopped_during_a_stuck_check_leaves_nothing_running(
+    pack: Path, signum: int, session_members: Callable[[int], list[int]]
+) -> None:
     """An IDE's stop button (SIGTERM) or a closed terminal (SIGHUP) while a check loops: nothing survives."""
     (pack / "exercises" / "q01_what_is_fastapi.py").write_text("while True:\n    pass\n")
     script = Path(sys.executable).with_name("fastlings")
@@ -202,12 +192,12 @@ def test_watch_stopped_during_a_stuck_check_leaves_nothing_running(pack: Path, s
     try:
         child.expect("fastlings watch")  # printed just before the first check starts, on the looping module
         time.sleep(2)  # the check's processes are running the loop now (its deadline is seconds away)
-        assert len(_session_members(child.pid)) > 1, "the check's processes should be running"
+        assert len(session_members(child.pid)) > 1, "the check's processes should be running"
         child.kill(signum)
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
     deadline = time.monotonic() + 5
-    while _session_members(child.pid) and time.monotonic() < deadline:
+    while session_members(child.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _session_members(child.pid) == [], "a process of the check outlived fastlings"
+    assert session_members(child.pid) == [], "a process of the check outlived fastlings"

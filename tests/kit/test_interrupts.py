@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,19 +56,6 @@ def _verdicts(report: dict[str, Any]) -> dict[str, list[tuple[str, str, float, i
     }
 
 
-def _session_members(session_id: int) -> list[int]:
-    members = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == session_id:  # field 6 of stat: the session id
-                members.append(int(entry.name))
-    return members
-
-
 @pytest.fixture(scope="module")
 def fresh(classroom: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return _grade_json(classroom, tmp_path_factory.mktemp("fresh") / "book.sqlite3")
@@ -86,7 +74,13 @@ def fresh(classroom: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     ids=["warm-up", "grading", "first-result", "reports", "SIGTERM", "SIGHUP"],
 )
 def test_an_interrupt_stops_the_run_and_stores_nothing_half_made(
-    classroom: Path, fresh: dict[str, Any], tmp_path: Path, phase: str, signum: int, code: int
+    classroom: Path,
+    fresh: dict[str, Any],
+    tmp_path: Path,
+    phase: str,
+    signum: int,
+    code: int,
+    session_members: Callable[[int], list[int]],
 ) -> None:
     book, csv_path = tmp_path / "book.sqlite3", tmp_path / "grades.csv"
     process = subprocess.Popen(
@@ -109,9 +103,9 @@ def test_an_interrupt_stops_the_run_and_stores_nothing_half_made(
     assert stopped_in < 10, f"the run took {stopped_in:.1f} s to stop"
     assert "nothing half-made" in process.stderr.read()
     deadline = time.monotonic() + 5
-    while _session_members(process.pid) and time.monotonic() < deadline:
+    while session_members(process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _session_members(process.pid) == [], "processes of the interrupted run are still alive"
+    assert session_members(process.pid) == [], "processes of the interrupted run are still alive"
     assert not csv_path.exists(), "a report was written by an interrupted run"
     assert not list(tmp_path.glob(".*.partial"))
     # Whatever was stored is whole: resuming gives exactly what a fresh batch gives.
