@@ -25,12 +25,17 @@ def test_post_to_root_is_method_not_allowed(client: httpx.Client) -> None:
     assert client.get("/").status_code == 200, "GET / should exist before other methods are checked"
     response = client.post("/")
     assert response.status_code == 405, f"POST / should answer 405, got {response.status_code}"
+    # "Only GET": @app.get does not answer HEAD either, and a route that accepts it breaks the contract.
+    response = client.head("/")
+    assert response.status_code == 405, f"HEAD / should answer 405 (only GET is served), got {response.status_code}"
 
 
 def test_delete_on_health_is_method_not_allowed(client: httpx.Client) -> None:
     assert client.get("/health").status_code == 200, "GET /health should exist before other methods are checked"
     response = client.delete("/health")
     assert response.status_code == 405, f"DELETE /health should answer 405, got {response.status_code}"
+    response = client.head("/health")
+    assert response.status_code == 405, f"HEAD /health should answer 405 (only GET), got {response.status_code}"
 
 
 def test_unknown_path_is_not_found(client: httpx.Client) -> None:
