@@ -96,6 +96,7 @@ class _GradingPlugin:
             return
         # Imported once up front, in an app host, so a broken module is reported as one clear error.
         from grader.bridge import CandidateError, HostDied, HostTimeout, launch
+        from grader.bridge.errors import describe_exit
         from grader.fixtures import host_options_from_config
 
         options = host_options_from_config(config)
@@ -115,8 +116,6 @@ class _GradingPlugin:
             items.clear()
             return
         except HostDied as exc:
-            from grader.bridge.errors import describe_exit
-
             how = describe_exit(exc.exit_code)
             self.journal.write("import_error", message=f"the module ended its process while being imported ({how})")
             items.clear()

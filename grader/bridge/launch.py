@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import shutil
@@ -38,6 +39,12 @@ def _warm_host_imports() -> None:
     from grader.warm import warm_imports
 
     warm_imports()
+
+
+@functools.cache
+def _runtime_paths(protected: tuple[Path, ...]) -> tuple[str, ...]:
+    """The runtime's folders a host may read: the same for every host of a run, so worked out once."""
+    return sandbox.runtime_paths(protected)
 
 
 def launch(
@@ -80,7 +87,7 @@ def launch(
         mode=options.sandbox,
         module_dir=str(module_dir),
         scratch=str(work),
-        runtime=sandbox.runtime_paths(options.protected),
+        runtime=_runtime_paths(options.protected),
         tcp_ports=tuple(tcp_ports),
         env=tuple(sorted((env or {}).items())),
     )
@@ -90,7 +97,7 @@ def launch(
     if options.sandbox != "off":
         group = Cgroup.create(f"grade-host-{os.getpid()}-{scratch.name}", policy.memory_bytes, policy.processes)
         if group is not None:
-            policy = sandbox.Policy(**{**policy.__dict__, "cgroup": tuple(map(str, group.folders))})
+            policy = dataclasses.replace(policy, cgroup=tuple(map(str, group.folders)))
 
     def cleanup() -> None:
         if group is not None:
@@ -116,19 +123,12 @@ def launch(
 def _fork_host(policy: sandbox.Policy, private: Path) -> tuple[socket.socket, int]:
     """Fork a host from this process (a maintainer's pytest run): the judge's end of its channel, and its pid."""
     _warm_host_imports()
+    from grader.host.main import become_host
+
     judge_end, host_end = socket.socketpair()
     judge_pid = os.getpid()
     pid = os.fork()
-    if pid == 0:  # pragma: no cover - the host; it never returns into the judge's code
-        code = 0
-        try:
-            judge_end.close()
-            from grader.host.main import run_host
-
-            run_host(host_end.fileno(), policy, private, judge_pid)
-        except BaseException:
-            code = 70
-        finally:
-            os._exit(code)
+    if pid == 0:  # pragma: no cover - the host
+        become_host(host_end, policy, private, judge_pid, close=(judge_end,))
     host_end.close()
     return judge_end, pid

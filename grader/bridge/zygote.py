@@ -92,7 +92,7 @@ class Zygote:
 
 
 def _serve(control: socket.socket, judge_pid: int) -> None:  # pragma: no cover - runs in the zygote
-    from grader.host.main import run_host
+    from grader.host.main import become_host
     from grader.sandbox.process import set_parent_death_signal
 
     set_parent_death_signal()  # the judge gone, the zygote goes, and with it (by their own signal) every host
@@ -116,18 +116,11 @@ def _serve(control: socket.socket, judge_pid: int) -> None:  # pragma: no cover 
             return  # the judge closed its end: nothing more to start
         request = json.loads(data)
         if request.get("op") == "spawn":
+            policy, module_file = _policy_from(request["policy"]), Path(request["module_file"])
             host_end, judge_end = socket.socketpair()
             pid = os.fork()
             if pid == 0:
-                code = 0
-                try:
-                    control.close()
-                    judge_end.close()
-                    run_host(host_end.fileno(), _policy_from(request["policy"]), Path(request["module_file"]), own_pid)
-                except BaseException:
-                    code = 70
-                finally:
-                    os._exit(code)
+                become_host(host_end, policy, module_file, own_pid, close=(control, judge_end))
             host_end.close()
             socket.send_fds(control, [json.dumps({"pid": pid}).encode()], [judge_end.fileno()])
             judge_end.close()

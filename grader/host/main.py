@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
+from typing import NoReturn
 
 from grader import sandbox
 from grader.host import helpers
@@ -12,7 +13,7 @@ from grader.host.session import HostSession
 from grader.protocol import PROTOCOL_VERSION, ChannelClosed, receive, send
 from grader.sandbox.process import set_parent_death_signal
 
-__all__ = ["run_host"]
+__all__ = ["become_host", "run_host"]
 
 # Imported before the sandbox closes: afterwards only the runtime's own folders can be read.
 _PRELOAD = ("fastapi.testclient", "fastapi.encoders", "starlette.websockets", "anyio", "grader.host.routes")
@@ -69,3 +70,24 @@ def run_host(channel_fd: int, policy: sandbox.Policy, module_file: Path, parent_
             send(channel, {"ok": False, "fault": {"type": "ResponseTooLarge", "message": str(exc), "where": "request"}})
         except OSError:
             return
+
+
+def become_host(
+    channel: socket.socket,
+    policy: sandbox.Policy,
+    module_file: Path,
+    parent_pid: int,
+    close: tuple[socket.socket, ...] = (),
+) -> NoReturn:
+    """What a freshly forked child does to become a host: close the parent's sockets (``close``), serve on
+    ``channel``, then exit, whatever happens. It never returns into its parent's code (the judge's or the
+    zygote's): an exception ends it with code 70."""
+    code = 0
+    try:
+        for other in close:
+            other.close()
+        run_host(channel.fileno(), policy, module_file, parent_pid)
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)

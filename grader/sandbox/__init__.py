@@ -22,6 +22,7 @@ reports can say which were active:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import site
@@ -110,11 +111,12 @@ def apply(policy: Policy, channel_fd: int) -> Applied:
     from grader.sandbox.process import Cgroup, Limits, drop_capabilities, enter_pid_namespace, limit_resources
 
     applied = Applied()
+    limits = Limits(memory_bytes=policy.memory_bytes, processes=policy.processes, cpu_seconds=policy.cpu_seconds)
     if policy.mode == "off":
         applied.missing = {layer: "--sandbox off" for layer in LAYERS}
         return applied
     if platform.system() != "Linux":  # every layer but the last two is a Linux interface
-        limit_resources(Limits(memory_bytes=policy.memory_bytes, processes=policy.processes))
+        limit_resources(limits)
         _reset_environment(policy)
         applied.active = ["rlimits", "env"]
         applied.missing = {layer: f"not available on {platform.system()}" for layer in LAYERS[:5]}
@@ -130,13 +132,11 @@ def apply(policy: Policy, channel_fd: int) -> Applied:
             applied.missing["cgroup"] = f"could not join: {exc.strerror}"
     else:
         applied.missing["cgroup"] = "no writable cgroup hierarchy"
-    if platform.system() == "Linux" and enter_pid_namespace():
+    if enter_pid_namespace():
         applied.active.append("pidns")
     else:
         applied.missing["pidns"] = "unshare(CLONE_NEWPID) refused"
-    limit_resources(
-        Limits(memory_bytes=policy.memory_bytes, processes=policy.processes, cpu_seconds=policy.cpu_seconds)
-    )
+    limit_resources(limits)
     applied.active.append("rlimits")
     _reset_environment(policy)
     applied.active.append("env")
@@ -157,7 +157,8 @@ def apply(policy: Policy, channel_fd: int) -> Applied:
             applied.missing["landlock"] = f"this kernel's Landlock lacks {lacking}"
     except OSError as exc:
         applied.missing["landlock"] = str(exc.strerror or exc)
-        _set_no_new_privs()
+        with contextlib.suppress(OSError):  # seccomp needs it; if it fails, seccomp reports itself missing
+            landlock.set_no_new_privs()
     try:
         seccomp.install(allow_tcp=bool(policy.tcp_ports))
         applied.active.append("seccomp")
@@ -170,12 +171,6 @@ def apply(policy: Policy, channel_fd: int) -> Applied:
 
 def _describe_missing(missing: dict[str, str]) -> str:
     return "; ".join(f"{layer}: {why}" for layer, why in missing.items())
-
-
-def _set_no_new_privs() -> None:
-    import ctypes
-
-    ctypes.CDLL(None, use_errno=True).prctl(38, 1, 0, 0, 0)
 
 
 def _close_inherited_fds(keep: int) -> None:

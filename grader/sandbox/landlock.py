@@ -14,7 +14,7 @@ import platform
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["LandlockError", "abi_version", "restrict"]
+__all__ = ["LandlockError", "abi_version", "restrict", "set_no_new_privs"]
 
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446  # same numbers on x86_64 and aarch64
 _CREATE_RULESET_VERSION = 1
@@ -116,12 +116,17 @@ def restrict(
             for port in tcp_connect_ports:
                 rule = _NetPortAttr(_NET_CONNECT_TCP, port)
                 _syscall(_SYS_ADD_RULE, ruleset, _RULE_NET_PORT, ctypes.byref(rule), ctypes.c_uint32(0))
-        if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-            raise LandlockError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
+        set_no_new_privs()
         _syscall(_SYS_RESTRICT_SELF, ruleset, ctypes.c_uint32(0))
     finally:
         os.close(ruleset)
     return {"filesystem": True, "tcp": net, "scopes": scoped}
+
+
+def set_no_new_privs() -> None:
+    """Forbid gaining privileges through exec from now on: Landlock and seccomp both require it."""
+    if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        raise LandlockError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
 
 
 def _allow_path(ruleset: int, path: Path, rights: int) -> None:
