@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,3 +30,27 @@ def _session_members(session_id: int) -> list[int]:
 def session_members() -> Callable[[int], list[int]]:
     """Find what a command started in its own session left running (a process leak shows up here)."""
     return _session_members
+
+
+GradeJson = Callable[..., dict[str, Any]]
+
+
+def _grade_json(*args: str, env: dict[str, str] | None = None, exit_codes: tuple[int, ...] = (0,)) -> dict[str, Any]:
+    """Run ``grade ARGS --json`` in a fresh process, as a user would; the exit code must be one of
+    ``exit_codes``; the parsed JSON report."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "grader", *args, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert completed.returncode in exit_codes, completed.stderr
+    return json.loads(completed.stdout)
+
+
+@pytest.fixture(scope="session")
+def grade_json() -> GradeJson:
+    """``grade_json(*args, env=None, exit_codes=(0,))``: a real ``grade --json`` run's report."""
+    return _grade_json

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,21 +13,8 @@ from grader.fingerprint import grading_key, key_parts
 from grader.kit import kit_root, solutions_dir
 
 
-def _grade_json(classroom: Path, book: Path, env: dict[str, str]) -> dict:
-    completed = subprocess.run(
-        [sys.executable, "-m", "grader", str(classroom), "-q", "2", "--gradebook", str(book), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        stdin=subprocess.DEVNULL,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
-
-
 @pytest.mark.slow
-def test_a_changed_hidden_test_regrades_a_stored_result(tmp_path: Path) -> None:
+def test_a_changed_hidden_test_regrades_a_stored_result(tmp_path: Path, grade_json: Callable[..., dict]) -> None:
     kit = tmp_path / "kit"
     shutil.copytree(kit_root() / "tests" / "hidden", kit / "tests" / "hidden")
     shutil.copyfile(kit_root() / "pyproject.toml", kit / "pyproject.toml")
@@ -39,17 +24,19 @@ def test_a_changed_hidden_test_regrades_a_stored_result(tmp_path: Path) -> None:
     env = {**os.environ, "FASTAPI_KIT_ROOT": str(kit)}
     book = tmp_path / "book.sqlite3"
 
-    first = _grade_json(classroom.parent, book, env)
+    first = grade_json(str(classroom.parent), "-q", "2", "--gradebook", str(book), env=env)
     assert first["submissions"][0]["questions"][0]["status"] == "passed"
     test_file = kit / "tests" / "hidden" / "test_q02_basic_app.py"
     text = test_file.read_text()
     expected = '{"Hello": "World"}'
     assert expected in text
     test_file.write_text(text.replace(expected, '{"Hello": "Moon"}', 1))
-    second = _grade_json(classroom.parent, book, env)
+    second = grade_json(str(classroom.parent), "-q", "2", "--gradebook", str(book), env=env)
     q02 = second["submissions"][0]["questions"][0]
     assert q02["status"] == "failed", "the stored 'passed' was reused although the hidden test changed"
-    third = _grade_json(classroom.parent, book, env)  # and now the new result is the one reused
+    third = grade_json(
+        str(classroom.parent), "-q", "2", "--gradebook", str(book), env=env
+    )  # and now the new result is the one reused
     assert third["submissions"][0]["questions"][0]["status"] == "failed"
 
 

@@ -7,7 +7,6 @@ exactly what a fresh, uninterrupted batch gives.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -23,6 +22,7 @@ import pytest
 from grader.kit import exercises_dir, solutions_dir
 
 pytestmark = pytest.mark.slow
+GradeJson = Callable[..., dict[str, Any]]
 QUESTIONS = ("-q", "2", "-q", "3", "-q", "4")
 
 
@@ -37,18 +37,6 @@ def classroom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _grade_json(classroom: Path, book: Path) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "grader", str(classroom), *QUESTIONS, "--gradebook", str(book), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
-
-
 def _verdicts(report: dict[str, Any]) -> dict[str, list[tuple[str, str, float, int]]]:
     return {
         s["name"]: [(q["id"], q["status"], q["points"], q["tests_passed"]) for q in s["questions"]]
@@ -57,8 +45,8 @@ def _verdicts(report: dict[str, Any]) -> dict[str, list[tuple[str, str, float, i
 
 
 @pytest.fixture(scope="module")
-def fresh(classroom: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return _grade_json(classroom, tmp_path_factory.mktemp("fresh") / "book.sqlite3")
+def fresh(classroom: Path, tmp_path_factory: pytest.TempPathFactory, grade_json: GradeJson) -> dict[str, Any]:
+    return grade_json(str(classroom), *QUESTIONS, "--gradebook", str(tmp_path_factory.mktemp("fresh") / "book.db"))
 
 
 @pytest.mark.parametrize(
@@ -81,6 +69,7 @@ def test_an_interrupt_stops_the_run_and_stores_nothing_half_made(
     signum: int,
     code: int,
     session_members: Callable[[int], list[int]],
+    grade_json: GradeJson,
 ) -> None:
     book, csv_path = tmp_path / "book.sqlite3", tmp_path / "grades.csv"
     process = subprocess.Popen(
@@ -109,4 +98,4 @@ def test_an_interrupt_stops_the_run_and_stores_nothing_half_made(
     assert not csv_path.exists(), "a report was written by an interrupted run"
     assert not list(tmp_path.glob(".*.partial"))
     # Whatever was stored is whole: resuming gives exactly what a fresh batch gives.
-    assert _verdicts(_grade_json(classroom, book)) == _verdicts(fresh)
+    assert _verdicts(grade_json(str(classroom), *QUESTIONS, "--gradebook", str(book))) == _verdicts(fresh)
