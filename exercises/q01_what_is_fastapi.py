@@ -7,20 +7,21 @@ schema, a request body validated by a Pydantic model, an ``async`` endpoint and 
 
 Contract (the hidden tests check exactly this):
 
-- The application's title is ``Feature Tour`` and its version ``1.0.0``: ``GET /openapi.json`` shows them under
+- [q01.1] The application's title is ``Feature Tour`` and its version ``1.0.0``: ``GET /openapi.json`` shows them under
   ``info.title`` and ``info.version``, and its ``paths`` list ``/items/``, ``/ping`` and ``/greeting``.
-- ``POST /items/`` takes a JSON body validated by a Pydantic model named ``Item`` (it appears under that name in
+- [q01.2] ``POST /items/`` takes a JSON body validated by a Pydantic model named ``Item`` (it appears under that name in
   the schema's ``components.schemas``) with the fields:
   ``name`` (string, required), ``price`` (number, required, strictly greater than 0) and
   ``tags`` (list of strings, optional, default ``[]``).
   A valid body answers 201 with the validated item: ``{"name": ..., "price": ..., "tags": [...]}``.
   A body that does not fit (missing field, wrong type, ``price <= 0``) answers 422, and the error's ``loc``
   names the field, e.g. ``["body", "price"]``.
-- ``GET /ping`` answers 200 with ``{"ping": "pong"}``; the function that serves it is declared with ``async def``.
-- A dependency function named ``get_language`` reads the request header ``X-Language`` and returns the
+- [q01.3] ``GET /ping`` answers 200 with ``{"ping": "pong"}``; the function that serves it is declared with ``async
+  def``.
+- [q01.4] A dependency function named ``get_language`` reads the request header ``X-Language`` and returns the
   language code: ``en`` when the header is absent, the header's value when it is ``en``, ``fr`` or ``es``;
   any other value (e.g. ``de``) answers 400.
-- ``GET /greeting`` gets the language through ``Depends(get_language)`` and answers 200 with
+- [q01.5] ``GET /greeting`` gets the language through ``Depends(get_language)`` and answers 200 with
   ``{"language": <code>, "message": GREETINGS[<code>]}`` (``GREETINGS`` is given below).
   The tests also replace the dependency with ``app.dependency_overrides[get_language]``, and the route must
   then use the replacement's value.

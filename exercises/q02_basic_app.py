@@ -6,11 +6,11 @@ Write a module that creates a FastAPI application named ``app`` and serves two r
 
 Contract (the hidden tests check exactly this):
 
-- ``GET /`` answers 200 with the JSON object ``{"Hello": "World"}`` and a ``content-type`` of
+- [q02.1] ``GET /`` answers 200 with the JSON object ``{"Hello": "World"}`` and a ``content-type`` of
   ``application/json``.
-- ``GET /health`` answers 200 with ``{"status": "ok"}``.
-- Both routes answer only GET: any other method (``POST /``, ``DELETE /health``, ...) gets 405.
-- Any other path answers 404.
+- [q02.2] ``GET /health`` answers 200 with ``{"status": "ok"}``.
+- [q02.3] Both routes answer only GET: any other method (``POST /``, ``DELETE /health``, ...) gets 405.
+- [q02.4] Any other path answers 404.
 
 Run it: ``uvicorn q02_basic_app:app --reload`` then open http://127.0.0.1:8000/docs
 """

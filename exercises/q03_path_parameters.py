@@ -6,18 +6,18 @@ Write a module that creates a FastAPI application named ``app`` with path parame
 
 Contract (the hidden tests check exactly this):
 
-- ``GET /items/{item_id}``: ``item_id`` is an integer. ``/items/42`` answers 200 with ``{"item_id": 42}`` (a JSON
-  number, not a string). A value that is not an integer (``/items/abc``, ``/items/1.5``) answers 422 with an
+- [q03.1] ``GET /items/{item_id}``: ``item_id`` is an integer. ``/items/42`` answers 200 with ``{"item_id": 42}`` (a
+  JSON number, not a string). A value that is not an integer (``/items/abc``, ``/items/1.5``) answers 422 with an
   error whose ``loc`` is ``["path", "item_id"]``.
-- ``GET /users/me`` answers 200 with ``{"user_id": "the current user"}``, and
+- [q03.2] ``GET /users/me`` answers 200 with ``{"user_id": "the current user"}``, and
   ``GET /users/{user_id}`` answers 200 with ``{"user_id": <the text from the path>}`` for any other value
   (``/users/alice`` → ``{"user_id": "alice"}``). ``/users/me`` must reach the first route, not the second.
-- ``GET /categories/{category}``: ``category`` is a string ``Enum`` with exactly the values ``books``, ``music``
+- [q03.3] ``GET /categories/{category}``: ``category`` is a string ``Enum`` with exactly the values ``books``, ``music``
   and ``games``. A valid value answers 200 with ``{"category": <value>}``; any other value (``/categories/toys``,
   and ``/categories/Books`` too: matching is case-sensitive) answers 422 with an error whose ``loc`` is
   ``["path", "category"]``. Because it is an Enum, ``/openapi.json`` lists those three values as the ``enum`` of
   the parameter's schema.
-- ``GET /files/{file_path}``: ``file_path`` takes the whole rest of the path, slashes included:
+- [q03.4] ``GET /files/{file_path}``: ``file_path`` takes the whole rest of the path, slashes included:
   ``/files/home/alice/notes.txt`` answers 200 with ``{"file_path": "home/alice/notes.txt"}`` and
   ``/files/report.pdf`` with ``{"file_path": "report.pdf"}``.
 

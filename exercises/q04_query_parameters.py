@@ -7,17 +7,17 @@ Write a module that creates a FastAPI application named ``app`` with the routes 
 
 Contract (the hidden tests check exactly this):
 
-- ``GET /items/`` takes three query parameters and answers 200 with ``{"skip": ..., "limit": ..., "q": ...}``:
+- [q04.1] ``GET /items/`` takes three query parameters and answers 200 with ``{"skip": ..., "limit": ..., "q": ...}``:
   ``skip`` (integer, default ``0``, at least 0), ``limit`` (integer, default ``10``, from 1 to 100 inclusive) and
   ``q`` (optional string, ``null`` in the answer when absent).
   So ``/items/`` answers ``{"skip": 0, "limit": 10, "q": null}`` and ``/items/?skip=20&limit=5&q=pen`` answers
   ``{"skip": 20, "limit": 5, "q": "pen"}``. A non-integer ``skip`` or ``limit``, a negative ``skip``, or a
   ``limit`` outside 1..100 answers 422 with an error whose ``loc`` names it, e.g. ``["query", "limit"]``.
-- ``GET /items/{item_id}`` (``item_id`` an integer) takes a boolean query parameter ``short`` (default ``false``)
-  and answers 200 with ``{"item_id": <int>, "short": <bool>}``. ``short`` is ``true`` for ``true``, ``1``,
+- [q04.2] ``GET /items/{item_id}`` (``item_id`` an integer) takes a boolean query parameter ``short`` (default
+  ``false``) and answers 200 with ``{"item_id": <int>, "short": <bool>}``. ``short`` is ``true`` for ``true``, ``1``,
   ``yes``, ``on`` and ``false`` for ``false``, ``0``, ``no``, ``off``; a value that is not a boolean word
   (e.g. ``maybe``, ``2``) answers 422.
-- ``GET /search/`` takes a **required** string query parameter ``q`` and an optional, repeatable ``tag``
+- [q04.3] ``GET /search/`` takes a **required** string query parameter ``q`` and an optional, repeatable ``tag``
   parameter. ``/search/?q=pen&tag=red&tag=blue`` answers 200 with ``{"q": "pen", "tags": ["red", "blue"]}``
   (``"tags": []`` when no ``tag`` is given). Without ``q`` it answers 422 with an error whose ``loc`` is
   ``["query", "q"]``.

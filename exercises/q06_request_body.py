@@ -17,17 +17,17 @@ The body of both routes is an *item*, a JSON object with these fields:
 
 Contract (the hidden tests check exactly this):
 
-- ``POST /items/`` with an item as the JSON body answers 200 with a JSON object holding every item field
+- [q06.1] ``POST /items/`` with an item as the JSON body answers 200 with a JSON object holding every item field
   (the values sent, defaults filled in for the fields left out) plus ``price_with_tax``: ``price + tax``,
   or ``price`` when ``tax`` is null or missing.
-- ``PUT /items/{item_id}?q=...`` reads three things at once: ``item_id`` (an integer) from the path, the
+- [q06.2] ``PUT /items/{item_id}?q=...`` reads three things at once: ``item_id`` (an integer) from the path, the
   item from the JSON body (the body is the item object itself, not wrapped in another key) and ``q`` (an
   optional string, default null) from the query string. It answers 200 with
   ``{"item_id": <int>, "item": {<every item field, defaults filled in>}, "q": <string or null>}``.
-- A body that does not fit the item (a required field missing, a value of the wrong type, an image without
+- [q06.3] A body that does not fit the item (a required field missing, a value of the wrong type, an image without
   its ``url`` or ``name``, ``tags`` that is not a list of strings) answers 422, and FastAPI's error list
   names the failing field in ``loc``: for example ``["body", "price"]`` or ``["body", "images", 0, "name"]``.
-- ``PUT /items/abc`` (an ``item_id`` that is not an integer) answers 422 with ``loc`` ``["path", "item_id"]``.
+- [q06.4] ``PUT /items/abc`` (an ``item_id`` that is not an integer) answers 422 with ``loc`` ``["path", "item_id"]``.
 
 Run it: ``uvicorn q06_request_body:app --reload`` then open http://127.0.0.1:8000/docs
 """

@@ -21,25 +21,25 @@ The signup body is a JSON object with these fields:
 
 Contract (the hidden tests check exactly this):
 
-- The module defines the Pydantic model ``UserSignup`` for that body. The tests call
+- [q09.1] The module defines the Pydantic model ``UserSignup`` for that body. The tests call
   ``UserSignup.model_validate(<dict>)`` directly: every rule above lives in the model, so a bad dict raises
   ``pydantic.ValidationError`` there too, not only in the endpoint.
-- ``POST /signup`` with a valid body answers 201 with exactly ``{"username": ..., "email": ..., "age": ...}``
+- [q09.2] ``POST /signup`` with a valid body answers 201 with exactly ``{"username": ..., "email": ..., "age": ...}``
   (email lowercased, ``age`` null when not sent). No successful answer carries ``password`` or
   ``password_confirm``, nor the password's value. (The 422 answers are FastAPI's own: the tests do not
   check whether their ``input`` entries repeat what the client sent.)
-- A body that breaks any rule answers 422 with FastAPI's usual error list (``{"detail": [...]}``), in which
+- [q09.3] A body that breaks any rule answers 422 with FastAPI's usual error list (``{"detail": [...]}``), in which
   each failing field has an error whose ``loc`` is ``["body", "<field name>"]``, for example
   ``["body", "username"]`` or, for a field that is not allowed, ``["body", "is_admin"]``. Every failing field
   is reported in the same answer (a body with a bad username and a bad email names both).
-- A password without a letter or without a digit: the error at ``["body", "password"]`` has a ``msg`` that
+- [q09.4] A password without a letter or without a digit: the error at ``["body", "password"]`` has a ``msg`` that
   contains ``password must contain a letter and a digit``.
-- ``password_confirm`` different from ``password`` (when every field is valid on its own): the list holds an
+- [q09.5] ``password_confirm`` different from ``password`` (when every field is valid on its own): the list holds an
   error whose ``msg`` contains ``passwords do not match`` (its ``loc`` is not checked). The same text
   appears in the ``ValidationError`` that ``UserSignup.model_validate`` raises.
-- (Pydantic puts ``Value error, `` in front of a ``ValueError``'s text in ``msg``; the tests look for the
+- [q09.6] (Pydantic puts ``Value error, `` in front of a ``ValueError``'s text in ``msg``; the tests look for the
   texts above inside ``msg``, so that prefix is fine.)
-- The constraints are declared on the fields so that the OpenAPI schema of the ``POST /signup`` request
+- [q09.7] The constraints are declared on the fields so that the OpenAPI schema of the ``POST /signup`` request
   body shows them: ``username`` has ``minLength`` 3, ``maxLength`` 20 and a ``pattern``; ``password`` has
   ``minLength`` 8; ``age`` has ``minimum`` 18; and the body schema has ``additionalProperties: false``.
 

@@ -10,20 +10,20 @@ stalls the event loop, and so that independent awaits overlap.
 
 Contract (the hidden tests check exactly this):
 
-- Names the tests use: ``app``, ``blocking_io``, ``async_io``. Endpoints must look both helpers up as module
+- [q11.1] Names the tests use: ``app``, ``blocking_io``, ``async_io``. Endpoints must look both helpers up as module
   attributes at request time (a plain call ``blocking_io()`` / ``await async_io()`` does that): the tests replace
   them with fakes that wait on events, with bounded waits of a few seconds.
-- ``GET /sync``: a plain ``def`` endpoint that calls ``blocking_io()`` and answers
+- [q11.2] ``GET /sync``: a plain ``def`` endpoint that calls ``blocking_io()`` and answers
   ``{"mode": "sync", "result": <its return value>}``.
-- ``GET /async``: an ``async def`` endpoint that awaits ``async_io()`` and answers
+- [q11.3] ``GET /async``: an ``async def`` endpoint that awaits ``async_io()`` and answers
   ``{"mode": "async", "result": <its return value>}``. It runs on the server's event loop.
-- ``GET /offload``: an ``async def`` endpoint that must call the *blocking* helper ``blocking_io()`` and answers
+- [q11.4] ``GET /offload``: an ``async def`` endpoint that must call the *blocking* helper ``blocking_io()`` and answers
   ``{"mode": "offload", "result": <its return value>}``, without blocking the event loop while it runs.
-- ``GET /gather``: an ``async def`` endpoint that awaits ``async_io()`` twice, both calls in flight at the same
+- [q11.5] ``GET /gather``: an ``async def`` endpoint that awaits ``async_io()`` twice, both calls in flight at the same
   time, and answers ``{"mode": "gather", "results": [<first result>, <second result>]}``.
-- The tests check which kind each endpoint is (plain ``def`` or ``async def``), as listed above.
-- Never block the event loop: ``blocking_io()`` and ``time.sleep`` must not run on the event-loop thread. The tests
-  check this directly, and check that ``GET /async`` is answered while ``/sync`` or ``/offload`` is still stuck in
+- [q11.6] The tests check which kind each endpoint is (plain ``def`` or ``async def``), as listed above.
+- [q11.7] Never block the event loop: ``blocking_io()`` and ``time.sleep`` must not run on the event-loop thread. The
+  tests check this directly, and check that ``GET /async`` is answered while ``/sync`` or ``/offload`` is still stuck in
   ``blocking_io()``.
 
 Run it: ``uvicorn q11_sync_vs_async:app --reload`` then open http://127.0.0.1:8000/docs

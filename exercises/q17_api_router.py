@@ -8,17 +8,17 @@ Build a small versioned API out of three routers (items, users, admin) and serve
 
 Contract (the hidden tests check exactly this):
 
-- Data (given in the stub, keep it): ``ITEMS`` maps ids 1, 2, 3 to ``{"id": 1, "name": "Hammer"}``,
+- [q17.1] Data (given in the stub, keep it): ``ITEMS`` maps ids 1, 2, 3 to ``{"id": 1, "name": "Hammer"}``,
   ``{"id": 2, "name": "Screwdriver"}``, ``{"id": 3, "name": "Wrench"}``; ``USERS`` is
   ``[{"username": "ada"}, {"username": "linus"}]``.
-- Items router (prefix ``/items``, tag ``items``):
+- [q17.2] Items router (prefix ``/items``, tag ``items``):
   - ``GET /api/v1/items/`` answers 200 with the list of every item in ``ITEMS`` (any order).
   - ``GET /api/v1/items/{item_id}`` (an int) answers 200 with that item, or 404 with
     ``{"detail": "Item not found"}``.
   - Every operation of this router documents a 404 response with the description ``Item not found``
     in ``/openapi.json``.
-- Users router (prefix ``/users``, tag ``users``): ``GET /api/v1/users/`` answers 200 with ``USERS``.
-- Admin router (prefix ``/admin``, tag ``admin``), guarded as a whole by one router-level dependency that
+- [q17.3] Users router (prefix ``/users``, tag ``users``): ``GET /api/v1/users/`` answers 200 with ``USERS``.
+- [q17.4] Admin router (prefix ``/admin``, tag ``admin``), guarded as a whole by one router-level dependency that
   reads the ``X-Token`` request header:
   - A missing or wrong ``X-Token`` answers 403 with ``{"detail": "Invalid X-Token header"}`` on every admin
     route (missing is 403 too, not 422). The only accepted value is ``fake-super-secret-token``.
@@ -27,10 +27,10 @@ Contract (the hidden tests check exactly this):
     ``GET /api/v1/items/{item_id}`` answers 404), or 404 with ``{"detail": "Item not found"}``.
   - Every admin operation documents a 403 response with the description ``Invalid X-Token header``.
   - The items and users routes need no token.
-- All three routers are included under the prefix ``/api/v1`` with the extra tag ``v1``: in
+- [q17.5] All three routers are included under the prefix ``/api/v1`` with the extra tag ``v1``: in
   ``/openapi.json`` each operation's tags are exactly ``v1`` plus its router's tag (e.g. ``v1`` and
   ``items``; the order is not checked).
-- The same paths without ``/api/v1`` (``/items/``, ``/admin/stats``, ...) answer 404.
+- [q17.6] The same paths without ``/api/v1`` (``/items/``, ``/admin/stats``, ...) answer 404.
 
 Run it: ``uvicorn q17_api_router:app --reload`` then open http://127.0.0.1:8000/docs
 """

@@ -8,28 +8,28 @@ the ``RequestValidationError`` FastAPI raises for an invalid request are two dif
 
 Contract (the hidden tests check exactly this):
 
-- Given endpoints (in the stub): ``POST /bookings/`` (body: a ``Booking``) answers 201 with the booking
+- [q19.1] Given endpoints (in the stub): ``POST /bookings/`` (body: a ``Booking``) answers 201 with the booking
   and its ``id``; ``GET /bookings/{booking_id}`` answers 200 with a booking or 404
   ``{"detail": "Booking not found"}``; ``POST /bookings/import`` takes any JSON object and validates it
   with ``Booking.model_validate`` inside the endpoint; ``GET /reports/daily`` fails with an unexpected
   ``RuntimeError``. A ``Booking`` needs ``check_out`` after ``check_in``: its model validator raises
   ``ValueError("check_out must be after check_in")``; ``guests`` must be from 1 to 4.
-- A ``pydantic.ValidationError`` raised inside an endpoint answers 422 with ``{"detail": <the error
+- [q19.2] A ``pydantic.ValidationError`` raised inside an endpoint answers 422 with ``{"detail": <the error
   list>}``: the list of ``exc.errors()``, made JSON-safe (a model validator's ``ValueError`` must not break
   the response), where each error keeps at least ``type``, ``loc`` (a list) and ``msg``. Example: an import
   with ``check_out`` before ``check_in`` gives an error with ``type == "value_error"``, ``loc == []`` and
   ``msg == "Value error, check_out must be after check_in"``.
-- An invalid request (body, path or query, as FastAPI validates it: ``RequestValidationError``) answers
+- [q19.3] An invalid request (body, path or query, as FastAPI validates it: ``RequestValidationError``) answers
   **400** (not 422) with ``{"error": "invalid_request", "problems": [...]}``, one problem per error, each
   ``{"loc": [...], "msg": "..."}`` with pydantic's ``loc`` as a list (e.g. ``["body", "guests"]``,
   ``["path", "booking_id"]``) and its ``msg`` (extra keys allowed).
-- ``RoomUnavailableError`` (given; raised by ``POST /bookings/`` when the room is already booked for
+- [q19.4] ``RoomUnavailableError`` (given; raised by ``POST /bookings/`` when the room is already booked for
   overlapping dates) answers 409 with ``{"error": "room_unavailable", "room": <the room>}`` (extra keys
   allowed).
-- Any other unhandled exception answers 500 with the JSON ``{"error": "internal_error"}`` (extra keys
+- [q19.5] Any other unhandled exception answers 500 with the JSON ``{"error": "internal_error"}`` (extra keys
   allowed) and nothing that leaks the failure: not the exception's text, not its class name, no
   traceback. The tests call the app with ``TestClient(app, raise_server_exceptions=False)``.
-- ``HTTPException`` keeps FastAPI's usual answers: the 404 above and ``{"detail": "Not Found"}`` for an
+- [q19.6] ``HTTPException`` keeps FastAPI's usual answers: the 404 above and ``{"detail": "Not Found"}`` for an
   unknown path.
 
 Run it: ``uvicorn q19_exception_handlers:app --reload`` then open http://127.0.0.1:8000/docs

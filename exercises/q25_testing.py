@@ -10,15 +10,15 @@ planted in it. Every buggy copy must make at least one of your tests fail.
 
 Contract (the hidden tests check exactly this):
 
-- Write the body of each ``test_*`` function below (keep their names; at least these 8 tests). You may add more
+- [q25.1] Write the body of each ``test_*`` function below (keep their names; at least these 8 tests). You may add more
   ``test_*`` functions. Every ``test_*`` function takes exactly one parameter, ``client``: a ``TestClient`` on a
   FRESH copy of the app (no items yet, no overrides), entered so that its lifespan runs. Fail with ``assert``
   (any exception counts as a failure). Each test must pass against the correct app described below.
-- When graded, your tests run against the grader's own copies of this app, not against ``create_app`` here.
+- [q25.2] When graded, your tests run against the grader's own copies of this app, not against ``create_app`` here.
   Reach the app only through ``client`` (``client.app.dependency_overrides``, never the module's ``app``); the
   module-level names ``get_current_user`` and ``API_TOKEN`` are rebound to the copy under test, so refer to them
   by those names. Do not change the app itself: it is the specification.
-- The app under test (``create_app`` below) behaves exactly like this:
+- [q25.3] The app under test (``create_app`` below) behaves exactly like this:
 
   - ``GET /`` → 200 ``{"Hello": "World"}``.
   - ``POST /items/`` with JSON ``{"name": str, "price": float}`` → 201 with ``{"id": int, "name": str,

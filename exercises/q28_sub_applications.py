@@ -9,24 +9,24 @@ not list its routes. One thing does not happen by itself: the parent does not ru
 
 Contract (the hidden tests check exactly this):
 
-- Names: ``app`` (the main application, ``title="Main API"``), ``subapi`` (``title="Sub API"``), and the list
+- [q28.1] Names: ``app`` (the main application, ``title="Main API"``), ``subapi`` (``title="Sub API"``), and the list
   ``events`` (given).
-- ``GET /app`` → 200 ``{"message": "Hello World from main app"}``.
-- ``subapi`` is mounted at ``/subapi``: ``GET /subapi/sub`` → 200 ``{"message": "Hello World from sub API"}``.
+- [q28.2] ``GET /app`` → 200 ``{"message": "Hello World from main app"}``.
+- [q28.3] ``subapi`` is mounted at ``/subapi``: ``GET /subapi/sub`` → 200 ``{"message": "Hello World from sub API"}``.
   The sub API's routes are not reachable outside the mount (``GET /sub`` → 404) and the main routes are not
   reachable inside it (``GET /subapi/app`` → 404).
-- ``GET /subapi/info`` → 200 ``{"root_path": <the request's root_path>, "sub_url": <request.url_for of the
+- [q28.4] ``GET /subapi/info`` → 200 ``{"root_path": <the request's root_path>, "sub_url": <request.url_for of the
   /sub route>}``, i.e. ``{"root_path": "/subapi", "sub_url": "http://testserver/subapi/sub"}`` under the
   default TestClient; with ``TestClient(app, base_url="http://api.example.com")`` the URL starts with that host.
-- Errors stay separate: the sub API answers every HTTP error with its own body ``{"error": <detail>}``, the
+- [q28.5] Errors stay separate: the sub API answers every HTTP error with its own body ``{"error": <detail>}``, the
   404 of an unknown path under the mount included (``GET /subapi/nope`` → 404 ``{"error": "Not Found"}``),
   while the main app keeps FastAPI's default (``GET /nope`` → 404 ``{"detail": "Not Found"}``).
-- Docs and schemas stay separate: ``/openapi.json`` has the title ``"Main API"`` and lists ``/app`` but no sub
+- [q28.6] Docs and schemas stay separate: ``/openapi.json`` has the title ``"Main API"`` and lists ``/app`` but no sub
   API route (no path containing ``sub`` or ``info``); ``/subapi/openapi.json`` has the title ``"Sub API"``,
   lists exactly ``/sub`` and ``/info`` (paths relative to the mount) and has
   ``"servers": [{"url": "/subapi"}]``. ``/docs`` and ``/subapi/docs`` both answer 200 HTML; the main page loads
   ``/openapi.json`` and the sub page loads ``/subapi/openapi.json``.
-- Both apps have start-up and shutdown work that records itself in ``events``: the main app appends
+- [q28.7] Both apps have start-up and shutdown work that records itself in ``events``: the main app appends
   ``"main startup"`` and ``"main shutdown"``, the sub API ``"subapi startup"`` and ``"subapi shutdown"``.
   Nothing is recorded at import. Once ``with TestClient(app)`` has started, ``events`` is
   ``["main startup", "subapi startup"]``; after it exits, the full list is

@@ -9,32 +9,32 @@ password flow with scopes for users, and an API key header for a machine client.
 
 Contract (the hidden tests check exactly this):
 
-- Demo data (given, do not change): user ``alice`` with password ``wonderland`` may hold the scopes
+- [q29.1] Demo data (given, do not change): user ``alice`` with password ``wonderland`` may hold the scopes
   ``items:read`` and ``items:write``; user ``bob`` with password ``builder`` may hold only ``items:read``.
   The service API key is ``service-key-123``.
-- ``oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token", ...)`` declares the two scopes ``items:read`` and
+- [q29.2] ``oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token", ...)`` declares the two scopes ``items:read`` and
   ``items:write`` (with any descriptions).
-- ``POST /token`` reads an OAuth2 password **form** (``OAuth2PasswordRequestForm``: form fields ``username``,
+- [q29.3] ``POST /token`` reads an OAuth2 password **form** (``OAuth2PasswordRequestForm``: form fields ``username``,
   ``password`` and an optional ``scope`` holding space-separated scope names; JSON bodies are not accepted)
   and answers 200 with ``{"access_token": <non-empty string>, "token_type": "bearer"}``.
   The token is granted the requested scopes that the user may hold; any other requested scope is silently left
   out (no error). Without a ``scope`` field the token has no scopes.
   Unknown user or wrong password → 401 ``{"detail": "Incorrect username or password"}``.
-- The token format is yours (an opaque random string or a JWT). The tests only use tokens returned by
+- [q29.4] The token format is yours (an opaque random string or a JWT). The tests only use tokens returned by
   ``POST /token`` and send them as ``Authorization: Bearer <token>``; they also send made-up tokens and tokens
   with one character changed, which must be refused.
-- Token-protected routes answer 401 with a ``WWW-Authenticate`` header whose value starts with ``Bearer`` when
+- [q29.5] Token-protected routes answer 401 with a ``WWW-Authenticate`` header whose value starts with ``Bearer`` when
   the ``Authorization`` header is missing, is not a Bearer credential, or holds a token the server did not issue.
-- A valid token that lacks a required scope → 403 ``{"detail": "Not enough permissions"}``.
-- ``GET /users/me`` (valid token, no scope needed) → 200 ``{"username": <name>, "scopes": [<granted scopes>]}``
+- [q29.6] A valid token that lacks a required scope → 403 ``{"detail": "Not enough permissions"}``.
+- [q29.7] ``GET /users/me`` (valid token, no scope needed) → 200 ``{"username": <name>, "scopes": [<granted scopes>]}``
   (scope order is free).
-- ``GET /items/`` (scope ``items:read``) → 200 with a JSON list of ``{"id": int, "name": str}`` (it starts with
+- [q29.8] ``GET /items/`` (scope ``items:read``) → 200 with a JSON list of ``{"id": int, "name": str}`` (it starts with
   a few demo items).
-- ``POST /items/`` (scope ``items:write``) with JSON ``{"name": str}`` → 201 with ``{"id": int, "name": str}``;
+- [q29.9] ``POST /items/`` (scope ``items:write``) with JSON ``{"name": str}`` → 201 with ``{"id": int, "name": str}``;
   the new item then appears in ``GET /items/``.
-- ``GET /service/status`` is protected by an API key scheme reading the header ``X-API-Key``: the right key →
+- [q29.10] ``GET /service/status`` is protected by an API key scheme reading the header ``X-API-Key``: the right key →
   200 ``{"status": "ok"}``; a missing or wrong key → 401.
-- ``/openapi.json``: ``components.securitySchemes`` holds an entry
+- [q29.11] ``/openapi.json``: ``components.securitySchemes`` holds an entry
   ``{"type": "oauth2", "flows": {"password": {"tokenUrl": "token", "scopes": {...both scopes...}}}}`` and an
   entry ``{"type": "apiKey", "in": "header", "name": "X-API-Key"}`` (the entry names are free). Each protected
   operation's ``security`` names its scheme, with the required scopes for the OAuth2 scheme: ``["items:read"]``

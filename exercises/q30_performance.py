@@ -9,24 +9,24 @@ in-memory backend by default and Redis when one is configured, entries that expi
 
 Contract (the hidden tests check exactly this):
 
-- Module names the tests use: ``app``, ``CACHE_TTL_SECONDS`` (60, given), ``fetch_from_db`` and ``clock``.
-- ``async def fetch_from_db(key) -> dict | None`` is the slow data source (given). The tests replace it with
+- [q30.1] Module names the tests use: ``app``, ``CACHE_TTL_SECONDS`` (60, given), ``fetch_from_db`` and ``clock``.
+- [q30.2] ``async def fetch_from_db(key) -> dict | None`` is the slow data source (given). The tests replace it with
   ``monkeypatch.setattr(module, "fetch_from_db", fake)``, ``fake`` being an ``async def`` with the same signature
   that counts its calls, so call it through the module-level name at request time and ``await`` it.
-- ``clock() -> float`` returns the current time in seconds (given). The in-memory backend reads the time only by
+- [q30.3] ``clock() -> float`` returns the current time in seconds (given). The in-memory backend reads the time only by
   calling the module-level ``clock()`` at the moment it stores or looks up an entry; the tests replace it with
   ``monkeypatch.setattr(module, "clock", fake)``.
-- ``GET /data/{key}`` answers 200 with the source's dict as the JSON body, and the header ``X-Cache: MISS`` when
+- [q30.4] ``GET /data/{key}`` answers 200 with the source's dict as the JSON body, and the header ``X-Cache: MISS`` when
   the value came from the source or ``X-Cache: HIT`` when it came from the cache.
   Cache-aside: look in the cache first; on a miss call ``fetch_from_db(key)`` exactly once and store the value;
   a hit does not call the source. Every dict is cached, an empty ``{}`` included.
   When the source returns ``None`` the route answers 404 ``{"detail": "Key not found"}`` and caches nothing
   (the next request asks the source again).
-- Entries live ``CACHE_TTL_SECONDS``: with the in-memory backend an entry stored at ``clock() == t`` is a hit
+- [q30.5] Entries live ``CACHE_TTL_SECONDS``: with the in-memory backend an entry stored at ``clock() == t`` is a hit
   while ``clock() < t + CACHE_TTL_SECONDS`` and a miss after that (so the source is read again).
-- The cache client is created once, in the app's lifespan, stored at ``app.state.cache`` and reused by every
+- [q30.6] The cache client is created once, in the app's lifespan, stored at ``app.state.cache`` and reused by every
   request (the same object during the whole run); it is closed when the app shuts down.
-- Backend choice at start-up: if the environment variable ``REDIS_URL`` is set (e.g.
+- [q30.7] Backend choice at start-up: if the environment variable ``REDIS_URL`` is set (e.g.
   ``redis://127.0.0.1:6379/0``), the cache is that Redis server (``redis.asyncio`` or the sync ``redis``
   client, your choice); otherwise an in-memory cache. With Redis, the value of ``key`` is stored under the
   Redis key ``data:<key>`` as the JSON text of the dict, with a Redis expiry of ``CACHE_TTL_SECONDS`` (set
@@ -34,9 +34,9 @@ Contract (the hidden tests check exactly this):
   the tests put there is served as a hit, and once the key is gone the next request is a miss. All requests
   share one client, so they reuse its connection instead of opening new ones; at shutdown the client is
   closed and its connections to Redis go away.
-- ``GET /items?limit=N`` (``0 <= N <= 10000``, default 100) answers a JSON list of ``N`` objects
+- [q30.8] ``GET /items?limit=N`` (``0 <= N <= 10000``, default 100) answers a JSON list of ``N`` objects
   ``{"id": i, "name": "item <i>"}`` for ``i`` = 1..N: the large response.
-- ``GZipMiddleware`` with ``minimum_size=1000``: a response body of 1000 bytes or more is sent with
+- [q30.9] ``GZipMiddleware`` with ``minimum_size=1000``: a response body of 1000 bytes or more is sent with
   ``Content-Encoding: gzip`` to a client whose ``Accept-Encoding`` includes ``gzip``; smaller bodies, and any
   body for a client that does not accept gzip, are sent uncompressed.
 

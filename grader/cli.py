@@ -411,21 +411,25 @@ def report_command(
 
 @cli.command("dev-check", short_help="Prove the kit consistent (maintainers).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True)
-def dev_check_command(timeout: float) -> None:
+@click.option("--no-mutants", is_flag=True, help="Skip grading the mutants (the slowest part).")
+def dev_check_command(timeout: float, no_mutants: bool) -> None:
     """Maintainer check: every question has a stub, a solution and hidden tests, and they agree.
 
     Fails (exit 1) when a file is missing or orphaned, a stub has no TODO or drifts from its solution,
-    a hidden test passes on an untouched stub, or fails on the reference solution.
+    a hidden test passes on an untouched stub or fails on the reference solution, a contract bullet has
+    no test or no mutant, a test names no bullet, or a mutant (tests/mutants/) is not caught by a test
+    naming its bullet. Prints the contract coverage table: tests and mutants per bullet.
     """
     from grader.devcheck import run_dev_check
 
-    problems = run_dev_check(timeout_s=timeout, progress=lambda text: click.echo(text, err=True))
-    for problem in problems:
+    result = run_dev_check(timeout_s=timeout, progress=lambda text: click.echo(text, err=True), mutants=not no_mutants)
+    click.echo(result.table)
+    for problem in result.problems:
         click.echo(f"- {problem}")
-    if problems:
-        click.echo(f"dev-check: {len(problems)} problem(s)", err=True)
+    if result.problems:
+        click.echo(f"dev-check: {len(result.problems)} problem(s)", err=True)
         sys.exit(1)
-    click.echo("dev-check: all questions consistent")
+    click.echo("dev-check: all questions consistent, every bullet tested, every mutant caught")
 
 
 _LAYER_HELP = {

@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import ast
 import re
+import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.catalogue import Question, load_catalogue
+from grader.contracts import MutantError, Traceability, apply_mutant, check_traceability, coverage_table
 from grader.kit import checks_dir, exercises_dir, hidden_tests_dir, solutions_dir
 from grader.results import RawRun
-from grader.runner import DEFAULT_TIMEOUT_S, run_questions
+from grader.runner import DEFAULT_TIMEOUT_S, GradingJob, run_jobs, run_questions
 
-__all__ = ["check_files", "check_runs", "check_stub_matches_solution", "run_dev_check"]
+__all__ = [
+    "DevCheckResult",
+    "check_files",
+    "check_mutants",
+    "check_runs",
+    "check_stub_matches_solution",
+    "run_dev_check",
+    "trace_contracts",
+]
 
 _SUPPORT_FILE_RE = re.compile(r"^(q\d\d_[a-z0-9_]+?)_[a-z0-9_]+\.py$")
 # A stub must fail on behaviour. These messages mean it is missing a name its contract promises.
@@ -132,15 +143,87 @@ def check_runs(
     return problems
 
 
-def run_dev_check(timeout_s: float = DEFAULT_TIMEOUT_S, progress: Callable[[str], None] | None = None) -> list[str]:
+def trace_contracts(questions: tuple[Question, ...]) -> tuple[list[Traceability], list[str]]:
+    """The static half of contract tracing: every bullet has a test and a mutant, every test a bullet."""
+    traces = []
+    for q in questions:
+        stub, solution, tests, _checks = _question_files(q)
+        if stub.is_file() and solution.is_file() and tests.is_file():
+            traces.append(check_traceability(q, stub, solution, tests))
+    return traces, [problem for trace in traces for problem in trace.problems]
+
+
+def _failed_tests(run: RawRun) -> set[str]:
+    return {t.name.split("[", 1)[0] for t in run.tests if t.outcome in ("failed", "error")}
+
+
+def check_mutants(
+    traces: list[Traceability], timeout_s: float = DEFAULT_TIMEOUT_S
+) -> tuple[list[str], dict[str, bool]]:
+    """Grade every mutant with the hidden tests: each must import and fail a test that names its bullet.
+
+    A mutant that does not import proves nothing about its bullet (every test fails), so it is a problem of
+    the mutant; one caught only by tests naming other bullets means the tests' markers are wrong.
+    """
+    problems: list[str] = []
+    caught: dict[str, bool] = {}
+    with tempfile.TemporaryDirectory(prefix="kit-mutants-") as scratch:
+        jobs: list[tuple[GradingJob, Traceability, str]] = []
+        for trace in traces:
+            solution = (solutions_dir() / trace.question.filename).read_text(encoding="utf-8")
+            for number, mutant in enumerate(trace.mutants):
+                try:
+                    source = apply_mutant(solution, mutant)
+                except MutantError:
+                    continue  # already reported by the static check
+                folder = Path(scratch) / f"{trace.question.id}-{number}"
+                folder.mkdir()
+                (folder / trace.question.filename).write_text(source, encoding="utf-8")
+                jobs.append((GradingJob(mutant.name, trace.question, folder), trace, mutant.bullet))
+        results = run_jobs([job for job, _trace, _bullet in jobs], timeout_s=timeout_s)
+        for (job, trace, bullet), (_job, run) in zip(jobs, results, strict=True):
+            failed = _failed_tests(run)
+            naming = {name for name in failed if bullet in trace.tests.get(name, [])}
+            caught[job.key] = run.outcome == "completed" and bool(naming)
+            if run.outcome != "completed":
+                problems.append(
+                    f"mutant {job.key} did not run its tests ({run.outcome}: {run.message}): fix the mutant"
+                )
+            elif not failed:
+                problems.append(f"mutant {job.key} passes every hidden test: no test checks {bullet} sharply enough")
+            elif not naming:
+                problems.append(
+                    f"mutant {job.key} is caught only by {', '.join(sorted(failed))}, which do not name {bullet}: "
+                    "fix their markers or add a test"
+                )
+    return problems, caught
+
+
+@dataclass
+class DevCheckResult:
+    problems: list[str]
+    table: str  # the contract coverage table: one line per bullet
+
+
+def run_dev_check(
+    timeout_s: float = DEFAULT_TIMEOUT_S, progress: Callable[[str], None] | None = None, mutants: bool = True
+) -> DevCheckResult:
     """All checks, static first; the dynamic ones run only on questions whose files are all present."""
     say = progress or (lambda _text: None)
     questions = load_catalogue()
     problems = check_files(questions)
+    traces, trace_problems = trace_contracts(questions)
+    problems += trace_problems
     complete = tuple(q for q in questions if all(p.is_file() for p in _question_files(q)))
     for kind, tests_dir in (("hidden tests", hidden_tests_dir()), ("public checks", checks_dir())):
         say(f"running the {kind} of {len(complete)} questions on the solutions and on the stubs...")
         on_solutions = run_questions(complete, solutions_dir(), timeout_s=timeout_s, tests_dir=tests_dir)
         on_stubs = run_questions(complete, exercises_dir(), timeout_s=timeout_s, tests_dir=tests_dir)
         problems += check_runs(complete, on_solutions, on_stubs, kind)
-    return problems
+    caught: dict[str, bool] | None = None
+    if mutants:
+        count = sum(len(trace.mutants) for trace in traces)
+        say(f"running the hidden tests on {count} mutants of the solutions...")
+        mutant_problems, caught = check_mutants(traces, timeout_s=timeout_s)
+        problems += mutant_problems
+    return DevCheckResult(problems, coverage_table(traces, caught))

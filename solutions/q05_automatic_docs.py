@@ -8,22 +8,22 @@ says what the contract below requires. ``Book`` and ``BOOKS`` are given.
 
 Contract (the hidden tests check exactly this):
 
-- Metadata: ``GET /openapi.json`` has ``info.title == "Bookshop API"``, ``info.version == "2.1.0"`` and
+- [q05.1] Metadata: ``GET /openapi.json`` has ``info.title == "Bookshop API"``, ``info.version == "2.1.0"`` and
   ``info.description == "Browse the books of a small shop."``.
-- ``GET /docs`` serves the Swagger UI page and ``GET /redoc`` the ReDoc page (both 200, HTML); each page's title
+- [q05.2] ``GET /docs`` serves the Swagger UI page and ``GET /redoc`` the ReDoc page (both 200, HTML); each page's title
   names the application (``Bookshop API``).
-- ``GET /books/`` answers 200 with the list of all books in ``BOOKS`` (ordered by id), each
+- [q05.3] ``GET /books/`` answers 200 with the list of all books in ``BOOKS`` (ordered by id), each
   ``{"id": ..., "title": ..., "author": ...}``.
-- ``GET /books/{book_id}`` (``book_id`` an integer) answers 200 with that book, or 404 when there is none.
-- Both routes declare ``Book`` as their response model (a return annotation or ``response_model=``), so the
+- [q05.4] ``GET /books/{book_id}`` (``book_id`` an integer) answers 200 with that book, or 404 when there is none.
+- [q05.5] Both routes declare ``Book`` as their response model (a return annotation or ``response_model=``), so the
   schema's 200 response of ``GET /books/{book_id}`` refers to ``#/components/schemas/Book`` and the one of
   ``GET /books/`` is an array of it. The 404 of ``GET /books/{book_id}`` is documented too: its operation's
   ``responses`` has a ``"404"`` entry.
-- The function serving ``GET /books/{book_id}`` has the docstring ``Return one book by its id.``, which becomes
+- [q05.6] The function serving ``GET /books/{book_id}`` has the docstring ``Return one book by its id.``, which becomes
   the operation's ``description`` in the schema.
-- ``GET /v1/books/`` is the old path of the listing: it still answers exactly like ``GET /books/``, and the schema
-  flags its operation with ``"deprecated": true`` (the other operations are not deprecated).
-- ``GET /health`` answers 200 with ``{"status": "ok"}`` but does not appear in the schema's ``paths``.
+- [q05.7] ``GET /v1/books/`` is the old path of the listing: it still answers exactly like ``GET /books/``, and the
+  schema flags its operation with ``"deprecated": true`` (the other operations are not deprecated).
+- [q05.8] ``GET /health`` answers 200 with ``{"status": "ok"}`` but does not appear in the schema's ``paths``.
 
 Run it: ``uvicorn q05_automatic_docs:app --reload`` then open http://127.0.0.1:8000/docs and
 http://127.0.0.1:8000/redoc

@@ -12,28 +12,28 @@ four keys, in every answer that carries an item.
 
 Contract (the hidden tests check exactly this):
 
-- ``POST /items/`` with an item as the JSON body stores it and answers 201 with the stored item
+- [q07.1] ``POST /items/`` with an item as the JSON body stores it and answers 201 with the stored item
   (``{"id": ..., "name": ..., "price": ..., "description": ...}``). Ids are positive integers, unique, and
   never reused, not even after the item holding one was deleted.
-- ``GET /items/`` answers 200 with a JSON list of every stored item (any order).
-- ``GET /items/{item_id}`` answers 200 with the stored item.
-- ``PUT /items/{item_id}`` replaces the whole item with the body, which must be a complete item (a body
+- [q07.2] ``GET /items/`` answers 200 with a JSON list of every stored item (any order).
+- [q07.3] ``GET /items/{item_id}`` answers 200 with the stored item.
+- [q07.4] ``PUT /items/{item_id}`` replaces the whole item with the body, which must be a complete item (a body
   without ``name`` or ``price`` answers 422); a field left out of the body takes its default again
   (``description`` becomes null). Answers 200 with the new stored item; the ``id`` does not change.
-- ``PATCH /items/{item_id}`` is a partial update: the body may hold any subset of the item's fields, and
+- [q07.5] ``PATCH /items/{item_id}`` is a partial update: the body may hold any subset of the item's fields, and
   only the fields present in the body change; the others keep their stored values. A field sent with an
   explicit ``null`` is set to null (``{"description": null}`` clears the description). Answers 200 with the
   updated stored item.
-- ``DELETE /items/{item_id}`` removes the item and answers 204 with an empty body; the item is gone after.
-- ``HEAD /items/`` and ``HEAD /items/{item_id}`` answer like the matching GET, with the same status and
+- [q07.6] ``DELETE /items/{item_id}`` removes the item and answers 204 with an empty body; the item is gone after.
+- [q07.7] ``HEAD /items/`` and ``HEAD /items/{item_id}`` answer like the matching GET, with the same status and
   the same ``content-type`` and ``content-length`` headers, but an empty body.
-- ``OPTIONS /items/`` answers 204 with an empty body and an ``Allow`` header listing exactly the methods of
+- [q07.8] ``OPTIONS /items/`` answers 204 with an empty body and an ``Allow`` header listing exactly the methods of
   the collection: ``GET, HEAD, POST, OPTIONS``.
-- ``OPTIONS /items/{item_id}`` answers 204 with an empty body and an ``Allow`` header listing exactly the
+- [q07.9] ``OPTIONS /items/{item_id}`` answers 204 with an empty body and an ``Allow`` header listing exactly the
   methods of one item: ``GET, HEAD, PUT, PATCH, DELETE, OPTIONS``.
   (The tests read ``Allow`` as a comma-separated list: order and spaces are free, each method only once.)
-- GET, HEAD, PUT, PATCH and DELETE on an ``item_id`` that is not stored answer 404.
-- A method a path does not serve answers 405 (``POST /items/1``, ``PUT /items/``, ...).
+- [q07.10] GET, HEAD, PUT, PATCH and DELETE on an ``item_id`` that is not stored answer 404.
+- [q07.11] A method a path does not serve answers 405 (``POST /items/1``, ``PUT /items/``, ...).
 
 Run it: ``uvicorn q07_http_methods:app --reload`` then open http://127.0.0.1:8000/docs
 """

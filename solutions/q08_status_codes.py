@@ -11,17 +11,17 @@ stored item is ``{"id": <int>, "name": ..., "price": ...}`` (exactly these three
 
 Contract (the hidden tests check exactly this):
 
-- ``POST /items/`` with an item as the JSON body stores it under a new id and answers **201** with
+- [q08.1] ``POST /items/`` with an item as the JSON body stores it under a new id and answers **201** with
   ``{"message": "Item created", "id": <the new id>}`` and a ``Location`` header holding the new item's path,
   ``/items/<id>`` (for example ``/items/1``). A new id is a positive integer that no stored item holds (an
   item created by PUT may already hold 1).
-- ``GET /items/{item_id}`` answers **200** with the stored item, or **404** with
+- [q08.2] ``GET /items/{item_id}`` answers **200** with the stored item, or **404** with
   ``{"detail": "Item not found"}`` when there is none.
-- ``PUT /items/{item_id}`` with an item as the JSON body stores it under that id: it answers **201** when no
+- [q08.3] ``PUT /items/{item_id}`` with an item as the JSON body stores it under that id: it answers **201** when no
   item had that id (created) and **200** when it replaced one. Both answers carry the stored item.
-- ``DELETE /items/{item_id}`` removes the item and answers **204** with an empty body (no ``null``, no
+- [q08.4] ``DELETE /items/{item_id}`` removes the item and answers **204** with an empty body (no ``null``, no
   ``{}``: zero bytes), or **404** with ``{"detail": "Item not found"}`` when there is none.
-- A body that is not an item answers 422 (FastAPI does that for you).
+- [q08.5] A body that is not an item answers 422 (FastAPI does that for you).
 
 Run it: ``uvicorn q08_status_codes:app --reload`` then open http://127.0.0.1:8000/docs
 """

@@ -8,33 +8,33 @@ Build a small user/item API whose routes receive everything they need through ``
 
 Contract (the hidden tests check exactly this):
 
-- Names the tests use: ``app``, ``API_TOKEN``, ``common_parameters``, ``CommonQueryParams``, ``verify_token``,
+- [q10.1] Names the tests use: ``app``, ``API_TOKEN``, ``common_parameters``, ``CommonQueryParams``, ``verify_token``,
   ``get_db``, and the given ``FakeSession`` and ``open_session``.
-- Guard: every route of the app requires the header ``X-Token`` equal to ``API_TOKEN``. A missing or wrong
+- [q10.2] Guard: every route of the app requires the header ``X-Token`` equal to ``API_TOKEN``. A missing or wrong
   token answers 401 with ``{"detail": "Invalid X-Token header"}``. The check lives in the dependency
   ``verify_token``, attached once at app level (or to every router), not repeated in each route. Tests replace it
   with ``app.dependency_overrides[verify_token]``, after which requests without the header go through.
-- ``common_parameters(q: str | None = None, skip: int = 0, limit: int = 100)`` returns
+- [q10.3] ``common_parameters(q: str | None = None, skip: int = 0, limit: int = 100)`` returns
   ``{"q": q, "skip": skip, "limit": limit}``. ``GET /items/`` answers exactly that dict, taken from query
   parameters of the same names (``GET /items/?q=foo&skip=5`` → ``{"q": "foo", "skip": 5, "limit": 100}``);
   a non-integer ``skip`` or ``limit`` answers 422.
-- ``CommonQueryParams`` is a class with the same three ``__init__`` parameters stored as attributes ``q``, ``skip``,
-  ``limit``. ``GET /users/`` receives an instance through ``Depends(CommonQueryParams)`` and answers
+- [q10.4] ``CommonQueryParams`` is a class with the same three ``__init__`` parameters stored as attributes ``q``,
+  ``skip``, ``limit``. ``GET /users/`` receives an instance through ``Depends(CommonQueryParams)`` and answers
   ``{"q": ..., "skip": ..., "limit": ..., "users": [...]}`` where ``users`` lists usernames in the order of
   ``USERS``: only those containing ``q`` (when given), then ``skip`` of them skipped and at most ``limit`` kept.
   Tests override ``CommonQueryParams`` with a function returning an instance and expect the route to use it.
-- Sub-dependencies: ``get_db()`` returns a session obtained by calling the module-level ``open_session()`` once.
+- [q10.5] Sub-dependencies: ``get_db()`` returns a session obtained by calling the module-level ``open_session()`` once.
   ``get_current_user`` depends on ``get_db`` and on the header ``X-User``: it looks the username up with the
   session's ``get_user`` (never in ``USERS`` directly) and answers 401 ``{"detail": "Unknown user"}`` when the
   header is missing or the user does not exist. An active-user dependency built on ``get_current_user`` answers
   403 ``{"detail": "Inactive user"}`` for a user whose ``disabled`` is true.
-- ``GET /users/me`` (active user) answers ``{"username": ..., "full_name": ...}``.
-- ``GET /users/me/items`` (active user) answers the list of that user's items, each ``{"name": ..., "owner": ...}``,
-  found with the session's ``items_of``. The route takes the session from ``get_db`` itself *and* through the
+- [q10.6] ``GET /users/me`` (active user) answers ``{"username": ..., "full_name": ...}``.
+- [q10.7] ``GET /users/me/items`` (active user) answers the list of that user's items, each ``{"name": ..., "owner":
+  ...}``, found with the session's ``items_of``. The route takes the session from ``get_db`` itself *and* through the
   user dependencies, yet one request opens exactly one session: tests replace ``open_session`` with a counting
   wrapper and expect 1 call per request.
-- Overriding ``get_db`` (``app.dependency_overrides[get_db] = lambda: FakeSession(users=..., items=...)``) changes
-  the users and items that ``/users/me`` and ``/users/me/items`` see.
+- [q10.8] Overriding ``get_db`` (``app.dependency_overrides[get_db] = lambda: FakeSession(users=..., items=...)``)
+  changes the users and items that ``/users/me`` and ``/users/me/items`` see.
 
 Run it: ``uvicorn q10_dependency_injection:app --reload`` then open http://127.0.0.1:8000/docs
 """

@@ -8,25 +8,25 @@ Build a tiny stock-keeping API over the in-memory ``items_db``.
 
 Contract (the hidden tests check exactly this):
 
-- Names the tests use: ``app``, ``items_db`` (``dict[int, dict]``, tests may read it), ``MAINTENANCE`` (a bool
+- [q12.1] Names the tests use: ``app``, ``items_db`` (``dict[int, dict]``, tests may read it), ``MAINTENANCE`` (a bool
   the tests set to ``True``; read it at request time), ``OutOfStockError``. ``ReserveRequest`` is given too.
-- Error body shape: every error response except request validation answers a JSON object with at least
+- [q12.2] Error body shape: every error response except request validation answers a JSON object with at least
   ``"detail"`` (the message, a string) and ``"status"`` (the HTTP status code, an int), e.g.
   ``{"detail": "Item not found", "status": 404}``. This covers the app's own ``HTTPException``s *and* the errors
   the framework raises itself: an unknown path answers 404 ``{"detail": "Not Found", "status": 404}``, a wrong
   method 405 ``{"detail": "Method Not Allowed", "status": 405}``. Headers an exception carries (such as ``Allow``
   on a 405 or ``Retry-After`` below) stay on the response.
-- Request validation errors (422) keep FastAPI's default body: ``{"detail": [ ...errors... ]}``.
-- ``GET /items/{item_id}`` answers the stored item, e.g. ``{"name": "Hammer", "stock": 3}``; an unknown id answers
-  404 with detail ``"Item not found"``.
-- ``POST /items/{item_id}/reserve`` with JSON ``{"quantity": n}`` (``n`` >= 1, else 422) takes ``n`` from the
+- [q12.3] Request validation errors (422) keep FastAPI's default body: ``{"detail": [ ...errors... ]}``.
+- [q12.4] ``GET /items/{item_id}`` answers the stored item, e.g. ``{"name": "Hammer", "stock": 3}``; an unknown id
+  answers 404 with detail ``"Item not found"``.
+- [q12.5] ``POST /items/{item_id}/reserve`` with JSON ``{"quantity": n}`` (``n`` >= 1, else 422) takes ``n`` from the
   item's stock and answers ``{"item_id": ..., "reserved": n, "stock": <what is left>}``. Unknown id → 404
   ``"Item not found"``.
-- Not enough stock: the reservation logic raises ``OutOfStockError(item_id, requested, available)`` (the class is
-  given) and an exception handler registered on the app for that class turns it, from any route, into 409
+- [q12.6] Not enough stock: the reservation logic raises ``OutOfStockError(item_id, requested, available)`` (the class
+  is given) and an exception handler registered on the app for that class turns it, from any route, into 409
   ``{"detail": "Not enough stock", "status": 409, "item_id": ..., "requested": ..., "available": ...}``. The
   stock is left unchanged. (Tests also raise ``OutOfStockError`` from a route of their own.)
-- Maintenance: while ``MAINTENANCE`` is true, ``POST /items/{item_id}/reserve`` answers 503 with detail
+- [q12.7] Maintenance: while ``MAINTENANCE`` is true, ``POST /items/{item_id}/reserve`` answers 503 with detail
   ``"Store under maintenance"`` and the header ``Retry-After: 120``; ``GET /items/{item_id}`` still works.
 
 Run it: ``uvicorn q12_error_handling:app --reload`` then open http://127.0.0.1:8000/docs

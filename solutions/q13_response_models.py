@@ -9,23 +9,23 @@ records carry a private ``cost_price`` that no response may ever contain.
 
 Contract (the hidden tests check exactly this):
 
-- Names the tests use: ``app``, ``items_db``. Each record in ``items_db`` (``dict[int, dict]``, keyed by id) is a
-  dict holding ``"id"`` plus every field the client *sent* when creating the item (``cost_price`` included);
+- [q13.1] Names the tests use: ``app``, ``items_db``. Each record in ``items_db`` (``dict[int, dict]``, keyed by id) is
+  a dict holding ``"id"`` plus every field the client *sent* when creating the item (``cost_price`` included);
   fields the client left out are not stored. Tests read records and also insert records of their own.
-- Response models (the tests read them from ``/openapi.json``): ``ItemOut`` with ``id: int``, ``name: str``;
+- [q13.2] Response models (the tests read them from ``/openapi.json``): ``ItemOut`` with ``id: int``, ``name: str``;
   ``ItemDetail`` with ``id: int``, ``name: str``, ``price: float``, ``description: str | None = None``,
   ``tax: float | None = None``. Neither has a ``cost_price`` field.
-- ``POST /items/`` (body ``ItemIn``) stores the item under the next id (1, 2, 3, ...) and answers 200 with exactly
-  ``{"id": ..., "name": ...}`` (``response_model=ItemOut``).
-- ``GET /items/`` answers every item in creation order as a list of ``ItemOut``: ``[{"id": ..., "name": ...}]``.
-- ``GET /items/{item_id}`` answers the item as ``ItemDetail`` without the fields that were never set: an item
+- [q13.3] ``POST /items/`` (body ``ItemIn``) stores the item under the next id (1, 2, 3, ...) and answers 200 with
+  exactly ``{"id": ..., "name": ...}`` (``response_model=ItemOut``).
+- [q13.4] ``GET /items/`` answers every item in creation order as a list of ``ItemOut``: ``[{"id": ..., "name": ...}]``.
+- [q13.5] ``GET /items/{item_id}`` answers the item as ``ItemDetail`` without the fields that were never set: an item
   created without ``description`` and ``tax`` answers only ``id``, ``name``, ``price``; a field the client sent,
   even as ``null``, is present. An unknown id answers 404 ``{"detail": "Item not found"}``.
-- ``cost_price`` appears in no response body, whatever route.
-- A record that does not fit the response model (a test inserts one without ``price``) must not be sent as it
+- [q13.6] ``cost_price`` appears in no response body, whatever route.
+- [q13.7] A record that does not fit the response model (a test inserts one without ``price``) must not be sent as it
   is: ``GET /items/{item_id}`` on it fails as a server error (500), which is what FastAPI does when it validates a
   return value against the declared response model.
-- In the schema, ``POST /items/`` documents ``ItemOut``, ``GET /items/`` a list of ``ItemOut`` and
+- [q13.8] In the schema, ``POST /items/`` documents ``ItemOut``, ``GET /items/`` a list of ``ItemOut`` and
   ``GET /items/{item_id}`` ``ItemDetail``, each as its 200 response.
 
 Run it: ``uvicorn q13_response_models:app --reload`` then open http://127.0.0.1:8000/docs

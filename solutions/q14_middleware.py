@@ -8,20 +8,20 @@ headers, whatever route answered and however it answered.
 
 Contract (the hidden tests check exactly this):
 
-- Every response carries ``X-Process-Time``: the seconds spent handling the request, written as a plain
+- [q14.1] Every response carries ``X-Process-Time``: the seconds spent handling the request, written as a plain
   float (``float(value) >= 0``, for example ``0.00042``; no unit, not milliseconds). That includes 200s,
   404s for unknown paths, ``HTTPException`` responses and 422 validation errors.
-- Measure with ``time.perf_counter()`` through the module's own ``import time``: read it once before the
+- [q14.2] Measure with ``time.perf_counter()`` through the module's own ``import time``: read it once before the
   request is handled and once after. The tests replace the module attribute ``time`` with a fake clock
   and add a route of their own to ``app`` that advances it, so the header must equal the time that passed
   while the handler ran.
-- Every response carries ``X-Request-ID``. When the request sends an ``X-Request-ID`` header, the response
+- [q14.3] Every response carries ``X-Request-ID``. When the request sends an ``X-Request-ID`` header, the response
   echoes that exact value. When it does not, the middleware generates one (for example
   ``uuid.uuid4().hex``): a non-empty string, different for every request.
-- The middleware stores the request's id (echoed or generated) in ``request.state.request_id`` before the
+- [q14.4] The middleware stores the request's id (echoed or generated) in ``request.state.request_id`` before the
   route runs; ``GET /request-id`` (given) answers ``{"request_id": <that id>}``, the same value as the
   response's ``X-Request-ID`` header.
-- Given routes: ``GET /items/{item_id}`` answers ``{"item_id": 1, "name": "apple"}`` for a known id and
+- [q14.5] Given routes: ``GET /items/{item_id}`` answers ``{"item_id": 1, "name": "apple"}`` for a known id and
   404 ``{"detail": "Item not found"}`` (an ``HTTPException``) otherwise; a non-integer id gives 422.
 
 Run it: ``uvicorn q14_middleware:app --reload`` then ``curl -i http://127.0.0.1:8000/items/1``

@@ -6,10 +6,10 @@ Write two upload routes on ``app`` that check every file and describe what they 
 
 Contract (the hidden tests check exactly this):
 
-- ``POST /upload/`` takes one file in the multipart form field ``file`` and answers 200 with
+- [q15.1] ``POST /upload/`` takes one file in the multipart form field ``file`` and answers 200 with
   ``{"filename": <name sent>, "content_type": <type the client declared>, "size": <bytes>,
   "sha256": <SHA-256 of the content, lowercase hex>}``.
-- Rules checked for every file, each refused with its own status and a body ``{"detail": <non-empty
+- [q15.2] Rules checked for every file, each refused with its own status and a body ``{"detail": <non-empty
   message>}`` (the wording is free):
   * content type: the declared media type, ignoring parameters such as ``; charset=utf-8``, must be one
     of ``ALLOWED_CONTENT_TYPES`` (``text/plain``, ``image/png``, ``image/jpeg``, ``application/pdf``),
@@ -17,11 +17,11 @@ Contract (the hidden tests check exactly this):
   * an empty file (0 bytes) → **400**;
   * a file larger than ``MAX_FILE_SIZE`` = 1 MiB (1_048_576 bytes) → **413**; exactly 1 MiB is accepted.
   A file that breaks several rules may get the status of any rule it breaks.
-- ``POST /uploads/`` takes several files, all in the repeated form field ``files``, and answers 200 with
+- [q15.3] ``POST /uploads/`` takes several files, all in the repeated form field ``files``, and answers 200 with
   ``{"files": [<one object as above per file, in the order sent>], "count": <number of files>,
   "total_size": <sum of the sizes>}``. If any file breaks a rule, the whole request is refused with
   that file's status.
-- A request without the expected form field answers 422 (FastAPI's own validation).
+- [q15.4] A request without the expected form field answers 422 (FastAPI's own validation).
 
 Run it: ``uvicorn q15_file_uploads:app --reload`` then
 ``curl -F "file=@notes.txt;type=text/plain" http://127.0.0.1:8000/upload/``

@@ -6,22 +6,22 @@ Write a token route that logs the demo user in, and a route that only a valid to
 
 Contract (the hidden tests check exactly this):
 
-- Module names the tests read: ``SECRET_KEY`` (str) and ``ALGORITHM`` (``"HS256"``). The tests mint their
+- [q16.1] Module names the tests read: ``SECRET_KEY`` (str) and ``ALGORITHM`` (``"HS256"``). The tests mint their
   own tokens with PyJWT, ``jwt.encode(claims, SECRET_KEY, algorithm=ALGORITHM)``, so any JWT library that
   produces standard tokens works (PyJWT or python-jose).
-- ``SECRET_KEY`` is read from the environment variable ``JWT_SECRET_KEY`` when it is set (the tests set it
+- [q16.2] ``SECRET_KEY`` is read from the environment variable ``JWT_SECRET_KEY`` when it is set (the tests set it
   and then load the module); otherwise it is any secret of your choice (a random one per process is fine).
-- ``POST /token`` takes the JSON body ``{"username": ..., "password": ...}``. The only account is the fixed
+- [q16.3] ``POST /token`` takes the JSON body ``{"username": ..., "password": ...}``. The only account is the fixed
   demo user ``alice`` with password ``wonderland``. Right credentials → 200
   ``{"access_token": <JWT>, "token_type": "bearer"}``; the token is signed with ``SECRET_KEY`` and
   ``ALGORITHM``, its ``sub`` claim is ``"alice"`` and its ``exp`` claim is 30 minutes after issue
   (``ACCESS_TOKEN_EXPIRE_MINUTES``). Wrong password or unknown user → 401
   ``{"detail": "Incorrect username or password"}``. A body without both fields → 422.
-- ``GET /users/me`` reads the token with ``HTTPBearer`` (``Authorization: Bearer <token>``) and answers 200
+- [q16.4] ``GET /users/me`` reads the token with ``HTTPBearer`` (``Authorization: Bearer <token>``) and answers 200
   ``{"username": <the token's sub>}`` for ANY valid token, whatever its subject (no user lookup).
-- No credentials at all, or a scheme other than Bearer → 401 ``{"detail": "Not authenticated"}`` with
+- [q16.5] No credentials at all, or a scheme other than Bearer → 401 ``{"detail": "Not authenticated"}`` with
   ``WWW-Authenticate: Bearer`` (what ``HTTPBearer()`` itself answers in FastAPI >= 0.122).
-- A token that is present but not valid → 401 ``{"detail": "Invalid token"}`` with a ``WWW-Authenticate``
+- [q16.6] A token that is present but not valid → 401 ``{"detail": "Invalid token"}`` with a ``WWW-Authenticate``
   header starting with ``Bearer``. Not valid means any of: not a JWT at all; signed with another key;
   expired; unsigned (``alg: none``) or signed with any algorithm other than ``ALGORITHM``; without an
   ``exp`` claim (tokens that never expire are refused); without a ``sub`` claim. No error is a 500.

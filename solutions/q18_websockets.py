@@ -5,9 +5,9 @@ clients?
 
 Contract (the hidden tests check exactly this):
 
-- ``/ws`` (WebSocket, no credentials): accepts the connection and answers every text message ``data`` with
+- [q18.1] ``/ws`` (WebSocket, no credentials): accepts the connection and answers every text message ``data`` with
   the text ``Message: {data}``, for as many messages as the client sends, until the client disconnects.
-- ``/ws/rooms/{room}?token=<token>`` (WebSocket): a chat room. The credentials are the ``token`` query
+- [q18.2] ``/ws/rooms/{room}?token=<token>`` (WebSocket): a chat room. The credentials are the ``token`` query
   parameter, looked up in the module-level dict ``TOKENS`` (given in the stub, keep it):
   ``"alice-token"`` → ``alice``, ``"bob-token"`` → ``bob``, ``"carol-token"`` → ``carol``,
   ``"dave-token"`` → ``dave``.
@@ -18,7 +18,7 @@ Contract (the hidden tests check exactly this):
     members of other rooms. Nothing else is sent to room members (no join or leave notices).
   - A member counts as in the room from the moment its connection is accepted until it disconnects.
     When a member disconnects, the room keeps working for the others.
-- ``GET /rooms/{room}`` answers 200 with ``{"room": room, "members": [...]}``: the user names of the
+- [q18.3] ``GET /rooms/{room}`` answers 200 with ``{"room": room, "members": [...]}``: the user names of the
   members connected right now (any order); an unknown or empty room has ``"members": []``.
 
 Run it: ``uvicorn q18_websockets:app --reload`` (or ``fastlings serve 18``), then connect two WebSocket

@@ -4,18 +4,18 @@ Question: how do you run work after the response has been sent, without making t
 
 Contract (the hidden tests check exactly this):
 
-- ``LOG_PATH`` (module level, a ``pathlib.Path``): the log file. The tests replace it with
+- [q20.1] ``LOG_PATH`` (module level, a ``pathlib.Path``): the log file. The tests replace it with
   ``monkeypatch.setattr(module, "LOG_PATH", tmp_path / "...")`` before their requests, so read it when a
   task runs, not once at import (no default argument bound to it).
-- ``write_log(message)`` (a plain ``def``, as in the stub) appends ``message`` plus a newline (``"\\n"``) to
+- [q20.2] ``write_log(message)`` (a plain ``def``, as in the stub) appends ``message`` plus a newline (``"\\n"``) to
   the file at ``LOG_PATH``, creating the file if needed and keeping what is already there. Every log line
   below is written by ``write_log`` running as a background task (``BackgroundTasks.add_task``): after the
   response has been sent, and finished before the app's request handling returns (no thread or task left
   running on its own). Nothing is written while the endpoint runs. The tests may wrap ``write_log`` (a
   slower copy), so refer to it by its module-level name when a request runs.
-- ``POST /send-notification/`` answers 200 with ``{"message": "Notification sent"}`` and logs the line
+- [q20.3] ``POST /send-notification/`` answers 200 with ``{"message": "Notification sent"}`` and logs the line
   ``Notification sent``.
-- ``POST /orders/`` takes the JSON body ``{"item": str, "quantity": int >= 1, "email": str}``. ``item`` must
+- [q20.4] ``POST /orders/`` takes the JSON body ``{"item": str, "quantity": int >= 1, "email": str}``. ``item`` must
   be one of ``CATALOGUE`` (given: ``widget``, ``gadget``, ``gizmo``), otherwise 404 with
   ``{"detail": "Item not found"}``; a ``quantity`` below 1 (or any other invalid body) answers 422. A valid
   order answers 201 with ``{"order_id": n, "item": ..., "quantity": ...}``, ``n`` counting 1, 2, 3, ... from
@@ -25,7 +25,7 @@ Contract (the hidden tests check exactly this):
      with ``app.dependency_overrides[module.audit_request]`` and then expect the other two lines only.
   2. ``order {n} created``
   3. ``email to {email}: order {n} confirmed``
-- A request that fails (the 404 and the 422 above) logs nothing at all, not even the audit line.
+- [q20.5] A request that fails (the 404 and the 422 above) logs nothing at all, not even the audit line.
 
 Run it: ``uvicorn q20_background_tasks:app --reload`` then
 ``curl -X POST http://127.0.0.1:8000/send-notification/`` and look at ``log.txt``.

@@ -7,16 +7,16 @@ the limiter yourself: the tests check only the behaviour below.
 
 Contract (the hidden tests check exactly this):
 
-- ``GET /limited`` answers 200 with ``{"message": "Success"}`` for the first 5 requests of a client in a
+- [q21.1] ``GET /limited`` answers 200 with ``{"message": "Success"}`` for the first 5 requests of a client in a
   60-second window. The 6th request, and every later one in the same window, answers 429.
-- A 429 carries a ``Retry-After`` header: the whole number of seconds until the window frees up, an
+- [q21.2] A 429 carries a ``Retry-After`` header: the whole number of seconds until the window frees up, an
   integer from 1 to 61 (slowapi's rounding can give 61). The 429 body is not checked.
-- The client key: the value of the ``X-Client-ID`` request header when the request has one, otherwise the
+- [q21.3] The client key: the value of the ``X-Client-ID`` request header when the request has one, otherwise the
   client's host (``request.client.host``). Each key has its own count: a client that hit the limit does not
   block any other key, and two hosts sending the same ``X-Client-ID`` share one count.
-- ``GET /health`` answers 200 with ``{"status": "ok"}``; it is never limited and does not count towards
+- [q21.4] ``GET /health`` answers 200 with ``{"status": "ok"}``; it is never limited and does not count towards
   the limit of ``/limited``.
-- ``reset_limits()``: a module-level function, called without arguments, that forgets every count so that
+- [q21.5] ``reset_limits()``: a module-level function, called without arguments, that forgets every count so that
   every client may call ``/limited`` 5 more times. The tests call it instead of waiting a minute; they
   never wait for the window to pass. Every fresh import of the module starts with no counts.
 

@@ -8,27 +8,27 @@ table and the Pydantic models are given; write ``get_db``, create the tables, an
 
 Contract (the hidden tests check exactly this):
 
-- The database URL comes from the environment variable ``DATABASE_URL``, read when the module is imported
+- [q22.1] The database URL comes from the environment variable ``DATABASE_URL``, read when the module is imported
   (default ``sqlite:///./users.db``). The tests set it to a fresh SQLite file in a temporary folder, then
   import the module. The data must really live there: a second import with the same URL sees it, an import
   with another URL does not.
-- The tables exist once the app has started (create them at import or in the lifespan; the tests always
+- [q22.2] The tables exist once the app has started (create them at import or in the lifespan; the tests always
   start the app with ``with TestClient(app)``).
-- ``get_db`` is the dependency every route gets its session from. It obtains the session by calling the
+- [q22.3] ``get_db`` is the dependency every route gets its session from. It obtains the session by calling the
   module-level ``SessionLocal()`` at request time (the tests replace ``SessionLocal`` with a wrapper that
   records the sessions it hands out), yields it, and closes it when the request ends, whether the request
   succeeded, answered 4xx, or failed with an unexpected exception. The tests also replace ``get_db``
   through ``app.dependency_overrides`` and expect every route to use the override.
-- ``POST /users/`` with ``{"email": str, "name": str}`` answers 201 with ``{"id": int, "email": ...,
+- [q22.4] ``POST /users/`` with ``{"email": str, "name": str}`` answers 201 with ``{"id": int, "email": ...,
   "name": ...}``. An email that is already stored answers 409 with
   ``{"detail": "Email already registered"}`` and stores nothing. A missing field answers 422.
-- ``POST /users/batch`` with a JSON list of such objects creates them all in one transaction and answers
+- [q22.5] ``POST /users/batch`` with a JSON list of such objects creates them all in one transaction and answers
   201 with the list of created users (same shape, same order). If any email is already stored or appears
   twice in the list, it answers 409 with ``{"detail": "Email already registered"}`` and stores none of
   them: the failed transaction is rolled back.
-- ``GET /users/`` answers 200 with the list of users in creation order (ascending ``id``).
-- ``GET /users/{user_id}`` answers 200 with the user, or 404 with ``{"detail": "User not found"}``.
-- An unexpected error while writing answers 500 and still closes the session and stores nothing. The tests
+- [q22.6] ``GET /users/`` answers 200 with the list of users in creation order (ascending ``id``).
+- [q22.7] ``GET /users/{user_id}`` answers 200 with the user, or 404 with ``{"detail": "User not found"}``.
+- [q22.8] An unexpected error while writing answers 500 and still closes the session and stores nothing. The tests
   trigger it by making the session fail when it commits (a ``before_commit`` event listener that raises
   ``RuntimeError``), so it happens whether you call ``db.commit()`` or use ``with db.begin():``.
 

@@ -7,7 +7,7 @@ The routes below already work. Add the documentation metadata; the tests read it
 
 Contract (the hidden tests check exactly this):
 
-- Tag metadata (``FastAPI(openapi_tags=...)``): the schema's top-level ``tags`` is exactly this list, in
+- [q23.1] Tag metadata (``FastAPI(openapi_tags=...)``): the schema's top-level ``tags`` is exactly this list, in
   this order::
 
       [
@@ -19,20 +19,20 @@ Contract (the hidden tests check exactly this):
           },
       ]
 
-- ``GET /users/``: tags ``["users"]``, summary ``Read all users``, and the description of its 200 response
+- [q23.2] ``GET /users/``: tags ``["users"]``, summary ``Read all users``, and the description of its 200 response
   is ``The list of users``.
-- ``POST /users/``: tags ``["users"]``, summary ``Create a user``, status 201 with the response description
+- [q23.3] ``POST /users/``: tags ``["users"]``, summary ``Create a user``, status 201 with the response description
   ``The created user``. Its operation description is exactly the two paragraphs
   ``Create a user from a JSON body with a `username`.`` and ``The new user gets the next free id.``,
   separated by one blank line (write it as the function's docstring or pass ``description=``).
-- ``GET /users/{user_id}``: tags ``["users"]``, summary ``Read one user``, and a documented 404 response
+- [q23.4] ``GET /users/{user_id}``: tags ``["users"]``, summary ``Read one user``, and a documented 404 response
   whose description is ``User not found`` (besides the 200).
-- ``GET /items/``: tags ``["items"]``, NO explicit summary (the function is named ``read_items``, so the
+- [q23.5] ``GET /items/``: tags ``["items"]``, NO explicit summary (the function is named ``read_items``, so the
   schema shows FastAPI's generated summary ``Read Items``), and the description
   ``List every item with the id of its owner.``
-- ``GET /items/{item_id}/owner``: tags ``["items", "users"]`` in that order, summary
+- [q23.6] ``GET /items/{item_id}/owner``: tags ``["items", "users"]`` in that order, summary
   ``Read the owner of an item``.
-- The routes keep answering as given: ``GET /users/`` lists the users, ``POST /users/`` with
+- [q23.7] The routes keep answering as given: ``GET /users/`` lists the users, ``POST /users/`` with
   ``{"username": str}`` answers 201 with ``{"id": int, "username": str}``, ``GET /users/{user_id}`` answers
   the user or 404 ``{"detail": "User not found"}``, ``GET /items/`` lists the items,
   ``GET /items/{item_id}/owner`` answers the owner or 404 ``{"detail": "Item not found"}``.

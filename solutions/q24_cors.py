@@ -9,24 +9,24 @@ any site send credentialed requests and read the answers.
 
 Contract (the hidden tests check exactly this):
 
-- Allowed origins, matched exactly (scheme, host and port): ``https://app.example.com`` and
+- [q24.1] Allowed origins, matched exactly (scheme, host and port): ``https://app.example.com`` and
   ``http://localhost:3000``. No other origin is allowed: not ``https://evil.example.com``, not
   ``http://app.example.com``, not ``http://localhost:8080``.
-- Credentials are allowed: responses to an allowed origin carry ``Access-Control-Allow-Credentials: true``
+- [q24.2] Credentials are allowed: responses to an allowed origin carry ``Access-Control-Allow-Credentials: true``
   and ``Access-Control-Allow-Origin`` equal to that origin (never ``*``), and their ``Vary`` header lists
   ``Origin`` (the answer depends on it, so caches must not share it between origins).
-- Cross-origin methods: ``GET`` and ``POST`` only. Cross-origin request headers: ``Authorization`` and
+- [q24.3] Cross-origin methods: ``GET`` and ``POST`` only. Cross-origin request headers: ``Authorization`` and
   ``Content-Type`` (plus the CORS-safelisted ones Starlette always allows).
-- Exposed response header: ``X-Total-Count`` (listed in ``Access-Control-Expose-Headers``).
-- Preflight cache: ``Access-Control-Max-Age: 3600`` (one hour; Starlette's default is 600).
-- A preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``) from an allowed origin for
+- [q24.4] Exposed response header: ``X-Total-Count`` (listed in ``Access-Control-Expose-Headers``).
+- [q24.5] Preflight cache: ``Access-Control-Max-Age: 3600`` (one hour; Starlette's default is 600).
+- [q24.6] A preflight (``OPTIONS`` with ``Origin`` and ``Access-Control-Request-Method``) from an allowed origin for
   an allowed method and allowed headers answers 200 with the headers above and an
   ``Access-Control-Allow-Methods`` that lists GET and POST but not DELETE, PUT or PATCH.
-- A preflight that asks for any other method or header answers 400 (``DELETE /items/{item_id}`` exists,
+- [q24.7] A preflight that asks for any other method or header answers 400 (``DELETE /items/{item_id}`` exists,
   but only for same-origin callers).
-- A request (preflight or not) from an origin that is not allowed gets no ``Access-Control-Allow-Origin``
+- [q24.8] A request (preflight or not) from an origin that is not allowed gets no ``Access-Control-Allow-Origin``
   header; a non-preflight one is still answered normally (the browser, not the server, blocks it).
-- Given routes: ``GET /items`` answers the list of items with an ``X-Total-Count`` header holding their
+- [q24.9] Given routes: ``GET /items`` answers the list of items with an ``X-Total-Count`` header holding their
   number; ``POST /items`` with ``{"name": str}`` answers 201 with ``{"id": int, "name": str}``;
   ``DELETE /items/{item_id}`` answers 204 (404 for an unknown id).
 

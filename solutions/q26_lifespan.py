@@ -13,32 +13,32 @@ and closes them at shutdown in the reverse order: the cache first, then the pool
 
 Contract (the hidden tests check exactly this):
 
-- Given (do not change): the list ``events``, the demo data ``USERS`` and the classes ``ConnectionPool`` and
+- [q26.1] Given (do not change): the list ``events``, the demo data ``USERS`` and the classes ``ConnectionPool`` and
   ``Cache``. Create the resources ONLY with ``await ConnectionPool.open()`` and ``await Cache.open()`` and
   release them with their ``close()`` methods: these append ``"pool opened"``, ``"cache opened"``,
   ``"cache closed"`` and ``"pool closed"`` to ``events``, which is how the tests watch start-up and shutdown.
   A closed resource refuses to work.
-- ``app`` is created with a lifespan (no ``on_event``). Importing the module and running the app emit no
+- [q26.2] ``app`` is created with a lifespan (no ``on_event``). Importing the module and running the app emit no
   ``DeprecationWarning``.
-- Nothing is opened at import time: ``events`` stays empty until the app starts (the tests enter
+- [q26.3] Nothing is opened at import time: ``events`` stays empty until the app starts (the tests enter
   ``with TestClient(app)``). At start-up, before the first request, ``events`` becomes
   ``["pool opened", "cache opened"]``; nothing is closed while the app runs, whatever the requests do.
-- One pool and one cache serve every request of a run (no resource per request).
-- At shutdown ``events`` ends with ``"cache closed"`` then ``"pool closed"``: a full run gives exactly
+- [q26.4] One pool and one cache serve every request of a run (no resource per request).
+- [q26.5] At shutdown ``events`` ends with ``"cache closed"`` then ``"pool closed"``: a full run gives exactly
   ``["pool opened", "cache opened", "cache closed", "pool closed"]``.
-- The same ``app`` can be started again after a shutdown (the tests enter a second ``TestClient(app)``): it opens
-  a fresh pool and a fresh cache, so the second run works and starts with an empty cache.
-- If start-up fails half-way, what was already opened is closed: the tests replace ``Cache.open`` with a
+- [q26.6] The same ``app`` can be started again after a shutdown (the tests enter a second ``TestClient(app)``): it
+  opens a fresh pool and a fresh cache, so the second run works and starts with an empty cache.
+- [q26.7] If start-up fails half-way, what was already opened is closed: the tests replace ``Cache.open`` with a
   function that raises ``RuntimeError``; entering ``TestClient(app)`` must then raise that ``RuntimeError``
   (the app does not start), and ``events`` must read ``["pool opened", "pool closed"]``.
-- ``GET /users/{user_id}`` (``user_id: int``) reads the user through the cache: the first time from the pool
+- [q26.8] ``GET /users/{user_id}`` (``user_id: int``) reads the user through the cache: the first time from the pool
   (``await pool.fetch_user(user_id)``), which answers ``{"id": 1, "name": "Ada"}`` for id 1 (see ``USERS``)
   and ``None`` for an unknown id; the found user is then stored in the cache (``cache.get(key)`` /
   ``cache.set(key, value)``, any key you like) and later requests for the same id are served from it. The
   response is the user plus where it came from: ``{"id": 1, "name": "Ada", "source": "db"}`` the first time,
   ``"source": "cache"`` afterwards.
   An unknown id → 404 ``{"detail": "User not found"}``.
-- Keep the resources on ``app.state`` or reach them through a dependency: your choice.
+- [q26.9] Keep the resources on ``app.state`` or reach them through a dependency: your choice.
 
 Run it: ``uvicorn q26_lifespan:app --reload`` then open http://127.0.0.1:8000/users/1 (twice) and stop the
 server with Ctrl+C to see the shutdown

@@ -9,21 +9,21 @@ that make no sense instead of guessing.
 
 Contract (the hidden tests check exactly this):
 
-- Given (do not change): ``ITEMS``, 100 items ``{"id": n, "name": "Item n"}`` with ids 1 to 100, in id order.
-- ``GET /items/`` takes the query parameters ``skip`` (int, default 0, at least 0) and ``limit`` (int,
+- [q27.1] Given (do not change): ``ITEMS``, 100 items ``{"id": n, "name": "Item n"}`` with ids 1 to 100, in id order.
+- [q27.2] ``GET /items/`` takes the query parameters ``skip`` (int, default 0, at least 0) and ``limit`` (int,
   default 10, from 1 to 50). Any other value (negative ``skip``, ``limit`` of 0 or above 50, a non-integer) →
   422.
-- It answers 200 with
+- [q27.3] It answers 200 with
   ``{"items": [...], "total": 100, "skip": <skip>, "limit": <limit>, "next": <link or null>,
   "previous": <link or null>}``, where ``items`` are the items at positions ``skip`` to ``skip + limit - 1``
   (so ``skip=20&limit=5`` gives ids 21 to 25; fewer at the end of the list, none when ``skip >= 100``) and
   ``total`` is the number of items in the whole data set, whatever the page.
-- The response also carries the header ``X-Total-Count`` with the same total (``"100"``).
-- ``next`` links to the following page, ``/items/?skip=<skip + limit>&limit=<limit>``, or is ``null`` when
+- [q27.4] The response also carries the header ``X-Total-Count`` with the same total (``"100"``).
+- [q27.5] ``next`` links to the following page, ``/items/?skip=<skip + limit>&limit=<limit>``, or is ``null`` when
   there are no items after this page (``skip + limit >= total``).
-- ``previous`` links to the page before, ``/items/?skip=<max(skip - limit, 0)>&limit=<limit>``, or is ``null``
+- [q27.6] ``previous`` links to the page before, ``/items/?skip=<max(skip - limit, 0)>&limit=<limit>``, or is ``null``
   when ``skip`` is 0.
-- Links are relative, e.g. ``/items/?skip=25&limit=5``. The tests read a link's path and query parameters, so an
+- [q27.7] Links are relative, e.g. ``/items/?skip=25&limit=5``. The tests read a link's path and query parameters, so an
   absolute link (``http://testserver/items/?skip=25&limit=5``) or another parameter order also passes; the
   link must hold exactly these two parameters. Following ``next`` from the first page visits every item once.
 

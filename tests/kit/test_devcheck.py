@@ -95,8 +95,10 @@ def test_solution_imports_without_deprecation_warnings(question: Question) -> No
 
 @pytest.mark.slow
 def test_the_whole_kit_passes_the_maintainer_check() -> None:
-    problems = run_dev_check()
-    assert problems == [], "\n".join(problems)
+    result = run_dev_check()
+    assert result.problems == [], "\n".join(result.problems)
+    assert "q30." in result.table, "the coverage table should list the last question's bullets"
+    assert " 0/" not in result.table, f"every mutant should be caught:\n{result.table}"
 
 
 def test_q25_reference_app_matches_the_app_in_the_stub() -> None:
