@@ -412,7 +412,8 @@ def report_command(
 @cli.command("dev-check", short_help="Prove the kit consistent (maintainers).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True)
 @click.option("--no-mutants", is_flag=True, help="Skip grading the mutants (the slowest part).")
-def dev_check_command(timeout: float, no_mutants: bool) -> None:
+@click.option("-q", "--question", "question_keys", multiple=True, metavar="Q", help="Check only this question.")
+def dev_check_command(timeout: float, no_mutants: bool, question_keys: tuple[str, ...]) -> None:
     """Maintainer check: every question has a stub, a solution and hidden tests, and they agree.
 
     Fails (exit 1) when a file is missing or orphaned, a stub has no TODO or drifts from its solution,
@@ -422,7 +423,10 @@ def dev_check_command(timeout: float, no_mutants: bool) -> None:
     """
     from grader.devcheck import run_dev_check
 
-    result = run_dev_check(timeout_s=timeout, progress=lambda text: click.echo(text, err=True), mutants=not no_mutants)
+    only = _resolve_questions(question_keys, ()) if question_keys else None
+    result = run_dev_check(
+        timeout_s=timeout, progress=lambda text: click.echo(text, err=True), mutants=not no_mutants, only=only
+    )
     click.echo(result.table)
     for problem in result.problems:
         click.echo(f"- {problem}")

@@ -206,15 +206,23 @@ class DevCheckResult:
 
 
 def run_dev_check(
-    timeout_s: float = DEFAULT_TIMEOUT_S, progress: Callable[[str], None] | None = None, mutants: bool = True
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    progress: Callable[[str], None] | None = None,
+    mutants: bool = True,
+    only: tuple[Question, ...] | None = None,
 ) -> DevCheckResult:
-    """All checks, static first; the dynamic ones run only on questions whose files are all present."""
+    """All checks, static first; the dynamic ones run only on questions whose files are all present.
+
+    ``only`` limits the contract tracing and the runs to some questions (while working on one); the file
+    layout is always checked for the whole catalogue, since an orphan file belongs to no question.
+    """
     say = progress or (lambda _text: None)
     questions = load_catalogue()
     problems = check_files(questions)
-    traces, trace_problems = trace_contracts(questions)
+    chosen = only if only is not None else questions
+    traces, trace_problems = trace_contracts(chosen)
     problems += trace_problems
-    complete = tuple(q for q in questions if all(p.is_file() for p in _question_files(q)))
+    complete = tuple(q for q in chosen if all(p.is_file() for p in _question_files(q)))
     for kind, tests_dir in (("hidden tests", hidden_tests_dir()), ("public checks", checks_dir())):
         say(f"running the {kind} of {len(complete)} questions on the solutions and on the stubs...")
         on_solutions = run_questions(complete, solutions_dir(), timeout_s=timeout_s, tests_dir=tests_dir)
