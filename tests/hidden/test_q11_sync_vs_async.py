@@ -32,6 +32,7 @@ def _result(observed: dict[str, Any]) -> Any:
     return body.get("result") if isinstance(body, dict) else None
 
 
+@pytest.mark.contract("q11.2")
 def test_sync_answers_the_blocking_result(client: httpx.Client) -> None:
     body = _get_ok(client, "/sync")
     assert body == {"mode": "sync", "result": "blocking done"}, (
@@ -39,6 +40,7 @@ def test_sync_answers_the_blocking_result(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q11.3")
 def test_async_answers_the_awaited_result(client: httpx.Client) -> None:
     body = _get_ok(client, "/async")
     assert body == {"mode": "async", "result": "async done"}, (
@@ -46,6 +48,7 @@ def test_async_answers_the_awaited_result(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q11.4")
 def test_offload_answers_the_blocking_result(client: httpx.Client) -> None:
     body = _get_ok(client, "/offload")
     assert body == {"mode": "offload", "result": "blocking done"}, (
@@ -53,6 +56,7 @@ def test_offload_answers_the_blocking_result(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q11.5")
 def test_gather_answers_both_results(client: httpx.Client) -> None:
     body = _get_ok(client, "/gather")
     assert body == {"mode": "gather", "results": ["async done", "async done"]}, (
@@ -60,6 +64,7 @@ def test_gather_answers_both_results(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q11.6")
 def test_endpoint_kinds_match_the_contract(client: httpx.Client, host: AppHost) -> None:
     _get_ok(client, "/sync")
     paths = ("/sync", "/async", "/offload", "/gather")
@@ -77,6 +82,7 @@ def test_endpoint_kinds_match_the_contract(client: httpx.Client, host: AppHost) 
 
 
 @pytest.mark.parametrize("path", ["/sync", "/offload"])
+@pytest.mark.contract("q11.1", "q11.2", "q11.4", "q11.7")
 def test_blocking_helper_runs_off_the_event_loop(client: httpx.Client, host: AppHost, path: str) -> None:
     _get_ok(client, path)
     host.helper("q11.record_blocking_io")
@@ -92,6 +98,7 @@ def test_blocking_helper_runs_off_the_event_loop(client: httpx.Client, host: App
 
 
 @pytest.mark.parametrize("path", ["/sync", "/offload"])
+@pytest.mark.contract("q11.4", "q11.7")
 def test_async_is_served_while_blocking_work_waits(client: httpx.Client, host: AppHost, path: str) -> None:
     _get_ok(client, path)
     _get_ok(client, "/async")
@@ -110,6 +117,7 @@ def test_async_is_served_while_blocking_work_waits(client: httpx.Client, host: A
     )
 
 
+@pytest.mark.contract("q11.1", "q11.3")
 def test_async_awaits_its_helper_on_the_servers_event_loop(client: httpx.Client, host: AppHost) -> None:
     _get_ok(client, "/async")
     host.helper("q11.record_async_loops")
@@ -125,6 +133,7 @@ def test_async_awaits_its_helper_on_the_servers_event_loop(client: httpx.Client,
     )
 
 
+@pytest.mark.contract("q11.1", "q11.5")
 def test_gather_keeps_both_awaits_in_flight_together(client: httpx.Client, host: AppHost) -> None:
     _get_ok(client, "/gather")
     # The first async_io() call waits (at most BOUND s) for the second to start: "first", else "first alone".
@@ -141,6 +150,7 @@ def test_gather_keeps_both_awaits_in_flight_together(client: httpx.Client, host:
     )
 
 
+@pytest.mark.contract("q11.7")
 def test_no_blocking_call_runs_on_the_event_loop(host: AppHost) -> None:
     # time.sleep is replaced in the host before a fresh load, so `from time import sleep` sees the recorder too.
     host.helper("q11.record_sleep_on_loop")
@@ -159,6 +169,7 @@ def test_no_blocking_call_runs_on_the_event_loop(host: AppHost) -> None:
         host.helper("q11.stop_recording_sleep")
 
 
+@pytest.mark.contract("q11.1", "q11.3", "q11.7")
 def test_concurrent_async_requests_overlap(host: AppHost) -> None:
     # In the host: two GET /async at once over httpx.ASGITransport; each fake async_io() call waits (at most
     # BOUND s) for the other to arrive and answers "together", or "alone" when it never came.
