@@ -1,6 +1,7 @@
 """Hidden tests for q21: rate limiting."""
 
 import httpx
+import pytest
 
 from grader.bridge import AppHost
 
@@ -31,17 +32,20 @@ def _host_client(host: AppHost, address: str) -> httpx.Client:
     return host.client(client=(address, 50000))
 
 
+@pytest.mark.contract("q21.1")
 def test_sixth_request_is_rejected_with_429(client: httpx.Client) -> None:
     _use_allowance(client)
     _assert_limited(client)
 
 
+@pytest.mark.contract("q21.1")
 def test_requests_after_the_limit_keep_getting_429(client: httpx.Client) -> None:
     _use_allowance(client)
     statuses = [client.get("/limited").status_code for _ in range(4)]
     assert statuses == [429] * 4, f"requests 6 to 9 within the window should all answer 429, got {statuses}"
 
 
+@pytest.mark.contract("q21.1", "q21.2")
 def test_429_carries_retry_after_in_whole_seconds(client: httpx.Client) -> None:
     _use_allowance(client)
     response = client.get("/limited")
@@ -52,6 +56,7 @@ def test_429_carries_retry_after_in_whole_seconds(client: httpx.Client) -> None:
     assert 1 <= int(retry_after) <= 61, f"Retry-After should be between 1 and 61 seconds, got {retry_after}"
 
 
+@pytest.mark.contract("q21.3")
 def test_different_client_ids_have_separate_limits(client: httpx.Client) -> None:
     alice = {"X-Client-ID": "alice"}
     bob = {"X-Client-ID": "bob"}
@@ -61,6 +66,7 @@ def test_different_client_ids_have_separate_limits(client: httpx.Client) -> None
     _assert_limited(client, bob, "X-Client-ID bob")
 
 
+@pytest.mark.contract("q21.3")
 def test_client_id_header_is_the_key_instead_of_the_host(client: httpx.Client) -> None:
     _use_allowance(client, None, "a client without X-Client-ID")
     _assert_limited(client, None, "a client without X-Client-ID")
@@ -69,6 +75,7 @@ def test_client_id_header_is_the_key_instead_of_the_host(client: httpx.Client) -
     _assert_limited(client, carol, "X-Client-ID carol")
 
 
+@pytest.mark.contract("q21.3")
 def test_without_the_header_each_host_has_its_own_limit(host: AppHost) -> None:
     with _host_client(host, "10.0.0.1") as first, _host_client(host, "10.0.0.2") as second:
         _use_allowance(first, None, "host 10.0.0.1")
@@ -77,6 +84,7 @@ def test_without_the_header_each_host_has_its_own_limit(host: AppHost) -> None:
         _assert_limited(second, None, "host 10.0.0.2")
 
 
+@pytest.mark.contract("q21.3")
 def test_same_client_id_from_two_hosts_shares_one_limit(host: AppHost) -> None:
     shared = {"X-Client-ID": "shared-key"}
     with _host_client(host, "10.0.0.1") as first, _host_client(host, "10.0.0.2") as second:
@@ -93,6 +101,7 @@ def test_same_client_id_from_two_hosts_shares_one_limit(host: AppHost) -> None:
         )
 
 
+@pytest.mark.contract("q21.4")
 def test_health_is_not_limited_and_does_not_count(client: httpx.Client) -> None:
     for number in range(1, 3 * LIMIT + 1):
         response = client.get("/health")
@@ -106,6 +115,7 @@ def test_health_is_not_limited_and_does_not_count(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q21.5")
 def test_reset_limits_gives_every_client_a_full_new_allowance(host: AppHost, client: httpx.Client) -> None:
     dave = {"X-Client-ID": "dave"}
     _use_allowance(client)
