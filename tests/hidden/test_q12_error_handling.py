@@ -3,6 +3,7 @@
 from typing import Any
 
 import httpx
+import pytest
 
 from grader.bridge import AppHost
 
@@ -19,17 +20,20 @@ def _error(r: httpx.Response, status: int, detail: str, what: str) -> dict[str, 
     return body
 
 
+@pytest.mark.contract("q12.4")
 def test_existing_item_is_returned(client: httpx.Client) -> None:
     r = client.get("/items/1")
     assert r.status_code == 200, f"GET /items/1 should answer 200, got {r.status_code}: {r.text}"
     assert r.json() == {"name": "Hammer", "stock": 3}, f"GET /items/1 should answer the stored item, got {r.json()}"
 
 
+@pytest.mark.contract("q12.2", "q12.4")
 def test_missing_item_is_404_item_not_found(client: httpx.Client) -> None:
     assert client.get("/items/1").status_code == 200, "GET /items/1 should answer 200 before 404s are checked"
     _error(client.get("/items/999"), 404, "Item not found", "GET /items/999 (unknown id)")
 
 
+@pytest.mark.contract("q12.5")
 def test_reserve_takes_from_the_stock(client: httpx.Client) -> None:
     r = client.post("/items/2/reserve", json={"quantity": 4})
     assert r.status_code == 200, f"POST /items/2/reserve should answer 200, got {r.status_code}: {r.text}"
@@ -45,6 +49,7 @@ def test_reserve_takes_from_the_stock(client: httpx.Client) -> None:
     assert everything.json() == {"item_id": 1, "reserved": 3, "stock": 0}, f"got {everything.json()}"
 
 
+@pytest.mark.contract("q12.2", "q12.5")
 def test_reserve_unknown_item_is_404(client: httpx.Client) -> None:
     assert client.post("/items/2/reserve", json={"quantity": 1}).status_code == 200, (
         "POST /items/2/reserve should work before unknown items are checked"
@@ -52,6 +57,7 @@ def test_reserve_unknown_item_is_404(client: httpx.Client) -> None:
     _error(client.post("/items/999/reserve", json={"quantity": 1}), 404, "Item not found", "POST /items/999/reserve")
 
 
+@pytest.mark.contract("q12.6")
 def test_not_enough_stock_is_409_and_keeps_the_stock(client: httpx.Client) -> None:
     r = client.post("/items/1/reserve", json={"quantity": 5})
     body = _error(r, 409, "Not enough stock", "reserving 5 of item 1 (stock 3)")
@@ -63,6 +69,7 @@ def test_not_enough_stock_is_409_and_keeps_the_stock(client: httpx.Client) -> No
     assert after.get("stock") == 3, f"a refused reservation must leave the stock at 3, got {after}"
 
 
+@pytest.mark.contract("q12.1", "q12.6")
 def test_out_of_stock_handler_applies_to_any_route(host: AppHost) -> None:
     app = host.helper(
         "q12.add_out_of_stock_route", path="/hidden-test/out-of-stock", item_id=7, requested=2, available=1
@@ -77,6 +84,7 @@ def test_out_of_stock_handler_applies_to_any_route(host: AppHost) -> None:
     )
 
 
+@pytest.mark.contract("q12.1", "q12.2", "q12.7")
 def test_maintenance_is_503_with_retry_after(client: httpx.Client, host: AppHost) -> None:
     assert client.post("/items/2/reserve", json={"quantity": 1}).status_code == 200, (
         "POST /items/2/reserve should work before maintenance mode is switched on"
@@ -93,11 +101,13 @@ def test_maintenance_is_503_with_retry_after(client: httpx.Client, host: AppHost
     )
 
 
+@pytest.mark.contract("q12.2")
 def test_unknown_path_uses_the_error_shape(client: httpx.Client) -> None:
     assert client.get("/items/1").status_code == 200, "GET /items/1 should answer 200 before unknown paths are checked"
     _error(client.get("/no/such/path"), 404, "Not Found", "GET /no/such/path (no route)")
 
 
+@pytest.mark.contract("q12.2")
 def test_wrong_method_uses_the_error_shape_and_keeps_allow(client: httpx.Client) -> None:
     assert client.get("/items/1").status_code == 200, "GET /items/1 should answer 200 before methods are checked"
     r = client.delete("/items/1")
@@ -107,6 +117,7 @@ def test_wrong_method_uses_the_error_shape_and_keeps_allow(client: httpx.Client)
     )
 
 
+@pytest.mark.contract("q12.3", "q12.5")
 def test_validation_errors_keep_the_default_422_body(client: httpx.Client) -> None:
     assert client.post("/items/2/reserve", json={"quantity": 1}).status_code == 200, (
         "POST /items/2/reserve should work before validation errors are checked"
