@@ -18,7 +18,9 @@ Contract (the hidden tests check exactly this):
   module-level ``SessionLocal()`` at request time (the tests replace ``SessionLocal`` with a wrapper that
   records the sessions it hands out), yields it, and closes it when the request ends, whether the request
   succeeded, answered 4xx, or failed with an unexpected exception. The tests also replace ``get_db``
-  through ``app.dependency_overrides`` and expect every route to use the override.
+  through ``app.dependency_overrides`` and expect every route to use the override. Every session the tests
+  hand out (through ``SessionLocal`` or the override) is fresh, with no transaction begun, so a route may
+  write with ``db.commit()`` or inside ``with db.begin():``, as it likes.
 - [q22.4] ``POST /users/`` with ``{"email": str, "name": str}`` answers 201 with ``{"id": int, "email": ...,
   "name": ...}``. An email that is already stored answers 409 with
   ``{"detail": "Email already registered"}`` and stores nothing. A missing field answers 422.

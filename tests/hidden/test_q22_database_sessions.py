@@ -48,18 +48,33 @@ def _emails(api: httpx.Client) -> list[str]:
     return [user["email"] for user in response.json()]
 
 
+@pytest.mark.contract("q22.2")
+def test_tables_exist_before_anything_is_written(api: httpx.Client) -> None:
+    response = api.get("/users/")
+    assert response.status_code == 200, (
+        f"GET /users/ on a fresh database should answer 200 (the tables exist once the app has started), "
+        f"got {response.status_code}: {response.text}"
+    )
+    assert response.json() == [], f"a fresh database should list no users, got {response.json()}"
+    missing = api.get("/users/1")
+    assert missing.status_code == 404, f"GET /users/1 on a fresh database should answer 404, got {missing.status_code}"
+
+
+@pytest.mark.contract("q22.4")
 def test_create_user_answers_201_with_id(api: httpx.Client) -> None:
     body = _create(api, ALICE)
     assert isinstance(body.get("id"), int), f"the created user should carry an integer id, got {body}"
     assert body == {"id": body["id"], **ALICE}, f"POST /users/ should answer {{id, email, name}}, got {body}"
 
 
+@pytest.mark.contract("q22.4")
 def test_missing_field_returns_422(api: httpx.Client) -> None:
     _create(api, ALICE)
     response = api.post("/users/", json={"email": "no-name@example.com"})
     assert response.status_code == 422, f"a user without a name should answer 422, got {response.status_code}"
 
 
+@pytest.mark.contract("q22.7")
 def test_read_user_by_id_and_unknown_id_is_404(api: httpx.Client) -> None:
     created = _create(api, ALICE)
     response = api.get(f"/users/{created['id']}")
@@ -70,6 +85,7 @@ def test_read_user_by_id_and_unknown_id_is_404(api: httpx.Client) -> None:
     assert missing.json() == {"detail": "User not found"}, f"unexpected 404 body: {missing.json()}"
 
 
+@pytest.mark.contract("q22.6")
 def test_list_users_in_creation_order(api: httpx.Client) -> None:
     created = [_create(api, user) for user in (BOB, ALICE, CAROL)]
     response = api.get("/users/")
@@ -77,6 +93,7 @@ def test_list_users_in_creation_order(api: httpx.Client) -> None:
     assert response.json() == created, f"GET /users/ should list the users in creation order, got {response.json()}"
 
 
+@pytest.mark.contract("q22.4")
 def test_duplicate_email_returns_409_and_stores_nothing(api: httpx.Client) -> None:
     _create(api, ALICE)
     response = api.post("/users/", json={"email": ALICE["email"], "name": "Another Alice"})
@@ -86,6 +103,7 @@ def test_duplicate_email_returns_409_and_stores_nothing(api: httpx.Client) -> No
     assert [user["name"] for user in users] == ["Alice"], f"the duplicate must not be stored, users are {users}"
 
 
+@pytest.mark.contract("q22.4")
 def test_app_keeps_working_after_a_conflict(api: httpx.Client) -> None:
     _create(api, ALICE)
     for _ in range(3):
@@ -94,6 +112,7 @@ def test_app_keeps_working_after_a_conflict(api: httpx.Client) -> None:
     assert _emails(api) == [ALICE["email"], BOB["email"]], "after conflicts, new users must still be stored"
 
 
+@pytest.mark.contract("q22.5")
 def test_batch_creates_all_users_in_order(api: httpx.Client) -> None:
     response = api.post("/users/batch", json=[ALICE, BOB, CAROL])
     assert response.status_code == 201, f"POST /users/batch should answer 201, got {response.status_code}"
@@ -105,6 +124,7 @@ def test_batch_creates_all_users_in_order(api: httpx.Client) -> None:
     assert api.get("/users/").json() == body, "the batch's users should be listed by GET /users/"
 
 
+@pytest.mark.contract("q22.5")
 def test_failed_batch_is_rolled_back_entirely(api: httpx.Client) -> None:
     _create(api, ALICE)
     response = api.post("/users/batch", json=[BOB, ALICE])
@@ -116,6 +136,7 @@ def test_failed_batch_is_rolled_back_entirely(api: httpx.Client) -> None:
     assert _emails(api) == [ALICE["email"]], "a failed batch must store none of its users (Carol was stored)"
 
 
+@pytest.mark.contract("q22.1", "q22.2")
 def test_data_lives_in_the_database_url(host: AppHost) -> None:
     with host.client() as first:
         _create(first, ALICE)
@@ -133,6 +154,7 @@ def test_data_lives_in_the_database_url(host: AppHost) -> None:
         assert _emails(other_database) == [], "an import with another DATABASE_URL should start with no users"
 
 
+@pytest.mark.contract("q22.3")
 def test_every_request_closes_its_session(host: AppHost, api: httpx.Client) -> None:
     host.helper("q22.record_sessions")
     created = _create(api, ALICE)
@@ -150,6 +172,7 @@ def test_every_request_closes_its_session(host: AppHost, api: httpx.Client) -> N
     )
 
 
+@pytest.mark.contract("q22.3", "q22.8")
 def test_session_is_closed_and_nothing_stored_when_commit_fails(host: AppHost) -> None:
     with host.client(raise_server_exceptions=False) as api:
         host.helper("q22.record_sessions", fail_on_commit=True)
@@ -167,6 +190,7 @@ def test_session_is_closed_and_nothing_stored_when_commit_fails(host: AppHost) -
         assert _emails(api) == [], "a failed commit must store nothing"
 
 
+@pytest.mark.contract("q22.3")
 def test_routes_get_their_session_from_get_db(host: AppHost, api: httpx.Client) -> None:
     host.helper("q22.override_get_db")
     try:

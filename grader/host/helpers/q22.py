@@ -28,6 +28,7 @@ def record_sessions(session: Any, fail_on_commit: bool = False) -> None:
     """``module.SessionLocal`` = a wrapper of the original that records the sessions opened and closed.
 
     With ``fail_on_commit`` each session it hands out gets a ``before_commit`` listener raising ``RuntimeError``.
+    Listening and wrapping ``close`` do not begin a transaction: the route still gets a fresh session.
     """
     module = session.module
     original = session.state.setdefault(_ORIGINAL, module.SessionLocal)
@@ -71,7 +72,11 @@ def restore_session_local(session: Any) -> None:
 
 @helper("q22.override_get_db")
 def override_get_db(session: Any) -> None:
-    """``app.dependency_overrides[get_db]`` = a generator yielding ``module.SessionLocal()``, counting each one."""
+    """``app.dependency_overrides[get_db]`` = a generator yielding ``module.SessionLocal()``, counting each one.
+
+    The session is yielded untouched (no transaction begun), as the contract promises: a route may then call
+    ``db.commit()`` or open ``with db.begin():``; nothing here may use the session before the route does.
+    """
     module = session.module
     handed_out: list[int] = session.state.setdefault(_HANDED_OUT, [])
 
