@@ -3,6 +3,7 @@
 from typing import Any
 
 import httpx
+import pytest
 
 USERS_TAG = {"name": "users", "description": "Operations with users."}
 ITEMS_TAG = {
@@ -25,6 +26,7 @@ def _operation(client: httpx.Client, method: str, path: str) -> dict[str, Any]:
     return operation
 
 
+@pytest.mark.contract("q23.1")
 def test_tag_metadata_lists_users_then_items(client: httpx.Client) -> None:
     tags = _schema(client).get("tags")
     assert tags is not None, "the schema should have a top-level `tags` list (openapi_tags)"
@@ -35,6 +37,7 @@ def test_tag_metadata_lists_users_then_items(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q23.1")
 def test_items_tag_links_external_docs(client: httpx.Client) -> None:
     tags = {tag.get("name"): tag for tag in _schema(client).get("tags", [])}
     assert "items" in tags, "the top-level tags should describe the `items` tag"
@@ -46,6 +49,7 @@ def test_items_tag_links_external_docs(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q23.2", "q23.7")
 def test_read_all_users_has_tag_and_summary(client: httpx.Client) -> None:
     operation = _operation(client, "get", "/users/")
     assert operation.get("tags") == ["users"], f"GET /users/ should be tagged ['users'], got {operation.get('tags')}"
@@ -57,6 +61,7 @@ def test_read_all_users_has_tag_and_summary(client: httpx.Client) -> None:
     assert [user["username"] for user in response.json()] == ["alice", "bob"], "GET /users/ should list the users"
 
 
+@pytest.mark.contract("q23.2")
 def test_read_all_users_describes_its_response(client: httpx.Client) -> None:
     operation = _operation(client, "get", "/users/")
     description = operation.get("responses", {}).get("200", {}).get("description")
@@ -65,6 +70,7 @@ def test_read_all_users_describes_its_response(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q23.3", "q23.7")
 def test_create_user_has_summary_and_two_paragraph_description(client: httpx.Client) -> None:
     operation = _operation(client, "post", "/users/")
     assert operation.get("tags") == ["users"], f"POST /users/ should be tagged ['users'], got {operation.get('tags')}"
@@ -80,6 +86,7 @@ def test_create_user_has_summary_and_two_paragraph_description(client: httpx.Cli
     assert response.json() == {"id": 3, "username": "carol"}, f"unexpected POST /users/ body: {response.json()}"
 
 
+@pytest.mark.contract("q23.3")
 def test_create_user_describes_its_201_response(client: httpx.Client) -> None:
     responses = _operation(client, "post", "/users/").get("responses", {})
     assert "201" in responses, f"POST /users/ should document a 201 response, got {sorted(responses)}"
@@ -89,6 +96,7 @@ def test_create_user_describes_its_201_response(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q23.4", "q23.7")
 def test_read_one_user_documents_its_404(client: httpx.Client) -> None:
     operation = _operation(client, "get", "/users/{user_id}")
     assert operation.get("tags") == ["users"], (
@@ -108,6 +116,7 @@ def test_read_one_user_documents_its_404(client: httpx.Client) -> None:
     assert missing.json() == {"detail": "User not found"}, f"unexpected 404 body: {missing.json()}"
 
 
+@pytest.mark.contract("q23.5", "q23.7")
 def test_read_items_keeps_the_generated_summary_and_has_a_description(client: httpx.Client) -> None:
     operation = _operation(client, "get", "/items/")
     assert operation.get("tags") == ["items"], f"GET /items/ should be tagged ['items'], got {operation.get('tags')}"
@@ -122,6 +131,7 @@ def test_read_items_keeps_the_generated_summary_and_has_a_description(client: ht
     assert [item["name"] for item in response.json()] == ["Hammer", "Saw"], "GET /items/ should list the items"
 
 
+@pytest.mark.contract("q23.6", "q23.7")
 def test_item_owner_has_two_tags_in_order(client: httpx.Client) -> None:
     operation = _operation(client, "get", "/items/{item_id}/owner")
     assert operation.get("tags") == ["items", "users"], (
