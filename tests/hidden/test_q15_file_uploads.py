@@ -25,6 +25,7 @@ def assert_refused(response: Any, expected: int, what: str) -> None:
     assert detail.strip(), f"{what}: the error detail should say what is wrong, got {response.text}"
 
 
+@pytest.mark.contract("q15.1")
 def test_single_upload_reports_filename_size_and_sha256(client: httpx.Client) -> None:
     content = b"hello, upload\n"
     response = client.post("/upload/", files={"file": ("notes.txt", content, "text/plain")})
@@ -39,6 +40,7 @@ def test_single_upload_reports_filename_size_and_sha256(client: httpx.Client) ->
     ("filename", "content_type"),
     [("picture.png", "image/png"), ("photo.jpg", "image/jpeg"), ("report.pdf", "application/pdf")],
 )
+@pytest.mark.contract("q15.1", "q15.2")
 def test_each_allowed_type_accepted_with_binary_content(client: httpx.Client, filename: str, content_type: str) -> None:
     content = PNG_BYTES + filename.encode()
     response = client.post("/upload/", files={"file": (filename, content, content_type)})
@@ -50,6 +52,7 @@ def test_each_allowed_type_accepted_with_binary_content(client: httpx.Client, fi
     assert body.get("sha256") == sha256(content), "sha256 should be the SHA-256 hex digest of the raw bytes sent"
 
 
+@pytest.mark.contract("q15.2")
 def test_content_type_parameters_are_ignored(client: httpx.Client) -> None:
     content = "grüße\n".encode()
     response = client.post("/upload/", files={"file": ("greeting.txt", content, "text/plain; charset=utf-8")})
@@ -60,21 +63,25 @@ def test_content_type_parameters_are_ignored(client: httpx.Client) -> None:
     assert response.json().get("size") == len(content), f"size should be {len(content)}, got {response.text}"
 
 
+@pytest.mark.contract("q15.2")
 def test_disallowed_content_type_is_415(client: httpx.Client) -> None:
     response = client.post("/upload/", files={"file": ("setup.exe", b"MZ\x90\x00", "application/x-msdownload")})
     assert_refused(response, 415, "uploading an application/x-msdownload file")
 
 
+@pytest.mark.contract("q15.2")
 def test_empty_file_is_400(client: httpx.Client) -> None:
     response = client.post("/upload/", files={"file": ("empty.txt", b"", "text/plain")})
     assert_refused(response, 400, "uploading an empty file")
 
 
+@pytest.mark.contract("q15.2")
 def test_file_over_the_limit_is_413(client: httpx.Client) -> None:
     response = client.post("/upload/", files={"file": ("big.txt", b"a" * (MIB + 1), "text/plain")})
     assert_refused(response, 413, "uploading a file of 1 MiB + 1 byte")
 
 
+@pytest.mark.contract("q15.1", "q15.2")
 def test_file_of_exactly_the_limit_is_accepted(client: httpx.Client) -> None:
     content = b"b" * MIB
     response = client.post("/upload/", files={"file": ("exact.txt", content, "text/plain")})
@@ -86,6 +93,7 @@ def test_file_of_exactly_the_limit_is_accepted(client: httpx.Client) -> None:
     assert body.get("sha256") == sha256(content), "sha256 should be the SHA-256 hex digest of the whole content"
 
 
+@pytest.mark.contract("q15.4")
 def test_missing_file_field_is_422(client: httpx.Client) -> None:
     good = client.post("/upload/", files={"file": ("a.txt", b"a", "text/plain")})
     assert good.status_code == 200, f"POST /upload/ with a file should answer 200, got {good.status_code}"
@@ -93,13 +101,18 @@ def test_missing_file_field_is_422(client: httpx.Client) -> None:
     assert response.status_code == 422, (
         f"POST /upload/ without the form field 'file' should answer 422, got {response.status_code}"
     )
+    several = client.post("/uploads/", files={"file": ("a.txt", b"a", "text/plain")})
+    assert several.status_code == 422, (
+        f"POST /uploads/ without the form field 'files' should answer 422, got {several.status_code}: {several.text}"
+    )
 
 
+@pytest.mark.contract("q15.1", "q15.3")
 def test_several_files_reported_in_order(client: httpx.Client) -> None:
-    sent = [
-        ("first.txt", b"one", "text/plain"),
-        ("second.png", PNG_BYTES, "image/png"),
-        ("third.txt", b"3", "text/plain"),
+    sent = [  # neither alphabetical nor by size: the order sent is the only order that fits
+        ("zeta.txt", b"one", "text/plain"),
+        ("alpha.png", PNG_BYTES, "image/png"),
+        ("mid.txt", b"3", "text/plain"),
     ]
     response = client.post("/uploads/", files=[("files", item) for item in sent])
     assert response.status_code == 200, f"POST /uploads/ should answer 200, got {response.status_code}: {response.text}"
@@ -115,6 +128,7 @@ def test_several_files_reported_in_order(client: httpx.Client) -> None:
     assert body.get("total_size") == total, f"total_size should be {total}, got {body.get('total_size')!r}"
 
 
+@pytest.mark.contract("q15.2", "q15.3")
 def test_several_files_with_a_bad_type_are_refused(client: httpx.Client) -> None:
     files = [
         ("files", ("ok.txt", b"fine", "text/plain")),
@@ -123,6 +137,7 @@ def test_several_files_with_a_bad_type_are_refused(client: httpx.Client) -> None
     assert_refused(client.post("/uploads/", files=files), 415, "POST /uploads/ where the second file is text/html")
 
 
+@pytest.mark.contract("q15.2", "q15.3")
 def test_several_files_with_an_empty_one_are_refused(client: httpx.Client) -> None:
     files = [
         ("files", ("ok.txt", b"fine", "text/plain")),
@@ -131,6 +146,7 @@ def test_several_files_with_an_empty_one_are_refused(client: httpx.Client) -> No
     assert_refused(client.post("/uploads/", files=files), 400, "POST /uploads/ where the second file is empty")
 
 
+@pytest.mark.contract("q15.2", "q15.3")
 def test_several_files_with_a_large_one_are_refused(client: httpx.Client) -> None:
     files = [
         ("files", ("ok.txt", b"fine", "text/plain")),
