@@ -21,8 +21,9 @@ Contract (the hidden tests check exactly this):
   ``responses`` has a ``"404"`` entry.
 - [q05.6] The function serving ``GET /books/{book_id}`` has the docstring ``Return one book by its id.``, which becomes
   the operation's ``description`` in the schema.
-- [q05.7] ``GET /v1/books/`` is the old path of the listing: it still answers exactly like ``GET /books/``, and the
-  schema flags its operation with ``"deprecated": true`` (the other operations are not deprecated).
+- [q05.7] ``GET /v1/books/`` is the old path of the listing: it still answers exactly like ``GET /books/`` (the same
+  200 and list, itself, not a redirect), and the schema flags its operation with ``"deprecated": true`` (the other
+  operations are not deprecated).
 - [q05.8] ``GET /health`` answers 200 with ``{"status": "ok"}`` but does not appear in the schema's ``paths``.
 
 Run it: ``uvicorn q05_automatic_docs:app --reload`` then open http://127.0.0.1:8000/docs and

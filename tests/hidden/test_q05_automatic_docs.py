@@ -3,6 +3,7 @@
 from typing import Any
 
 import httpx
+import pytest
 
 EXPECTED_BOOKS = [
     {"id": 1, "title": "Dune", "author": "Frank Herbert"},
@@ -30,6 +31,7 @@ def _ok_schema(operation: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+@pytest.mark.contract("q05.1")
 def test_schema_info_has_title_description_and_version(client: httpx.Client) -> None:
     info = _schema(client)["info"]
     expected = {"title": "Bookshop API", "version": "2.1.0", "description": "Browse the books of a small shop."}
@@ -37,6 +39,7 @@ def test_schema_info_has_title_description_and_version(client: httpx.Client) -> 
         assert info.get(key) == value, f"info.{key} should be {value!r}, got {info.get(key)!r}"
 
 
+@pytest.mark.contract("q05.2")
 def test_swagger_ui_is_served_at_docs(client: httpx.Client) -> None:
     response = client.get("/docs")
     assert response.status_code == 200, f"GET /docs should answer 200, got {response.status_code}"
@@ -45,6 +48,7 @@ def test_swagger_ui_is_served_at_docs(client: httpx.Client) -> None:
     assert "Bookshop API" in response.text, "the Swagger UI page's title should name the application (Bookshop API)"
 
 
+@pytest.mark.contract("q05.2")
 def test_redoc_is_served_at_redoc(client: httpx.Client) -> None:
     response = client.get("/redoc")
     assert response.status_code == 200, f"GET /redoc should answer 200, got {response.status_code}"
@@ -53,12 +57,14 @@ def test_redoc_is_served_at_redoc(client: httpx.Client) -> None:
     assert "Bookshop API" in response.text, "the ReDoc page's title should name the application (Bookshop API)"
 
 
+@pytest.mark.contract("q05.3")
 def test_books_are_listed(client: httpx.Client) -> None:
     response = client.get("/books/")
     assert response.status_code == 200, f"GET /books/ should answer 200, got {response.status_code}"
     assert response.json() == EXPECTED_BOOKS, f"GET /books/ should list the three books by id, got {response.json()}"
 
 
+@pytest.mark.contract("q05.4")
 def test_book_is_read_by_id_and_missing_one_is_404(client: httpx.Client) -> None:
     response = client.get("/books/2")
     assert response.status_code == 200, f"GET /books/2 should answer 200, got {response.status_code}"
@@ -67,6 +73,7 @@ def test_book_is_read_by_id_and_missing_one_is_404(client: httpx.Client) -> None
     assert missing.status_code == 404, f"GET /books/99 should answer 404, got {missing.status_code}"
 
 
+@pytest.mark.contract("q05.5")
 def test_book_model_is_the_documented_response(client: httpx.Client) -> None:
     spec = _schema(client)
     book = spec.get("components", {}).get("schemas", {}).get("Book")
@@ -79,12 +86,14 @@ def test_book_model_is_the_documented_response(client: httpx.Client) -> None:
     assert many.get("items", {}).get("$ref") == BOOK_REF, f"GET /books/ should document an array of Book, got {many}"
 
 
+@pytest.mark.contract("q05.5")
 def test_missing_book_response_is_documented(client: httpx.Client) -> None:
     assert client.get("/books/99").status_code == 404, "GET /books/99 should answer 404"
     responses = _operation(_schema(client), "/books/{book_id}").get("responses", {})
     assert "404" in responses, f"GET /books/{{book_id}} should document its 404 response, got {sorted(responses)}"
 
 
+@pytest.mark.contract("q05.6")
 def test_docstring_becomes_the_description(client: httpx.Client) -> None:
     description = _operation(_schema(client), "/books/{book_id}").get("description")
     assert description == "Return one book by its id.", (
@@ -92,14 +101,19 @@ def test_docstring_becomes_the_description(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q05.7")
 def test_old_listing_works_and_is_deprecated(client: httpx.Client) -> None:
-    response = client.get("/v1/books/")
-    assert response.status_code == 200, f"GET /v1/books/ should answer 200, got {response.status_code}"
+    # "Answers exactly like GET /books/": the same 200 and list, not a redirect to the new path.
+    response = client.get("/v1/books/", follow_redirects=False)
+    assert response.status_code == 200, (
+        f"GET /v1/books/ should answer 200 itself (not redirect), got {response.status_code}"
+    )
     assert response.json() == EXPECTED_BOOKS, f"GET /v1/books/ should answer like GET /books/, got {response.json()}"
     operation = _operation(_schema(client), "/v1/books/")
     assert operation.get("deprecated") is True, "GET /v1/books/ should be flagged deprecated in the schema"
 
 
+@pytest.mark.contract("q05.7")
 def test_current_routes_are_not_deprecated(client: httpx.Client) -> None:
     spec = _schema(client)
     for path in ("/books/", "/books/{book_id}"):
@@ -107,6 +121,7 @@ def test_current_routes_are_not_deprecated(client: httpx.Client) -> None:
         assert not operation.get("deprecated", False), f"GET {path} should not be flagged deprecated"
 
 
+@pytest.mark.contract("q05.8")
 def test_health_works_but_is_hidden_from_schema(client: httpx.Client) -> None:
     response = client.get("/health")
     assert response.status_code == 200, f"GET /health should answer 200, got {response.status_code}"
