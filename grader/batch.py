@@ -10,6 +10,7 @@ shared copies, and each distinct (question, file) pair costs one process, its re
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,12 +19,13 @@ from pathlib import Path
 from grader.catalogue import Question
 from grader.fingerprint import grading_key
 from grader.gradebook import Gradebook, StoredSubmission
+from grader.kit import exercises_dir
 from grader.results import RawRun
 from grader.runner import DEFAULT_TIMEOUT_S, GradingJob, run_jobs
 from grader.scoring import score_question
 from grader.submissions import Submission, content_hash
 
-__all__ = ["BatchPlan", "execute_batch", "plan_batch", "rejected_run"]
+__all__ = ["BatchPlan", "execute_batch", "is_untouched_stub", "plan_batch", "rejected_run"]
 
 MISSING_FILE = "missing"
 
@@ -43,19 +45,43 @@ def _file_hash(submission: Submission, question: Question) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else MISSING_FILE
 
 
+def _normalised_source(data: bytes) -> bytes:
+    """Line endings made Unix: an editor on Windows re-saving the untouched stub has not attempted it."""
+    return data.replace(b"\r\n", b"\n")
+
+
+@functools.cache
+def _stub_source(filename: str) -> bytes | None:
+    stub = exercises_dir() / filename
+    return _normalised_source(stub.read_bytes()) if stub.is_file() else None
+
+
+def is_untouched_stub(question: Question, path: Path) -> bool:
+    """Whether ``path`` holds the kit's stub for the question, unchanged (line endings aside)."""
+    stub = _stub_source(question.filename)
+    return stub is not None and path.is_file() and _normalised_source(path.read_bytes()) == stub
+
+
 def rejected_run(question: Question, submission: Submission) -> RawRun | None:
     """The result of a question that is not graded, with the reason, or None when it is graded.
 
     A file intake refused (a link, a FIFO, too large) is an error; a missing file with a near miss beside it
-    (``q03.py``) is missing, saying which file to rename.
+    (``q03.py``) is missing, saying which file to rename; the untouched stub is not attempted (running its
+    tests would only list a dozen failures that say nothing about the candidate). Messages address the
+    reader of the report, who may be the candidate or an interviewer.
     """
     reason = submission.rejection(question.filename)
     if reason is not None:
         return RawRun(question.id, "import_error", (), (), f"not graded: {reason}", 0.0)
     found = submission.near_miss(question.filename)
     if found is not None:
-        message = f"no {question.filename}, but {found} was found: rename it to {question.filename}"
+        message = (
+            f"a file named {found} was found instead: rename it to {question.filename}, "
+            f"or grade it as it is with --map {question.id}={found}"
+        )
         return RawRun(question.id, "missing", (), (), message, 0.0)
+    if submission.folder is not None and is_untouched_stub(question, submission.folder / question.filename):
+        return RawRun(question.id, "not_attempted", (), (), "the file is the untouched stub", 0.0)
     return None
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,22 +12,21 @@ from pathlib import Path
 import click
 
 from grader import __version__
-from grader.batch import execute_batch, plan_batch, rejected_run
-from grader.catalogue import LEVELS, CatalogueError, Question, select_questions
-from grader.gradebook import DEFAULT_GRADEBOOK, Gradebook, GradebookError
+from grader.batch import execute_batch, plan_batch
+from grader.catalogue import LEVELS, CatalogueError, Question, find_question, select_questions
+from grader.gradebook import DEFAULT_GRADEBOOK, Gradebook, GradebookError, StoredSubmission
 from grader.interrupts import EXIT_INTERRUPTED, Terminated, checkpoint, exit_code_for, stop_on_signals
 from grader.reports.classlist import (
     CSV_SIGNATURE,
     JUNIT_SIGNATURE,
     render_class_csv,
-    render_class_json,
     render_class_table,
     render_junit,
+    submission_notes,
 )
-from grader.reports.jsonout import render_json
+from grader.reports.jsonout import render_report_json
 from grader.reports.table import render_table
-from grader.runner import DEFAULT_TIMEOUT_S, run_questions
-from grader.scoring import score_submission
+from grader.runner import DEFAULT_TIMEOUT_S
 from grader.submissions import Submission, resolve_submissions
 from grader.terminal import use_colour
 
@@ -116,7 +114,9 @@ def cli() -> None:
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes graded at once [default: cores]."
 )
-@click.option("-v", "--verbose", is_flag=True, help="Show the first failure of every question that did not pass.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Show every failure of every unpassed question (each student's, in a class)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
 @click.option(
     "--fail-under",
@@ -133,6 +133,13 @@ def cli() -> None:
     help=f"SQLite gradebook for batches [default: ./{DEFAULT_GRADEBOOK}].",
 )
 @click.option("--regrade", is_flag=True, help="Grade again submissions the gradebook already holds.")
+@click.option(
+    "--map",
+    "map_entries",
+    multiple=True,
+    metavar="Q=FILE",
+    help="Grade FILE (a path inside each submission) as question Q, e.g. --map q03=q03.py.",
+)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the class CSV here.")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here.")
 @click.option(
@@ -158,6 +165,7 @@ def run_command(
     fail_under: float | None,
     gradebook_path: Path | None,
     regrade: bool,
+    map_entries: tuple[str, ...],
     csv_path: Path | None,
     junit_path: Path | None,
     html_dir: Path | None,
@@ -178,7 +186,8 @@ def run_command(
 
     \b
     Statuses: passed (all tests pass), failed (some fail), error (the module
-    does not import or its process died), timeout, missing (no file).
+    does not import or its process died), timeout, missing (no file),
+    not_attempted (the file is the untouched stub: not run).
 
     \b
     Examples:
@@ -189,31 +198,60 @@ def run_command(
       grade solutions --json          # machine-readable
     """
     questions = _resolve_questions(question_keys, levels)
+    mapping = _parse_map(map_entries, questions)
     reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
     _check_report_destinations(reports)  # now, not after a long batch
     paths = list(submissions) or [Path("exercises")]
     if not paths[0].exists():
         raise UnusableInput(f"{paths[0]} does not exist: name the folder to grade")
     _check_sandbox(sandbox, quiet=as_json)
-    book = gradebook_path or DEFAULT_GRADEBOOK
     # Folders no candidate process may read, beside the kit, its own private copy and the home folder.
-    protected = (*(p.resolve() for p in paths), book.resolve().parent, Path.cwd())
+    protected = (*(p.resolve() for p in paths), (gradebook_path or DEFAULT_GRADEBOOK).resolve().parent, Path.cwd())
+    options = _RunOptions(timeout, jobs, verbose, as_json, fail_under, colour, sandbox, protected)
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
         try:
-            resolved = resolve_submissions(paths, Path(scratch))
+            resolved = resolve_submissions(paths, Path(scratch), mapping)
         except ValueError as exc:
             raise UnusableInput(str(exc)) from exc
-        options = _RunOptions(timeout, jobs, verbose, as_json, fail_under, colour, sandbox, protected)
-        single = len(paths) == 1 and len(resolved) == 1 and resolved[0].source == paths[0] and gradebook_path is None
-        if single:
-            _grade_one(resolved[0], questions, options)
-        else:
-            _grade_many(resolved, questions, options, book, regrade, reports)
+        single = len(paths) == 1 and len(resolved) == 1 and resolved[0].source == paths[0]
+        if single and resolved[0].folder is None:
+            raise UnusableInput(resolved[0].problem)
+        # One submission is a class of one: the same grading, reports and JSON. Without --gradebook, its
+        # results live in a gradebook that is gone when the run ends.
+        book = gradebook_path or (Path(scratch) / "gradebook.sqlite3" if single else DEFAULT_GRADEBOOK)
+        stored = _grade(resolved, questions, options, book, regrade, keep=book != Path(scratch) / "gradebook.sqlite3")
+    kept = None if gradebook_path is None and single else str(book)
+    _emit(stored, questions, reports, as_json=as_json, verbose=verbose, colour=colour, gradebook=kept)
+    if fail_under is not None:
+        below = [s.name for s in stored if s.result.percent < fail_under]
+        if below:
+            if not as_json:
+                click.echo(f"below --fail-under {fail_under:g}%: {', '.join(below)}", err=True)
+            sys.exit(1)
+
+
+def _parse_map(entries: tuple[str, ...], questions: tuple[Question, ...]) -> dict[str, str]:
+    """``--map q03=q03.py`` as {expected file name: the file to grade instead}, checked before any work."""
+    mapping: dict[str, str] = {}
+    for entry in entries:
+        key, sep, found = entry.partition("=")
+        if not sep or not found.strip():
+            raise click.BadParameter(f"{entry!r} is not Q=FILE (e.g. q03=q03.py)", param_hint="'--map'")
+        try:
+            question = find_question(key)
+        except CatalogueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--map'") from exc
+        relative = Path(found.strip())
+        if relative.is_absolute() or ".." in relative.parts:
+            raise click.BadParameter(f"{found!r} must be a path inside each submission", param_hint="'--map'")
+        if question in questions:
+            mapping[question.filename] = relative.as_posix()
+    return mapping
 
 
 @dataclass(frozen=True)
 class _RunOptions:
-    """The options of `grade run` that single and batch grading share."""
+    """The options of `grade run` that decide how grading runs."""
 
     timeout: float
     jobs: int | None
@@ -264,52 +302,25 @@ def _written_by_us(path: Path, signature: str) -> bool:
         return False
 
 
-def _grade_one(submission: Submission, questions: tuple[Question, ...], options: _RunOptions) -> None:
-    if submission.folder is None:
-        raise UnusableInput(submission.problem)
-    for warning in submission.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    started = time.perf_counter()
-    not_graded = {q.id: run for q in questions if (run := rejected_run(q, submission)) is not None}
-    graded = [q for q in questions if q.id not in not_graded]
-    runs_by_id = {
-        run.question_id: run
-        for run in run_questions(
-            graded,
-            submission.folder,
-            timeout_s=options.timeout,
-            jobs=options.jobs,
-            sandbox=options.sandbox,
-            protected=options.protected,
-        )
-    }
-    runs = [runs_by_id.get(q.id) or not_graded[q.id] for q in questions]
-    result = score_submission(str(submission.source), questions, runs, time.perf_counter() - started)
-    if options.as_json:
-        click.echo(render_json(result))
-    else:
-        click.echo(render_table(result, verbose=options.verbose), color=use_colour(options.colour))
-    if options.fail_under is not None and result.percent < options.fail_under:
-        if not options.as_json:
-            click.echo(f"score {result.percent:g}% is below --fail-under {options.fail_under:g}%", err=True)
-        sys.exit(1)
-
-
-def _grade_many(
+def _grade(
     submissions: list[Submission],
     questions: tuple[Question, ...],
     options: _RunOptions,
     book_path: Path,
     regrade: bool,
-    reports: dict[str, Path | None],
-) -> None:
+    keep: bool,
+) -> list[StoredSubmission]:
+    """Grade every submission as one batch into the gradebook; ``keep`` says the gradebook outlives the run."""
     with _as_unusable_input(GradebookError):
         book = Gradebook(book_path)
     with book:
         plan = plan_batch(submissions, questions, book, regrade)
+        label = (
+            f"grading {len(submissions)} submissions" if len(submissions) > 1 else f"grading {len(plan.jobs)} questions"
+        )
         show_bar = sys.stderr.isatty() and not options.as_json and bool(plan.jobs)
         with (
-            click.progressbar(length=len(plan.jobs), label=f"grading {len(submissions)} submissions", file=sys.stderr)
+            click.progressbar(length=len(plan.jobs), label=label, file=sys.stderr)
             if show_bar
             else contextlib.nullcontext() as bar
         ):
@@ -324,17 +335,31 @@ def _grade_many(
                 sandbox=options.sandbox,
                 protected=options.protected,
             )
-    if plan.reused and not options.as_json:
+    if keep and plan.reused and not options.as_json:
         click.echo(f"{plan.reused} question results reused from {book_path} (--regrade to grade again)", err=True)
+    return stored
+
+
+def _emit(
+    stored: list[StoredSubmission],
+    questions: tuple[Question, ...],
+    reports: dict[str, Path | None],
+    *,
+    as_json: bool,
+    verbose: bool,
+    colour: bool | None,
+    gradebook: str | None,
+) -> None:
+    """The reports and the terminal output, the same for a fresh run and for `grade report`."""
     _write_reports(stored, questions, reports)
-    if options.as_json:
-        click.echo(render_class_json(stored, str(book_path)))
+    if as_json:
+        click.echo(render_report_json(stored, gradebook))
+    elif len(stored) == 1:
+        only = stored[0]
+        notes = tuple(submission_notes(only))
+        click.echo(render_table(only.result, verbose=verbose, notes=notes), color=use_colour(colour))
     else:
-        click.echo(render_class_table(stored), color=use_colour(options.colour))
-    if options.fail_under is not None and any(s.result.percent < options.fail_under for s in stored):
-        if not options.as_json:
-            click.echo(f"some submissions score below --fail-under {options.fail_under:g}%", err=True)
-        sys.exit(1)
+        click.echo(render_class_table(stored, questions, verbose=verbose), color=use_colour(colour))
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -372,6 +397,7 @@ cli.epilog = EXIT_CODES_HELP
 )
 @click.option("-q", "--question", "question_keys", multiple=True, metavar="Q", help="Report only this question.")
 @click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS), help="Report only questions of a level.")
+@click.option("-v", "--verbose", is_flag=True, help="Show every student's questions and all their failures.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the class CSV here.")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here.")
@@ -383,6 +409,7 @@ def report_command(
     gradebook_path: Path,
     question_keys: tuple[str, ...],
     levels: tuple[str, ...],
+    verbose: bool,
     as_json: bool,
     csv_path: Path | None,
     junit_path: Path | None,

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from grader.catalogue import load_catalogue
 from grader.results import QuestionResult, RawRun, SubmissionResult, TestFailure
+from grader.scoring import rescore
 
 __all__ = ["DEFAULT_GRADEBOOK", "Gradebook", "GradebookError", "StoredSubmission"]
 
@@ -241,6 +243,8 @@ class Gradebook:
             )
 
     def _question_results(self, submission_id: int, question_ids: set[str] | None) -> tuple[QuestionResult, ...]:
+        """The stored results, their points recomputed under today's catalogue (see ``scoring.rescore``)."""
+        catalogue = {q.id: q for q in load_catalogue()}
         failures: dict[str, list[TestFailure]] = {}
         for qid, test, message in self._db.execute(
             "SELECT question_id, test, message FROM test_results"
@@ -259,9 +263,9 @@ class Gradebook:
                 continue
             flags = tuple(filter(None, row[12].split("\n")))
             layers = tuple(filter(None, row[13].split(",")))
-            results.append(
-                QuestionResult(*row[:12], failures=tuple(failures.get(row[0], ())), flags=flags, sandbox=layers)
-            )
+            stored = QuestionResult(*row[:12], failures=tuple(failures.get(row[0], ())), flags=flags, sandbox=layers)
+            question = catalogue.get(row[0])
+            results.append(rescore(question, stored) if question else stored)
         return tuple(results)
 
     def load(self, submission_id: int, question_ids: set[str] | None = None) -> StoredSubmission:

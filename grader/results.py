@@ -16,11 +16,21 @@ __all__ = [
     "TestOutcome",
 ]
 
-Status = Literal["passed", "failed", "error", "timeout", "missing"]
-STATUSES: tuple[Status, ...] = ("passed", "failed", "error", "timeout", "missing")
+Status = Literal["passed", "failed", "error", "timeout", "missing", "not_attempted"]
+STATUSES: tuple[Status, ...] = ("passed", "failed", "error", "timeout", "missing", "not_attempted")
+# One character per status, for the class grid and the candidate's list (a legend goes with every use).
+STATUS_SYMBOLS: dict[str, str] = {
+    "passed": "✓",
+    "failed": "✗",
+    "error": "!",
+    "timeout": "⏱",
+    "missing": "-",
+    "not_attempted": "·",
+}
 
-# How the grading process for one question ended, before any scoring.
-RunOutcome = Literal["completed", "missing", "import_error", "timeout", "crashed"]
+# How the grading process for one question ended, before any scoring. ``not_attempted``: the file is the
+# untouched stub, so nothing ran (its tests would only fail, thirteen times over, saying nothing).
+RunOutcome = Literal["completed", "missing", "import_error", "timeout", "crashed", "not_attempted"]
 
 
 @dataclass(frozen=True)
@@ -76,9 +86,26 @@ class QuestionResult:
     def passed(self) -> bool:
         return self.status == "passed"
 
+    @property
+    def reason(self) -> str:
+        """Why the question did not earn its points, in one line for the reader of a report ('' if it did)."""
+        if self.status == "passed":
+            return ""
+        if self.status == "not_attempted":
+            return "not attempted: the file is the untouched stub"
+        if self.status == "failed":
+            first = self.failures[0].message if self.failures else ""
+            return f"{self.tests_total - self.tests_passed - self.tests_skipped} test(s) failed" + (
+                f", first: {first}" if first else ""
+            )
+        if self.status == "missing" and not self.message:
+            return f"missing: there is no {self.id}_{self.slug}.py"
+        return f"{self.status}: {self.message}" if self.message else self.status
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["passed"] = self.passed
+        data["reason"] = self.reason
         data["failures"] = [asdict(f) for f in self.failures]
         data["flags"] = list(self.flags)
         data["sandbox"] = list(self.sandbox)
@@ -118,7 +145,9 @@ class SubmissionResult:
         """The sandbox layers active for every question whose module ran, and those missing for some."""
         from grader.sandbox import LAYERS
 
-        ran = [set(q.sandbox) for q in self.questions if q.sandbox or q.status not in ("missing", "error")]
+        ran = [
+            set(q.sandbox) for q in self.questions if q.sandbox or q.status not in ("missing", "error", "not_attempted")
+        ]
         active = set.intersection(*ran) if ran else set()
         return {
             "active": [layer for layer in LAYERS if layer in active],

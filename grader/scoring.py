@@ -4,25 +4,33 @@ Scoring rules (the README repeats them):
 - a question is worth its catalogue points; it earns them in proportion to the hidden tests it passes
   (skipped tests, e.g. a Redis test on a machine without Redis, count neither for nor against);
 - ``passed`` means every test that ran passed; ``failed`` that some did not;
-- ``error`` (the module does not import, the test process died, or no hidden test ran) and ``missing``
-  (no file) earn nothing;
+- ``error`` (the module does not import, the test process died, or no hidden test ran), ``missing``
+  (no file) and ``not_attempted`` (the untouched stub, not even run) earn nothing;
 - ``timeout`` keeps the credit of the tests that passed before the time ran out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from grader.catalogue import Question
 from grader.results import QuestionResult, RawRun, Status, SubmissionResult, TestFailure
 from grader.safetext import printable
 
-__all__ = ["score_question", "score_submission"]
+__all__ = ["earned_points", "rescore", "score_question", "score_submission"]
+
+
+def earned_points(points: float, status: str, passed: int, countable: int) -> float:
+    """A question's points in proportion to its passed tests; only passed, failed and timeout earn any."""
+    if status in ("passed", "failed", "timeout") and countable:
+        return round(points * passed / countable, 2)
+    return 0.0
 
 
 def _status(run: RawRun, passed: int, countable: int) -> Status:
-    if run.outcome == "missing":
-        return "missing"
+    if run.outcome in ("missing", "not_attempted"):
+        return run.outcome
     if run.outcome in ("import_error", "crashed"):
         return "error"
     if run.outcome == "timeout":
@@ -39,9 +47,7 @@ def score_question(question: Question, run: RawRun) -> QuestionResult:
     passed = sum(1 for t in outcomes.values() if t.outcome == "passed")
     countable = total - skipped
     status = _status(run, passed, countable)
-    earned = 0.0
-    if status in ("passed", "failed", "timeout") and countable:
-        earned = round(question.points * passed / countable, 2)
+    earned = earned_points(question.points, status, passed, countable)
     failures = tuple(
         TestFailure(t.name, printable(t.message)) for t in outcomes.values() if t.outcome in ("failed", "error")
     )
@@ -64,6 +70,17 @@ def score_question(question: Question, run: RawRun) -> QuestionResult:
         flags=run.flags,
         sandbox=run.sandbox_layers,
     )
+
+
+def rescore(question: Question, stored: QuestionResult) -> QuestionResult:
+    """A stored result under the current catalogue: its points recomputed from its stored test counts.
+
+    Changing a question's points in the catalogue then changes every report at once, without grading again
+    (the test outcomes do not depend on the points).
+    """
+    countable = stored.tests_total - stored.tests_skipped
+    points = earned_points(question.points, stored.status, stored.tests_passed, countable)
+    return replace(stored, title=question.title, level=question.level, points=points, max_points=question.points)
 
 
 def score_submission(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,8 +124,10 @@ def _is_submission_folder(folder: Path) -> bool:
     return bool(_exercise_files(folder, load_catalogue()))
 
 
-def resolve_submissions(paths: list[Path], scratch: Path) -> list[Submission]:
+def resolve_submissions(paths: list[Path], scratch: Path, mapping: dict[str, str] | None = None) -> list[Submission]:
     """Expand ``paths`` into submissions, extracting archives into ``scratch``.
+
+    ``mapping`` ({expected file name: path inside each submission}) grades a misnamed file on purpose.
 
     Raises ``ValueError`` for a path that is none of the three accepted kinds (the CLI turns it into a
     one-line error); a class folder's bad entries become submissions with a ``problem`` instead.
@@ -159,7 +162,10 @@ def resolve_submissions(paths: list[Path], scratch: Path) -> list[Submission]:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(f"several submissions are named {', '.join(duplicates)}: names must be unique")
-    return [_take_in(submission, scratch / "intake" / str(index)) for index, submission in enumerate(submissions)]
+    return [
+        _take_in(submission, scratch / "intake" / str(index), mapping or {})
+        for index, submission in enumerate(submissions)
+    ]
 
 
 def _near_miss_hint(folder: Path) -> str:
@@ -171,21 +177,38 @@ def _near_miss_hint(folder: Path) -> str:
     return f": {pairs} (rename to grade them)"
 
 
-def _take_in(submission: Submission, destination: Path) -> Submission:
-    """The same submission, its folder replaced by a private copy of its exercise files (and manifest)."""
+def _take_in(submission: Submission, destination: Path, mapping: dict[str, str]) -> Submission:
+    """The same submission, its folder replaced by a private copy of its exercise files (and manifest).
+
+    A ``mapping`` entry copies the named file in under the expected name (and says so in the warnings).
+    """
     if submission.folder is None:
         return submission
     original = submission.folder
     names = [q.filename for q in load_catalogue()]
     try:
-        rejected = take_in(original, destination, names)
+        rejected = take_in(original, destination, [n for n in names if n not in mapping])
     except OSError as exc:
         return Submission(submission.name, submission.source, None, problem=f"cannot be read: {exc.strerror}")
+    mapped: list[str] = []
+    for expected, found in mapping.items():
+        source = original / found
+        if not os.path.lexists(source):
+            continue  # this submission has no such file: the question is missing, as usual
+        if not source.parent.resolve().is_relative_to(original.resolve()):
+            rejected[expected] = f"{found} is outside the submission"
+            continue
+        try:
+            copy_regular_file(source, destination / expected)
+        except IntakeError as exc:
+            rejected[expected] = f"{found} {exc}"
+            continue
+        mapped.append(f"{expected} graded from {found} (--map)")
     with contextlib.suppress(IntakeError):  # no manifest, or not a plain small file: compared as absent
         copy_regular_file(original / MANIFEST_NAME, destination / MANIFEST_NAME)
     warnings = _manifest_warnings(destination, destination) if submission.warnings == () else submission.warnings
-    warnings += tuple(f"not graded: {why}" for why in rejected.values())
-    misnamed = near_misses(original, names)
+    warnings += tuple(mapped) + tuple(f"not graded: {why}" for why in rejected.values())
+    misnamed = near_misses(original, [n for n in names if n not in mapping])
     return Submission(
         submission.name,
         submission.source,

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from xml.etree import ElementTree as ET
 
 import click
 
-from grader import __version__
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
-from grader.reports.table import render_sandbox
+from grader.reports.table import STATUS_COLOURS, render_sandbox, render_table, status_label
+from grader.results import STATUS_SYMBOLS
 from grader.safetext import printable, spreadsheet_cell
 
 # How a later run recognises a report it may replace (nothing else is ever written over).
@@ -22,10 +21,13 @@ JUNIT_SIGNATURE = 'name="fastapi-interview-kit"'
 __all__ = [
     "CSV_SIGNATURE",
     "JUNIT_SIGNATURE",
+    "flag_summary",
+    "grid_legend",
     "render_class_csv",
-    "render_class_json",
     "render_class_table",
     "render_junit",
+    "status_grid",
+    "submission_notes",
 ]
 
 
@@ -33,12 +35,41 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def flag_summary(sub: StoredSubmission) -> str:
+    """``integrity flags: q02, q07`` when a static read flagged code worth a human look (never a score)."""
+    flagged = [q.id for q in sub.result.questions if q.flags]
+    return f"integrity flags: {', '.join(flagged)}" if flagged else ""
+
+
+def submission_notes(sub: StoredSubmission) -> list[str]:
+    """What a reader must know beside the score: the submission's problem, its warnings, its flags."""
+    return [note for note in (sub.problem, *sub.warnings, flag_summary(sub)) if note]
+
+
 def _note(sub: StoredSubmission) -> str:
-    return printable(sub.problem or "; ".join(sub.warnings))
+    return printable("; ".join(submission_notes(sub)))
 
 
-def render_class_table(submissions: list[StoredSubmission]) -> str:
-    headers = ("student", "score", "percent", "passed", "note")
+def status_grid(sub: StoredSubmission, questions: tuple[Question, ...]) -> str:
+    """One coloured symbol per question, in catalogue order: the class's state at a glance."""
+    by_id = {q.id: q for q in sub.result.questions}
+    cells = []
+    for question in questions:
+        result = by_id.get(question.id)
+        status = result.status if result else "missing"
+        cells.append(click.style(STATUS_SYMBOLS[status], fg=STATUS_COLOURS[status]))
+    return "".join(cells)
+
+
+def grid_legend() -> str:
+    return "  ".join(f"{symbol} {status_label(status)}" for status, symbol in STATUS_SYMBOLS.items())
+
+
+def render_class_table(
+    submissions: list[StoredSubmission], questions: tuple[Question, ...], verbose: bool = False
+) -> str:
+    """One row per student with a per-question status grid; ``-v`` adds each student's question table."""
+    headers = ("student", "score", "percent", "passed", "questions", "note")
     rows = []
     for sub in submissions:
         r = sub.result
@@ -49,23 +80,34 @@ def render_class_table(submissions: list[StoredSubmission]) -> str:
                 f"{_fmt(r.score)}/{_fmt(r.max_score)}",
                 f"{r.percent:g}%",
                 f"{passed}/{len(r.questions)}",
+                "",  # the grid: styled, so padded by its known width below
                 _note(sub),
             )
         )
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    widths[4] = max(len(headers[4]), len(questions))
+    numbers = "".join(str(q.number % 10) for q in questions)  # the units digit: 1234567890123...
     lines = [click.style("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(), bold=True)]
+    lines.append(" " * (sum(widths[:4]) + 8) + click.style(numbers, dim=True))
     for sub, row in zip(submissions, rows, strict=True):
         cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=True)]
-        if sub.problem:
-            cells[4] = click.style(cells[4], fg="magenta")
+        cells[4] = status_grid(sub, questions) + " " * (widths[4] - len(questions))
+        if sub.problem or sub.warnings or flag_summary(sub):
+            cells[5] = click.style(cells[5], fg="magenta" if sub.problem else "yellow")
         lines.append("  ".join(cells).rstrip())
     if submissions:
-        mean = sum(s.result.percent for s in submissions) / len(submissions)
+        lines.append(click.style(grid_legend(), dim=True))
+        percents = [s.result.percent for s in submissions]
+        mean = sum(percents) / len(percents)
         lines.append("")
         sandbox_line = render_sandbox(class_sandbox(submissions))
         if sandbox_line:
             lines.append(sandbox_line)
         lines.append(click.style(f"{len(submissions)} submissions, mean {mean:.1f}%", bold=True))
+    if verbose:
+        for sub in submissions:
+            lines += ["", click.style(f"== {sub.name} ==", bold=True)]
+            lines.append(render_table(sub.result, verbose=True, notes=tuple(submission_notes(sub))))
     return "\n".join(lines)
 
 
@@ -80,49 +122,42 @@ def class_sandbox(submissions: list[StoredSubmission]) -> dict[str, list[str]]:
     return {"active": [x for x in ordered if x in active], "missing": [x for x in ordered if x not in active]}
 
 
-def submission_to_dict(sub: StoredSubmission) -> dict:
-    data = sub.result.to_dict()
-    data.update(
-        name=sub.name,
-        source=sub.source,
-        content_hash=sub.content_hash,
-        kit_version=sub.kit_version,
-        graded_at=sub.graded_at,
-        problem=sub.problem,
-        warnings=list(sub.warnings),
-    )
-    return data
-
-
-def render_class_json(submissions: list[StoredSubmission], gradebook: str) -> str:
-    return json.dumps(
-        {
-            "kit_version": __version__,
-            "gradebook": gradebook,
-            "submissions": [submission_to_dict(s) for s in submissions],
-        },
-        indent=2,
-        ensure_ascii=False,
-    )
-
-
 def render_class_csv(submissions: list[StoredSubmission], questions: tuple[Question, ...]) -> str:
-    """One row per student, one column of points per question, then the totals."""
+    """One row per student: points per question, the totals, then each question's status and the notes.
+
+    The status columns say why a zero is a zero (``not_attempted``, ``missing``, ``error``...); ``reasons``
+    gives each unpassed question's reason in one cell, and ``notes`` the submission's problem, its
+    warnings (files changed after submit) and its integrity flags.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", *(q.id for q in questions), "score", "max_score", "percent", "problem"])
+    writer.writerow(
+        [
+            "student",
+            *(q.id for q in questions),
+            "score",
+            "max_score",
+            "percent",
+            *(f"{q.id}_status" for q in questions),
+            "reasons",
+            "notes",
+        ]
+    )
     for sub in submissions:
-        points = {q.id: q.points for q in sub.result.questions}
+        by_id = {q.id: q for q in sub.result.questions}
         r = sub.result
         max_score = r.max_score or sum(q.points for q in questions)
+        reasons = "; ".join(f"{q.id} {by_id[q.id].reason}" for q in questions if q.id in by_id and by_id[q.id].reason)
         writer.writerow(
             [
                 spreadsheet_cell(printable(sub.name)),
-                *(_fmt(points.get(q.id, 0.0)) for q in questions),
+                *(_fmt(by_id[q.id].points if q.id in by_id else 0.0) for q in questions),
                 _fmt(r.score),
                 _fmt(max_score),
                 r.percent,
-                spreadsheet_cell(printable(sub.problem)),
+                *((by_id[q.id].status if q.id in by_id else "missing") for q in questions),
+                spreadsheet_cell(printable(reasons)),
+                spreadsheet_cell(_note(sub)),
             ]
         )
     return buffer.getvalue()
@@ -133,7 +168,7 @@ def render_junit(submissions: list[StoredSubmission]) -> str:
     root = ET.Element("testsuites", name="fastapi-interview-kit")
     for sub in submissions:
         questions = sub.result.questions
-        failures = sum(q.status in ("failed", "missing") for q in questions)
+        failures = sum(q.status in ("failed", "missing", "not_attempted") for q in questions)
         errors = sum(q.status in ("error", "timeout") for q in questions) + (1 if sub.problem else 0)
         suite = ET.SubElement(
             root,
@@ -148,6 +183,11 @@ def render_junit(submissions: list[StoredSubmission]) -> str:
         sandbox = sub.result.sandbox
         ET.SubElement(properties, "property", name="sandbox.active", value=",".join(sandbox["active"]))
         ET.SubElement(properties, "property", name="sandbox.missing", value=",".join(sandbox["missing"]))
+        for warning in sub.warnings:
+            ET.SubElement(properties, "property", name="warning", value=printable(warning))
+        for q in questions:
+            for flag in q.flags:
+                ET.SubElement(properties, "property", name=f"integrity.{q.id}", value=printable(flag))
         if sub.problem:
             case = ET.SubElement(suite, "testcase", classname=printable(sub.name), name="submission")
             ET.SubElement(case, "error", message=printable(sub.problem))
@@ -162,9 +202,9 @@ def render_junit(submissions: list[StoredSubmission]) -> str:
             summary = (
                 f"{q.status}: {q.tests_passed}/{q.tests_total} tests, {_fmt(q.points)}/{_fmt(q.max_points)} points"
             )
-            if q.status in ("failed", "missing"):
+            if q.status in ("failed", "missing", "not_attempted"):
                 detail = "\n".join(printable(f"{f.test}: {f.message}") for f in q.failures)
-                ET.SubElement(case, "failure", message=summary).text = detail or printable(q.message)
+                ET.SubElement(case, "failure", message=summary).text = detail or printable(q.reason)
             elif q.status in ("error", "timeout"):
                 ET.SubElement(case, "error", message=summary).text = printable(q.message)
     ET.indent(root)

@@ -1,14 +1,47 @@
-"""The machine-readable report: exactly one JSON object, the serialisation of SubmissionResult."""
+"""The machine-readable report: one JSON object, the same shape for one submission or a whole class.
+
+One submission is a class of one, so a script that reads ``grade --json`` never branches on how many were
+graded. ``schema_version`` changes only when a key is renamed or removed (adding keys keeps it); the
+shape is documented by the JSON Schema in ``grader/report.schema.json``, which the kit's tests check
+against real output.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from grader import __version__
-from grader.results import SubmissionResult
+from grader.gradebook import StoredSubmission
 
-__all__ = ["render_json"]
+__all__ = ["SCHEMA_VERSION", "render_report_json", "report_dict", "submission_to_dict"]
+
+SCHEMA_VERSION = 1
 
 
-def render_json(result: SubmissionResult) -> str:
-    return json.dumps({"kit_version": __version__, **result.to_dict()}, indent=2, ensure_ascii=False)
+def submission_to_dict(sub: StoredSubmission) -> dict[str, Any]:
+    data = sub.result.to_dict()
+    data.update(
+        name=sub.name,
+        source=sub.source,
+        content_hash=sub.content_hash,
+        kit_version=sub.kit_version,
+        graded_at=sub.graded_at,
+        problem=sub.problem,
+        warnings=list(sub.warnings),
+    )
+    return data
+
+
+def report_dict(submissions: list[StoredSubmission], gradebook: str | None) -> dict[str, Any]:
+    """The report as data; ``gradebook`` is None when the results were kept only for this run."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kit_version": __version__,
+        "gradebook": gradebook,
+        "submissions": [submission_to_dict(s) for s in submissions],
+    }
+
+
+def render_report_json(submissions: list[StoredSubmission], gradebook: str | None) -> str:
+    return json.dumps(report_dict(submissions, gradebook), indent=2, ensure_ascii=False)

@@ -6,14 +6,15 @@ import click
 
 from grader.results import QuestionResult, Status, SubmissionResult
 
-__all__ = ["render_table"]
+__all__ = ["STATUS_COLOURS", "render_table", "status_label"]
 
-_STATUS_COLOURS: dict[Status, str] = {
+STATUS_COLOURS: dict[Status, str] = {
     "passed": "green",
     "failed": "red",
     "error": "magenta",
     "timeout": "yellow",
     "missing": "bright_black",
+    "not_attempted": "bright_black",
 }
 _HEADERS = ("id", "title", "level", "status", "tests", "points")
 
@@ -22,21 +23,30 @@ def _fmt_points(value: float) -> str:
     return f"{value:g}"
 
 
+def status_label(status: str) -> str:
+    """A status as people read it: ``not attempted`` rather than the JSON's ``not_attempted``."""
+    return status.replace("_", " ")
+
+
 def _cells(q: QuestionResult) -> tuple[str, ...]:
-    tests = f"{q.tests_passed}/{q.tests_total - q.tests_skipped}"
+    ran = q.tests_total and q.status not in ("missing", "not_attempted")
+    tests = f"{q.tests_passed}/{q.tests_total - q.tests_skipped}" if ran else "-"
     if q.tests_skipped:
         tests += f" (+{q.tests_skipped} skipped)"
-    status = f"{q.status}*" if q.flags else q.status
+    status = status_label(q.status) + ("*" if q.flags else "")
     return (q.id, q.title, q.level, status, tests, f"{_fmt_points(q.points)}/{_fmt_points(q.max_points)}")
 
 
-def _first_problem(q: QuestionResult) -> str:
+def _problems(q: QuestionResult) -> list[str]:
+    """Every reason the question lost points, one line each: all its failures, not only the first."""
     if q.status == "missing":
-        return q.message or "no file: create it from the stub"
-    if q.failures:
-        first = q.failures[0]
-        return f"{first.test}: {first.message}" if first.message else first.test
-    return q.message
+        return [q.reason.removeprefix("missing: ")]
+    if q.status == "not_attempted":
+        return []
+    lines = [f"{f.test}: {f.message}" if f.message else f.test for f in q.failures if f.test != "(timeout)"]
+    if q.status in ("error", "timeout") and q.message:
+        lines.insert(0, q.message)
+    return lines
 
 
 def sandbox_text(sandbox: dict[str, list[str]]) -> str:
@@ -59,8 +69,12 @@ def render_sandbox(sandbox: dict[str, list[str]]) -> str:
     return click.style(text, fg="yellow")
 
 
-def render_table(result: SubmissionResult, verbose: bool = False) -> str:
-    """Plain text with ANSI styles; click.echo strips the styles when colour is off."""
+def render_table(result: SubmissionResult, verbose: bool = False, notes: tuple[str, ...] = ()) -> str:
+    """Plain text with ANSI styles; click.echo strips the styles when colour is off.
+
+    ``-v`` lists every failure of every question that did not pass, one line each, and the integrity flags;
+    ``notes`` are the submission's own warnings (files changed after submit, files not taken in).
+    """
     rows = [_cells(q) for q in result.questions]
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(_HEADERS)]
     lines = [
@@ -68,15 +82,14 @@ def render_table(result: SubmissionResult, verbose: bool = False) -> str:
     ]
     for q, row in zip(result.questions, rows, strict=True):
         padded = [cell.ljust(w) for cell, w in zip(row, widths, strict=True)]
-        padded[3] = click.style(padded[3], fg=_STATUS_COLOURS[q.status])
+        padded[3] = click.style(padded[3], fg=STATUS_COLOURS[q.status])
         lines.append("  ".join(padded).rstrip())
         if verbose and q.status != "passed":
-            problem = _first_problem(q)
-            if problem:
-                lines.append(click.style(f"      -> {problem}", dim=True))
+            lines.extend(click.style(f"      -> {problem}", dim=True) for problem in _problems(q))
         if verbose:
             lines.extend(click.style(f"      * {flag}", fg="yellow") for flag in q.flags)
     lines.append("")
+    lines.extend(click.style(f"note: {note}", fg="yellow") for note in notes)
     if any(q.flags for q in result.questions):
         lines.append(
             click.style("* the code reaches for the grading machinery: read it before trusting the score", fg="yellow")

@@ -27,6 +27,7 @@ QUESTION_KEYS = {
     "title",
     "level",
     "status",
+    "reason",
     "points",
     "max_points",
     "tests_passed",
@@ -74,12 +75,14 @@ def graded(classroom: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
 
 
 def test_the_csv_rows_are_exact(graded: dict[str, Path]) -> None:
-    assert graded["csv"].read_text().splitlines() == [
-        "student,q02,q03,score,max_score,percent,problem",
-        "alice,1,1,2,2,100.0,",
-        "bob,0,0,0,2,0.0,",
-        "eve,1,1,2,2,100.0,",
+    rows = graded["csv"].read_text().splitlines()
+    assert rows[:3] == [
+        "student,q02,q03,score,max_score,percent,q02_status,q03_status,reasons,notes",
+        "alice,1,1,2,2,100.0,passed,passed,,",
+        "bob,0,0,0,2,0.0,not_attempted,missing,q02 not attempted: the file is the untouched stub; "
+        "q03 missing: there is no q03_path_parameters.py,",
     ]
+    assert rows[3].startswith("eve,1,1,2,2,100.0,passed,passed,,integrity flags: q02"), rows[3]
 
 
 def test_junit_counts_a_missing_question_as_a_failure(graded: dict[str, Path]) -> None:
@@ -100,12 +103,13 @@ def test_the_json_has_every_documented_key_and_the_gradescope_export_reads_them(
     code, out, _ = grade(str(classroom / "alice"), "-q", "2", "-q", "3", "--json")
     assert code == 0
     report = json.loads(out)
-    for question in report["questions"]:
+    (alice,) = report["submissions"]
+    for question in alice["questions"]:
         assert set(question) == QUESTION_KEYS
-    report["questions"][0]["tests_skipped"] = 2  # as a machine without redis-server reports q30
+    alice["questions"][0]["tests_skipped"] = 2  # as a machine without redis-server reports q30
     results = gradescope_results(report)
     assert "(2 skipped)" in results["tests"][0]["output"]
-    assert results["score"] == report["score"] == 2
+    assert results["score"] == alice["score"] == 2
 
 
 def _rows(book: Path) -> tuple[list[tuple], list[tuple]]:
