@@ -6,6 +6,7 @@ import pytest
 from grader.fixtures import error_locs
 
 
+@pytest.mark.contract("q06.1")
 def test_post_item_echoes_required_fields(client: httpx.Client) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": 10.5})
     assert response.status_code == 200, f"POST /items/ should answer 200, got {response.status_code}: {response.text}"
@@ -14,6 +15,7 @@ def test_post_item_echoes_required_fields(client: httpx.Client) -> None:
     assert body.get("price") == 10.5, f"the response should carry the price sent, got {body}"
 
 
+@pytest.mark.contract("q06.1")
 def test_optional_fields_get_their_defaults(client: httpx.Client) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": 10.5})
     assert response.status_code == 200, f"POST /items/ should answer 200, got {response.status_code}: {response.text}"
@@ -24,6 +26,7 @@ def test_optional_fields_get_their_defaults(client: httpx.Client) -> None:
         assert body[field] == default, f"{field!r} left out should default to {default!r}, got {body[field]!r}"
 
 
+@pytest.mark.contract("q06.1")
 def test_all_fields_are_echoed(client: httpx.Client) -> None:
     item = {
         "name": "Camera",
@@ -40,6 +43,7 @@ def test_all_fields_are_echoed(client: httpx.Client) -> None:
         assert body.get(field) == value, f"{field!r} should be echoed as {value!r}, got {body.get(field)!r}"
 
 
+@pytest.mark.contract("q06.1")
 def test_explicit_null_description_and_tags_are_kept_as_sent(client: httpx.Client) -> None:
     item = {"name": "Pen", "price": 2.0, "description": None, "tags": ["blue", "office", "blue"]}
     response = client.post("/items/", json=item)
@@ -53,6 +57,7 @@ def test_explicit_null_description_and_tags_are_kept_as_sent(client: httpx.Clien
     )
 
 
+@pytest.mark.contract("q06.1")
 def test_price_with_tax_adds_the_tax(client: httpx.Client) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": 10.5, "tax": 2.25})
     assert response.status_code == 200, f"POST /items/ should answer 200, got {response.status_code}: {response.text}"
@@ -63,6 +68,7 @@ def test_price_with_tax_adds_the_tax(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q06.1")
 def test_price_with_tax_without_tax_is_the_price(client: httpx.Client) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": 10.5})
     assert response.status_code == 200, f"POST /items/ should answer 200, got {response.status_code}: {response.text}"
@@ -73,6 +79,7 @@ def test_price_with_tax_without_tax_is_the_price(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q06.3")
 def test_missing_required_field_is_422_naming_it(client: httpx.Client) -> None:
     response = client.post("/items/", json={"price": 10.5})
     assert response.status_code == 422, f"a body without name should answer 422, got {response.status_code}"
@@ -80,6 +87,7 @@ def test_missing_required_field_is_422_naming_it(client: httpx.Client) -> None:
     assert ["body", "name"] in locs, f"the 422 errors should name the missing field at ['body', 'name'], got {locs}"
 
 
+@pytest.mark.contract("q06.3")
 def test_wrong_price_type_is_422_naming_it(client: httpx.Client) -> None:
     response = client.post("/items/", json={"name": "Foo", "price": "cheap"})
     assert response.status_code == 422, f"a non-numeric price should answer 422, got {response.status_code}"
@@ -87,6 +95,7 @@ def test_wrong_price_type_is_422_naming_it(client: httpx.Client) -> None:
     assert ["body", "price"] in locs, f"the 422 errors should name the field at ['body', 'price'], got {locs}"
 
 
+@pytest.mark.contract("q06.3")
 def test_tags_must_be_a_list_of_strings(client: httpx.Client) -> None:
     ok = client.post("/items/", json={"name": "Foo", "price": 1.0, "tags": ["a", "b"]})
     assert ok.status_code == 200, f"a list of string tags should be accepted, got {ok.status_code}: {ok.text}"
@@ -96,6 +105,7 @@ def test_tags_must_be_a_list_of_strings(client: httpx.Client) -> None:
     assert any(loc[:2] == ["body", "tags"] for loc in locs), f"the 422 errors should name ['body', 'tags', ...]: {locs}"
 
 
+@pytest.mark.contract("q06.3")
 def test_nested_image_is_validated(client: httpx.Client) -> None:
     image = {"url": "https://example.com/a.png", "name": "front"}
     ok = client.post("/items/", json={"name": "Foo", "price": 1.0, "images": [image]})
@@ -108,6 +118,7 @@ def test_nested_image_is_validated(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q06.2")
 def test_put_combines_path_body_and_query(client: httpx.Client) -> None:
     response = client.put("/items/5", params={"q": "hello"}, json={"name": "Foo", "price": 10.5, "tags": ["x"]})
     assert response.status_code == 200, f"PUT /items/5 should answer 200, got {response.status_code}: {response.text}"
@@ -121,6 +132,7 @@ def test_put_combines_path_body_and_query(client: httpx.Client) -> None:
         assert item.get(field, "<missing>") == value, f"item[{field!r}] should be {value!r}, got {item.get(field)!r}"
 
 
+@pytest.mark.contract("q06.2")
 def test_put_query_is_optional(client: httpx.Client) -> None:
     response = client.put("/items/7", json={"name": "Foo", "price": 1.0})
     assert response.status_code == 200, f"PUT /items/7 without q should answer 200, got {response.status_code}"
@@ -130,6 +142,7 @@ def test_put_query_is_optional(client: httpx.Client) -> None:
     assert body.get("item_id") == 7, f"item_id should be 7, got {body.get('item_id')!r}"
 
 
+@pytest.mark.contract("q06.4")
 def test_put_non_integer_item_id_is_422(client: httpx.Client) -> None:
     response = client.put("/items/abc", json={"name": "Foo", "price": 1.0})
     assert response.status_code == 422, f"PUT /items/abc should answer 422, got {response.status_code}"
