@@ -527,24 +527,32 @@ def export_group() -> None:
 
 @export_group.command("gradescope", short_help="A Gradescope autograder zip.")
 @click.argument("out", type=click.Path(path_type=Path))
-def export_gradescope_command(out: Path) -> None:
+@click.option(
+    "--visibility",
+    type=click.Choice(["visible", "after_due_date", "after_published", "hidden"]),
+    default="after_due_date",
+    show_default=True,
+    help="When students see each question's result (its points and the names of the hidden tests it failed).",
+)
+def export_gradescope_command(out: Path, visibility: str) -> None:
     """Write a Gradescope autograder to OUT (a new .zip): setup.sh, run_autograder and a copy of the kit
-    (grader, hidden tests, stubs; never the solutions). Upload it as a programming assignment's autograder;
-    students submit their qNN_<slug>.py files or the zip from `fastlings submit`.
+    (grader, hidden tests, stubs, and constraints.txt: the library versions the kit was tested with; never the
+    solutions). Upload it as a programming assignment's autograder; students submit their qNN_<slug>.py files
+    or the zip from `fastlings submit`.
 
     \b
     Example:
-      grade export gradescope fastapi-autograder.zip
+      grade export gradescope fastapi-autograder.zip --visibility after_due_date
     """
     from grader.exports import ExportError, write_gradescope
 
     with _as_unusable_input(ExportError):
-        written = write_gradescope(out)
-    click.echo(f"wrote the Gradescope autograder to {written}")
+        written = write_gradescope(out, visibility=visibility)
+    click.echo(f"wrote the Gradescope autograder to {written} (question results: {visibility})")
     click.echo("upload it in the assignment's Configure Autograder page (Zip file upload)")
 
 
-@export_group.command("github-classroom", short_help="GitHub Classroom workflow and autograding.")
+@export_group.command("github-classroom", short_help="GitHub Classroom workflow reporting grade's score.")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
     "--fail-under",
@@ -555,8 +563,9 @@ def export_gradescope_command(out: Path) -> None:
     help="The workflow run fails below this score.",
 )
 def export_github_classroom_command(out: Path, fail_under: float) -> None:
-    """Write GitHub Classroom autograding to OUT (a new folder): a workflow that installs the kit and grades
-    every push, one autograding test per question, and a README saying what to fill in.
+    """Write GitHub Classroom autograding to OUT (a new folder): a workflow that installs the kit, grades
+    every push once and reports grade's own score (partial credit included) to Classroom, one result per
+    question, and a README saying what to fill in.
 
     \b
     Example:

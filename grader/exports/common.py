@@ -1,0 +1,46 @@
+"""What both platform exports share: their error, how they read ``grade --json`` and how they write files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ExportError", "load_report", "one_submission", "refuse_existing", "truncate"]
+
+
+class ExportError(Exception):
+    """The export cannot be written; the message (one line) says why."""
+
+
+def truncate(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis: enough to act on, not a wall of tracebacks."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def one_submission(report: dict[str, Any]) -> dict[str, Any]:
+    """The per-submission part of a ``grade --json`` report, whichever of its two shapes it has.
+
+    Older kits print one submission's dict (``questions`` at the top); newer ones print the class shape
+    (``schema_version`` and a list of ``submissions``) even for one. Both platforms grade one submission at a
+    time, so they take the first. Raises ``KeyError`` or ``TypeError`` for anything else.
+    """
+    if "submissions" in report:
+        submissions = report["submissions"]
+        if not isinstance(submissions, list) or not submissions:
+            raise KeyError("the report holds no submission")
+        report = submissions[0]
+    if not isinstance(report, dict) or not isinstance(report.get("questions"), list):
+        raise KeyError("the report has no questions")
+    return report
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    """The submission in the ``grade --json`` report at ``path`` (OSError, ValueError or KeyError if unusable)."""
+    return one_submission(json.loads(path.read_text(encoding="utf-8")))
+
+
+def refuse_existing(out: Path) -> None:
+    if out.exists():
+        raise ExportError(f"{out} already exists: exports are never written over existing files")
