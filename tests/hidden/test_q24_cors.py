@@ -50,6 +50,7 @@ def _assert_allowed_simple(client: httpx.Client, origin: str = APP) -> httpx.Res
 
 
 @pytest.mark.parametrize("origin", ALLOWED)
+@pytest.mark.contract("q24.1", "q24.2", "q24.6")
 def test_preflight_from_allowed_origin_succeeds_with_credentials(client: httpx.Client, origin: str) -> None:
     response = _assert_allowed_preflight(client, origin)
     assert response.headers.get("access-control-allow-credentials") == "true", (
@@ -57,6 +58,7 @@ def test_preflight_from_allowed_origin_succeeds_with_credentials(client: httpx.C
     )
 
 
+@pytest.mark.contract("q24.3", "q24.5", "q24.6")
 def test_preflight_lists_only_get_and_post_and_sets_max_age(client: httpx.Client) -> None:
     response = _assert_allowed_preflight(client)
     methods = _listed(response, "access-control-allow-methods")
@@ -69,6 +71,7 @@ def test_preflight_lists_only_get_and_post_and_sets_max_age(client: httpx.Client
     )
 
 
+@pytest.mark.contract("q24.3", "q24.6")
 def test_preflight_allows_authorization_and_content_type(client: httpx.Client) -> None:
     response = _preflight(client, APP, headers="Authorization, Content-Type")
     assert response.status_code == 200, (
@@ -82,6 +85,7 @@ def test_preflight_allows_authorization_and_content_type(client: httpx.Client) -
 
 
 @pytest.mark.parametrize("method", ["DELETE", "PUT", "PATCH", "HEAD"])
+@pytest.mark.contract("q24.3", "q24.7")
 def test_preflight_for_a_method_not_listed_is_400(client: httpx.Client, method: str) -> None:
     _assert_allowed_preflight(client)
     response = _preflight(client, APP, method=method)
@@ -90,6 +94,7 @@ def test_preflight_for_a_method_not_listed_is_400(client: httpx.Client, method: 
     )
 
 
+@pytest.mark.contract("q24.3", "q24.7")
 def test_preflight_for_a_header_not_listed_is_400(client: httpx.Client) -> None:
     _assert_allowed_preflight(client)
     response = _preflight(client, APP, headers="X-Api-Key")
@@ -98,6 +103,7 @@ def test_preflight_for_a_header_not_listed_is_400(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q24.1", "q24.8")
 def test_preflight_from_another_origin_is_not_allowed(client: httpx.Client) -> None:
     _assert_allowed_preflight(client)
     response = _preflight(client, EVIL)
@@ -107,6 +113,7 @@ def test_preflight_from_another_origin_is_not_allowed(client: httpx.Client) -> N
     )
 
 
+@pytest.mark.contract("q24.2", "q24.4", "q24.9")
 def test_request_from_allowed_origin_gets_cors_headers(client: httpx.Client) -> None:
     response = _assert_allowed_simple(client)
     assert response.headers.get("access-control-allow-credentials") == "true", (
@@ -120,6 +127,7 @@ def test_request_from_allowed_origin_gets_cors_headers(client: httpx.Client) -> 
     assert response.headers.get("x-total-count") == "2", "GET /items should still send X-Total-Count: 2"
 
 
+@pytest.mark.contract("q24.1", "q24.2", "q24.9")
 def test_post_from_allowed_origin_gets_cors_headers(client: httpx.Client) -> None:
     response = client.post("/items", json={"name": "Drill"}, headers={"Origin": ALLOWED[1]})
     assert response.status_code == 201, f"POST /items should answer 201, got {response.status_code}"
@@ -129,6 +137,7 @@ def test_post_from_allowed_origin_gets_cors_headers(client: httpx.Client) -> Non
     )
 
 
+@pytest.mark.contract("q24.8")
 def test_request_from_another_origin_is_answered_without_allow_origin(client: httpx.Client) -> None:
     _assert_allowed_simple(client)
     response = client.get("/items", headers={"Origin": EVIL, "Cookie": "session=abc"})
@@ -139,6 +148,7 @@ def test_request_from_another_origin_is_answered_without_allow_origin(client: ht
     )
 
 
+@pytest.mark.contract("q24.1", "q24.8")
 def test_origins_are_matched_exactly(client: httpx.Client) -> None:
     _assert_allowed_simple(client)
     _assert_allowed_preflight(client)
@@ -151,3 +161,22 @@ def test_origins_are_matched_exactly(client: httpx.Client) -> None:
         assert "access-control-allow-origin" not in preflight.headers, (
             f"origin {origin!r} is not in the list: its preflight must not get Access-Control-Allow-Origin"
         )
+
+
+@pytest.mark.contract("q24.7", "q24.9")
+def test_delete_serves_same_origin_callers_but_its_preflight_is_refused(client: httpx.Client) -> None:
+    _assert_allowed_preflight(client)
+    preflight = client.options("/items/1", headers={"Origin": APP, "Access-Control-Request-Method": "DELETE"})
+    assert preflight.status_code == 400, (
+        f"a preflight asking to DELETE /items/1 from {APP} should answer 400, got {preflight.status_code}"
+    )
+    response = client.delete("/items/1")
+    assert response.status_code == 204, f"DELETE /items/1 (same origin) should answer 204, got {response.status_code}"
+    assert response.content == b"", f"a 204 has no body, got {response.content!r}"
+    listed = client.get("/items")
+    assert [item["id"] for item in listed.json()] == [2], f"item 1 should be gone, GET /items lists {listed.json()}"
+    assert listed.headers.get("x-total-count") == "1", (
+        f"X-Total-Count should count the remaining item, got {listed.headers.get('x-total-count')!r}"
+    )
+    again = client.delete("/items/1")
+    assert again.status_code == 404, f"DELETE of an unknown item should answer 404, got {again.status_code}"
