@@ -365,6 +365,7 @@ def _emit(
 def _write_atomically(path: Path, text: str) -> None:
     """Write beside ``path`` and rename over it: an interrupt leaves the old report or the new, never half."""
     partial = path.with_name(f".{path.name}.partial")
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial.write_text(text, encoding="utf-8")
     partial.replace(path)
 
@@ -429,11 +430,7 @@ def report_command(
     _check_report_destinations(reports)
     with _as_unusable_input(GradebookError), Gradebook(gradebook_path) as book:
         stored = book.latest({q.id for q in questions})
-    _write_reports(stored, questions, reports)
-    if as_json:
-        click.echo(render_class_json(stored, str(gradebook_path)))
-    else:
-        click.echo(render_class_table(stored), color=use_colour(colour))
+    _emit(stored, questions, reports, as_json=as_json, verbose=verbose, colour=colour, gradebook=str(gradebook_path))
 
 
 @cli.command("dev-check", short_help="Prove the kit consistent (maintainers).")

@@ -145,9 +145,10 @@ class SubmissionResult:
         """The sandbox layers active for every question whose module ran, and those missing for some."""
         from grader.sandbox import LAYERS
 
-        ran = [
-            set(q.sandbox) for q in self.questions if q.sandbox or q.status not in ("missing", "error", "not_attempted")
-        ]
+        # A question whose module never answered (missing, not attempted, an import error or timeout) has
+        # no layers to report: unknown, not missing.
+        unknown = ("missing", "error", "timeout", "not_attempted")
+        ran = [set(q.sandbox) for q in self.questions if q.sandbox or q.status not in unknown]
         active = set.intersection(*ran) if ran else set()
         return {
             "active": [layer for layer in LAYERS if layer in active],
