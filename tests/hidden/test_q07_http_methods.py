@@ -3,6 +3,7 @@
 from typing import Any
 
 import httpx
+import pytest
 
 CAMERA = {"name": "Camera", "price": 99.5, "description": "A small camera"}
 
@@ -20,13 +21,18 @@ def _allowed(allow: str | None) -> list[str]:
     return [method.strip().upper() for method in (allow or "").split(",") if method.strip()]
 
 
+@pytest.mark.contract("q07.1")
 def test_post_creates_item_with_201_and_id(client: httpx.Client) -> None:
     body = _create(client)
     assert body["id"] > 0, f"ids should be positive integers, got {body['id']}"
+    assert set(body) == {"id", "name", "price", "description"}, (
+        f"a stored item has exactly the keys id, name, price and description, got {sorted(body)}"
+    )
     for field, value in CAMERA.items():
         assert body.get(field) == value, f"the stored item's {field!r} should be {value!r}, got {body.get(field)!r}"
 
 
+@pytest.mark.contract("q07.1", "q07.2", "q07.3")
 def test_get_returns_the_stored_item_and_list_returns_all(client: httpx.Client) -> None:
     first = _create(client)
     second = _create(client, {"name": "Lens", "price": 20.0})
@@ -41,6 +47,7 @@ def test_get_returns_the_stored_item_and_list_returns_all(client: httpx.Client) 
     assert sorted(items, key=lambda item: item["id"]) == [first, second], f"GET /items/ should list both items: {items}"
 
 
+@pytest.mark.contract("q07.4")
 def test_put_replaces_the_whole_item(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.put(f"/items/{item_id}", json={"name": "Camera 2", "price": 120.0})
@@ -54,6 +61,7 @@ def test_put_replaces_the_whole_item(client: httpx.Client) -> None:
     assert stored == expected, f"after PUT, GET should answer the replaced item {expected}, got {stored}"
 
 
+@pytest.mark.contract("q07.4")
 def test_put_requires_a_complete_item(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.put(f"/items/{item_id}", json={"name": "Only a name"})
@@ -64,6 +72,7 @@ def test_put_requires_a_complete_item(client: httpx.Client) -> None:
     assert stored.get("name") == CAMERA["name"], f"a refused PUT should leave the item unchanged, got {stored}"
 
 
+@pytest.mark.contract("q07.5")
 def test_patch_changes_only_the_fields_sent(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.patch(f"/items/{item_id}", json={"price": 80.0})
@@ -76,6 +85,7 @@ def test_patch_changes_only_the_fields_sent(client: httpx.Client) -> None:
     assert stored == expected, f"after PATCH, GET should answer {expected}, got {stored}"
 
 
+@pytest.mark.contract("q07.5")
 def test_patch_with_explicit_null_clears_the_field(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.patch(f"/items/{item_id}", json={"description": None})
@@ -87,6 +97,7 @@ def test_patch_with_explicit_null_clears_the_field(client: httpx.Client) -> None
     )
 
 
+@pytest.mark.contract("q07.6")
 def test_delete_answers_204_and_removes_the_item(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.delete(f"/items/{item_id}")
@@ -97,6 +108,7 @@ def test_delete_answers_204_and_removes_the_item(client: httpx.Client) -> None:
     assert client.get("/items/").json() == [], "the deleted item should no longer be listed"
 
 
+@pytest.mark.contract("q07.1")
 def test_ids_are_not_reused_after_delete(client: httpx.Client) -> None:
     first = _create(client)
     second = _create(client, {"name": "Lens", "price": 20.0})
@@ -117,6 +129,7 @@ def test_ids_are_not_reused_after_delete(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q07.10")
 def test_missing_item_answers_404_on_every_method(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     missing = item_id + 1000
@@ -131,6 +144,7 @@ def test_missing_item_answers_404_on_every_method(client: httpx.Client) -> None:
         assert response.status_code == 404, f"{method} on an unknown item should answer 404, got {response.status_code}"
 
 
+@pytest.mark.contract("q07.7")
 def test_head_answers_headers_without_a_body(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     for path in (f"/items/{item_id}", "/items/"):
@@ -147,6 +161,7 @@ def test_head_answers_headers_without_a_body(client: httpx.Client) -> None:
         )
 
 
+@pytest.mark.contract("q07.9")
 def test_options_on_an_item_lists_its_methods(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     response = client.options(f"/items/{item_id}")
@@ -158,6 +173,7 @@ def test_options_on_an_item_lists_its_methods(client: httpx.Client) -> None:
     assert len(allowed) == len(expected), f"Allow should list each method once, got {allowed}"
 
 
+@pytest.mark.contract("q07.8")
 def test_options_on_the_collection_lists_its_methods(client: httpx.Client) -> None:
     _create(client)
     response = client.options("/items/")
@@ -169,6 +185,7 @@ def test_options_on_the_collection_lists_its_methods(client: httpx.Client) -> No
     assert len(allowed) == len(expected), f"Allow should list each method once, got {allowed}"
 
 
+@pytest.mark.contract("q07.11")
 def test_unserved_methods_answer_405(client: httpx.Client) -> None:
     item_id = _create(client)["id"]
     assert client.get(f"/items/{item_id}").status_code == 200, "GET /items/{id} should work before 405s are checked"
