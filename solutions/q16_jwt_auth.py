@@ -22,9 +22,12 @@ Contract (the hidden tests check exactly this):
 - [q16.5] No credentials at all, or a scheme other than Bearer → 401 ``{"detail": "Not authenticated"}`` with
   ``WWW-Authenticate: Bearer`` (what ``HTTPBearer()`` itself answers in FastAPI >= 0.122).
 - [q16.6] A token that is present but not valid → 401 ``{"detail": "Invalid token"}`` with a ``WWW-Authenticate``
-  header starting with ``Bearer``. Not valid means any of: not a JWT at all; signed with another key;
-  expired; unsigned (``alg: none``) or signed with any algorithm other than ``ALGORITHM``; without an
-  ``exp`` claim (tokens that never expire are refused); without a ``sub`` claim. No error is a 500.
+  header starting with ``Bearer``. Not valid means any of: not a JWT at all; signed with another key, or its
+  payload changed after signing; expired; unsigned (``alg: none``) or signed with any algorithm other than
+  ``ALGORITHM``; without an ``exp`` claim (tokens that never expire are refused) or with an ``exp`` that is no
+  number at all (``"soon"``, ``null``, a list: python-jose raises ``TypeError`` on the last two, catch it too; a
+  digit string such as ``"9999999999"`` is free, both libraries read it as a number); without a ``sub`` claim.
+  No error is a 500.
 
 Run it: ``uvicorn q16_jwt_auth:app --reload``, then ``POST /token`` and use the token in /docs (Authorize).
 """

@@ -69,7 +69,10 @@ def assert_invalid_token(client: httpx.Client, token: str, what: str) -> None:
     )
 
 
+@pytest.mark.contract("q16.1", "q16.3")
 def test_token_route_issues_a_signed_token_for_the_demo_user(client: httpx.Client, host: AppHost) -> None:
+    algorithm = host.fact("ALGORITHM")
+    assert algorithm == "HS256", f'ALGORITHM should be "HS256", got {algorithm!r}'
     before = int(time.time())
     response = client.post("/token", json={"username": "alice", "password": "wonderland"})
     assert response.status_code == 200, (
@@ -90,6 +93,7 @@ def test_token_route_issues_a_signed_token_for_the_demo_user(client: httpx.Clien
     assert 29 * 60 <= lifetime <= 31 * 60, f"the token should expire 30 minutes after issue, it expires in {lifetime} s"
 
 
+@pytest.mark.contract("q16.3")
 def test_wrong_credentials_are_refused(client: httpx.Client) -> None:
     for body in ({"username": "alice", "password": "wrong"}, {"username": "mallory", "password": "wonderland"}):
         response = client.post("/token", json=body)
@@ -101,6 +105,7 @@ def test_wrong_credentials_are_refused(client: httpx.Client) -> None:
         )
 
 
+@pytest.mark.contract("q16.3")
 def test_token_body_without_password_is_422(client: httpx.Client) -> None:
     good = client.post("/token", json={"username": "alice", "password": "wonderland"})
     assert good.status_code == 200, f"POST /token with the demo credentials should answer 200, got {good.status_code}"
@@ -108,16 +113,19 @@ def test_token_body_without_password_is_422(client: httpx.Client) -> None:
     assert response.status_code == 422, f"POST /token without a password should answer 422, got {response.status_code}"
 
 
+@pytest.mark.contract("q16.3", "q16.4")
 def test_issued_token_opens_the_protected_route(client: httpx.Client) -> None:
     response = client.post("/token", json={"username": "alice", "password": "wonderland"})
     assert response.status_code == 200, f"POST /token should answer 200, got {response.status_code}: {response.text}"
     assert_accepted(client, response.json()["access_token"], "alice", "the token from POST /token")
 
 
+@pytest.mark.contract("q16.1", "q16.4")
 def test_protected_route_returns_the_subject_of_any_valid_token(client: httpx.Client, mint: Mint) -> None:
     assert_accepted(client, mint(sub="bob"), "bob", "a valid token for sub 'bob'")
 
 
+@pytest.mark.contract("q16.5")
 def test_missing_credentials_are_401_not_authenticated(client: httpx.Client) -> None:
     for headers in ({}, {"Authorization": "Basic YWxpY2U6d29uZGVybGFuZA=="}):
         response = client.get("/users/me", headers=headers)
@@ -132,6 +140,7 @@ def test_missing_credentials_are_401_not_authenticated(client: httpx.Client) -> 
         )
 
 
+@pytest.mark.contract("q16.6")
 def test_invalid_token_response_carries_www_authenticate(safe_client: httpx.Client) -> None:
     response = safe_client.get("/users/me", headers=bearer("not-a-jwt"))
     assert response.status_code == 401, (
@@ -143,43 +152,71 @@ def test_invalid_token_response_carries_www_authenticate(safe_client: httpx.Clie
     )
 
 
+@pytest.mark.contract("q16.6")
 def test_malformed_token_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, "not-a-jwt", "the token 'not-a-jwt'")
     assert_invalid_token(safe_client, "a.b.c", "the token 'a.b.c'")
 
 
+@pytest.mark.contract("q16.6")
 def test_token_signed_with_another_key_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     forged = mint(key="an-attacker-secret-that-is-long-enough-for-hs256-0123456789")
     assert_invalid_token(safe_client, forged, "a token signed with another key")
 
 
+@pytest.mark.contract("q16.6")
 def test_expired_token_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, mint(exp_in=-3600), "a token that expired an hour ago")
 
 
+@pytest.mark.contract("q16.6")
 def test_unsigned_alg_none_token_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, mint(key=None, algorithm="none"), "an unsigned (alg none) token")
 
 
+@pytest.mark.contract("q16.6")
 def test_token_with_another_algorithm_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, mint(algorithm="HS512"), "a token signed with HS512 instead of ALGORITHM")
 
 
+@pytest.mark.contract("q16.6")
 def test_token_without_exp_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, mint(exp_in=None), "a token without an exp claim")
 
 
+@pytest.mark.contract("q16.6")
+def test_token_with_a_non_numeric_exp_is_invalid(safe_client: httpx.Client, host: AppHost, mint: Mint) -> None:
+    assert_accepted(safe_client, mint(), "alice", "a valid token")
+    key, algorithm = host.fact("SECRET_KEY"), host.fact("ALGORITHM")
+    # A digit string ("9999999999") is left out on purpose: PyJWT and python-jose both read it as a number.
+    for exp in ("soon", None, [1]):
+        token = encode({"sub": "alice", "exp": exp}, key, algorithm)
+        assert_invalid_token(safe_client, token, f"a token whose exp is {exp!r} (exp must be a number)")
+
+
+@pytest.mark.contract("q16.6")
+def test_token_with_a_changed_payload_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
+    # The payload is swapped and the signature kept. (Never tamper with the signature's last character:
+    # it may change only base64 padding bits, which python-jose ignores and PyJWT refuses.)
+    assert_accepted(safe_client, mint(), "alice", "a valid token")
+    header, _payload, signature = mint(sub="alice").split(".")
+    _header, other_payload, _signature = mint(sub="admin").split(".")
+    assert_invalid_token(safe_client, f"{header}.{other_payload}.{signature}", "a token whose payload was changed")
+
+
+@pytest.mark.contract("q16.6")
 def test_token_without_sub_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, mint(sub=None), "a token without a sub claim")
 
 
+@pytest.mark.contract("q16.2")
 def test_secret_key_is_read_from_the_environment(start_host: StartHost) -> None:
     secret = "secret-from-the-environment-0123456789-abcdefghijklmnopqrstuvwxyz"
     configured_host = start_host(env={"JWT_SECRET_KEY": secret})
