@@ -25,6 +25,7 @@ from grader.reports.classlist import (
     submission_notes,
 )
 from grader.reports.jsonout import render_report_json
+from grader.reports.lms import lms_destination, lms_options, write_lms_reports
 from grader.reports.table import render_table
 from grader.runner import DEFAULT_TIMEOUT_S
 from grader.submissions import Submission, resolve_submissions
@@ -154,6 +155,7 @@ def cli() -> None:
     help="Confine candidate code: every layer this machine offers (auto), all of them or refuse (require), "
     "none (off, for debugging). `grade doctor` lists the layers.",
 )
+@lms_options
 def run_command(
     submissions: tuple[Path, ...],
     question_keys: tuple[str, ...],
@@ -169,6 +171,8 @@ def run_command(
     csv_path: Path | None,
     junit_path: Path | None,
     html_dir: Path | None,
+    lms: str | None,
+    lms_csv: Path | None,
     colour: bool | None,
     sandbox: str,
 ) -> None:
@@ -201,6 +205,7 @@ def run_command(
     mapping = _parse_map(map_entries, questions)
     reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
     _check_report_destinations(reports)  # now, not after a long batch
+    reports.update(lms_destination(lms, lms_csv))  # Canvas or Moodle grade import
     paths = list(submissions) or [Path("exercises")]
     if not paths[0].exists():
         raise UnusableInput(f"{paths[0]} does not exist: name the folder to grade")
@@ -372,6 +377,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def _write_reports(stored: list, questions: tuple[Question, ...], reports: dict[str, Path | None]) -> None:
     checkpoint("reports")
+    write_lms_reports(stored, questions, reports)
     if reports["csv"]:
         _write_atomically(reports["csv"], render_class_csv(stored, questions))
     if reports["junit"]:
@@ -406,6 +412,7 @@ cli.epilog = EXIT_CODES_HELP
     "--html", "html_dir", type=click.Path(file_okay=False, path_type=Path), help="Write the HTML report here."
 )
 @click.option("--color/--no-color", "colour", default=None, help="Force colour on or off [default: on a terminal].")
+@lms_options
 def report_command(
     gradebook_path: Path,
     question_keys: tuple[str, ...],
@@ -415,6 +422,8 @@ def report_command(
     csv_path: Path | None,
     junit_path: Path | None,
     html_dir: Path | None,
+    lms: str | None,
+    lms_csv: Path | None,
     colour: bool | None,
 ) -> None:
     """Report on what a gradebook holds, without grading anything: each student's latest submission.
@@ -428,6 +437,7 @@ def report_command(
         raise UnusableInput(f"{gradebook_path} does not exist: grade a class first (grade CLASS --gradebook ...)")
     reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
     _check_report_destinations(reports)
+    reports.update(lms_destination(lms, lms_csv))  # Canvas or Moodle grade import
     with _as_unusable_input(GradebookError), Gradebook(gradebook_path) as book:
         stored = book.latest({q.id for q in questions})
     _emit(stored, questions, reports, as_json=as_json, verbose=verbose, colour=colour, gradebook=str(gradebook_path))
