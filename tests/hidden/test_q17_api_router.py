@@ -3,6 +3,7 @@
 from typing import Any
 
 import httpx
+import pytest
 
 TOKEN = {"X-Token": "fake-super-secret-token"}
 ALL_ITEMS = [
@@ -25,12 +26,14 @@ def _operation(client: httpx.Client, path: str, method: str) -> dict[str, Any]:
     return paths[path][method]
 
 
+@pytest.mark.contract("q17.1", "q17.2")
 def test_items_are_listed_under_the_versioned_prefix(client: httpx.Client) -> None:
     response = client.get("/api/v1/items/")
     assert response.status_code == 200, f"GET /api/v1/items/ should answer 200, got {response.status_code}"
     assert _sorted_items(response.json()) == ALL_ITEMS, "GET /api/v1/items/ should list the three items of ITEMS"
 
 
+@pytest.mark.contract("q17.1", "q17.2")
 def test_one_item_and_missing_item(client: httpx.Client) -> None:
     response = client.get("/api/v1/items/2")
     assert response.status_code == 200, f"GET /api/v1/items/2 should answer 200, got {response.status_code}"
@@ -40,12 +43,14 @@ def test_one_item_and_missing_item(client: httpx.Client) -> None:
     assert missing.json() == {"detail": "Item not found"}, f"a missing item should say Item not found: {missing.text}"
 
 
+@pytest.mark.contract("q17.1", "q17.3", "q17.4")
 def test_users_are_listed_without_a_token(client: httpx.Client) -> None:
     response = client.get("/api/v1/users/")
     assert response.status_code == 200, f"GET /api/v1/users/ should answer 200, got {response.status_code}"
     assert response.json() == [{"username": "ada"}, {"username": "linus"}], f"wrong users: {response.json()}"
 
 
+@pytest.mark.contract("q17.6")
 def test_routes_are_not_served_without_the_version_prefix(client: httpx.Client) -> None:
     assert client.get("/api/v1/items/").status_code == 200, "GET /api/v1/items/ should work before this check"
     assert client.get("/api/v1/admin/stats", headers=TOKEN).status_code == 200, (
@@ -56,12 +61,14 @@ def test_routes_are_not_served_without_the_version_prefix(client: httpx.Client) 
         assert response.status_code == 404, f"GET {path} (no /api/v1) should answer 404, got {response.status_code}"
 
 
+@pytest.mark.contract("q17.1", "q17.4")
 def test_admin_stats_with_the_token(client: httpx.Client) -> None:
     response = client.get("/api/v1/admin/stats", headers=TOKEN)
     assert response.status_code == 200, f"GET /api/v1/admin/stats with the token should answer 200, got {response.text}"
     assert response.json() == {"items": 3, "users": 2}, f"wrong stats: {response.json()}"
 
 
+@pytest.mark.contract("q17.4")
 def test_admin_stats_refuses_a_missing_or_wrong_token(client: httpx.Client) -> None:
     assert client.get("/api/v1/admin/stats", headers=TOKEN).status_code == 200, (
         "GET /api/v1/admin/stats with the right token should answer 200"
@@ -74,6 +81,7 @@ def test_admin_stats_refuses_a_missing_or_wrong_token(client: httpx.Client) -> N
         assert response.json() == {"detail": "Invalid X-Token header"}, f"wrong 403 body: {response.text}"
 
 
+@pytest.mark.contract("q17.4")
 def test_the_dependency_guards_every_admin_route(client: httpx.Client) -> None:
     refused = client.delete("/api/v1/admin/items/1")
     assert refused.status_code == 403, (
@@ -93,6 +101,7 @@ def test_the_dependency_guards_every_admin_route(client: httpx.Client) -> None:
     assert again.json() == {"detail": "Item not found"}, f"wrong 404 body: {again.text}"
 
 
+@pytest.mark.contract("q17.2", "q17.3", "q17.4", "q17.5")
 def test_operation_tags_merge_the_version_tag_and_the_router_tag(client: httpx.Client) -> None:
     expected = {
         ("/api/v1/items/", "get"): "items",
@@ -108,6 +117,7 @@ def test_operation_tags_merge_the_version_tag_and_the_router_tag(client: httpx.C
         )
 
 
+@pytest.mark.contract("q17.2")
 def test_items_router_documents_404_on_every_operation(client: httpx.Client) -> None:
     for path in ("/api/v1/items/", "/api/v1/items/{item_id}"):
         responses = _operation(client, path, "get").get("responses", {})
@@ -117,6 +127,7 @@ def test_items_router_documents_404_on_every_operation(client: httpx.Client) -> 
         )
 
 
+@pytest.mark.contract("q17.4")
 def test_admin_router_documents_403_on_every_operation(client: httpx.Client) -> None:
     for path, method in (("/api/v1/admin/stats", "get"), ("/api/v1/admin/items/{item_id}", "delete")):
         responses = _operation(client, path, method).get("responses", {})
