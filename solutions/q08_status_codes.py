@@ -12,9 +12,10 @@ stored item is ``{"id": <int>, "name": ..., "price": ...}`` (exactly these three
 Contract (the hidden tests check exactly this):
 
 - [q08.1] ``POST /items/`` with an item as the JSON body stores it under a new id and answers **201** with
-  ``{"message": "Item created", "id": <the new id>}`` and a ``Location`` header holding the new item's path,
-  ``/items/<id>`` (for example ``/items/1``). A new id is a positive integer that no stored item holds (an
-  item created by PUT may already hold 1).
+  ``{"message": "Item created", "id": <the new id>}`` (exactly these two keys) and a ``Location`` header pointing
+  at the new item: its path is ``/items/<id>`` (``/items/1``, or a full URL such as ``http://testserver/items/1``
+  as ``request.url_for`` gives). A new id is a positive integer that no stored item holds (an item created by
+  PUT may already hold 1).
 - [q08.2] ``GET /items/{item_id}`` answers **200** with the stored item, or **404** with
   ``{"detail": "Item not found"}`` when there is none.
 - [q08.3] ``PUT /items/{item_id}`` with an item as the JSON body stores it under that id: it answers **201** when no
