@@ -2,30 +2,43 @@
 
 It only ever runs the *public* checks (``checks/``), a few visible tests per question built from the
 examples in each contract; the hidden tests that grade the final submission are not part of a candidate
-pack. Each check runs in its own process with a time limit, like grading does.
+pack. Each check runs in its own process with a time limit (``grader.candidate.checker``). This module is the
+thin click layer: the screen is drawn by ``screen``, the watch loop lives in ``watch``, files in ``workspace``.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
 
 from grader import __version__
-from grader.candidate.state import Progress, load_progress, save_progress
-from grader.candidate.workspace import WorkspaceError, backup_and_reset, write_submission
+from grader.candidate import screen
+from grader.candidate.state import Progress, load_progress, next_question, now_iso, save_progress
+from grader.candidate.workspace import (
+    WorkspaceError,
+    backup_and_reset,
+    is_untouched,
+    restore_backup,
+    write_submission,
+)
 from grader.catalogue import CatalogueError, Question, find_question, load_catalogue
-from grader.kit import checks_dir, exercises_dir, state_dir
-from grader.results import RawRun
-from grader.runner import run_questions
+from grader.kit import exercises_dir, state_dir
 from grader.terminal import use_colour
 
-__all__ = ["main"]
+__all__ = ["cli", "main"]
 
-CHECK_TIMEOUT_S = 30.0
-_SYMBOLS = {"done": ("✓", "green"), "failing": ("✗", "red"), "error": ("!", "magenta"), "unchecked": ("·", None)}
+EXIT_FAILED = 1
+
+_timeout_option = click.option(
+    "--timeout",
+    "limit_s",
+    type=click.FloatRange(min=0.5),
+    default=30.0,
+    show_default=True,
+    help="Seconds a question's checks may run before they are stopped.",
+)
 
 
 def _state_file() -> Path:
@@ -36,6 +49,10 @@ def _echo(text: str = "", err: bool = False) -> None:
     click.echo(text, err=err, color=use_colour())
 
 
+def _lines(lines: list[str]) -> None:
+    _echo("\n".join(lines))
+
+
 def _question(key: str) -> Question:
     try:
         return find_question(key)
@@ -43,64 +60,8 @@ def _question(key: str) -> Question:
         raise click.BadParameter(str(exc), param_hint="Q") from exc
 
 
-def _progress_line(progress: Progress) -> str:
-    ids = [q.id for q in load_catalogue()]
-    done = progress.done(ids)
-    width = 30
-    filled = round(width * done / len(ids))
-    return f"progress [{'#' * filled}{'-' * (width - filled)}] {done}/{len(ids)}"
-
-
-def _next_unfinished(progress: Progress, after: Question | None = None) -> Question | None:
-    questions = load_catalogue()
-    start = questions.index(after) + 1 if after else 0
-    for question in (*questions[start:], *questions[:start]):
-        if progress.get(question.id).status != "done":
-            return question
-    return None
-
-
-def _status_of(run: RawRun) -> str:
-    if run.outcome != "completed":
-        return "error"
-    return "done" if run.tests and all(t.outcome in ("passed", "skipped") for t in run.tests) else "failing"
-
-
-def _run_check(question: Question) -> tuple[str, RawRun]:
-    if not (exercises_dir() / question.filename).is_file():
-        raise WorkspaceError(f"{exercises_dir() / question.filename} does not exist (`fastlings reset {question.id}`)")
-    if not (checks_dir() / question.test_filename).is_file():
-        raise WorkspaceError(f"no public checks for {question.id} in {checks_dir()}")
-    (run,) = run_questions((question,), exercises_dir(), timeout_s=CHECK_TIMEOUT_S, tests_dir=checks_dir())
-    return _status_of(run), run
-
-
-def _report_check(question: Question, status: str, run: RawRun) -> None:
-    _echo(click.style(f"{question.id} · {question.title}", bold=True) + f"  ({exercises_dir() / question.filename})")
-    if run.outcome == "missing":
-        _echo(click.style("  the file is missing", fg="red"))
-    elif run.outcome != "completed":
-        _echo(click.style(f"  {run.outcome.replace('_', ' ')}: {run.message}", fg="magenta"))
-    for test in run.tests:
-        symbol, colour = _SYMBOLS["done" if test.outcome == "passed" else "failing"]
-        line = f"  {click.style(symbol, fg=colour)} {test.name.removeprefix('test_').replace('_', ' ')}"
-        if test.outcome != "passed" and test.message:
-            line += click.style(f"\n      {test.message}", dim=True)
-        _echo(line)
-    if status == "done":
-        _echo(click.style("  all public checks pass.", fg="green") + " The hidden tests check the whole contract:")
-        _echo("  reread the docstring before you move on.")
-    elif run.outcome == "completed":
-        _echo(f"  stuck? `fastlings hint {question.id}`")
-
-
-def check_and_record(question: Question) -> str:
-    status, run = _run_check(question)
-    progress = load_progress(_state_file())
-    progress.record_check(question.id, status)
-    save_progress(_state_file(), progress)
-    _report_check(question, status, run)
-    return status
+def _progress() -> Progress:
+    return load_progress(_state_file())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -111,16 +72,19 @@ def cli(ctx: click.Context) -> None:
 
     \b
     Start with `fastlings watch`: it checks each exercise when you save it.
-    Exit codes: 0 success, 1 a check failed, 2 bad usage.
+    Exit codes: 0 success, 1 a check failed (or the command could not do its job),
+    2 bad usage, 130 interrupted (Ctrl-C), 143 / 129 stopped by SIGTERM / SIGHUP.
     """
     if ctx.invoked_subcommand is not None:
         return
-    progress = load_progress(_state_file())
-    upcoming = _next_unfinished(progress)
+    progress = _progress()
+    questions = load_catalogue()
+    upcoming = next_question(progress, questions)
     _echo(
-        click.style("fastlings", bold=True) + ": thirty FastAPI exercises, each a stub whose docstring is the contract."
+        click.style("fastlings", bold=True)
+        + f": {len(questions)} FastAPI exercises, each a stub whose docstring is the contract."
     )
-    _echo(_progress_line(progress))
+    _echo(screen.progress_line(progress, questions))
     if upcoming is None:
         _echo("Every question passes its public checks: `fastlings submit` packs your answers.")
     else:
@@ -130,153 +94,300 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command("list", short_help="Every question, its state, your progress.")
 def list_command() -> None:
-    """Every question with its level and its state at the last check, and your progress."""
-    progress = load_progress(_state_file())
-    for q in load_catalogue():
-        symbol, colour = _SYMBOLS.get(progress.get(q.id).status, _SYMBOLS["unchecked"])
-        _echo(f"{click.style(symbol, fg=colour)} {q.id}  {q.level:<12}  {q.title}")
+    """Every question with its level and its state at the last check (a legend says which symbol is which),
+    the question you are on (>), and your progress."""
+    progress = _progress()
+    questions = load_catalogue()
+    _lines(screen.render_list(questions, progress, next_question(progress, questions)))
+
+
+def _check_one(question: Question, limit_s: float) -> str:
+    from grader.candidate.checker import CheckError, run_check, warm_up
+    from grader.candidate.watch import record_result
+
+    warm_up(full=False)
+    try:
+        result = run_check(question, limit_s)
+    except CheckError as exc:
+        raise click.ClickException(str(exc)) from exc
+    progress = record_result(question, result)
+    _lines(screen.render_check(question, result))
+    _echo(screen.progress_line(progress, load_catalogue()))
+    return result.status
+
+
+def _check_all(questions: tuple[Question, ...], limit_s: float) -> bool:
+    """Every question's checks, two at a time on two cores; one line each. True when all pass."""
+    from grader.candidate.checker import CheckError, run_checks, warm_up
+    from grader.candidate.outcome import CheckResult
+    from grader.candidate.watch import record_result
+
+    warm_up(full=True)
+
+    def report(question: Question, outcome: CheckResult | CheckError) -> None:
+        if isinstance(outcome, CheckError):
+            _echo(f"{screen.symbol('error')} {question.id}  {outcome}")
+            return
+        record_result(question, outcome)
+        first = outcome.problem or next((t.failure for t in outcome.failures if t.failure), None)
+        why = f"  {click.style('—', dim=True)} {first.summary}" if first is not None else ""
+        _echo(f"{screen.symbol(outcome.status)} {question.id}  {question.title}{why}")
+
+    results = run_checks(questions, limit_s=limit_s, on_result=report)
     _echo()
-    _echo(_progress_line(progress))
+    _echo(screen.progress_line(_progress(), load_catalogue()))
+    return all(not isinstance(r, Exception) and r.status == "done" for _q, r in results)
 
 
-@cli.command("check", short_help="Run the public checks of a question.")
+@cli.command("check", short_help="Run the public checks of a question (or of all).")
 @click.argument("question_key", metavar="[Q]", required=False)
-def check_command(question_key: str | None) -> None:
-    """Run the public checks of question Q (3, q03 or a slug; default: the first unfinished one)."""
-    progress = load_progress(_state_file())
-    question = _question(question_key) if question_key else _next_unfinished(progress)
+@click.option("--all", "check_all", is_flag=True, help="Check every question, one line each.")
+@_timeout_option
+def check_command(question_key: str | None, check_all: bool, limit_s: float) -> None:
+    """Run the public checks of question Q (3, q03 or a slug; default: the question you are on, or the next
+    unfinished one). The first failure is shown in full (file, line, the code there, and what differs), the
+    others one line each. Exit code 1 when a check fails.
+    """
+    if check_all:
+        if question_key:
+            raise click.UsageError("give a question or --all, not both")
+        if not _check_all(load_catalogue(), limit_s):
+            sys.exit(EXIT_FAILED)
+        return
+    question = _question(question_key) if question_key else next_question(_progress(), load_catalogue())
     if question is None:
         _echo("Every question passes its public checks. `fastlings submit` packs your answers.")
         return
-    try:
-        status = check_and_record(question)
-    except WorkspaceError as exc:
-        raise click.ClickException(str(exc)) from exc
-    _echo(_progress_line(load_progress(_state_file())))
-    if status != "done":
-        sys.exit(1)
+    if _check_one(question, limit_s) != "done":
+        sys.exit(EXIT_FAILED)
 
 
 @cli.command("hint", short_help="One more hint for a question.")
 @click.argument("question_key", metavar="Q")
 def hint_command(question_key: str) -> None:
-    """Show the hints of question Q, one more each time you ask."""
+    """Show the hints of question Q, one more each time you ask (the time each is first shown is recorded)."""
     question = _question(question_key)
-    progress = load_progress(_state_file())
-    state = progress.get(question.id)
-    state.hints_shown = min(state.hints_shown + 1, len(question.hints))
+    progress = _progress()
+    shown = progress.record_hint(question.id, len(question.hints))
     save_progress(_state_file(), progress)
-    for number, hint in enumerate(question.hints[: state.hints_shown], start=1):
-        _echo(f"hint {number}/{len(question.hints)}: {hint}")
-    if state.hints_shown == len(question.hints):
-        _echo(click.style("that was the last hint.", dim=True))
+    _lines(screen.render_hints(question, shown))
 
 
 @cli.command("watch", short_help="Check each exercise when you save it.")
 @click.option(
-    "--interval", type=click.FloatRange(min=0.05), default=0.5, show_default=True, help="Seconds between looks."
+    "--interval", type=click.FloatRange(min=0.02), default=0.1, show_default=True, help="Seconds between looks."
 )
-def watch_command(interval: float) -> None:
-    """Check each exercise when you save it; shows your progress and what to do next. Ctrl-C stops."""
-    progress = load_progress(_state_file())
-    current = _next_unfinished(progress)
-    _echo(click.style("fastlings watch", bold=True))
-    if current is not None:
-        _safe_check(current)
-    seen = _mtimes()
-    _echo(f"watching {exercises_dir()} for changes: save a file to check it (Ctrl-C to stop)")
+@_timeout_option
+def watch_command(interval: float, limit_s: float) -> None:
+    """Check each exercise when you save it, in a screen redrawn on each result.
+
+    \b
+    Keys: h a hint, l the list, n the next question, r re-run, q quit (Ctrl-C too).
+    A save while a check runs stops it and checks the new version.
+    Outside a terminal (an IDE's output pane) the results are printed one after the other.
+    """
+    from grader.candidate.watch import Watch
+    from grader.interrupts import Terminated, exit_code_for
+
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    watch = Watch(interval, lambda text: _echo(text), interactive=interactive, limit_s=limit_s)
+    stopped: BaseException | None = None
     try:
-        while True:
-            time.sleep(interval)
-            now = _mtimes()
-            changed = sorted(name for name, mtime in now.items() if seen.get(name) != mtime)
-            seen = now
-            for name in changed:
-                question = next((q for q in load_catalogue() if q.filename == name), None)
-                if question is None:
-                    continue
-                _echo()
-                status = _safe_check(question)
-                progress = load_progress(_state_file())
-                _echo(_progress_line(progress))
-                if status == "done":
-                    upcoming = _next_unfinished(progress, after=question)
-                    if upcoming is None:
-                        _echo("All done! `fastlings submit` packs your answers.")
-                    else:
-                        _echo(f"next: {upcoming.id} · {upcoming.title} ({exercises_dir() / upcoming.filename})")
-    except KeyboardInterrupt:
+        watch.run()
+    except KeyboardInterrupt as exc:
+        stopped = exc
+    try:
         _echo()
-        _echo(f"stopped watching. {_progress_line(load_progress(_state_file()))}")
-
-
-def _safe_check(question: Question) -> str:
-    try:
-        return check_and_record(question)
-    except WorkspaceError as exc:
-        _echo(click.style(str(exc), fg="red"))
-        return "error"
-
-
-def _mtimes() -> dict[str, float]:
-    try:
-        return {p.name: p.stat().st_mtime_ns for p in exercises_dir().glob("q*.py")}
-    except OSError:
-        return {}
+        _echo(f"stopped watching. {screen.progress_line(_progress(), load_catalogue())}")
+    except OSError:  # the terminal is gone (SIGHUP): nothing to tell
+        pass
+    if isinstance(stopped, Terminated):
+        sys.exit(exit_code_for(stopped))
 
 
 @cli.command("serve", short_help="Run your app with uvicorn; open /docs.")
 @click.argument("question_key", metavar="Q")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-def serve_command(question_key: str, port: int) -> None:
-    """Run your app for question Q with uvicorn (reloading on save) and print the /docs URL."""
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port [default: 8000, or the next free one].")
+def serve_command(question_key: str, port: int | None) -> None:
+    """Run your app for question Q with uvicorn on 127.0.0.1, reloading on save, and print its /docs URL.
+
+    \b
+    /docs and /redoc work offline (Swagger UI and ReDoc are served locally).
+    When port 8000 is taken the next free port is used; a port given with --port must be free.
+    Exit codes: 0 stopped with Ctrl-C, 1 the app could not be served, 2 bad usage.
+    """
+    import os
+
     import uvicorn
+
+    from grader.candidate.serving import FOLDER_VARIABLE, MODULE_VARIABLE, PortTaken, find_port
 
     question = _question(question_key)
     if not (exercises_dir() / question.filename).is_file():
         raise click.ClickException(f"{exercises_dir() / question.filename} does not exist")
-    _echo(f"serving {question.filename}: open http://127.0.0.1:{port}/docs  (Ctrl-C to stop)")
-    uvicorn.run(
-        f"{question.module_name}:app",
-        app_dir=str(exercises_dir()),
-        host="127.0.0.1",
-        port=port,
-        reload=True,
-        reload_dirs=[str(exercises_dir())],
-    )
+    host = "127.0.0.1"
+    try:
+        chosen = find_port(host, port or 8000, explicit=port is not None)
+    except PortTaken as exc:
+        raise click.ClickException(str(exc)) from exc
+    if port is None and chosen != 8000:
+        _echo(f"port 8000 is in use (another app?): serving on {chosen} instead")
+    os.environ[FOLDER_VARIABLE] = str(exercises_dir())
+    os.environ[MODULE_VARIABLE] = question.module_name
+    _echo(f"serving {question.filename} at http://{host}:{chosen}  (Ctrl-C to stop)")
+    _echo(f"open http://{host}:{chosen}/docs")
+    try:
+        uvicorn.run(
+            "grader.candidate.serving:create_app",
+            factory=True,
+            host=host,
+            port=chosen,
+            reload=True,
+            reload_dirs=[str(exercises_dir())],
+        )
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise click.ClickException(f"uvicorn could not serve the app on port {chosen} (see above)") from exc
+
+
+def _touched(question: Question) -> bool:
+    return is_untouched(question) is False
 
 
 @cli.command("reset", short_help="Restore a stub (your version is backed up).")
 @click.argument("question_key", metavar="Q")
-@click.confirmation_option(prompt="Restore the original stub? Your file is backed up first.")
-def reset_command(question_key: str) -> None:
-    """Restore question Q's original stub, first saving your version as a timestamped backup."""
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+def reset_command(question_key: str, yes: bool) -> None:
+    """Restore question Q's original stub, first saving your version as a timestamped backup
+    (`fastlings restore Q` brings it back). A file that is still the stub is left alone."""
     question = _question(question_key)
+    if is_untouched(question):
+        _echo(f"{exercises_dir() / question.filename} is still the original stub: nothing to reset")
+        return
+    if not yes:
+        click.confirm("Restore the original stub? Your file is backed up first.", abort=True)
     try:
-        backup = backup_and_reset(question)
+        outcome = backup_and_reset(question)
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
-    if backup is not None:
-        _echo(f"your version is saved as {backup}")
+    progress = _progress()
+    progress.forget(question.id)
+    save_progress(_state_file(), progress)
+    if outcome.backup is not None:
+        _echo(f"your version is saved as {outcome.backup}  (`fastlings restore {question.id}` brings it back)")
     _echo(f"{exercises_dir() / question.filename} is the original stub again")
+
+
+@cli.command("restore", short_help="Bring back your latest backup of a question.")
+@click.argument("question_key", metavar="Q")
+def restore_command(question_key: str) -> None:
+    """Put your latest backup of question Q back in place (backups are made by `fastlings reset`). The file it
+    replaces is backed up first, so nothing is ever lost."""
+    question = _question(question_key)
+    try:
+        source, saved = restore_backup(question)
+    except WorkspaceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    progress = _progress()
+    progress.forget(question.id)
+    save_progress(_state_file(), progress)
+    if saved is not None:
+        _echo(f"the file it replaces is saved as {saved}")
+    _echo(f"{exercises_dir() / question.filename} is your version from {source.name} again")
+
+
+def _stale(question: Question, progress: Progress) -> bool:
+    """A changed file whose last check says nothing about its present content (or was never checked)."""
+    state = progress.get(question.id)
+    path = exercises_dir() / question.filename
+    if state.status == "unchecked" or not path.is_file():
+        return path.is_file()
+    return now_iso(path.stat().st_mtime) >= state.checked_at
+
+
+def _warnings_before_submit(questions: tuple[Question, ...]) -> list[str]:
+    """What the candidate should know before sending: untouched stubs and questions that fail their checks."""
+    stale = [q for q in questions if _touched(q) and _stale(q, _progress())]
+    if stale:
+        _echo(f"checking {len(stale)} question(s) changed since their last check…")
+        _check_quietly(stale)
+    progress = _progress()
+    untouched = [q.id for q in questions if is_untouched(q)]
+    missing = [q.id for q in questions if not (exercises_dir() / q.filename).is_file()]
+    failing = [
+        f"{q.id} {screen.symbol(progress.get(q.id).status)}"
+        for q in questions
+        if q.id not in untouched and q.id not in missing and progress.get(q.id).status != "done"
+    ]
+    warnings = []
+    if untouched:
+        warnings.append(f"{len(untouched)} still the untouched stub: {', '.join(untouched)}")
+    if missing:
+        warnings.append(f"{len(missing)} missing (not in the zip): {', '.join(missing)}")
+    if failing:
+        warnings.append(f"{len(failing)} do not pass their public checks: {', '.join(failing)}")
+    return warnings
+
+
+def _check_quietly(questions: list[Question]) -> None:
+    from grader.candidate.checker import run_checks, warm_up
+    from grader.candidate.outcome import CheckResult
+    from grader.candidate.watch import record_result
+
+    warm_up(full=True)
+    for question, outcome in run_checks(questions):
+        if isinstance(outcome, CheckResult):
+            record_result(question, outcome)
 
 
 @cli.command("submit", short_help="Pack your answers into a zip to send back.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Archive to write.")
-def submit_command(output: Path | None) -> None:
-    """Pack your exercises into one zip with a manifest, ready to send back."""
+@click.option("--name", help="Your name, for the zip's name and its manifest (asked for when not given).")
+@click.option("-y", "--yes", is_flag=True, help="Submit without asking, even with untouched or failing questions.")
+def submit_command(output: Path | None, name: str | None, yes: bool) -> None:
+    """Pack your exercises into one zip with a manifest, ready to send back.
+
+    Before writing, it checks the questions you changed since their last check, and says which questions are
+    still untouched stubs or fail their public checks. The manifest records your name, the hash of each file,
+    and per question: the last check's state, the hints shown and when, when the file was first and last
+    changed; and the versions of Python, FastAPI, Starlette and Pydantic you used.
+    """
+    questions = load_catalogue()
+    if name is None:
+        name = click.prompt("Your name (for the zip's name and its manifest)")
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    if not name:
+        raise click.BadParameter("your name cannot be empty", param_hint="--name")
+    warnings = _warnings_before_submit(questions)
+    if warnings:
+        _echo(click.style("before you submit:", bold=True))
+        for warning in warnings:
+            _echo(f"  {warning}")
+        if not yes:
+            click.confirm("Submit anyway?", abort=True)
     try:
-        archive = write_submission(load_catalogue(), output)
+        archive = write_submission(questions, output, name=name, progress=_progress())
     except WorkspaceError as exc:
         raise click.ClickException(str(exc)) from exc
-    progress = load_progress(_state_file())
     _echo(f"wrote {archive}")
-    _echo(_progress_line(progress) + " (public checks; the hidden tests decide the grade)")
+    _echo(screen.progress_line(_progress(), questions) + " (public checks; the hidden tests decide the grade)")
 
 
 def main() -> None:
-    """``fastlings``; SIGTERM and SIGHUP stop it like Ctrl-C, so a running check's processes are killed too."""
-    from grader.interrupts import stop_on_signals
+    """``fastlings``; SIGTERM and SIGHUP stop it like Ctrl-C (a running check's processes are killed too), and the
+    exit code says which: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP."""
+    from grader.interrupts import exit_code_for, stop_on_signals
 
     stop_on_signals()
-    cli(prog_name="fastlings")
+    try:
+        code = cli.main(prog_name="fastlings", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort as exc:
+        interrupt = exc.__cause__ or exc.__context__
+        click.echo("Aborted!", err=True)
+        sys.exit(exit_code_for(interrupt) if isinstance(interrupt, KeyboardInterrupt) else EXIT_FAILED)
+    except KeyboardInterrupt as exc:
+        sys.exit(exit_code_for(exc))
+    sys.exit(code if isinstance(code, int) else 0)
