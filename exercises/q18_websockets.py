@@ -18,6 +18,9 @@ Contract (the hidden tests check exactly this):
     members of other rooms. Nothing else is sent to room members (no join or leave notices).
   - A member counts as in the room from the moment its connection is accepted until it disconnects.
     When a member disconnects, the room keeps working for the others.
+  - The tests open every connection through one client entered as ``with TestClient(app) as client:``, so all
+    connections share one event loop, as under uvicorn: a connection manager that keeps the open WebSockets
+    in a module-level object and sends to them from another member's handler (as in FastAPI's docs) works.
 - [q18.3] ``GET /rooms/{room}`` answers 200 with ``{"room": room, "members": [...]}``: the user names of the
   members connected right now (any order); an unknown or empty room has ``"members": []``.
 

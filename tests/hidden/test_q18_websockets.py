@@ -2,6 +2,9 @@
 
 Every receive is bounded (``_receive``), so a server that never answers fails the test instead of hanging it.
 "Not sent back to the sender" is proved by the order of what arrives next, never by waiting for silence.
+Every connection of a test goes through the one entered client of the ``client`` fixture (the host enters its
+TestClient, as ``with TestClient(app)`` does), so all of them share one event loop, as the contract says: a
+docs-style connection manager must work here.
 """
 
 import httpx
@@ -48,12 +51,14 @@ def _assert_refused(client: httpx.Client, url: str, what: str) -> None:
         pytest.fail(f"{who} was accepted and received {got!r}")
 
 
+@pytest.mark.contract("q18.1")
 def test_echo_prefixes_the_message(client: httpx.Client) -> None:
     with client.websocket_connect("/ws") as ws:
         ws.send_text("hello")
         assert _receive(ws, "the /ws client") == "Message: hello", "/ws should answer 'hello' with 'Message: hello'"
 
 
+@pytest.mark.contract("q18.1")
 def test_echo_answers_every_message_in_order(client: httpx.Client) -> None:
     with client.websocket_connect("/ws") as ws:
         for text in ("one", "two", "three"):
@@ -62,14 +67,17 @@ def test_echo_answers_every_message_in_order(client: httpx.Client) -> None:
             assert got == f"Message: {text}", f"/ws should answer {text!r} with 'Message: {text}', got {got!r}"
 
 
+@pytest.mark.contract("q18.2")
 def test_room_refuses_a_connection_without_token(client: httpx.Client) -> None:
     _assert_refused(client, "/ws/rooms/lobby", "without a token")
 
 
+@pytest.mark.contract("q18.2")
 def test_room_refuses_an_unknown_token(client: httpx.Client) -> None:
     _assert_refused(client, "/ws/rooms/lobby?token=not-a-token", "with an unknown token")
 
 
+@pytest.mark.contract("q18.2")
 def test_room_message_reaches_the_other_member(client: httpx.Client) -> None:
     with _room(client, "lobby", "alice-token") as alice, _room(client, "lobby", "bob-token") as bob:
         alice.send_text("hello")
@@ -77,6 +85,7 @@ def test_room_message_reaches_the_other_member(client: httpx.Client) -> None:
         assert got == "alice: hello", f"bob should receive 'alice: hello', got {got!r}"
 
 
+@pytest.mark.contract("q18.2")
 def test_sender_does_not_receive_its_own_message(client: httpx.Client) -> None:
     with _room(client, "lobby", "alice-token") as alice, _room(client, "lobby", "bob-token") as bob:
         alice.send_text("ping")
@@ -89,6 +98,7 @@ def test_sender_does_not_receive_its_own_message(client: httpx.Client) -> None:
         )
 
 
+@pytest.mark.contract("q18.2")
 def test_message_reaches_every_other_member(client: httpx.Client) -> None:
     with (
         _room(client, "lobby", "alice-token") as alice,
@@ -104,6 +114,7 @@ def test_message_reaches_every_other_member(client: httpx.Client) -> None:
         assert got == "carol: hi bob", f"bob's next message should be 'carol: hi bob', got {got!r}"
 
 
+@pytest.mark.contract("q18.2")
 def test_rooms_are_isolated(client: httpx.Client) -> None:
     with (
         _room(client, "red", "alice-token") as alice,
@@ -121,6 +132,7 @@ def test_rooms_are_isolated(client: httpx.Client) -> None:
         )
 
 
+@pytest.mark.contract("q18.2")
 def test_room_keeps_working_after_a_member_disconnects(client: httpx.Client) -> None:
     with _room(client, "lobby", "alice-token") as alice, _room(client, "lobby", "bob-token") as bob:
         with _room(client, "lobby", "carol-token") as carol:
@@ -135,6 +147,7 @@ def test_room_keeps_working_after_a_member_disconnects(client: httpx.Client) -> 
         assert got == "bob: yes", f"after carol left, alice should receive bob's message, got {got!r}"
 
 
+@pytest.mark.contract("q18.2", "q18.3")
 def test_members_endpoint_follows_connects_and_disconnects(client: httpx.Client) -> None:
     assert _members(client, "lobby") == [], "an empty room should have no members"
     with _room(client, "lobby", "alice-token"):
