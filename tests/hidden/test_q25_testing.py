@@ -76,6 +76,7 @@ def assert_mutant_caught(host: AppHost, apps: ModuleType, mutant: str) -> None:
     )
 
 
+@pytest.mark.contract("q25.1")
 def test_all_required_tests_are_written(host: AppHost) -> None:
     tests = host.helper("q25.list_tests")
     missing = [name for name in REQUIRED_TESTS if name not in tests]
@@ -92,6 +93,7 @@ def test_all_required_tests_are_written(host: AppHost) -> None:
     assert not not_written, f"these tests still raise NotImplementedError (TODO): {not_written}"
 
 
+@pytest.mark.contract("q25.1", "q25.2")
 def test_candidate_tests_pass_on_correct_app(host: AppHost) -> None:
     tests = host.helper("q25.list_tests")
     assert tests, "the module defines no test_* functions"
@@ -105,49 +107,77 @@ def test_candidate_tests_pass_on_correct_app(host: AppHost) -> None:
         )
 
 
+@pytest.mark.contract("q25.2")
+def test_tests_reach_the_app_only_through_client(host: AppHost) -> None:
+    outcomes = run_candidate_tests(host, None)
+    uses = host.helper("q25.module_app_uses")
+    assert not uses, (
+        "your tests must reach the app under test only through `client` (client.app.dependency_overrides): "
+        "the module's own `app` and `create_app` are not the copy being graded, yet "
+        + "; ".join(f"{name} uses {', '.join(f'`{used}`' for used in used_names)}" for name, used_names in uses.items())
+    )
+    override = outcomes.get("test_current_user_override", "it is missing")
+    assert override is None, (
+        "test_current_user_override should override get_current_user on client.app and pass against the "
+        f"correct app; it failed: {override}"
+    )
+
+
+@pytest.mark.contract("q25.3")
 def test_catches_wrong_greeting(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "wrong_greeting")
 
 
+@pytest.mark.contract("q25.3")
 def test_catches_create_returning_200(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "create_returns_200")
 
 
+@pytest.mark.contract("q25.3")
 def test_catches_wrong_id_field(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "wrong_id_field")
 
 
+@pytest.mark.contract("q25.3")
 def test_catches_missing_item_returning_null(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "missing_item_returns_null")
 
 
+@pytest.mark.contract("q25.3")
 def test_catches_missing_price_validation(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "no_price_validation")
 
 
+@pytest.mark.contract("q25.3")
 def test_catches_page_with_one_item_too_many(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "page_one_too_many")
 
 
+@pytest.mark.contract("q25.3")
 def test_catches_total_counting_only_the_page(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "total_counts_page")
 
 
+@pytest.mark.contract("q25.3")
 def test_catches_missing_limit_bound(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "no_limit_bound")
 
 
+@pytest.mark.contract("q25.3")
 def test_catches_delete_without_token(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "delete_without_token")
 
 
+@pytest.mark.contract("q25.3")
 def test_catches_delete_with_any_token(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "delete_with_any_token")
 
 
+@pytest.mark.contract("q25.3")
 def test_catches_delete_that_keeps_the_item(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "delete_keeps_item")
 
 
+@pytest.mark.contract("q25.3")
 def test_catches_ignored_dependency_override(host: AppHost, apps: ModuleType) -> None:
     assert_mutant_caught(host, apps, "override_ignored")

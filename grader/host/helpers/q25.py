@@ -1,8 +1,10 @@
 """q25 helpers: run the candidate's ``test_*`` functions against the kit's copies of the app.
 
 The kit's apps (``q25_testing_apps.py``) are a support file copied beside the candidate's module; they are loaded
-by path here, in the host, and ``make_app(mutant)`` builds a fresh app for every run of every test. The helpers
-only report what happened (each test's outcome); which tests must pass and which mutant must be caught is the
+by path here, in the host, and ``make_app(mutant)`` builds a fresh app for every run of every test. While a test
+runs, the module's ``get_current_user`` and ``API_TOKEN`` are the kit's, and its ``app`` and ``create_app`` are
+stand-ins that record any use (the contract: the app is reached only through ``client``). The helpers only report
+what happened (each test's outcome, the uses); which tests must pass and which mutant must be caught is the
 judge's business.
 """
 
@@ -19,6 +21,7 @@ from grader.host.helpers import helper
 
 APPS_FILENAME = "q25_testing_apps.py"
 _REASON_LIMIT = 300
+_MODULE_APP_USES = "q25:module_app_uses"
 _names = itertools.count(1)
 
 
@@ -51,16 +54,50 @@ def _reason(exc: BaseException) -> str:
     return reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 1] + "…"
 
 
-def _run_one(session: Any, test: Any, apps: ModuleType, mutant: str | None) -> str | None:
+class _NotTheAppUnderTest:
+    """Stands in for the module's ``app`` or ``create_app`` while a candidate test runs.
+
+    The contract says the tests reach the app under test only through ``client``; the module's own app is not
+    the copy under test, so a test that overrides a dependency on it (or builds its own app) tests nothing. Any
+    use of the stand-in is recorded for the judge and fails the test with a message that says why.
+    """
+
+    def __init__(self, uses: dict[str, list[str]], test_name: str, name: str) -> None:
+        object.__setattr__(self, "_kit_use", (uses, test_name, name))
+
+    def _refuse(self) -> None:
+        uses, test_name, name = object.__getattribute__(self, "_kit_use")
+        if name not in uses.setdefault(test_name, []):
+            uses[test_name].append(name)
+        raise RuntimeError(
+            f"{test_name} uses the module's `{name}`, which is not the app under test: "
+            "reach the app only through `client` (client.app.dependency_overrides)"
+        )
+
+    def __getattr__(self, attribute: str) -> Any:
+        self._refuse()
+
+    def __setattr__(self, attribute: str, value: Any) -> None:
+        self._refuse()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse()
+
+
+def _run_one(session: Any, name: str, test: Any, apps: ModuleType, mutant: str | None) -> str | None:
     """Run one candidate test on a fresh app; None when it passes, else why it failed."""
     from fastapi.testclient import TestClient
 
     app = apps.make_app(mutant)
     # The contract: these module-level names are rebound to the copy under test.
     module = session.module
-    module.app = app
     module.get_current_user = apps.get_current_user
     module.API_TOKEN = apps.API_TOKEN
+    # ... while the module's own app is not it: a test that uses `app` or `create_app` is told so and recorded.
+    uses: dict[str, list[str]] = session.state.setdefault(_MODULE_APP_USES, {})
+    own = {attribute: getattr(module, attribute) for attribute in ("app", "create_app") if hasattr(module, attribute)}
+    for attribute in own:
+        setattr(module, attribute, _NotTheAppUnderTest(uses, name, attribute))
     try:
         with TestClient(app) as client:
             test(client)
@@ -68,6 +105,9 @@ def _run_one(session: Any, test: Any, apps: ModuleType, mutant: str | None) -> s
         raise
     except BaseException as exc:  # pytest.fail() raises a BaseException subclass; it is a failure too
         return _reason(exc)
+    finally:
+        for attribute, value in own.items():
+            setattr(module, attribute, value)
     return None
 
 
@@ -94,4 +134,10 @@ def run_tests(session: Any, mutant: str | None = None, names: list[str] | None =
         raise ValueError(f"unknown mutant {mutant!r}")
     tests = _candidate_tests(session)
     chosen = tests if names is None else {name: tests[name] for name in names if name in tests}
-    return {name: _run_one(session, test, apps, mutant) for name, test in chosen.items()}
+    return {name: _run_one(session, name, test, apps, mutant) for name, test in chosen.items()}
+
+
+@helper("q25.module_app_uses")
+def module_app_uses(session: Any) -> dict[str, list[str]]:
+    """The candidate tests that used the module's ``app`` or ``create_app`` in the runs so far, and which."""
+    return dict(session.state.get(_MODULE_APP_USES, {}))
