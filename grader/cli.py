@@ -510,16 +510,42 @@ def doctor_command(as_json: bool) -> None:
 
 @cli.command("pack", short_help="Write the candidate pack.")
 @click.argument("out", type=click.Path(path_type=Path))
-def pack_command(out: Path) -> None:
+@click.option(
+    "-q", "--question", "question_keys", multiple=True, help="Only this question (repeatable): 3, q03 or a slug."
+)
+@click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS), help="Only this level (repeatable).")
+@click.option("--title", help="The assignment's title: the heading of the pack's README.")
+@click.option(
+    "--instructions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A text or Markdown file of instructions, put at the top of the pack's README.",
+)
+@click.option("--force", is_flag=True, help="Replace OUT if it is an earlier pack (never anything else).")
+def pack_command(
+    out: Path,
+    question_keys: tuple[str, ...],
+    levels: tuple[str, ...],
+    title: str | None,
+    instructions: Path | None,
+    force: bool,
+) -> None:
     """Write the candidate pack to OUT (a new folder, or a .zip): stubs, public checks, the `fastlings`
-    practice tool and a candidate README, and nothing of the solutions or the hidden tests.
+    practice tool, a candidate README and the kit's constraints.txt (the exact versions grading runs), and
+    nothing of the solutions or the hidden tests.
+
+    \b
+    grade pack candidate.zip
+    grade pack week3/ -q 6 -q 7 --title "Week 3: request bodies" --instructions week3.md
+    grade pack basics.zip --level basic --force
     """
     from grader.pack import PackError, write_pack
 
-    with _as_unusable_input(PackError):
-        written = write_pack(out)
-    click.echo(f"wrote the candidate pack to {written}")
-    click.echo("candidates: pip install -e . inside it, then `fastlings watch`")
+    with _as_unusable_input(PackError, CatalogueError, OSError, UnicodeDecodeError):
+        questions = select_questions(question_keys, levels)
+        text = instructions.read_text(encoding="utf-8") if instructions is not None else None
+        written = write_pack(out, questions=questions, title=title, instructions=text, force=force)
+    click.echo(f"wrote the candidate pack to {written} ({len(questions)} questions)")
+    click.echo("candidates: pip install -e . -c constraints.txt inside it, then `fastlings watch`")
 
 
 @cli.group("export", short_help="Grading for Gradescope or GitHub Classroom.")

@@ -1,23 +1,35 @@
 """Write the candidate pack: everything a candidate needs, and nothing of the solutions or hidden tests.
 
 The pack is an installable project of its own: the stubs, the public checks, this package (which holds no
-solution and no hidden test), a pyproject that installs the `fastlings` command, a candidate README and
-pristine copies of the stubs for `fastlings reset`. It is a folder, or a zip when OUT ends in `.zip`.
+solution and no hidden test), a pyproject that installs the `fastlings` command, a candidate README,
+pristine copies of the stubs for `fastlings reset`, and the kit's ``constraints.txt`` (the exact versions the
+kit is tested with), which the README's install line uses, so the candidate practises on the versions the
+grader runs. It is a folder, or a zip when OUT ends in `.zip`.
+
+A pack can hold a subset of the questions (an assignment): the pack's copy of the catalogue then lists only
+those, so `fastlings` in the pack knows no others. Its title and instructions go at the top of its README.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import tempfile
 import tomllib
+import zipfile
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 from grader import __version__
-from grader.catalogue import load_catalogue
+from grader.catalogue import Question, load_catalogue
 from grader.kit import checks_dir, exercises_dir, kit_root
 
-__all__ = ["PackError", "write_pack"]
+__all__ = ["PACK_MARKER", "PackError", "write_pack"]
+
+PACK_MARKER = ".fastlings/pack.json"  # written into every pack: what --force may replace
+CONSTRAINTS = "constraints.txt"
 
 _PACK_PYPROJECT = """\
 [build-system]
@@ -71,8 +83,26 @@ def _copy_package(destination: Path) -> None:
     shutil.copytree(source, destination / "grader", ignore=ignore)
 
 
-def _build(folder: Path) -> None:
-    questions = load_catalogue()
+def _catalogue_subset(text: str, keep: set[str]) -> str:
+    """The catalogue's text with only the ``[[question]]`` entries whose id is in ``keep`` (comments kept)."""
+    head, *entries = re.split(r"(?m)^(?=\[\[question\]\]\s*$)", text)
+    kept = [entry for entry in entries if (match := re.search(r'(?m)^id\s*=\s*"(q\d\d)"', entry)) and match[1] in keep]
+    return head + "".join(kept)
+
+
+def _readme(title: str | None, instructions: str | None) -> str:
+    readme = resources.files("grader.candidate").joinpath("README.candidate.md").read_text(encoding="utf-8")
+    heading, _, rest = readme.partition("\n")
+    if title:
+        heading = f"# {title.strip()}"
+    if instructions and instructions.strip():
+        rest = f"\n## Instructions\n\n{instructions.strip()}\n{rest}"
+    return f"{heading}\n{rest}"
+
+
+def _build(
+    folder: Path, questions: tuple[Question, ...], title: str | None = None, instructions: str | None = None
+) -> None:
     for sub in ("exercises", "checks", ".fastlings/original"):
         (folder / sub).mkdir(parents=True)
     for q in questions:
@@ -84,25 +114,81 @@ def _build(folder: Path) -> None:
         if check.is_file():
             shutil.copyfile(check, folder / "checks" / q.test_filename)
     _copy_package(folder)
+    if len(questions) != len(load_catalogue()):
+        catalogue = folder / "grader" / "catalogue.toml"
+        subset = _catalogue_subset(catalogue.read_text(encoding="utf-8"), {q.id for q in questions})
+        catalogue.write_text(subset, encoding="utf-8")
+    if (kit_root() / CONSTRAINTS).is_file():
+        shutil.copyfile(kit_root() / CONSTRAINTS, folder / CONSTRAINTS)
     dependencies = "\n".join(f'    "{dep}",' for dep in _dependencies())
     (folder / "pyproject.toml").write_text(
         _PACK_PYPROJECT.format(version=__version__, dependencies=dependencies), encoding="utf-8"
     )
-    readme = resources.files("grader.candidate").joinpath("README.candidate.md").read_text(encoding="utf-8")
-    (folder / "README.md").write_text(readme, encoding="utf-8")
-    (folder / ".gitignore").write_text(".venv/\n__pycache__/\n*.egg-info/\n.fastlings/state.json\n", encoding="utf-8")
+    (folder / "README.md").write_text(_readme(title, instructions), encoding="utf-8")
+    ignored = ".venv/\n__pycache__/\n*.egg-info/\n.fastlings/state.json\n.fastlings/backups/\n"
+    (folder / ".gitignore").write_text(ignored, encoding="utf-8")
+    marker = {
+        "kit_version": __version__,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "title": title or "",
+        "questions": [q.id for q in questions],
+    }
+    (folder / PACK_MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
 
 
-def write_pack(out: Path) -> Path:
-    """Write the pack to ``out`` (a new folder, or a new ``.zip``); never overwrites anything."""
-    if out.exists():
-        raise PackError(f"{out} already exists: the pack is never written over existing files")
-    if out.suffix == ".zip":
-        with tempfile.TemporaryDirectory() as scratch:
-            folder = Path(scratch) / out.stem
-            _build(folder)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            shutil.make_archive(str(out.with_suffix("")), "zip", root_dir=scratch, base_dir=out.stem)
-        return out
-    _build(out)
+def _is_pack(path: Path) -> bool:
+    """Whether ``path`` is a pack written by ``grade pack`` (the only thing --force may replace)."""
+    if path.is_dir() and not path.is_symlink():
+        return (path / PACK_MARKER).is_file() or (
+            (path / ".fastlings" / "original").is_dir() and (path / "grader" / "candidate").is_dir()
+        )
+    if path.is_file() and path.suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError):
+            return False
+        return any(name.endswith(PACK_MARKER) or "/.fastlings/original/" in name for name in names)
+    return False
+
+
+def write_pack(
+    out: Path,
+    *,
+    questions: tuple[Question, ...] | None = None,
+    title: str | None = None,
+    instructions: str | None = None,
+    force: bool = False,
+) -> Path:
+    """Write the pack to ``out`` (a new folder, or a new ``.zip``) for ``questions`` (default: all of them).
+
+    Nothing is overwritten, except, with ``force``, an earlier pack at ``out`` (never any other folder or file).
+    """
+    questions = load_catalogue() if questions is None else questions
+    if not questions:
+        raise PackError("no question selected: the pack would be empty")
+    if out.exists() or out.is_symlink():
+        if not force:
+            raise PackError(
+                f"{out} already exists: the pack is never written over existing files (--force replaces a pack)"
+            )
+        if not _is_pack(out):
+            raise PackError(
+                f"{out} already exists and is not a pack written by `grade pack`: --force will not replace it"
+            )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Built beside OUT and renamed into place: a failed build leaves no half-written pack, and a pack being
+    # replaced (--force) stays whole until the new one is complete.
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".pack-") as scratch:
+        folder = Path(scratch) / out.stem
+        _build(folder, questions, title, instructions)
+        if out.suffix == ".zip":
+            built = Path(shutil.make_archive(str(Path(scratch) / "pack"), "zip", root_dir=scratch, base_dir=out.stem))
+            if out.exists():
+                out.unlink()
+            built.replace(out)
+        else:
+            if out.exists():
+                shutil.rmtree(out)
+            folder.replace(out)
     return out

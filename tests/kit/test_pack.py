@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -86,6 +87,83 @@ def test_pack_never_overwrites(pack: Path) -> None:
     assert "already exists" in result.output
 
 
+def test_the_pack_carries_the_kits_constraints_and_installs_with_them(pack: Path) -> None:
+    """Candidate and grader run the same versions: the pins ship with the pack and its install line uses them."""
+    assert (pack / "constraints.txt").read_bytes() == (kit_root() / "constraints.txt").read_bytes()
+    assert "pip install -e . -c constraints.txt" in (pack / "README.md").read_text()
+
+
+def _pack(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["pack", *args])
+    return result.exit_code, result.output
+
+
+def _pack_catalogue_ids(pack: Path) -> list[str]:
+    data = tomllib.loads((pack / "grader" / "catalogue.toml").read_text(encoding="utf-8"))
+    return [entry["id"] for entry in data["question"]]
+
+
+def test_a_pack_of_some_questions_holds_and_knows_only_those(tmp_path: Path) -> None:
+    out = tmp_path / "week1"
+    code, text = _pack(str(out), "-q", "3", "-q", "q02")
+    assert code == 0, text
+    assert sorted(p.name for p in (out / "exercises").iterdir()) == ["q02_basic_app.py", "q03_path_parameters.py"]
+    assert sorted(p.name for p in (out / "checks").iterdir()) == [
+        "test_q02_basic_app.py",
+        "test_q03_path_parameters.py",
+    ]
+    assert _pack_catalogue_ids(out) == ["q02", "q03"], "fastlings in the pack knows only these"
+    assert "2 questions" in text
+
+
+def test_a_pack_of_one_level(tmp_path: Path) -> None:
+    out = tmp_path / "basics"
+    assert _pack(str(out), "--level", "basic")[0] == 0
+    basic = [q.id for q in load_catalogue() if q.level == "basic"]
+    assert _pack_catalogue_ids(out) == basic
+    assert len(list((out / "exercises").glob("q*.py"))) == len(basic)
+
+
+def test_a_selection_of_nothing_is_refused(tmp_path: Path) -> None:
+    code, text = _pack(str(tmp_path / "none"), "-q", "2", "--level", "advanced")
+    assert code == 2 and "no question" in text
+    code, text = _pack(str(tmp_path / "none"), "-q", "99")
+    assert code == 2 and "no question matches" in text
+
+
+def test_title_and_instructions_head_the_packs_readme(tmp_path: Path) -> None:
+    instructions = tmp_path / "week3.md"
+    instructions.write_text("Do q06 and q07 by Friday. Send the zip to the course address.\n")
+    out = tmp_path / "week3"
+    code, text = _pack(str(out), "-q", "6", "--title", "Week 3: request bodies", "--instructions", str(instructions))
+    assert code == 0, text
+    readme = (out / "README.md").read_text()
+    assert readme.startswith("# Week 3: request bodies\n")
+    assert "## Instructions\n\nDo q06 and q07 by Friday." in readme
+    assert "fastlings watch" in readme
+
+
+def test_force_replaces_an_earlier_pack_and_nothing_else(tmp_path: Path) -> None:
+    out = tmp_path / "candidate"
+    assert _pack(str(out), "-q", "2")[0] == 0
+    (out / "exercises" / "q02_basic_app.py").write_text("# edited\n")
+    code, text = _pack(str(out), "-q", "3", "--force")
+    assert code == 0, text
+    assert [p.name for p in (out / "exercises").iterdir()] == ["q03_path_parameters.py"]
+    mine = tmp_path / "my-notes"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("precious\n")
+    code, text = _pack(str(mine), "--force")
+    assert code == 2 and "not a pack" in text
+    assert (mine / "notes.txt").read_text() == "precious\n"
+    archive = tmp_path / "candidate.zip"
+    assert _pack(str(archive))[0] == 0
+    assert _pack(str(archive), "-q", "2", "--force")[0] == 0
+    with zipfile.ZipFile(archive) as handle:
+        assert "candidate/exercises/q02_basic_app.py" in handle.namelist()
+        assert "candidate/exercises/q03_path_parameters.py" not in handle.namelist()
+
+
 def test_pack_as_zip(tmp_path: Path) -> None:
     out = tmp_path / "candidate.zip"
     assert CliRunner().invoke(cli, ["pack", str(out)]).exit_code == 0
@@ -102,7 +180,10 @@ def test_the_pack_installs_in_a_fresh_venv_and_round_trips_a_submission(pack: Pa
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "-e", str(work)], capture_output=True, text=True, timeout=600
+        [str(python), "-m", "pip", "install", "-q", "-e", str(work), "-c", str(work / "constraints.txt")],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert install.returncode == 0, install.stderr[-2000:]
     fastlings = str(venv / "bin" / "fastlings")
@@ -119,7 +200,7 @@ def test_the_pack_installs_in_a_fresh_venv_and_round_trips_a_submission(pack: Pa
     fixed = run("check", "2")
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert "1/30" in run("list").stdout
-    submitted = run("submit", "-o", str(tmp_path / "answer.zip"))
+    submitted = run("submit", "-o", str(tmp_path / "answer.zip"), "--name", "Ada", "--yes")
     assert submitted.returncode == 0, submitted.stderr
     graded = subprocess.run(
         [sys.executable, "-m", "grader", str(tmp_path / "answer.zip"), "-q", "2", "-q", "3"],
