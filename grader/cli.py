@@ -612,6 +612,60 @@ def export_github_classroom_command(out: Path, fail_under: float) -> None:
     click.echo(f"next: read {written / 'README.md'}, set KIT_SOURCE in .github/workflows/classroom.yml")
 
 
+@cli.command("similarity", short_help="Answers identical or near-identical to each other (scores unchanged).")
+@click.option(
+    "--gradebook",
+    "gradebook_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_GRADEBOOK,
+    show_default=True,
+    help="The gradebook earlier batches wrote.",
+)
+@click.option("-q", "--question", "question_keys", multiple=True, metavar="Q", help="Compare only this question.")
+@click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS), help="Compare only questions of a level.")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=0.8,
+    show_default=True,
+    help="List pairs that share at least this part (0 to 1) of one side's own text.",
+)
+@click.option("--reference/--no-reference", default=True, show_default=True, help="Compare with the solutions too.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
+def similarity_command(
+    gradebook_path: Path,
+    question_keys: tuple[str, ...],
+    levels: tuple[str, ...],
+    threshold: float,
+    reference: bool,
+    as_json: bool,
+) -> None:
+    """List, question by question, the submissions in a gradebook whose answers are identical or nearly so,
+    to each other or to the kit's reference solution. The stub's own text does not count, an untouched stub
+    is not compared, and renamed variables do not hide a copy (copydetect's winnowed fingerprints). The files
+    are read again from where the gradebook says they were graded. It is for a person to read: it never
+    changes a score.
+
+    \b
+    Example:
+      grade similarity --gradebook fall.sqlite3 --threshold 0.6
+    """
+    import json
+
+    from grader.similarity import find_similar, render_similarity_table, similarity_to_dict
+
+    questions = _resolve_questions(question_keys, levels)
+    if not gradebook_path.is_file():
+        raise UnusableInput(f"{gradebook_path} does not exist: grade a class first (grade CLASS --gradebook ...)")
+    with _as_unusable_input(GradebookError), Gradebook(gradebook_path) as book:
+        stored = book.latest({q.id for q in questions})
+    report = find_similar(stored, questions, threshold=threshold, reference=reference)
+    if as_json:
+        click.echo(json.dumps(similarity_to_dict(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_similarity_table(report))
+
+
 def main() -> None:
     """``grade``: click's own handling, except that Ctrl-C exits 130 (the shell's code for SIGINT), not 1."""
     run_click_command(cli, "grade")
