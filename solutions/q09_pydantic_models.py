@@ -37,8 +37,9 @@ Contract (the hidden tests check exactly this):
 - [q09.5] ``password_confirm`` different from ``password`` (when every field is valid on its own): the list holds an
   error whose ``msg`` contains ``passwords do not match`` (its ``loc`` is not checked). The same text
   appears in the ``ValidationError`` that ``UserSignup.model_validate`` raises.
-- [q09.6] (Pydantic puts ``Value error, `` in front of a ``ValueError``'s text in ``msg``; the tests look for the
-  texts above inside ``msg``, so that prefix is fine.)
+- [q09.6] The validators of q09.4 and q09.5 refuse a value by raising ``ValueError`` (not with ``assert``, which
+  ``python -O`` strips), so both errors have ``"type": "value_error"``. Pydantic puts ``Value error, `` in front of
+  the text in ``msg``; the tests look for the texts above inside ``msg``, so that prefix is fine.
 - [q09.7] The constraints are declared on the fields so that the OpenAPI schema of the ``POST /signup`` request
   body shows them: ``username`` has ``minLength`` 3, ``maxLength`` 20 and a ``pattern``; ``password`` has
   ``minLength`` 8; ``age`` has ``minimum`` 18; and the body schema has ``additionalProperties: false``.

@@ -52,6 +52,7 @@ def _outcome(result: dict[str, Any]) -> str:
     return f"{result['raised']}: {result['message']}"
 
 
+@pytest.mark.contract("q09.2")
 def test_valid_signup_answers_201_with_public_fields(client: httpx.Client) -> None:
     response = _signup(client, age=30)
     assert response.status_code == 201, f"a valid signup should answer 201, got {response.status_code}: {response.text}"
@@ -59,6 +60,7 @@ def test_valid_signup_answers_201_with_public_fields(client: httpx.Client) -> No
     assert response.json() == expected, f"POST /signup should answer exactly {expected}, got {response.json()}"
 
 
+@pytest.mark.contract("q09.2")
 def test_age_is_optional_and_answered_as_null(client: httpx.Client) -> None:
     response = _signup(client)
     assert response.status_code == 201, f"a signup without age should answer 201, got {response.status_code}"
@@ -67,6 +69,7 @@ def test_age_is_optional_and_answered_as_null(client: httpx.Client) -> None:
     assert body["age"] is None, f"age should default to null, got {body['age']!r}"
 
 
+@pytest.mark.contract("q09.2")
 def test_response_never_contains_the_password(client: httpx.Client) -> None:
     response = _signup(client)
     assert response.status_code == 201, f"a valid signup should answer 201, got {response.status_code}: {response.text}"
@@ -76,6 +79,7 @@ def test_response_never_contains_the_password(client: httpx.Client) -> None:
     assert PASSWORD not in response.text, "the signup answer must not contain the password's value anywhere"
 
 
+@pytest.mark.contract("q09.2")
 def test_email_is_lowercased(client: httpx.Client) -> None:
     response = _signup(client, email="Alice.Smith@Example.COM")
     assert response.status_code == 201, f"a mixed-case email is valid, got {response.status_code}: {response.text}"
@@ -83,6 +87,7 @@ def test_email_is_lowercased(client: httpx.Client) -> None:
     assert email == "alice.smith@example.com", f"the email should be answered lowercased, got {email!r}"
 
 
+@pytest.mark.contract("q09.3")
 def test_invalid_emails_are_422_naming_email(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     emails = ("not-an-email", "@example.com", "alice@example", "alice@x@example.com", "alice smith@example.com")
@@ -91,6 +96,7 @@ def test_invalid_emails_are_422_naming_email(client: httpx.Client) -> None:
         _assert_rejected(client, "email", email=email)
 
 
+@pytest.mark.contract("q09.3")
 def test_username_constraints_are_422_naming_username(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     assert _signup(client, username="Bob_" + "x" * 16).status_code == 201, "a 20-character username should be accepted"
@@ -98,11 +104,13 @@ def test_username_constraints_are_422_naming_username(client: httpx.Client) -> N
         _assert_rejected(client, "username", username=username)
 
 
+@pytest.mark.contract("q09.3")
 def test_short_password_is_422_naming_password(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     _assert_rejected(client, "password", password="abc123", password_confirm="abc123")
 
 
+@pytest.mark.contract("q09.3", "q09.4")
 def test_password_needs_a_letter_and_a_digit(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     for password in ("onlyletters", "1234567890"):
@@ -114,6 +122,7 @@ def test_password_needs_a_letter_and_a_digit(client: httpx.Client) -> None:
         )
 
 
+@pytest.mark.contract("q09.5")
 def test_password_mismatch_is_422_with_message(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     response = _signup(client, password_confirm="different123")
@@ -124,16 +133,19 @@ def test_password_mismatch_is_422_with_message(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q09.3")
 def test_unknown_field_is_rejected(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     _assert_rejected(client, "is_admin", is_admin=True)
 
 
+@pytest.mark.contract("q09.3")
 def test_age_below_18_is_422_naming_age(client: httpx.Client) -> None:
     assert _signup(client, age=18).status_code == 201, "age 18 should be accepted"
     _assert_rejected(client, "age", age=17)
 
 
+@pytest.mark.contract("q09.3")
 def test_every_failing_field_is_reported_at_once(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     response = _signup(client, username="x", email="nope", age=5, is_admin=True)
@@ -145,6 +157,7 @@ def test_every_failing_field_is_reported_at_once(client: httpx.Client) -> None:
         )
 
 
+@pytest.mark.contract("q09.7")
 def test_constraints_appear_in_the_openapi_schema(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     spec = client.get("/openapi.json").json()
@@ -169,6 +182,7 @@ def test_constraints_appear_in_the_openapi_schema(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q09.1", "q09.5")
 def test_model_validates_on_its_own(host: AppHost) -> None:
     assert host.kind("UserSignup") is not None, "the module should define the model UserSignup"
     user = host.helper("q09.validate_signup", data={**VALID, "email": "Alice@Example.com"})
@@ -189,4 +203,22 @@ def test_model_validates_on_its_own(host: AppHost) -> None:
     extra = host.helper("q09.validate_signup", data={**VALID, "is_admin": True})
     assert extra["raised"] is not None and extra["validation_error"], (
         f"UserSignup.model_validate with an unknown field should raise pydantic.ValidationError, got {_outcome(extra)}"
+    )
+
+
+@pytest.mark.contract("q09.6")
+def test_rules_are_refused_with_value_errors(client: httpx.Client) -> None:
+    _assert_valid_signup_works(client)
+    errors = _assert_rejected(client, "password", password="onlyletters", password_confirm="onlyletters")
+    types = [error.get("type") for error in errors]
+    assert "value_error" in types, (
+        f"the letter-and-digit rule should raise ValueError, giving an error of type 'value_error'; got types {types}"
+    )
+    response = _signup(client, password_confirm="different123")
+    assert response.status_code == 422, f"different passwords should answer 422, got {response.status_code}"
+    mismatch = [error for error in _errors(response) if "passwords do not match" in str(error.get("msg", ""))]
+    assert mismatch, f"the 422 errors should include one saying 'passwords do not match', got {_errors(response)}"
+    assert mismatch[0].get("type") == "value_error", (
+        "the passwords-match rule should raise ValueError, giving an error of type 'value_error'; "
+        f"got {mismatch[0].get('type')!r}"
     )
