@@ -52,6 +52,24 @@ def _problems(response: Any, what: str) -> list[dict[str, Any]]:
     return body["problems"]
 
 
+@pytest.mark.contract("q19.1")
+def test_given_booking_endpoints_still_work(api: httpx.Client) -> None:
+    created = api.post("/bookings/", json=GOOD)
+    assert created.status_code == 201, f"POST /bookings/ should answer 201, got {created.status_code}: {created.text}"
+    body = _json(created, "POST /bookings/")
+    booking_id = body.get("id")
+    assert isinstance(booking_id, int), f"POST /bookings/ should answer the booking with its id, got {body}"
+    assert {key: body.get(key) for key in GOOD} == GOOD, f"POST /bookings/ should answer the booking, got {body}"
+    read = api.get(f"/bookings/{booking_id}")
+    assert read.status_code == 200, f"GET /bookings/{booking_id} should answer 200, got {read.status_code}"
+    assert read.json() == body, f"GET /bookings/{booking_id} should answer the stored booking, got {read.text}"
+    same_day = api.post("/bookings/", json={**GOOD, "room": "C3", "check_out": GOOD["check_in"]})
+    assert same_day.status_code == 400, (
+        f"check_out on the check_in day is not after it: POST /bookings/ should answer 400, got {same_day.status_code}"
+    )
+
+
+@pytest.mark.contract("q19.2")
 def test_validation_error_inside_endpoint_answers_422_with_errors(api: httpx.Client) -> None:
     errors = _endpoint_errors(api, {**GOOD, "guests": 0})
     matching = [error for error in errors if error.get("loc") == ["guests"]]
@@ -60,6 +78,7 @@ def test_validation_error_inside_endpoint_answers_422_with_errors(api: httpx.Cli
     assert isinstance(matching[0].get("msg"), str), f"each error should keep its msg: {errors}"
 
 
+@pytest.mark.contract("q19.2")
 def test_model_validator_error_inside_endpoint_is_json_safe(api: httpx.Client) -> None:
     errors = _endpoint_errors(api, {**GOOD, "check_out": "2025-04-30"})
     expected = {"type": "value_error", "loc": [], "msg": f"Value error, {DATE_ERROR}"}
@@ -67,6 +86,7 @@ def test_model_validator_error_inside_endpoint_is_json_safe(api: httpx.Client) -
     assert found, f"the errors should include {expected} (extra keys allowed), got {errors}"
 
 
+@pytest.mark.contract("q19.3")
 def test_invalid_request_body_answers_400_with_problems(api: httpx.Client) -> None:
     problems = _problems(api.post("/bookings/", json={**GOOD, "guests": 9}), "POST /bookings/ with guests=9")
     matching = [problem for problem in problems if problem.get("loc") == ["body", "guests"]]
@@ -74,6 +94,7 @@ def test_invalid_request_body_answers_400_with_problems(api: httpx.Client) -> No
     assert isinstance(matching[0].get("msg"), str) and matching[0]["msg"], f"each problem needs a msg: {problems}"
 
 
+@pytest.mark.contract("q19.1", "q19.3")
 def test_invalid_request_from_model_validator_answers_400(api: httpx.Client) -> None:
     response = api.post("/bookings/", json={**GOOD, "check_out": "2025-04-30"})
     problems = _problems(response, "POST /bookings/ with check_out before check_in")
@@ -82,12 +103,14 @@ def test_invalid_request_from_model_validator_answers_400(api: httpx.Client) -> 
     assert DATE_ERROR in str(matching[0].get("msg")), f"the problem's msg should contain {DATE_ERROR!r}: {problems}"
 
 
+@pytest.mark.contract("q19.3")
 def test_invalid_path_parameter_answers_400(api: httpx.Client) -> None:
     problems = _problems(api.get("/bookings/abc"), "GET /bookings/abc")
     locs = [problem.get("loc") for problem in problems]
     assert ["path", "booking_id"] in locs, f'the problems should include loc == ["path", "booking_id"], got {problems}'
 
 
+@pytest.mark.contract("q19.2", "q19.3")
 def test_request_errors_are_not_handled_as_endpoint_errors(api: httpx.Client) -> None:
     assert api.post("/bookings/import", json={**GOOD, "guests": 0}).status_code == 422, (
         "a ValidationError raised inside POST /bookings/import should answer 422"
@@ -97,6 +120,7 @@ def test_request_errors_are_not_handled_as_endpoint_errors(api: httpx.Client) ->
     assert ["body"] in [problem.get("loc") for problem in problems], f'expected a problem at loc ["body"]: {problems}'
 
 
+@pytest.mark.contract("q19.4")
 def test_domain_exception_answers_409_with_the_room(api: httpx.Client) -> None:
     for room in ("A1", "B7"):
         first = api.post("/bookings/", json={**GOOD, "room": room})
@@ -108,6 +132,7 @@ def test_domain_exception_answers_409_with_the_room(api: httpx.Client) -> None:
         assert body.get("room") == room, f'"room" should be {room!r}, got {body}'
 
 
+@pytest.mark.contract("q19.5")
 def test_unhandled_error_answers_json_500_without_leaking(api: httpx.Client) -> None:
     response = api.get("/reports/daily")
     assert response.status_code == 500, f"GET /reports/daily should answer 500, got {response.status_code}"
@@ -119,6 +144,7 @@ def test_unhandled_error_answers_json_500_without_leaking(api: httpx.Client) -> 
         assert secret not in response.text, f"the 500 answer must not reveal the failure (found {secret!r})"
 
 
+@pytest.mark.contract("q19.3")
 def test_invalid_request_lists_one_problem_per_error(api: httpx.Client) -> None:
     body = {key: value for key, value in GOOD.items() if key != "room"} | {"guests": 9}
     problems = _problems(api.post("/bookings/", json=body), "POST /bookings/ without room and with guests=9")
@@ -128,6 +154,7 @@ def test_invalid_request_lists_one_problem_per_error(api: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q19.5")
 def test_any_unhandled_exception_type_answers_json_500(host: AppHost) -> None:
     """Not only RuntimeError: whatever escapes an endpoint gets the same JSON 500."""
     app = host.helper("q19.add_failing_route", path="/kit-test/lookup-fails", secret="hunter2-api-key")
@@ -141,6 +168,7 @@ def test_any_unhandled_exception_type_answers_json_500(host: AppHost) -> None:
     assert "hunter2" not in response.text and "KeyError" not in response.text, "the 500 must not reveal the failure"
 
 
+@pytest.mark.contract("q19.1", "q19.6")
 def test_http_exceptions_keep_their_usual_answers(api: httpx.Client) -> None:
     assert api.get("/reports/daily").headers.get("content-type", "").startswith("application/json"), (
         "an unhandled exception should answer JSON before HTTPException answers are checked"
