@@ -33,6 +33,7 @@ from grader.safetext import printable, spreadsheet_cell
 __all__ = [
     "DEFAULT_ITEM",
     "LMS_FORMATS",
+    "LmsCsvError",
     "lms_destination",
     "lms_options",
     "render_canvas_csv",
@@ -125,6 +126,12 @@ def _headers() -> set[str]:
     return {render_lms_csv(lms, []).splitlines()[0] for lms in LMS_FORMATS}
 
 
+class LmsCsvError(click.ClickException):
+    """The LMS options cannot be honoured: one line (``Error: ...``) and exit code 2, like any unusable input."""
+
+    exit_code = 2
+
+
 def lms_options(command: _F) -> _F:
     """``--lms canvas|moodle`` and ``--lms-csv FILE``, declared once for ``grade run`` and ``grade report``."""
     command = click.option(
@@ -146,21 +153,21 @@ def lms_options(command: _F) -> _F:
 def lms_destination(lms: str | None, path: Path | None) -> dict[str, Path]:
     """``{lms: path}`` for the reports to write (empty without the options), checked before any grading.
 
-    Raises ``click.UsageError`` (exit 2, one line) when only one of the two options is given or ``path`` holds
+    Raises ``LmsCsvError`` (exit 2, one line) when only one of the two options is given or ``path`` holds
     something this module did not write: nothing of the user's is written over.
     """
     if lms is None and path is None:
         return {}
     if lms is None or path is None:
-        raise click.UsageError("--lms and --lms-csv go together: e.g. --lms canvas --lms-csv grades-canvas.csv")
+        raise LmsCsvError("--lms and --lms-csv go together: e.g. --lms canvas --lms-csv grades-canvas.csv")
     if path.exists():
         try:
             with path.open(encoding="utf-8", errors="replace", newline="") as handle:
                 first = handle.readline().rstrip("\r\n")
         except OSError as exc:
-            raise click.UsageError(f"{path} cannot be read ({exc.strerror}): choose a new file") from exc
+            raise LmsCsvError(f"{path} cannot be read ({exc.strerror}): choose a new file") from exc
         if first not in _headers():
-            raise click.UsageError(f"{path} exists and was not written by grade: choose a new file")
+            raise LmsCsvError(f"{path} exists and was not written by grade: choose a new file")
     return {lms: path}
 
 

@@ -106,7 +106,8 @@ def test_the_renderers_take_the_gradebook_s_submissions(gradebook: Path) -> None
 
 def test_lms_options_go_together_and_never_overwrite_the_user_s_file(gradebook: Path, tmp_path: Path) -> None:
     alone = report(gradebook, "--lms", "canvas")
-    assert alone.exit_code == 2 and "--lms and --lms-csv go together" in alone.output
+    assert alone.exit_code == 2
+    assert alone.output == "Error: --lms and --lms-csv go together: e.g. --lms canvas --lms-csv grades-canvas.csv\n"
     alone = report(gradebook, "--lms-csv", str(tmp_path / "x.csv"))
     assert alone.exit_code == 2 and "--lms and --lms-csv go together" in alone.output
     assert not (tmp_path / "x.csv").exists()
@@ -115,7 +116,8 @@ def test_lms_options_go_together_and_never_overwrite_the_user_s_file(gradebook: 
     theirs = tmp_path / "grades.csv"
     theirs.write_text("Student,ID,Midterm\nalice,1,20\n")
     refused = report(gradebook, "--lms", "canvas", "--lms-csv", str(theirs))
-    assert refused.exit_code == 2 and "exists and was not written by grade" in refused.output
+    assert refused.exit_code == 2
+    assert refused.output == f"Error: {theirs} exists and was not written by grade: choose a new file\n"
     assert theirs.read_text() == "Student,ID,Midterm\nalice,1,20\n"
     assert "Traceback" not in refused.output
     ours = tmp_path / "lms.csv"
