@@ -16,13 +16,7 @@ import click
 from grader import __version__
 from grader.candidate import screen
 from grader.candidate.state import Progress, load_progress, next_question, now_iso, save_progress
-from grader.candidate.workspace import (
-    WorkspaceError,
-    backup_and_reset,
-    is_untouched,
-    restore_backup,
-    write_submission,
-)
+from grader.candidate.workspace import WorkspaceError, backup_and_reset, is_untouched, restore_backup
 from grader.catalogue import CatalogueError, Question, find_question, load_catalogue
 from grader.kit import exercises_dir, state_dir
 from grader.terminal import use_colour
@@ -365,6 +359,8 @@ def submit_command(output: Path | None, name: str | None, yes: bool) -> None:
             _echo(f"  {warning}")
         if not yes:
             click.confirm("Submit anyway?", abort=True)
+    from grader.candidate.workspace import write_submission
+
     try:
         archive = write_submission(questions, output, name=name, progress=_progress())
     except WorkspaceError as exc:

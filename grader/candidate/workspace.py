@@ -8,21 +8,16 @@ written over.
 from __future__ import annotations
 
 import hashlib
-import json
-import platform
 import re
 import shutil
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 from grader import __version__
 from grader.candidate.state import Progress, now_iso
 from grader.catalogue import Question
 from grader.kit import exercises_dir, state_dir
-from grader.submissions import MANIFEST_NAME
 
 __all__ = [
     "RECORDED_LIBRARIES",
@@ -147,6 +142,9 @@ def _backed_up(question: Question, content: bytes) -> bool:
 
 def library_versions() -> dict[str, str]:
     """Python's version and the installed versions of the libraries that decide how an answer behaves."""
+    import platform
+    from importlib import metadata
+
     versions = {"python": platform.python_version()}
     for name in RECORDED_LIBRARIES:
         try:
@@ -183,6 +181,11 @@ def write_submission(
     """Zip the candidate's exercise files with a manifest: their hashes, the kit version, the candidate's name,
     and per question the last check, the hints shown (with times) and when the file was first and last changed.
     """
+    import json
+    import zipfile
+
+    from grader.submissions import MANIFEST_NAME  # imported here: `fastlings check` never needs it
+
     files = [exercises_dir() / q.filename for q in questions if (exercises_dir() / q.filename).is_file()]
     if not files:
         raise WorkspaceError(f"no exercise files in {exercises_dir()} to submit")

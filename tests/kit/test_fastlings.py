@@ -167,7 +167,11 @@ def test_serve_runs_the_app_and_its_docs_answer(pack: Path) -> None:
                     raise
                 time.sleep(0.2)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/docs", timeout=5) as response:
-            assert "swagger-ui" in response.read().decode().lower()
+            docs = response.read().decode()
+        assert "swagger-ui" in docs.lower()
+        assert "cdn.jsdelivr.net" not in docs, "/docs must work offline"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_fastlings/docs/swagger-ui-bundle.js", timeout=5) as js:
+            assert js.status == 200 and b"SwaggerUIBundle" in js.read()
         child.sendintr()
         child.expect(pexpect.EOF)
     finally:
