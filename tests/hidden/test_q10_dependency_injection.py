@@ -1,6 +1,7 @@
 """Hidden tests for q10: dependency injection."""
 
 import httpx
+import pytest
 
 from grader.bridge import AppHost
 
@@ -14,6 +15,20 @@ def _auth(host: AppHost, user: str | None = None) -> dict[str, str]:
     return headers
 
 
+@pytest.mark.contract("q10.1")
+def test_module_defines_the_names_the_tests_use(client: httpx.Client, host: AppHost) -> None:
+    token = host.fact("API_TOKEN")
+    assert isinstance(token, str) and token, f"API_TOKEN should be a non-empty string, got {token!r}"
+    r = client.get("/items/", headers={"X-Token": token})
+    assert r.status_code == 200, f"GET /items/ with X-Token: API_TOKEN should answer 200, got {r.status_code}: {r.text}"
+    assert host.kind("CommonQueryParams") == "class", "the module should define the class CommonQueryParams"
+    assert host.kind("FakeSession") == "class", "the module should keep the given class FakeSession"
+    for name in ("app", "common_parameters", "verify_token", "get_db", "open_session"):
+        kind = host.kind(name)
+        assert kind not in (None, "value"), f"the module should define `{name}` (a callable), got {kind!r}"
+
+
+@pytest.mark.contract("q10.3")
 def test_items_answers_common_parameters_defaults(client: httpx.Client, host: AppHost) -> None:
     r = client.get("/items/", headers=_auth(host))
     assert r.status_code == 200, f"GET /items/ with a valid X-Token should answer 200, got {r.status_code}: {r.text}"
@@ -22,6 +37,7 @@ def test_items_answers_common_parameters_defaults(client: httpx.Client, host: Ap
     )
 
 
+@pytest.mark.contract("q10.3")
 def test_items_reads_query_parameters_through_the_dependency(client: httpx.Client, host: AppHost) -> None:
     r = client.get("/items/", params={"q": "foo", "skip": "5", "limit": "2"}, headers=_auth(host))
     assert r.status_code == 200, f"GET /items/?q=foo&skip=5&limit=2 should answer 200, got {r.status_code}: {r.text}"
@@ -35,6 +51,7 @@ def test_items_reads_query_parameters_through_the_dependency(client: httpx.Clien
     assert bad.status_code == 422, f"a non-integer skip should answer 422, got {bad.status_code}: {bad.text}"
 
 
+@pytest.mark.contract("q10.4")
 def test_users_list_uses_class_dependency_for_filter_and_paging(client: httpx.Client, host: AppHost) -> None:
     r = client.get("/users/", headers=_auth(host))
     assert r.status_code == 200, f"GET /users/ should answer 200, got {r.status_code}: {r.text}"
@@ -49,6 +66,7 @@ def test_users_list_uses_class_dependency_for_filter_and_paging(client: httpx.Cl
     )
 
 
+@pytest.mark.contract("q10.4")
 def test_users_route_takes_its_parameters_from_common_query_params(client: httpx.Client, host: AppHost) -> None:
     plain = client.get("/users/", headers=_auth(host))
     assert plain.status_code == 200, f"GET /users/ should answer 200, got {plain.status_code}: {plain.text}"
@@ -79,6 +97,7 @@ def test_users_route_takes_its_parameters_from_common_query_params(client: httpx
     )
 
 
+@pytest.mark.contract("q10.2")
 def test_every_route_refuses_a_missing_token(client: httpx.Client, host: AppHost) -> None:
     for path in ROUTES:
         ok = client.get(path, headers=_auth(host, "alice"))
@@ -90,6 +109,7 @@ def test_every_route_refuses_a_missing_token(client: httpx.Client, host: AppHost
         )
 
 
+@pytest.mark.contract("q10.2")
 def test_every_route_refuses_a_wrong_token(client: httpx.Client, host: AppHost) -> None:
     for path in ROUTES:
         ok = client.get(path, headers=_auth(host, "alice"))
@@ -101,6 +121,7 @@ def test_every_route_refuses_a_wrong_token(client: httpx.Client, host: AppHost) 
         )
 
 
+@pytest.mark.contract("q10.2")
 def test_token_guard_can_be_overridden(client: httpx.Client, host: AppHost) -> None:
     refused = client.get("/items/")
     assert refused.status_code == 401, f"GET /items/ without X-Token should answer 401, got {refused.status_code}"
@@ -123,14 +144,22 @@ def test_token_guard_can_be_overridden(client: httpx.Client, host: AppHost) -> N
     )
 
 
+@pytest.mark.contract("q10.5", "q10.6")
 def test_me_answers_the_user_named_by_the_header(client: httpx.Client, host: AppHost) -> None:
     r = client.get("/users/me", headers=_auth(host, "alice"))
     assert r.status_code == 200, f"GET /users/me as alice should answer 200, got {r.status_code}: {r.text}"
     body = r.json()
     assert body.get("username") == "alice", f"GET /users/me as alice should answer username alice, got {body}"
     assert body.get("full_name") == "Alice Liddell", f"GET /users/me as alice should answer her full_name, got {body}"
+    assert body == {"username": "alice", "full_name": "Alice Liddell"}, (
+        f"GET /users/me should answer exactly username and full_name, nothing else, got {body}"
+    )
+    r = client.get("/users/me", headers=_auth(host, "dave"))
+    assert r.status_code == 200, f"GET /users/me as dave should answer 200, got {r.status_code}: {r.text}"
+    assert r.json() == {"username": "dave", "full_name": "Dave Grohl"}, f"GET /users/me as dave, got {r.json()}"
 
 
+@pytest.mark.contract("q10.5")
 def test_unknown_or_missing_user_is_401(client: httpx.Client, host: AppHost) -> None:
     ok = client.get("/users/me", headers=_auth(host, "alice"))
     assert ok.status_code == 200, f"GET /users/me as alice should answer 200, got {ok.status_code}"
@@ -143,6 +172,7 @@ def test_unknown_or_missing_user_is_401(client: httpx.Client, host: AppHost) -> 
             )
 
 
+@pytest.mark.contract("q10.5", "q10.6", "q10.7")
 def test_disabled_user_is_403(client: httpx.Client, host: AppHost) -> None:
     ok = client.get("/users/me", headers=_auth(host, "alice"))
     assert ok.status_code == 200, f"GET /users/me as alice should answer 200, got {ok.status_code}"
@@ -154,6 +184,7 @@ def test_disabled_user_is_403(client: httpx.Client, host: AppHost) -> None:
         )
 
 
+@pytest.mark.contract("q10.7")
 def test_my_items_lists_only_the_users_items(client: httpx.Client, host: AppHost) -> None:
     r = client.get("/users/me/items", headers=_auth(host, "alice"))
     assert r.status_code == 200, f"GET /users/me/items as alice should answer 200, got {r.status_code}: {r.text}"
@@ -166,6 +197,7 @@ def test_my_items_lists_only_the_users_items(client: httpx.Client, host: AppHost
     assert r.json() == [], f"carol owns nothing: GET /users/me/items should answer [], got {r.json()}"
 
 
+@pytest.mark.contract("q10.5", "q10.7")
 def test_one_request_opens_one_session(client: httpx.Client, host: AppHost) -> None:
     headers = _auth(host, "alice")
     host.helper("common.spy", name="open_session")
@@ -180,6 +212,7 @@ def test_one_request_opens_one_session(client: httpx.Client, host: AppHost) -> N
         )
 
 
+@pytest.mark.contract("q10.5", "q10.8")
 def test_overriding_get_db_reaches_the_user_dependencies(client: httpx.Client, host: AppHost) -> None:
     ok = client.get("/users/me", headers=_auth(host, "alice"))
     assert ok.status_code == 200, f"GET /users/me as alice should answer 200, got {ok.status_code}"
