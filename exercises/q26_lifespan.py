@@ -23,7 +23,8 @@ Contract (the hidden tests check exactly this):
 - [q26.3] Nothing is opened at import time: ``events`` stays empty until the app starts (the tests enter
   ``with TestClient(app)``). At start-up, before the first request, ``events`` becomes
   ``["pool opened", "cache opened"]``; nothing is closed while the app runs, whatever the requests do.
-- [q26.4] One pool and one cache serve every request of a run (no resource per request).
+- [q26.4] One pool and one cache serve every request of a run (no resource per request). Keep them on
+  ``app.state`` or reach them through a dependency (lifespan state included): your choice.
 - [q26.5] At shutdown ``events`` ends with ``"cache closed"`` then ``"pool closed"``: a full run gives exactly
   ``["pool opened", "cache opened", "cache closed", "pool closed"]``.
 - [q26.6] The same ``app`` can be started again after a shutdown (the tests enter a second ``TestClient(app)``): it
@@ -38,7 +39,6 @@ Contract (the hidden tests check exactly this):
   response is the user plus where it came from: ``{"id": 1, "name": "Ada", "source": "db"}`` the first time,
   ``"source": "cache"`` afterwards.
   An unknown id → 404 ``{"detail": "User not found"}``.
-- [q26.9] Keep the resources on ``app.state`` or reach them through a dependency: your choice.
 
 Run it: ``uvicorn q26_lifespan:app --reload`` then open http://127.0.0.1:8000/users/1 (twice) and stop the
 server with Ctrl+C to see the shutdown

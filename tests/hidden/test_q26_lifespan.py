@@ -21,6 +21,7 @@ def get_user(client: httpx.Client, user_id: int) -> dict[str, object]:
     return response.json()
 
 
+@pytest.mark.contract("q26.3")
 def test_nothing_is_opened_before_startup(host: AppHost) -> None:
     imported = host.fact("events")
     assert imported == [], f"importing the module should open nothing, events = {imported}"
@@ -34,6 +35,7 @@ def test_nothing_is_opened_before_startup(host: AppHost) -> None:
         )
 
 
+@pytest.mark.contract("q26.3")
 def test_startup_runs_before_the_first_request(host: AppHost) -> None:
     with closing(host.client()) as client:
         started = host.fact("events")
@@ -43,6 +45,7 @@ def test_startup_runs_before_the_first_request(host: AppHost) -> None:
     )
 
 
+@pytest.mark.contract("q26.3", "q26.4")
 def test_resources_are_shared_by_all_requests(host: AppHost) -> None:
     with closing(host.client()) as client:
         for user_id in (1, 2, 1, 3, 2, 1):
@@ -55,6 +58,21 @@ def test_resources_are_shared_by_all_requests(host: AppHost) -> None:
     )
 
 
+@pytest.mark.contract("q26.1", "q26.4")
+def test_one_pool_and_one_cache_are_built_per_run(host: AppHost) -> None:
+    host.helper("q26.count_instances")
+    with closing(host.client()) as client:
+        for user_id in (1, 2, 1, 3):
+            get_user(client, user_id)
+        assert client.get("/users/99").status_code == 404, "GET /users/99 should answer 404"
+    made = host.helper("q26.instances")
+    assert made == {"ConnectionPool": 1, "Cache": 1}, (
+        "a run should build exactly one ConnectionPool and one Cache, both through their open() at start-up, "
+        f"and share them with every request; built: {made}"
+    )
+
+
+@pytest.mark.contract("q26.1", "q26.5")
 def test_shutdown_closes_cache_then_pool(host: AppHost) -> None:
     with closing(host.client()) as client:
         get_user(client, 1)
@@ -62,6 +80,7 @@ def test_shutdown_closes_cache_then_pool(host: AppHost) -> None:
     assert events == FULL_RUN, f"a full run should record {FULL_RUN} (the cache closed before the pool), got {events}"
 
 
+@pytest.mark.contract("q26.8")
 def test_user_is_read_from_the_pool_first(client: httpx.Client) -> None:
     body = get_user(client, 1)
     assert body == {"id": 1, "name": "Ada", "source": "db"}, (
@@ -69,6 +88,7 @@ def test_user_is_read_from_the_pool_first(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q26.4", "q26.8")
 def test_repeated_user_is_served_from_the_cache(client: httpx.Client) -> None:
     first = get_user(client, 2)
     second = get_user(client, 2)
@@ -84,6 +104,7 @@ def test_repeated_user_is_served_from_the_cache(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q26.8")
 def test_unknown_user_is_404(client: httpx.Client) -> None:
     get_user(client, 1)
     response = client.get("/users/99")
@@ -93,6 +114,7 @@ def test_unknown_user_is_404(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q26.6")
 def test_app_restarts_with_fresh_resources(host: AppHost) -> None:
     with closing(host.client()) as client:
         get_user(client, 1)
@@ -106,6 +128,7 @@ def test_app_restarts_with_fresh_resources(host: AppHost) -> None:
     assert events == FULL_RUN + FULL_RUN, f"two runs should record the full cycle twice, {FULL_RUN} each, got {events}"
 
 
+@pytest.mark.contract("q26.7")
 def test_failed_startup_closes_what_was_opened(host: AppHost) -> None:
     host.helper("q26.break_cache_open", message="cache unavailable")
     with pytest.raises(CandidateError, match=r"^RuntimeError: cache unavailable"), closing(host.client()):
@@ -117,6 +140,7 @@ def test_failed_startup_closes_what_was_opened(host: AppHost) -> None:
     )
 
 
+@pytest.mark.contract("q26.2")
 def test_no_deprecation_warning(host: AppHost) -> None:
     run = host.helper("q26.fresh_run_recording_warnings", user_id=1)
     assert run["status"] == 200, f"GET /users/1 should answer 200, got {run['status']}: {run['text']}"

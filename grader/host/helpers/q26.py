@@ -49,3 +49,25 @@ def fresh_run_recording_warnings(session: Any, user_id: int = 1) -> dict[str, An
         "text": response.text,
         "events": _plain(list(events) if isinstance(events, list) else events),
     }
+
+
+@helper("q26.count_instances")
+def count_instances(session: Any) -> None:
+    """Count every ``ConnectionPool`` and ``Cache`` built from now on, however it is built (until the next load)."""
+    made: dict[str, int] = session.state.setdefault("q26:made", {})
+    for name in ("ConnectionPool", "Cache"):
+        cls = getattr(session.module, name)
+        original_init = cls.__init__
+        made[name] = 0
+
+        def counting_init(self: Any, *args: Any, _name: str = name, _init: Any = original_init, **kwargs: Any) -> None:
+            made[_name] += 1
+            _init(self, *args, **kwargs)
+
+        cls.__init__ = counting_init
+
+
+@helper("q26.instances")
+def instances(session: Any) -> dict[str, int]:
+    """How many ``ConnectionPool`` and ``Cache`` objects were built since ``q26.count_instances``."""
+    return dict(session.state.get("q26:made", {}))
