@@ -18,8 +18,9 @@ Contract (the hidden tests check exactly this):
 - [q20.4] ``POST /orders/`` takes the JSON body ``{"item": str, "quantity": int >= 1, "email": str}``. ``item`` must
   be one of ``CATALOGUE`` (given: ``widget``, ``gadget``, ``gizmo``), otherwise 404 with
   ``{"detail": "Item not found"}``; a ``quantity`` below 1 (or any other invalid body) answers 422. A valid
-  order answers 201 with ``{"order_id": n, "item": ..., "quantity": ...}``, ``n`` counting 1, 2, 3, ... from
-  the first order, and logs exactly these lines in this order:
+  order answers 201 with ``{"order_id": n, "item": ..., "quantity": ...}``. Only accepted orders get a number:
+  ``n`` is 1 for the first order answered 201, 2 for the next one answered 201, and so on (an order refused with
+  404 or 422 uses up no number). A valid order logs exactly these lines in this order:
   1. ``audit: POST /orders/`` — added by the dependency ``audit_request`` (a module-level function that
      takes ``BackgroundTasks``; the route uses it through ``Depends(audit_request)``). The tests replace it
      with ``app.dependency_overrides[module.audit_request]`` and then expect the other two lines only.

@@ -86,6 +86,7 @@ def _slow_write_log(host: AppHost) -> None:
     host.helper("q20.slow_write_log", seconds=SLOW_SECONDS)
 
 
+@pytest.mark.contract("q20.1", "q20.2", "q20.3")
 def test_notification_answers_and_logs_one_line(api: httpx.Client, log_path: HostFile) -> None:
     response = api.post("/send-notification/")
     assert response.status_code == 200, f"POST /send-notification/ should answer 200, got {response.status_code}"
@@ -97,6 +98,7 @@ def test_notification_answers_and_logs_one_line(api: httpx.Client, log_path: Hos
     assert text == "Notification sent\n", f"the log should be exactly 'Notification sent' and a newline, got {text!r}"
 
 
+@pytest.mark.contract("q20.2", "q20.3")
 def test_notification_is_logged_after_the_response_is_sent(host: AppHost, log_path: HostFile) -> None:
     _slow_write_log(host)
     _spy_app(host, log_path)
@@ -110,6 +112,7 @@ def test_notification_is_logged_after_the_response_is_sent(host: AppHost, log_pa
     )
 
 
+@pytest.mark.contract("q20.2", "q20.4")
 def test_order_is_logged_after_the_response_is_sent(host: AppHost, log_path: HostFile) -> None:
     _slow_write_log(host)
     _spy_app(host, log_path)
@@ -123,6 +126,7 @@ def test_order_is_logged_after_the_response_is_sent(host: AppHost, log_path: Hos
     )
 
 
+@pytest.mark.contract("q20.2")
 def test_log_appends_and_keeps_earlier_lines(api: httpx.Client, log_path: HostFile) -> None:
     log_path.write_text("earlier line\n")
     for _ in range(2):
@@ -131,6 +135,7 @@ def test_log_appends_and_keeps_earlier_lines(api: httpx.Client, log_path: HostFi
     assert _lines(log_path) == expected, f"write_log should append one line per call: expected {expected}"
 
 
+@pytest.mark.contract("q20.1")
 def test_log_path_is_read_when_the_task_runs(api: httpx.Client, host: AppHost) -> None:
     first, second = HostFile(host, "first.log"), HostFile(host, "second.log")
     first.point_log_path()
@@ -142,6 +147,7 @@ def test_log_path_is_read_when_the_task_runs(api: httpx.Client, host: AppHost) -
     )
 
 
+@pytest.mark.contract("q20.4")
 def test_order_answers_201_and_logs_three_lines_in_order(api: httpx.Client, log_path: HostFile) -> None:
     response = _order(api)
     assert response.status_code == 201, f"POST /orders/ should answer 201, got {response.status_code}: {response.text}"
@@ -149,6 +155,7 @@ def test_order_answers_201_and_logs_three_lines_in_order(api: httpx.Client, log_
     assert _lines(log_path) == ORDER_LINES, f"the log should be {ORDER_LINES} in this order, got {_lines(log_path)}"
 
 
+@pytest.mark.contract("q20.4")
 def test_order_ids_count_up_and_lines_follow(api: httpx.Client, log_path: HostFile) -> None:
     assert _order(api).json().get("order_id") == 1, "the first order should get order_id 1"
     second = _order(api, item="gizmo", quantity=1, email="bo@example.com")
@@ -158,6 +165,35 @@ def test_order_ids_count_up_and_lines_follow(api: httpx.Client, log_path: HostFi
     assert _lines(log_path) == expected, f"after two orders the log should be {expected}, got {_lines(log_path)}"
 
 
+@pytest.mark.contract("q20.4")
+def test_refused_orders_use_up_no_order_number(api: httpx.Client, log_path: HostFile) -> None:
+    assert _order(api).json().get("order_id") == 1, "the first order should get order_id 1"
+    assert _order(api, item="flux-capacitor").status_code == 404, "an unknown item should answer 404"
+    assert _order(api, quantity=0).status_code == 422, "quantity 0 should answer 422"
+    second = _order(api, item="gadget", quantity=3, email="cy@example.com")
+    assert second.status_code == 201, f"a valid order should answer 201, got {second.status_code}: {second.text}"
+    assert second.json() == {"order_id": 2, "item": "gadget", "quantity": 3}, (
+        "only accepted orders get a number: after order 1, a 404 and a 422, the next accepted order is "
+        f"order 2; got {second.text}"
+    )
+    expected = [*ORDER_LINES, "audit: POST /orders/", "order 2 created", "email to cy@example.com: order 2 confirmed"]
+    assert _lines(log_path) == expected, f"the log should be {expected}, got {_lines(log_path)}"
+
+
+@pytest.mark.contract("q20.2")
+def test_tasks_call_write_log_by_its_module_name(api: httpx.Client, host: AppHost, log_path: HostFile) -> None:
+    assert api.post("/send-notification/").status_code == 200, "POST /send-notification/ should answer 200"
+    host.helper("common.spy", name="write_log")  # replaces module.write_log by a recording wrapper
+    assert api.post("/send-notification/").status_code == 200, "POST /send-notification/ should answer 200"
+    assert _order(api).status_code == 201, "POST /orders/ should answer 201"
+    calls = host.helper("common.spy_calls", name="write_log")
+    assert calls == 4, (
+        "every log line should be written by the module's write_log as it is when the request runs (the tests "
+        f"replaced it by a wrapper): expected 4 calls of the wrapper (1 notification + 3 order lines), got {calls}"
+    )
+
+
+@pytest.mark.contract("q20.4")
 def test_audit_line_comes_from_the_audit_request_dependency(
     api: httpx.Client, host: AppHost, log_path: HostFile
 ) -> None:
@@ -176,6 +212,7 @@ def test_audit_line_comes_from_the_audit_request_dependency(
     )
 
 
+@pytest.mark.contract("q20.4", "q20.5")
 def test_unknown_item_logs_nothing(api: httpx.Client, log_path: HostFile) -> None:
     assert _order(api).status_code == 201, "a valid order should answer 201 before a failing one is checked"
     before = _lines(log_path)
@@ -186,6 +223,7 @@ def test_unknown_item_logs_nothing(api: httpx.Client, log_path: HostFile) -> Non
     assert added == [], f"an order answered 404 must log nothing, but it logged {added}"
 
 
+@pytest.mark.contract("q20.4", "q20.5")
 def test_invalid_order_logs_nothing(api: httpx.Client, log_path: HostFile) -> None:
     assert _order(api).status_code == 201, "a valid order should answer 201 before a failing one is checked"
     before = _lines(log_path)
