@@ -21,10 +21,14 @@ import os
 import select
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from pathlib import Path
 
 from grader.candidate.checkchild import CheckJob, pytest_args, run_in_child
@@ -34,7 +38,16 @@ from grader.kit import checks_dir, exercises_dir, kit_root
 from grader.runner import _ForkedProcess  # the grader's fork: signals held back, own group, killpg on kill
 from grader.warm import warm_imports
 
-__all__ = ["CHECK_TIMEOUT_S", "CheckError", "RunningCheck", "run_check", "run_checks", "start_check", "warm_up"]
+__all__ = [
+    "CHECK_TIMEOUT_S",
+    "CheckError",
+    "RunningCheck",
+    "run_check",
+    "run_checks",
+    "start_check",
+    "wait_for",
+    "warm_up",
+]
 
 CHECK_TIMEOUT_S = 30.0
 _LIGHT_MODULES = ("fastapi", "fastapi.testclient", "pytest", "grader.fixtures")
@@ -116,60 +129,118 @@ class _CheckProcess(_ForkedProcess):
             os._exit(code)
 
 
+class _SpawnedCheck:
+    """Where ``fork`` is missing (Windows): a fresh interpreter runs the check and reports on its stdout.
+
+    Slower (it imports everything anew) but the same checks, events, time limit and kill; a thread reads the
+    events, since ``select`` cannot wait on a pipe there.
+    """
+
+    def __init__(self, job: CheckJob) -> None:
+        posix = os.name == "posix"
+        self._popen = subprocess.Popen(
+            [sys.executable, "-m", "grader.candidate.checkchild"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=posix,
+            creationflags=0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+        )
+        assert self._popen.stdin is not None and self._popen.stdout is not None
+        with contextlib.suppress(BrokenPipeError):
+            self._popen.stdin.write(json.dumps(asdict(job)).encode())
+            self._popen.stdin.close()
+        self.pid = self._popen.pid
+        self._chunks: list[bytes] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._read, args=(self._popen.stdout,), daemon=True).start()
+
+    def _read(self, stream: io.BufferedReader) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            for chunk in iter(lambda: stream.read1(65536), b""):
+                with self._lock:
+                    self._chunks.append(chunk)
+
+    def take(self) -> bytes:
+        with self._lock:
+            data, self._chunks = b"".join(self._chunks), []
+        return data
+
+    def poll(self) -> int | None:
+        return self._popen.poll()
+
+    def kill(self) -> None:
+        if os.name == "posix":
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._popen.pid, signal.SIGKILL)
+        if self._popen.poll() is None:
+            self._popen.kill()
+            self._popen.wait()
+
+
 class RunningCheck:
     """A check in flight. ``poll`` gives its result once it has one; ``cancel`` kills it and everything it started."""
 
-    def __init__(self, question: Question, limit_s: float) -> None:
+    def __init__(self, question: Question, limit_s: float, use_fork: bool | None = None) -> None:
         self.question = question
         self.limit_s = limit_s
         self.scratch = Path(tempfile.mkdtemp(prefix=f"fastlings-{question.id}-"))
-        read_fd, write_fd = os.pipe()
-        job = CheckJob(
-            question_id=question.id,
-            module_file=str(exercises_dir() / question.filename),
-            check_file=str(checks_dir() / question.test_filename),
-            target_dir=str(exercises_dir()),
-            kit_root=str(kit_root()),
-            scratch=str(self.scratch),
-            write_fd=write_fd,
-            parent_pid=os.getpid(),
-        )
+        fields = {
+            "question_id": question.id,
+            "module_file": str(exercises_dir() / question.filename),
+            "check_file": str(checks_dir() / question.test_filename),
+            "target_dir": str(exercises_dir()),
+            "kit_root": str(kit_root()),
+            "scratch": str(self.scratch),
+            "parent_pid": os.getpid(),
+        }
+        self._buffer = b""
+        self.events: list[dict] = []
+        self.result: CheckResult | None = None
+        self._read_fd: int | None = None
         self.started = time.monotonic()
+        if not (hasattr(os, "fork") if use_fork is None else use_fork):
+            spawned = _SpawnedCheck(CheckJob(**fields, write_fd=1))  # type: ignore[arg-type]
+            self._process: _CheckProcess | _SpawnedCheck = spawned
+            self._take: Callable[[], bytes] = spawned.take
+            return
+        read_fd, write_fd = os.pipe()
         try:
-            self._process = _CheckProcess(job)  # type: ignore[arg-type]
+            self._process = _CheckProcess(CheckJob(**fields, write_fd=write_fd))  # type: ignore[arg-type]
         finally:
             os.close(write_fd)
         os.set_blocking(read_fd, False)
         self._read_fd = read_fd
-        self._buffer = b""
-        self.events: list[dict] = []
-        self.result: CheckResult | None = None
+        self._take = self._read_pipe
 
-    def fileno(self) -> int:
-        """The pipe the check reports on, for ``select``."""
+    def fileno(self) -> int | None:
+        """The pipe the check reports on, for ``select`` (None where the events come through a thread)."""
         return self._read_fd
 
     @property
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def _pump(self) -> None:
-        while True:
+    def _read_pipe(self) -> bytes:
+        data = b""
+        while self._read_fd is not None:
             try:
                 chunk = os.read(self._read_fd, 65536)
-            except BlockingIOError:
-                return
-            except OSError:
-                return
+            except OSError:  # BlockingIOError: nothing more for now
+                break
             if not chunk:
-                return
-            self._buffer += chunk
-            *lines, self._buffer = self._buffer.split(b"\n")
-            for line in lines:
-                with contextlib.suppress(ValueError):
-                    event = json.loads(line)
-                    if isinstance(event, dict):
-                        self.events.append(event)
+                break
+            data += chunk
+        return data
+
+    def _pump(self) -> None:
+        self._buffer += self._take()
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            with contextlib.suppress(ValueError):
+                event = json.loads(line)
+                if isinstance(event, dict):
+                    self.events.append(event)
 
     def poll(self) -> CheckResult | None:
         """The result if the check has ended (or has just been killed at its time limit), else None."""
@@ -203,9 +274,10 @@ class RunningCheck:
         self._process.kill()  # the whole group, even after a normal exit: the module may have started processes
 
     def _close(self) -> None:
-        with contextlib.suppress(OSError):
-            os.close(self._read_fd)
-        self._read_fd = -1
+        if self._read_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._read_fd)
+            self._read_fd = None
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def wait(self, step_s: float = 0.5) -> CheckResult:
@@ -214,22 +286,44 @@ class RunningCheck:
             result = self.poll()
             if result is not None:
                 return result
-            with contextlib.suppress(InterruptedError):
-                select.select([self._read_fd], [], [], min(step_s, max(self.limit_s - self.elapsed, 0.001)))
+            wait_for([self], min(step_s, max(self.limit_s - self.elapsed, 0.001)))
 
 
-def start_check(question: Question, limit_s: float = CHECK_TIMEOUT_S) -> RunningCheck:
+def wait_for(checks: Iterable[RunningCheck], timeout_s: float, also: Iterable[int] = ()) -> list[int]:
+    """Wait until a check (or one of the file descriptors ``also``) has news, or ``timeout_s`` has passed.
+
+    Checks that report through a thread (no fork) cannot be waited on: then this waits in short steps.
+    """
+    fds = [*also]
+    polled = False
+    for check in checks:
+        fd = check.fileno()
+        if fd is None:
+            polled = True
+        else:
+            fds.append(fd)
+    timeout_s = min(timeout_s, 0.02) if polled else timeout_s
+    if not fds:
+        time.sleep(timeout_s)
+        return []
+    with contextlib.suppress(InterruptedError):
+        ready, _, _ = select.select(fds, [], [], timeout_s)
+        return ready
+    return []
+
+
+def start_check(question: Question, limit_s: float = CHECK_TIMEOUT_S, use_fork: bool | None = None) -> RunningCheck:
     """Start ``question``'s public checks against the candidate's file in a new process."""
     if not (exercises_dir() / question.filename).is_file():
         raise CheckError(f"{exercises_dir() / question.filename} does not exist (`fastlings reset {question.id}`)")
     if not (checks_dir() / question.test_filename).is_file():
         raise CheckError(f"no public checks for {question.id} in {checks_dir()}")
-    return RunningCheck(question, limit_s)
+    return RunningCheck(question, limit_s, use_fork)
 
 
-def run_check(question: Question, limit_s: float = CHECK_TIMEOUT_S) -> CheckResult:
+def run_check(question: Question, limit_s: float = CHECK_TIMEOUT_S, use_fork: bool | None = None) -> CheckResult:
     """Run one question's checks to the end; Ctrl-C (or SIGTERM, SIGHUP) kills them before it propagates."""
-    running = start_check(question, limit_s)
+    running = start_check(question, limit_s, use_fork)
     try:
         return running.wait()
     finally:
@@ -266,8 +360,7 @@ def run_checks(
                     done(question, exc)
             if not running:
                 continue
-            with contextlib.suppress(InterruptedError):
-                select.select([r.fileno() for r in running], [], [], 0.05)
+            wait_for(running, 0.05)
             for item in list(running):
                 result = item.poll()
                 if result is not None:

@@ -180,10 +180,10 @@ def watch_command(interval: float, limit_s: float) -> None:
     A save while a check runs stops it and checks the new version.
     Outside a terminal (an IDE's output pane) the results are printed one after the other.
     """
-    from grader.candidate.watch import Watch
+    from grader.candidate.watch import Watch, keys_available
     from grader.interrupts import Terminated, exit_code_for
 
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    interactive = keys_available()
     watch = Watch(interval, lambda text: _echo(text), interactive=interactive, limit_s=limit_s)
     stopped: BaseException | None = None
     try:

@@ -10,22 +10,22 @@ redrawn, elsewhere (a pipe, an IDE's output pane) the same news is appended as p
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
-import select
 import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from grader.candidate import screen
-from grader.candidate.checker import CHECK_TIMEOUT_S, CheckError, RunningCheck, start_check, warm_up
+from grader.candidate.checker import CHECK_TIMEOUT_S, CheckError, RunningCheck, start_check, wait_for, warm_up
 from grader.candidate.outcome import CheckResult
 from grader.candidate.state import Progress, load_progress, next_question, save_progress
 from grader.candidate.workspace import is_untouched
 from grader.catalogue import Question, load_catalogue
 from grader.kit import exercises_dir, state_dir
 
-__all__ = ["Watch", "record_result"]
+__all__ = ["Watch", "keys_available", "record_result"]
 
 _CLEAR = "\x1b[H\x1b[2J\x1b[3J"
 
@@ -74,6 +74,11 @@ def _keys_mode(fd: int | None) -> Iterator[None]:
     finally:
         with contextlib.suppress(termios.error, OSError):
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def keys_available() -> bool:
+    """Whether watch can read single keys: a terminal on both ends, and termios (not on Windows)."""
+    return sys.stdin.isatty() and sys.stdout.isatty() and importlib.util.find_spec("termios") is not None
 
 
 class Watch:
@@ -204,12 +209,9 @@ class Watch:
                     self._draw()
                 next_look = time.monotonic() + self.interval_s
                 while True:
-                    waiting: list[int] = [] if stdin_fd is None else [stdin_fd]
-                    if self.running is not None:
-                        waiting.append(self.running.fileno())
                     pause = max(next_look - time.monotonic(), 0.0)
-                    with contextlib.suppress(InterruptedError):
-                        ready, _, _ = select.select(waiting, [], [], pause)
+                    checks = [self.running] if self.running is not None else []
+                    ready = wait_for(checks, pause, also=() if stdin_fd is None else (stdin_fd,))
                     if stdin_fd is not None and stdin_fd in ready:
                         keys = os.read(stdin_fd, 64).decode(errors="replace")
                         if not keys:  # the terminal went away

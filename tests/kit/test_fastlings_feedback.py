@@ -139,6 +139,24 @@ def test_check_all_checks_every_question_one_line_each(pack: Path) -> None:
     assert "1/30" in out
 
 
+@pytest.mark.slow
+def test_without_fork_a_fresh_interpreter_runs_the_same_checks(pack: Path) -> None:
+    """Windows has no fork: each check is then a fresh interpreter, with the same verdicts and time limit."""
+    from grader.candidate.checker import run_check
+    from grader.catalogue import find_question
+
+    q02 = find_question("2")
+    stub = run_check(q02, use_fork=False)
+    assert stub.status == "failing" and stub.failures[0].failure is not None
+    assert "GET / should answer 200, got 404" in stub.failures[0].failure.summary
+    shutil.copyfile(SOLUTIONS / Q02, pack / "exercises" / Q02)
+    assert run_check(q02, use_fork=False).status == "done"
+    write(pack, Q02, "while True:\n    pass\n")
+    stuck = run_check(q02, limit_s=3, use_fork=False)
+    assert stuck.status == "timeout" and stuck.problem is not None
+    assert "did not finish importing within the 3 s limit" in stuck.problem.summary
+
+
 # -- watch ----------------------------------------------------------------------------------------------------
 def _spawn_watch(pack: Path, *args: str) -> tuple[pexpect.spawn, io.StringIO]:
     env = {**os.environ, "FASTAPI_KIT_ROOT": str(pack)}
