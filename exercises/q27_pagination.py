@@ -11,8 +11,9 @@ Contract (the hidden tests check exactly this):
 
 - [q27.1] Given (do not change): ``ITEMS``, 100 items ``{"id": n, "name": "Item n"}`` with ids 1 to 100, in id order.
 - [q27.2] ``GET /items/`` takes the query parameters ``skip`` (int, default 0, at least 0) and ``limit`` (int,
-  default 10, from 1 to 50). Any other value (negative ``skip``, ``limit`` of 0 or above 50, a non-integer) →
-  422.
+  default 10, from 1 to 50). Any other value → 422: a negative ``skip``, a ``limit`` of 0 or above 50, or a value
+  that is not a whole number (``ten``, ``1.5``). Other spellings of a whole number (``5.0``, `` 5``) are not
+  tested: read them as FastAPI does, or refuse them.
 - [q27.3] It answers 200 with
   ``{"items": [...], "total": 100, "skip": <skip>, "limit": <limit>, "next": <link or null>,
   "previous": <link or null>}``, where ``items`` are the items at positions ``skip`` to ``skip + limit - 1``
