@@ -301,7 +301,8 @@ def _stale(question: Question, progress: Progress) -> bool:
 
 def _warnings_before_submit(questions: tuple[Question, ...]) -> list[str]:
     """What the candidate should know before sending: untouched stubs and questions that fail their checks."""
-    stale = [q for q in questions if _touched(q) and _stale(q, _progress())]
+    before = _progress()
+    stale = [q for q in questions if _touched(q) and _stale(q, before)]
     if stale:
         _echo(f"checking {len(stale)} question(s) changed since their last check…")
         _check_quietly(stale)

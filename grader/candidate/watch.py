@@ -213,7 +213,10 @@ class Watch:
                     checks = [self.running] if self.running is not None else []
                     ready = wait_for(checks, pause, also=() if stdin_fd is None else (stdin_fd,))
                     if stdin_fd is not None and stdin_fd in ready:
-                        keys = os.read(stdin_fd, 64).decode(errors="replace")
+                        try:
+                            keys = os.read(stdin_fd, 64).decode(errors="replace")
+                        except OSError:  # the terminal went away
+                            return
                         if not keys:  # the terminal went away
                             return
                         for key in keys.lower():
