@@ -105,7 +105,13 @@ def plan_batch(
     for submission in submissions:
         digest = content_hash(submission.folder) if submission.folder else ""
         sid = gradebook.submission_id(
-            submission.name, digest, grading, str(submission.source), submission.problem, submission.warnings
+            submission.name,
+            digest,
+            grading,
+            str(submission.source),
+            submission.problem,
+            submission.warnings,
+            submission.manifest,
         )
         ids.append(sid)
         if submission.folder is None:
@@ -157,7 +163,9 @@ def execute_batch(
         result = score_question(job.question, run)
         file_hash = job.key.split(":", 1)[1]
         first, *others = plan.followers[job.key]
-        gradebook.record(first, result, run, file_hash, grading_key())
+        graded_file = job.target_dir / job.question.filename
+        content = graded_file.read_bytes() if graded_file.is_file() else None
+        gradebook.record(first, result, run, file_hash, grading_key(), content)
         for sid in others:
             gradebook.copy_result(job.question.id, first, sid)
         if on_progress is not None:

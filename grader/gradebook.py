@@ -12,15 +12,20 @@ copy) is graded once per grading key and its result reused for every other submi
 
 from __future__ import annotations
 
+import difflib
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from grader.catalogue import load_catalogue
+from grader.kit import exercises_dir
+from grader.manifest import Manifest
 from grader.results import QuestionResult, RawRun, SubmissionResult, TestFailure
+from grader.safetext import printable
 from grader.scoring import rescore
 
 __all__ = ["DEFAULT_GRADEBOOK", "Gradebook", "GradebookError", "StoredSubmission"]
@@ -36,6 +41,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     problem TEXT NOT NULL DEFAULT '',
     warnings TEXT NOT NULL DEFAULT '',
     graded_at TEXT NOT NULL,
+    manifest TEXT NOT NULL DEFAULT '',
     UNIQUE (name, content_hash, kit_version)
 );
 CREATE TABLE IF NOT EXISTS question_results (
@@ -68,6 +74,10 @@ CREATE TABLE IF NOT EXISTS test_results (
     message TEXT NOT NULL,
     PRIMARY KEY (submission_id, question_id, test)
 );
+CREATE TABLE IF NOT EXISTS files (
+    file_hash TEXT PRIMARY KEY,
+    content BLOB NOT NULL
+);
 """
 
 
@@ -88,9 +98,28 @@ class StoredSubmission:
     warnings: tuple[str, ...]
     graded_at: str
     result: SubmissionResult
+    manifest: Manifest | None = None  # what `fastlings submit` recorded (hints, change times), checked
+    sources: dict[str, str] = field(default_factory=dict)  # question id -> the graded file's text
+
+    def diff_against_stub(self, question_id: str) -> str:
+        """The unified diff from the kit's stub to the graded file ('' when either is unknown)."""
+        source = self.sources.get(question_id)
+        question = next((q for q in self.result.questions if q.id == question_id), None)
+        if source is None or question is None:
+            return ""
+        stub = exercises_dir() / f"{question.id}_{question.slug}.py"
+        if not stub.is_file():
+            return ""
+        lines = difflib.unified_diff(
+            stub.read_text(encoding="utf-8").splitlines(keepends=True),
+            source.splitlines(keepends=True),
+            fromfile=f"stub/{stub.name}",
+            tofile=f"{self.name}/{stub.name}",
+        )
+        return "".join(lines)
 
 
-_OUR_TABLES = {"submissions", "question_results", "test_results"}
+_OUR_TABLES = {"submissions", "question_results", "test_results", "files"}
 
 
 class GradebookError(Exception):
@@ -124,6 +153,9 @@ class Gradebook:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(question_results)")}
         if "sandbox" not in columns:  # a gradebook from before the sandbox: layers unknown for its rows
             self._db.execute("ALTER TABLE question_results ADD COLUMN sandbox TEXT NOT NULL DEFAULT ''")
+        submission_columns = {row[1] for row in self._db.execute("PRAGMA table_info(submissions)")}
+        if "manifest" not in submission_columns:  # from before manifests were kept
+            self._db.execute("ALTER TABLE submissions ADD COLUMN manifest TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         self._db.close()
@@ -152,16 +184,19 @@ class Gradebook:
         source: str,
         problem: str = "",
         warnings: Iterable[str] = (),
+        manifest: Manifest | None = None,
     ) -> int:
         """The id of this exact submission, created on first sight."""
+        recorded = json.dumps(manifest.to_dict()) if manifest is not None and not manifest.problem else ""
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO submissions (name, content_hash, kit_version, source, problem, warnings, graded_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO submissions"
+                " (name, content_hash, kit_version, source, problem, warnings, graded_at, manifest)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (name, content_hash, kit_version)"
                 " DO UPDATE SET source = excluded.source, problem = excluded.problem, warnings = excluded.warnings,"
-                " graded_at = excluded.graded_at",
-                (name, content_hash, kit_version, source, problem, "\n".join(warnings), _now()),
+                " graded_at = excluded.graded_at, manifest = excluded.manifest",
+                (name, content_hash, kit_version, source, problem, "\n".join(warnings), _now(), recorded),
             )
             row = db.execute(
                 "SELECT id FROM submissions WHERE name = ? AND content_hash = ? AND kit_version = ?",
@@ -208,9 +243,23 @@ class Gradebook:
                 (target_id, source_id, question_id),
             )
 
-    def record(self, submission_id: int, result: QuestionResult, run: RawRun, file_hash: str, kit_version: str) -> None:
-        """Store one question's result and its per-test outcomes atomically (replacing any earlier one)."""
+    def record(
+        self,
+        submission_id: int,
+        result: QuestionResult,
+        run: RawRun,
+        file_hash: str,
+        kit_version: str,
+        content: bytes | None = None,
+    ) -> None:
+        """Store one question's result, its per-test outcomes and the graded file atomically.
+
+        The file's text is kept once per hash, so the interviewer's view (its diff against the stub) works
+        from the gradebook alone, long after the submission's folder or archive is gone.
+        """
         with self._transaction() as db:
+            if content is not None and file_hash:
+                db.execute("INSERT OR IGNORE INTO files VALUES (?, ?)", (file_hash, content))
             db.execute(
                 "INSERT OR REPLACE INTO question_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -251,7 +300,7 @@ class Gradebook:
             " WHERE submission_id = ? AND outcome IN ('failed', 'error') ORDER BY rowid",
             (submission_id,),
         ):
-            failures.setdefault(qid, []).append(TestFailure(test, message))
+            failures.setdefault(qid, []).append(TestFailure(printable(test), printable(message)))
         results = []
         for row in self._db.execute(
             "SELECT question_id, slug, title, level, status, points, max_points, tests_passed, tests_total,"
@@ -271,17 +320,29 @@ class Gradebook:
     def load(self, submission_id: int, question_ids: set[str] | None = None) -> StoredSubmission:
         """One stored submission with its results (all questions, or those in ``question_ids``)."""
         row = self._db.execute(
-            "SELECT id, name, content_hash, kit_version, source, problem, warnings, graded_at"
+            "SELECT id, name, content_hash, kit_version, source, problem, warnings, graded_at, manifest"
             " FROM submissions WHERE id = ?",
             (submission_id,),
         ).fetchone()
         if row is None:
             raise KeyError(submission_id)
-        sid, name, digest, version, source, problem, warnings, graded_at = row
+        sid, name, digest, version, source, problem, warnings, graded_at, recorded = row
         questions = self._question_results(sid, question_ids)
         result = SubmissionResult(target=name, questions=questions, duration_s=sum(q.duration_s for q in questions))
         notes = tuple(filter(None, warnings.split("\n")))
-        return StoredSubmission(sid, name, digest, version, source, problem, notes, graded_at, result)
+        manifest = Manifest.from_dict(json.loads(recorded)) if recorded else None
+        sources = {
+            qid: content.decode("utf-8", errors="replace")
+            for qid, content in self._db.execute(
+                "SELECT r.question_id, f.content FROM question_results r JOIN files f ON f.file_hash = r.file_hash"
+                " WHERE r.submission_id = ?",
+                (sid,),
+            )
+            if question_ids is None or qid in question_ids
+        }
+        return StoredSubmission(
+            sid, name, digest, version, source, problem, notes, graded_at, result, manifest, sources
+        )
 
     def latest(self, question_ids: set[str] | None = None) -> list[StoredSubmission]:
         """Each student's most recently graded submission, by name."""

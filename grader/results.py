@@ -23,7 +23,7 @@ STATUS_SYMBOLS: dict[str, str] = {
     "passed": "✓",
     "failed": "✗",
     "error": "!",
-    "timeout": "⏱",
+    "timeout": "T",
     "missing": "-",
     "not_attempted": "·",
 }

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +18,11 @@ from pathlib import Path
 from grader.archives import ArchiveError, archive_stem, extract_archive, is_archive
 from grader.catalogue import Question, load_catalogue
 from grader.intake import IntakeError, copy_regular_file, near_misses, take_in
+from grader.manifest import MANIFEST_NAME, Manifest, read_manifest
 from grader.safetext import printable
 
 __all__ = ["MANIFEST_NAME", "Submission", "content_hash", "find_exercise_folder", "resolve_submissions"]
 
-MANIFEST_NAME = "manifest.json"
 _SEARCH_DEPTH = 4
 
 
@@ -36,6 +35,7 @@ class Submission:
     warnings: tuple[str, ...] = ()
     rejected: tuple[tuple[str, str], ...] = ()  # (file name, why it was not taken in)
     misnamed: tuple[tuple[str, str], ...] = ()  # (expected file name, the file that was surely meant for it)
+    manifest: Manifest | None = None  # what `fastlings submit` recorded, checked (None: no manifest)
 
     def __post_init__(self) -> None:
         # Names and messages come from folder, archive and member names the candidate chose.
@@ -83,30 +83,6 @@ def content_hash(folder: Path, questions: tuple[Question, ...] | None = None) ->
     return digest.hexdigest()
 
 
-def _manifest_warnings(folder: Path, extracted_root: Path) -> tuple[str, ...]:
-    """Compare files with the manifest written by ``submit``, when there is one (``folder`` is the intake copy)."""
-    manifest_path = next((p for p in (folder / MANIFEST_NAME, extracted_root / MANIFEST_NAME) if p.is_file()), None)
-    if manifest_path is None:
-        return ()
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        files = dict(manifest.get("files", {}))
-    except (ValueError, AttributeError, TypeError, OSError):
-        return ("the manifest is unreadable",)
-    # Keys must name the kit's exercise files: a key like /proc/self/mem or ../../x is never opened.
-    known = {q.filename for q in load_catalogue()}
-    strangers = sorted(name for name in files if name not in known)
-    files = {name: expected for name, expected in files.items() if name in known}
-    if strangers:
-        return (f"the manifest names files that are not exercises: {', '.join(map(repr, strangers))[:200]}",)
-    changed = sorted(
-        name
-        for name, expected in files.items()
-        if (folder / name).is_file() and hashlib.sha256((folder / name).read_bytes()).hexdigest() != expected
-    )
-    return (f"files changed after submit: {', '.join(changed)}",) if changed else ()
-
-
 def _from_archive(archive: Path, scratch: Path, name: str) -> Submission:
     destination = scratch / f"{len(list(scratch.iterdir()))}-{archive.name}"
     destination.mkdir()
@@ -117,7 +93,9 @@ def _from_archive(archive: Path, scratch: Path, name: str) -> Submission:
     folder = find_exercise_folder(destination)
     if folder is None:
         return Submission(name, archive, None, problem=f"{archive.name} holds none of the kit's exercise files")
-    return Submission(name, archive, folder, warnings=_manifest_warnings(folder, destination))
+    manifest = read_manifest(folder / MANIFEST_NAME, destination / MANIFEST_NAME)
+    warnings = manifest.warnings(folder) if manifest else ()
+    return Submission(name, archive, folder, warnings=warnings, manifest=manifest)
 
 
 def _is_submission_folder(folder: Path) -> bool:
@@ -204,9 +182,12 @@ def _take_in(submission: Submission, destination: Path, mapping: dict[str, str])
             rejected[expected] = f"{found} {exc}"
             continue
         mapped.append(f"{expected} graded from {found} (--map)")
-    with contextlib.suppress(IntakeError):  # no manifest, or not a plain small file: compared as absent
-        copy_regular_file(original / MANIFEST_NAME, destination / MANIFEST_NAME)
-    warnings = _manifest_warnings(destination, destination) if submission.warnings == () else submission.warnings
+    manifest, warnings = submission.manifest, submission.warnings
+    if manifest is None:
+        with contextlib.suppress(IntakeError):  # no manifest, or not a plain small file: read as absent
+            copy_regular_file(original / MANIFEST_NAME, destination / MANIFEST_NAME)
+        manifest = read_manifest(destination / MANIFEST_NAME)
+        warnings = manifest.warnings(destination) if manifest else ()
     warnings += tuple(mapped) + tuple(f"not graded: {why}" for why in rejected.values())
     misnamed = near_misses(original, [n for n in names if n not in mapping])
     return Submission(
@@ -217,4 +198,5 @@ def _take_in(submission: Submission, destination: Path, mapping: dict[str, str])
         warnings,
         tuple(sorted(rejected.items())),
         tuple(sorted(misnamed.items())),
+        manifest,
     )

@@ -54,6 +54,9 @@ def grade(*args: str, exit_codes: tuple[int, ...] = (0, 1)) -> dict[str, Any]:
 
 
 def question(report: dict[str, Any], qid: str) -> dict[str, Any]:
+    """One question of a submission, or of a one-submission report."""
+    if "submissions" in report:
+        (report,) = report["submissions"]
     return next(q for q in report["questions"] if q["id"] == qid)
 
 
@@ -86,10 +89,10 @@ def submission(tmp_path: Path, attack: str, base: str = STUB_Q03, name: str = "c
 
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """q02 (the solution) and q03 (the untouched stub) graded without any attack."""
+    """q02 (the solution) and q03 (the stub, touched so that it runs) graded without any attack."""
     folder = tmp_path_factory.mktemp("baseline")
     (folder / Q02).write_text(SOLUTION_Q02)
-    (folder / Q03).write_text(STUB_Q03)
+    (folder / Q03).write_text(STUB_Q03 + "\n# no attack\n")
     return grade(str(folder), "-q", "2", "-q", "3")
 
 
@@ -491,7 +494,7 @@ def test_a_module_that_serves_itself_at_import_gets_one_clear_error(tmp_path: Pa
     for name in (Q02, Q03, "q05_automatic_docs.py"):
         (folder / name).write_text((solutions_dir() / name).read_text() + "\nimport uvicorn\nuvicorn.run(app)\n")
     report = grade(str(folder), "-q", "2", "-q", "3", "-q", "5", "--sandbox", sandbox)
-    for q in report["questions"]:
+    for q in report["submissions"][0]["questions"]:
         assert q["status"] == "error", q
         assert "starts a server when imported" in q["message"] and "line" in q["message"], q["message"]
 

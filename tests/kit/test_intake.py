@@ -53,9 +53,13 @@ def test_the_report_says_which_file_to_rename(tmp_path: Path) -> None:
     shutil.copyfile(solutions_dir() / "q03_path_parameters.py", tmp_path / "q03.py")
     result = CliRunner().invoke(cli, [str(tmp_path), "-q", "2", "-q", "3", "--json"])
     assert result.exit_code == 0, result.output
-    q03 = next(q for q in json.loads(result.stdout)["questions"] if q["id"] == "q03")
+    (submission,) = json.loads(result.stdout)["submissions"]
+    q03 = next(q for q in submission["questions"] if q["id"] == "q03")
     assert q03["status"] == "missing" and q03["points"] == 0
-    assert q03["message"] == "no q03_path_parameters.py, but q03.py was found: rename it to q03_path_parameters.py"
+    assert q03["message"] == (
+        "a file named q03.py was found instead: rename it to q03_path_parameters.py, "
+        "or grade it as it is with --map q03=q03.py"
+    )
 
 
 def test_a_folder_of_misnamed_files_is_refused_with_a_hint(tmp_path: Path) -> None:

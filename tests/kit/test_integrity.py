@@ -70,7 +70,7 @@ def test_flags_reach_the_report_without_changing_the_score(tmp_path: Path) -> No
     with (tmp_path / "q02_basic_app.py").open("a") as handle:
         handle.write("\nimport gc  # snooping\n")
     result = CliRunner().invoke(cli, [str(tmp_path), "-q", "2", "--json"])
-    (q02,) = json.loads(result.stdout)["questions"]
+    ((q02,),) = (s["questions"] for s in json.loads(result.stdout)["submissions"])
     assert q02["status"] == "passed" and q02["points"] == 1.0
     assert q02["flags"] and "gc" in q02["flags"][0]
     table = CliRunner().invoke(cli, [str(tmp_path), "-q", "2", "-v"]).output
@@ -89,5 +89,5 @@ def test_a_forged_journal_line_is_ignored(tmp_path: Path) -> None:
     )
     (tmp_path / "q02_basic_app.py").write_text(forger)
     result = CliRunner().invoke(cli, [str(tmp_path), "-q", "2", "--json"])
-    (q02,) = json.loads(result.stdout)["questions"]
-    assert q02["status"] == "failed" and q02["tests_total"] == 6 and q02["tests_passed"] == 0
+    ((q02,),) = (s["questions"] for s in json.loads(result.stdout)["submissions"])
+    assert q02["status"] == "failed" and q02["tests_total"] > 0 and q02["tests_passed"] == 0
