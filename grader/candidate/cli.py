@@ -124,7 +124,8 @@ def _check_all(questions: tuple[Question, ...], limit_s: float) -> bool:
             return
         record_result(question, outcome)
         first = outcome.problem or next((t.failure for t in outcome.failures if t.failure), None)
-        why = f"  {click.style('—', dim=True)} {first.summary}" if first is not None else ""
+        room = screen.terminal_width() - len(question.title) - 12
+        why = f"  {click.style('—', dim=True)} {screen.clip(first.summary, room)}" if first is not None else ""
         _echo(f"{screen.symbol(outcome.status)} {question.id}  {question.title}{why}")
 
     results = run_checks(questions, limit_s=limit_s, on_result=report)

@@ -21,6 +21,7 @@ from grader.kit import exercises_dir
 __all__ = [
     "KEYS",
     "SYMBOLS",
+    "clip",
     "legend",
     "progress_line",
     "render_check",
@@ -77,7 +78,8 @@ def _failure_block(failure: Failure, indent: str = "    ") -> list[str]:
     return lines
 
 
-def _one_line(text: str, room: int) -> str:
+def clip(text: str, room: int) -> str:
+    """``text`` cut to ``room`` characters (at least 20), with an ellipsis when cut."""
     return text if len(text) <= room else text[: max(room - 1, 20)] + "…"
 
 
@@ -106,7 +108,7 @@ def render_check(
             shown_in_full = True
         else:
             room = width - len(test.label) - 8
-            summary = f"  {click.style('—', dim=True)} {_one_line(test.failure.summary, room)}" if test.failure else ""
+            summary = f"  {click.style('—', dim=True)} {clip(test.failure.summary, room)}" if test.failure else ""
             lines.append(f"  {symbol('failing')} {test.label}{summary}")
     not_run = [name for name in result.collected if name not in {t.name for t in result.tests}]
     if result.status == "failing" and not_run:
