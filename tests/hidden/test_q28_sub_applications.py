@@ -4,6 +4,7 @@ from contextlib import closing
 from typing import Any
 
 import httpx
+import pytest
 
 from grader.bridge import AppHost
 
@@ -19,16 +20,28 @@ def get_json(client: httpx.Client, path: str) -> Any:
     return response.json()
 
 
+@pytest.mark.contract("q28.2")
 def test_main_route(client: httpx.Client) -> None:
     body = get_json(client, "/app")
     assert body == MAIN_MESSAGE, f"GET /app should answer {MAIN_MESSAGE}, got {body}"
 
 
+@pytest.mark.contract("q28.3")
 def test_sub_route_is_served_under_the_mount(client: httpx.Client) -> None:
     body = get_json(client, "/subapi/sub")
     assert body == SUB_MESSAGE, f"GET /subapi/sub should answer {SUB_MESSAGE}, got {body}"
 
 
+@pytest.mark.contract("q28.1", "q28.3")
+def test_the_mounted_app_is_named_subapi(host: AppHost) -> None:
+    with closing(host.client(app="subapi", lifespan=False)) as sub_client:
+        body = get_json(sub_client, "/sub")
+    assert body == SUB_MESSAGE, f"the module's `subapi` should serve GET /sub with {SUB_MESSAGE}, got {body}"
+    with closing(host.client()) as client:
+        assert get_json(client, "/subapi/sub") == SUB_MESSAGE, "the module's `subapi` should be mounted at /subapi"
+
+
+@pytest.mark.contract("q28.3")
 def test_sub_routes_are_not_reachable_outside_the_mount(client: httpx.Client) -> None:
     get_json(client, "/subapi/sub")
     for path in ("/sub", "/info"):
@@ -36,6 +49,7 @@ def test_sub_routes_are_not_reachable_outside_the_mount(client: httpx.Client) ->
         assert status == 404, f"GET {path} should answer 404 (the sub API lives only under /subapi), got {status}"
 
 
+@pytest.mark.contract("q28.3")
 def test_main_routes_are_not_reachable_inside_the_mount(client: httpx.Client) -> None:
     get_json(client, "/app")
     get_json(client, "/subapi/sub")
@@ -43,6 +57,7 @@ def test_main_routes_are_not_reachable_inside_the_mount(client: httpx.Client) ->
     assert status == 404, f"GET /subapi/app should answer 404 (main routes are not part of the sub API), got {status}"
 
 
+@pytest.mark.contract("q28.4")
 def test_sub_app_sees_its_mount_path(host: AppHost) -> None:
     with closing(host.client()) as client:
         body = get_json(client, "/subapi/info")
@@ -57,6 +72,7 @@ def test_sub_app_sees_its_mount_path(host: AppHost) -> None:
     )
 
 
+@pytest.mark.contract("q28.5")
 def test_sub_api_has_its_own_error_body(client: httpx.Client) -> None:
     get_json(client, "/subapi/sub")
     response = client.get("/subapi/nope")
@@ -77,6 +93,7 @@ def test_sub_api_has_its_own_error_body(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q28.1", "q28.6")
 def test_main_schema_lists_only_main_routes(client: httpx.Client) -> None:
     spec = get_json(client, "/openapi.json")
     assert spec.get("info", {}).get("title") == "Main API", "/openapi.json should have the title 'Main API'"
@@ -86,6 +103,7 @@ def test_main_schema_lists_only_main_routes(client: httpx.Client) -> None:
     assert not leaked, f"/openapi.json should not list the sub API's routes, got {leaked}"
 
 
+@pytest.mark.contract("q28.1", "q28.6")
 def test_sub_schema_lists_only_sub_routes(client: httpx.Client) -> None:
     spec = get_json(client, "/subapi/openapi.json")
     assert spec.get("info", {}).get("title") == "Sub API", "/subapi/openapi.json should have the title 'Sub API'"
@@ -98,6 +116,7 @@ def test_sub_schema_lists_only_sub_routes(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q28.6")
 def test_each_app_has_its_own_docs(client: httpx.Client) -> None:
     pages = {}
     for path in ("/docs", "/subapi/docs"):
@@ -110,6 +129,7 @@ def test_each_app_has_its_own_docs(client: httpx.Client) -> None:
     assert "/subapi/openapi.json" not in pages["/docs"], "/docs should load the main schema, not the sub API's"
 
 
+@pytest.mark.contract("q28.1", "q28.7")
 def test_both_lifespans_run_nested(host: AppHost) -> None:
     imported = host.fact("events")
     assert imported == [], f"importing the module should record nothing, events = {imported}"
