@@ -112,7 +112,10 @@ class Watch:
             message=self._list() if self.listing else self.message,
             interactive=self.interactive,
         )
-        self.echo(_CLEAR + "\n".join(lines))
+        # Written apart from the text: NO_COLOR strips styles from the text, but the screen is still cleared.
+        sys.stdout.write(_CLEAR)
+        sys.stdout.flush()
+        self.echo("\n".join(lines))
 
     def _list(self) -> list[str]:
         return screen.render_list(self.questions, self.progress, self.current, with_progress=False)

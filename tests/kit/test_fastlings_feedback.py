@@ -158,9 +158,11 @@ def test_without_fork_a_fresh_interpreter_runs_the_same_checks(pack: Path) -> No
 
 
 # -- watch ----------------------------------------------------------------------------------------------------
-def _spawn_watch(pack: Path, *args: str) -> tuple[pexpect.spawn, io.StringIO]:
+def _spawn_watch(pack: Path, *args: str, no_color: bool = False) -> tuple[pexpect.spawn, io.StringIO]:
     env = {**os.environ, "FASTAPI_KIT_ROOT": str(pack)}
     env.pop("NO_COLOR", None)
+    if no_color:
+        env["NO_COLOR"] = "1"
     child = pexpect.spawn(
         FASTLINGS, ["watch", *args], cwd=str(pack), env=env, encoding="utf-8", timeout=30, dimensions=(60, 200)
     )
@@ -228,6 +230,21 @@ def test_watch_keys_hint_list_next_rerun_quit(pack: Path) -> None:
     assert "\x1b[2J" in transcript.getvalue(), "the screen is cleared for each result"
     state = (pack / ".fastlings" / "state.json").read_text()
     assert '"current": "q02"' in state and '"hints_shown": 1' in state
+
+
+@pytest.mark.slow
+def test_no_color_keeps_the_screen_but_drops_the_colours(pack: Path) -> None:
+    child, transcript = _spawn_watch(pack, no_color=True)
+    try:
+        child.expect("q01 · ")
+        child.expect("stuck\\? press h for a hint")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    text = transcript.getvalue()
+    assert "\x1b[2J" in text, "the screen is still cleared"
+    assert not re.search(r"\x1b\[[0-9;]*m", text), "but nothing is coloured"
 
 
 @pytest.mark.slow
