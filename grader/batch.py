@@ -112,6 +112,7 @@ def plan_batch(
             submission.problem,
             submission.warnings,
             submission.manifest,
+            submission.submitted_at,
         )
         ids.append(sid)
         if submission.folder is None:

@@ -12,9 +12,10 @@ from pathlib import Path
 import click
 
 from grader import __version__
+from grader.assignments import RosterEntry, apply_roster, assignment_options, remember_deadline
 from grader.batch import execute_batch, plan_batch
 from grader.catalogue import LEVELS, CatalogueError, Question, find_question, select_questions
-from grader.gradebook import DEFAULT_GRADEBOOK, Gradebook, GradebookError, StoredSubmission
+from grader.gradebook import DEFAULT_ASSIGNMENT, DEFAULT_GRADEBOOK, Gradebook, GradebookError, StoredSubmission
 from grader.interrupts import EXIT_INTERRUPTED, Terminated, checkpoint, exit_code_for, stop_on_signals
 from grader.reports.classlist import (
     CSV_SIGNATURE,
@@ -156,6 +157,7 @@ def cli() -> None:
     "none (off, for debugging). `grade doctor` lists the layers.",
 )
 @lms_options
+@assignment_options
 def run_command(
     submissions: tuple[Path, ...],
     question_keys: tuple[str, ...],
@@ -175,6 +177,10 @@ def run_command(
     lms_csv: Path | None,
     colour: bool | None,
     sandbox: str,
+    assignment: str,
+    due: str | None,
+    late_policy: str | None,
+    roster: list[RosterEntry] | None,
 ) -> None:
     """Grade SUBMISSIONS (default: ./exercises).
 
@@ -224,11 +230,15 @@ def run_command(
         # One submission is a class of one: the same grading, reports and JSON. Without --gradebook, its
         # results live in a gradebook that is gone when the run ends.
         book = gradebook_path or (Path(scratch) / "gradebook.sqlite3" if single else DEFAULT_GRADEBOOK)
-        stored = _grade(resolved, questions, options, book, regrade, keep=book != Path(scratch) / "gradebook.sqlite3")
+        keep = book != Path(scratch) / "gradebook.sqlite3"
+        with _as_unusable_input(GradebookError), Gradebook(book, assignment) as opened:
+            remember_deadline(opened, due, late_policy)
+            stored = _grade(resolved, questions, options, opened, regrade, keep)
+    stored = apply_roster(stored, roster, questions)
     kept = None if gradebook_path is None and single else str(book)
     _emit(stored, questions, reports, as_json=as_json, verbose=verbose, colour=colour, gradebook=kept)
     if fail_under is not None:
-        below = [s.name for s in stored if s.result.percent < fail_under]
+        below = [s.name for s in stored if s.final_percent < fail_under]
         if below:
             if not as_json:
                 click.echo(f"below --fail-under {fail_under:g}%: {', '.join(below)}", err=True)
@@ -311,37 +321,32 @@ def _grade(
     submissions: list[Submission],
     questions: tuple[Question, ...],
     options: _RunOptions,
-    book_path: Path,
+    book: Gradebook,
     regrade: bool,
     keep: bool,
 ) -> list[StoredSubmission]:
     """Grade every submission as one batch into the gradebook; ``keep`` says the gradebook outlives the run."""
-    with _as_unusable_input(GradebookError):
-        book = Gradebook(book_path)
-    with book:
-        plan = plan_batch(submissions, questions, book, regrade)
-        label = (
-            f"grading {len(submissions)} submissions" if len(submissions) > 1 else f"grading {len(plan.jobs)} questions"
+    plan = plan_batch(submissions, questions, book, regrade)
+    label = f"grading {len(submissions)} submissions" if len(submissions) > 1 else f"grading {len(plan.jobs)} questions"
+    show_bar = sys.stderr.isatty() and not options.as_json and bool(plan.jobs)
+    with (
+        click.progressbar(length=len(plan.jobs), label=label, file=sys.stderr)
+        if show_bar
+        else contextlib.nullcontext() as bar
+    ):
+        on_progress = (lambda _job, _run: bar.update(1)) if show_bar else None
+        stored = execute_batch(
+            plan,
+            questions,
+            book,
+            timeout_s=options.timeout,
+            workers=options.jobs,
+            on_progress=on_progress,
+            sandbox=options.sandbox,
+            protected=options.protected,
         )
-        show_bar = sys.stderr.isatty() and not options.as_json and bool(plan.jobs)
-        with (
-            click.progressbar(length=len(plan.jobs), label=label, file=sys.stderr)
-            if show_bar
-            else contextlib.nullcontext() as bar
-        ):
-            on_progress = (lambda _job, _run: bar.update(1)) if show_bar else None
-            stored = execute_batch(
-                plan,
-                questions,
-                book,
-                timeout_s=options.timeout,
-                workers=options.jobs,
-                on_progress=on_progress,
-                sandbox=options.sandbox,
-                protected=options.protected,
-            )
     if keep and plan.reused and not options.as_json:
-        click.echo(f"{plan.reused} question results reused from {book_path} (--regrade to grade again)", err=True)
+        click.echo(f"{plan.reused} question results reused from {book.path} (--regrade to grade again)", err=True)
     return stored
 
 
@@ -413,6 +418,7 @@ cli.epilog = EXIT_CODES_HELP
 )
 @click.option("--color/--no-color", "colour", default=None, help="Force colour on or off [default: on a terminal].")
 @lms_options
+@assignment_options
 def report_command(
     gradebook_path: Path,
     question_keys: tuple[str, ...],
@@ -425,6 +431,10 @@ def report_command(
     lms: str | None,
     lms_csv: Path | None,
     colour: bool | None,
+    assignment: str,
+    due: str | None,
+    late_policy: str | None,
+    roster: list[RosterEntry] | None,
 ) -> None:
     """Report on what a gradebook holds, without grading anything: each student's latest submission.
 
@@ -438,9 +448,48 @@ def report_command(
     reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
     _check_report_destinations(reports)
     reports.update(lms_destination(lms, lms_csv))  # Canvas or Moodle grade import
-    with _as_unusable_input(GradebookError), Gradebook(gradebook_path) as book:
+    with _as_unusable_input(GradebookError), Gradebook(gradebook_path, assignment) as book:
+        _check_assignment(book)
+        remember_deadline(book, due, late_policy)
         stored = book.latest({q.id for q in questions})
+    stored = apply_roster(stored, roster, questions)
     _emit(stored, questions, reports, as_json=as_json, verbose=verbose, colour=colour, gradebook=str(gradebook_path))
+
+
+def _check_assignment(book: Gradebook) -> None:
+    """A report of an assignment the gradebook does not hold is a usage error that names those it holds."""
+    held = book.assignments()
+    if held and book.assignment not in held:
+        names = ", ".join(f"{name} ({count} students)" for name, count in held.items())
+        raise UnusableInput(f"{book.path} holds no assignment {book.assignment!r}; it holds {names}")
+
+
+@cli.command("remove", short_help="Remove a student's submissions from a gradebook.")
+@click.argument("students", nargs=-1, required=True)
+@click.option(
+    "--gradebook",
+    "gradebook_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_GRADEBOOK,
+    show_default=True,
+)
+@click.option("--assignment", default=DEFAULT_ASSIGNMENT, show_default=True)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def remove_command(students: tuple[str, ...], gradebook_path: Path, assignment: str, yes: bool) -> None:
+    """Remove every submission of STUDENTS (their ids) from one assignment of a gradebook, with their results.
+
+    Other assignments and the other students are untouched; grading the student again adds them back.
+    """
+    with _as_unusable_input(GradebookError), Gradebook(gradebook_path, assignment) as book:
+        _check_assignment(book)
+        known = {sub.name for sub in book.latest()}
+        unknown = [name for name in students if name not in known]
+        if unknown:
+            raise UnusableInput(f"no student {', '.join(map(repr, unknown))} in assignment {assignment!r}")
+        if not yes:
+            click.confirm(f"Remove {', '.join(students)} from {assignment!r} in {gradebook_path}?", abort=True)
+        removed = sum(book.remove(name) for name in students)
+    click.echo(f"removed {removed} submission(s) of {len(students)} student(s) from {assignment!r}")
 
 
 @cli.command("dev-check", short_help="Prove the kit consistent (maintainers).")

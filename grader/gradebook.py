@@ -23,6 +23,7 @@ from pathlib import Path
 
 from grader.catalogue import load_catalogue
 from grader.kit import exercises_dir
+from grader.lateness import Lateness, assess
 from grader.manifest import Manifest
 from grader.results import QuestionResult, RawRun, SubmissionResult, TestFailure
 from grader.safetext import printable
@@ -31,8 +32,8 @@ from grader.scoring import rescore
 __all__ = ["DEFAULT_GRADEBOOK", "Gradebook", "GradebookError", "StoredSubmission"]
 
 DEFAULT_GRADEBOOK = Path("gradebook.sqlite3")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS submissions (
+_SUBMISSIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     content_hash TEXT NOT NULL,
@@ -42,7 +43,18 @@ CREATE TABLE IF NOT EXISTS submissions (
     warnings TEXT NOT NULL DEFAULT '',
     graded_at TEXT NOT NULL,
     manifest TEXT NOT NULL DEFAULT '',
-    UNIQUE (name, content_hash, kit_version)
+    assignment TEXT NOT NULL DEFAULT 'default',
+    submitted_at TEXT NOT NULL DEFAULT '',
+    UNIQUE (assignment, name, content_hash, kit_version)
+);
+"""
+_SCHEMA = (
+    _SUBMISSIONS_TABLE.format(name="submissions")
+    + """
+CREATE TABLE IF NOT EXISTS assignments (
+    name TEXT PRIMARY KEY,
+    due TEXT NOT NULL DEFAULT '',
+    late_policy TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS question_results (
     submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
@@ -79,6 +91,7 @@ CREATE TABLE IF NOT EXISTS files (
     content BLOB NOT NULL
 );
 """
+)
 
 
 def _now() -> str:
@@ -100,6 +113,18 @@ class StoredSubmission:
     result: SubmissionResult
     manifest: Manifest | None = None  # what `fastlings submit` recorded (hints, change times), checked
     sources: dict[str, str] = field(default_factory=dict)  # question id -> the graded file's text
+    submitted_at: str = ""  # ISO 8601: the manifest's time, else the submission's file time ('' unknown)
+    lateness: Lateness | None = None  # against the assignment's due date, when it has one
+
+    @property
+    def final_score(self) -> float:
+        """The score after the late penalty (the score itself when on time or without a due date)."""
+        return self.lateness.apply(self.result.score) if self.lateness else self.result.score
+
+    @property
+    def final_percent(self) -> float:
+        max_score = self.result.max_score
+        return round(100.0 * self.final_score / max_score, 1) if max_score else 0.0
 
     def diff_against_stub(self, question_id: str) -> str:
         """The unified diff from the kit's stub to the graded file ('' when either is unknown)."""
@@ -119,7 +144,12 @@ class StoredSubmission:
         return "".join(lines)
 
 
-_OUR_TABLES = {"submissions", "question_results", "test_results", "files"}
+_OUR_TABLES = {"submissions", "question_results", "test_results", "files", "assignments"}
+DEFAULT_ASSIGNMENT = "default"
+# Columns of `submissions` in the order of the current schema, for rebuilding an older gradebook's table.
+_SUBMISSION_COLUMNS = (
+    "id, name, content_hash, kit_version, source, problem, warnings, graded_at, manifest, assignment, submitted_at"
+)
 
 
 class GradebookError(Exception):
@@ -127,7 +157,13 @@ class GradebookError(Exception):
 
 
 class Gradebook:
-    def __init__(self, path: Path) -> None:
+    """One SQLite gradebook, seen through one assignment (``--assignment``; ``default`` unless named).
+
+    Every submission belongs to an assignment; results of byte-identical files are shared across
+    assignments (they depend on the file and the grading key only), everything else is per assignment.
+    """
+
+    def __init__(self, path: Path, assignment: str = DEFAULT_ASSIGNMENT) -> None:
         self.path = path
         if path.exists() and not path.is_file():
             raise GradebookError(f"{path} is not a file")
@@ -154,8 +190,26 @@ class Gradebook:
         if "sandbox" not in columns:  # a gradebook from before the sandbox: layers unknown for its rows
             self._db.execute("ALTER TABLE question_results ADD COLUMN sandbox TEXT NOT NULL DEFAULT ''")
         submission_columns = {row[1] for row in self._db.execute("PRAGMA table_info(submissions)")}
-        if "manifest" not in submission_columns:  # from before manifests were kept
-            self._db.execute("ALTER TABLE submissions ADD COLUMN manifest TEXT NOT NULL DEFAULT ''")
+        if "assignment" not in submission_columns:
+            self._add_assignments(submission_columns)
+        self.assignment = assignment
+
+    def _add_assignments(self, columns: set[str]) -> None:
+        """Rebuild an older gradebook's submissions table with the assignment column in its unique key.
+
+        SQLite cannot change a table's constraints in place; foreign keys are off for the copy so that
+        dropping the old table does not cascade to the results. Old rows join the default assignment.
+        """
+        kept = [c.strip() for c in _SUBMISSION_COLUMNS.split(",") if c.strip() in columns]
+        self._db.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with self._transaction() as db:
+                db.execute(_SUBMISSIONS_TABLE.format(name="submissions_v2"))
+                db.execute(f"INSERT INTO submissions_v2 ({', '.join(kept)}) SELECT {', '.join(kept)} FROM submissions")
+                db.execute("DROP TABLE submissions")
+                db.execute("ALTER TABLE submissions_v2 RENAME TO submissions")
+        finally:
+            self._db.execute("PRAGMA foreign_keys=ON")
 
     def close(self) -> None:
         self._db.close()
@@ -185,22 +239,33 @@ class Gradebook:
         problem: str = "",
         warnings: Iterable[str] = (),
         manifest: Manifest | None = None,
+        submitted_at: str = "",
     ) -> int:
-        """The id of this exact submission, created on first sight."""
+        """The id of this exact submission in this assignment, created on first sight."""
         recorded = json.dumps(manifest.to_dict()) if manifest is not None and not manifest.problem else ""
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO submissions"
-                " (name, content_hash, kit_version, source, problem, warnings, graded_at, manifest)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (name, content_hash, kit_version)"
+                "INSERT INTO submissions (name, content_hash, kit_version, source, problem, warnings, graded_at,"
+                " manifest, assignment, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (assignment, name, content_hash, kit_version)"
                 " DO UPDATE SET source = excluded.source, problem = excluded.problem, warnings = excluded.warnings,"
-                " graded_at = excluded.graded_at, manifest = excluded.manifest",
-                (name, content_hash, kit_version, source, problem, "\n".join(warnings), _now(), recorded),
+                " graded_at = excluded.graded_at, manifest = excluded.manifest, submitted_at = excluded.submitted_at",
+                (
+                    name,
+                    content_hash,
+                    kit_version,
+                    source,
+                    problem,
+                    "\n".join(warnings),
+                    _now(),
+                    recorded,
+                    self.assignment,
+                    submitted_at,
+                ),
             )
             row = db.execute(
-                "SELECT id FROM submissions WHERE name = ? AND content_hash = ? AND kit_version = ?",
-                (name, content_hash, kit_version),
+                "SELECT id FROM submissions WHERE assignment = ? AND name = ? AND content_hash = ? AND kit_version = ?",
+                (self.assignment, name, content_hash, kit_version),
             ).fetchone()
         return int(row[0])
 
@@ -320,13 +385,13 @@ class Gradebook:
     def load(self, submission_id: int, question_ids: set[str] | None = None) -> StoredSubmission:
         """One stored submission with its results (all questions, or those in ``question_ids``)."""
         row = self._db.execute(
-            "SELECT id, name, content_hash, kit_version, source, problem, warnings, graded_at, manifest"
+            "SELECT id, name, content_hash, kit_version, source, problem, warnings, graded_at, manifest, submitted_at"
             " FROM submissions WHERE id = ?",
             (submission_id,),
         ).fetchone()
         if row is None:
             raise KeyError(submission_id)
-        sid, name, digest, version, source, problem, warnings, graded_at, recorded = row
+        sid, name, digest, version, source, problem, warnings, graded_at, recorded, submitted_at = row
         questions = self._question_results(sid, question_ids)
         result = SubmissionResult(target=name, questions=questions, duration_s=sum(q.duration_s for q in questions))
         notes = tuple(filter(None, warnings.split("\n")))
@@ -340,14 +405,57 @@ class Gradebook:
             )
             if question_ids is None or qid in question_ids
         }
+        due, policy = self.deadline()
+        lateness = assess(submitted_at, due, policy or "none")
         return StoredSubmission(
-            sid, name, digest, version, source, problem, notes, graded_at, result, manifest, sources
+            sid,
+            name,
+            digest,
+            version,
+            source,
+            problem,
+            notes,
+            graded_at,
+            result,
+            manifest,
+            sources,
+            submitted_at,
+            lateness,
         )
 
     def latest(self, question_ids: set[str] | None = None) -> list[StoredSubmission]:
-        """Each student's most recently graded submission, by name."""
+        """Each student's most recently graded submission in this assignment, by name."""
         rows = self._db.execute(
-            "SELECT id FROM submissions s WHERE id = (SELECT id FROM submissions t WHERE t.name = s.name"
-            " ORDER BY graded_at DESC, id DESC LIMIT 1) ORDER BY name"
+            "SELECT id FROM submissions s WHERE assignment = ? AND id = (SELECT id FROM submissions t"
+            " WHERE t.assignment = s.assignment AND t.name = s.name ORDER BY graded_at DESC, id DESC LIMIT 1)"
+            " ORDER BY name",
+            (self.assignment,),
         ).fetchall()
         return [self.load(row[0], question_ids) for row in rows]
+
+    def assignments(self) -> dict[str, int]:
+        """Every assignment the gradebook holds and its number of students."""
+        rows = self._db.execute(
+            "SELECT assignment, count(DISTINCT name) FROM submissions GROUP BY assignment ORDER BY assignment"
+        )
+        return {name: count for name, count in rows}
+
+    def remove(self, name: str) -> int:
+        """Delete every submission of student ``name`` in this assignment, with its results; how many."""
+        with self._transaction() as db:
+            cursor = db.execute("DELETE FROM submissions WHERE assignment = ? AND name = ?", (self.assignment, name))
+        return cursor.rowcount
+
+    def deadline(self) -> tuple[str, str]:
+        """This assignment's due date (ISO 8601) and late policy, as last set ('' for none)."""
+        row = self._db.execute("SELECT due, late_policy FROM assignments WHERE name = ?", (self.assignment,)).fetchone()
+        return (row[0], row[1]) if row else ("", "")
+
+    def set_deadline(self, due: str, late_policy: str) -> None:
+        """Remember the due date and late policy, so that later reports apply the same ones."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO assignments VALUES (?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET due = excluded.due, late_policy = excluded.late_policy",
+                (self.assignment, due, late_policy),
+            )

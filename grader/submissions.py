@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from grader.archives import ArchiveError, archive_stem, extract_archive, is_archive
@@ -36,6 +37,7 @@ class Submission:
     rejected: tuple[tuple[str, str], ...] = ()  # (file name, why it was not taken in)
     misnamed: tuple[tuple[str, str], ...] = ()  # (expected file name, the file that was surely meant for it)
     manifest: Manifest | None = None  # what `fastlings submit` recorded, checked (None: no manifest)
+    submitted_at: str = ""  # ISO 8601, UTC: the manifest's time, else the newest time of what was handed in
 
     def __post_init__(self) -> None:
         # Names and messages come from folder, archive and member names the candidate chose.
@@ -83,6 +85,15 @@ def content_hash(folder: Path, questions: tuple[Question, ...] | None = None) ->
     return digest.hexdigest()
 
 
+def _file_time(paths: list[Path]) -> str:
+    """The newest modification time among ``paths``, ISO 8601 in UTC ('' when none can be read)."""
+    times = []
+    for path in paths:
+        with contextlib.suppress(OSError):
+            times.append(path.stat().st_mtime)
+    return datetime.fromtimestamp(max(times), UTC).isoformat(timespec="seconds") if times else ""
+
+
 def _from_archive(archive: Path, scratch: Path, name: str) -> Submission:
     destination = scratch / f"{len(list(scratch.iterdir()))}-{archive.name}"
     destination.mkdir()
@@ -95,7 +106,8 @@ def _from_archive(archive: Path, scratch: Path, name: str) -> Submission:
         return Submission(name, archive, None, problem=f"{archive.name} holds none of the kit's exercise files")
     manifest = read_manifest(folder / MANIFEST_NAME, destination / MANIFEST_NAME)
     warnings = manifest.warnings(folder) if manifest else ()
-    return Submission(name, archive, folder, warnings=warnings, manifest=manifest)
+    when = (manifest.created_at if manifest else "") or _file_time([archive])
+    return Submission(name, archive, folder, warnings=warnings, manifest=manifest, submitted_at=when)
 
 
 def _is_submission_folder(folder: Path) -> bool:
@@ -189,6 +201,8 @@ def _take_in(submission: Submission, destination: Path, mapping: dict[str, str])
         manifest = read_manifest(destination / MANIFEST_NAME)
         warnings = manifest.warnings(destination) if manifest else ()
     warnings += tuple(mapped) + tuple(f"not graded: {why}" for why in rejected.values())
+    handed_in = [original / name for name in names if (original / name).is_file()]
+    when = submission.submitted_at or (manifest.created_at if manifest else "") or _file_time(handed_in)
     misnamed = near_misses(original, [n for n in names if n not in mapping])
     return Submission(
         submission.name,
@@ -199,4 +213,5 @@ def _take_in(submission: Submission, destination: Path, mapping: dict[str, str])
         tuple(sorted(rejected.items())),
         tuple(sorted(misnamed.items())),
         manifest,
+        when,
     )

@@ -41,9 +41,17 @@ def flag_summary(sub: StoredSubmission) -> str:
     return f"integrity flags: {', '.join(flagged)}" if flagged else ""
 
 
+def late_note(sub: StoredSubmission) -> str:
+    """``late by 1 d 2 h, -20% (submitted ...; 60% before)`` when the submission came after its due date."""
+    if not sub.lateness or not sub.lateness.late:
+        return ""
+    text = f"{sub.lateness.describe()} (submitted {sub.lateness.submitted_at}, due {sub.lateness.due}"
+    return text + (f"; {sub.result.percent:g}% before the penalty)" if sub.lateness.penalty_percent else ")")
+
+
 def submission_notes(sub: StoredSubmission) -> list[str]:
-    """What a reader must know beside the score: the submission's problem, its warnings, its flags."""
-    return [note for note in (sub.problem, *sub.warnings, flag_summary(sub)) if note]
+    """What a reader must know beside the score: the problem, lateness, warnings and integrity flags."""
+    return [note for note in (sub.problem, late_note(sub), *sub.warnings, flag_summary(sub)) if note]
 
 
 def _note(sub: StoredSubmission) -> str:
@@ -77,8 +85,8 @@ def render_class_table(
         rows.append(
             (
                 sub.name,
-                f"{_fmt(r.score)}/{_fmt(r.max_score)}",
-                f"{r.percent:g}%",
+                f"{_fmt(sub.final_score)}/{_fmt(r.max_score)}",
+                f"{sub.final_percent:g}%",
                 f"{passed}/{len(r.questions)}",
                 "",  # the grid: styled, so padded by its known width below
                 _note(sub),
@@ -97,7 +105,7 @@ def render_class_table(
         lines.append("  ".join(cells).rstrip())
     if submissions:
         lines.append(click.style(grid_legend(), dim=True))
-        percents = [s.result.percent for s in submissions]
+        percents = [s.final_percent for s in submissions]
         mean = sum(percents) / len(percents)
         lines.append("")
         sandbox_line = render_sandbox(class_sandbox(submissions))
@@ -141,6 +149,10 @@ def render_class_csv(submissions: list[StoredSubmission], questions: tuple[Quest
             *(f"{q.id}_status" for q in questions),
             "reasons",
             "notes",
+            "submitted_at",
+            "penalty_percent",
+            "final_score",
+            "final_percent",
         ]
     )
     for sub in submissions:
@@ -158,6 +170,10 @@ def render_class_csv(submissions: list[StoredSubmission], questions: tuple[Quest
                 *((by_id[q.id].status if q.id in by_id else "missing") for q in questions),
                 spreadsheet_cell(printable(reasons)),
                 spreadsheet_cell(_note(sub)),
+                spreadsheet_cell(printable(sub.submitted_at)),
+                _fmt(sub.lateness.penalty_percent if sub.lateness else 0.0),
+                _fmt(sub.final_score),
+                sub.final_percent,
             ]
         )
     return buffer.getvalue()
@@ -185,6 +201,8 @@ def render_junit(submissions: list[StoredSubmission]) -> str:
         ET.SubElement(properties, "property", name="sandbox.missing", value=",".join(sandbox["missing"]))
         for warning in sub.warnings:
             ET.SubElement(properties, "property", name="warning", value=printable(warning))
+        if late_note(sub):
+            ET.SubElement(properties, "property", name="late", value=printable(late_note(sub)))
         for q in questions:
             for flag in q.flags:
                 ET.SubElement(properties, "property", name=f"integrity.{q.id}", value=printable(flag))

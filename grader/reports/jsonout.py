@@ -29,6 +29,10 @@ def submission_to_dict(sub: StoredSubmission) -> dict[str, Any]:
         graded_at=sub.graded_at,
         problem=sub.problem,
         warnings=list(sub.warnings),
+        submitted_at=sub.submitted_at,
+        late=sub.lateness.to_dict() if sub.lateness else None,
+        final_score=sub.final_score,
+        final_percent=sub.final_percent,
     )
     return data
 

@@ -79,6 +79,8 @@ def _feedback(sub: StoredSubmission) -> str:
         f"{_number(result.score)}/{_number(result.max_score)} points ({result.percent:g}%), "
         f"{passed} of {len(result.questions)} questions passed"
     ]
+    if sub.lateness and sub.lateness.late:
+        parts.append(f"{sub.lateness.describe()}: {_number(sub.final_score)} points after the late policy")
     if sub.problem:
         parts.append(f"not graded: {sub.problem}")
     parts.extend(sub.warnings)
@@ -98,7 +100,7 @@ def render_canvas_csv(
     ]
     for sub in submissions:
         name = _text(sub.name)
-        rows.append([name, "", "", name, "", _number(sub.result.score)])
+        rows.append([name, "", "", name, "", _number(sub.final_score)])
     return _csv(rows)
 
 
@@ -109,7 +111,7 @@ def render_moodle_csv(
     del questions  # Moodle takes the maximum from its grade item; the feedback states ours
     rows = [["ID number", _text(f"{item} (Real)"), _text(f"{item} (Feedback)")]]
     for sub in submissions:
-        rows.append([_text(sub.name), _number(sub.result.score), _text(_feedback(sub))])
+        rows.append([_text(sub.name), _number(sub.final_score), _text(_feedback(sub))])
     return _csv(rows)
 
 

@@ -6,6 +6,7 @@ and after a resume), so that the bug, put back, fails here.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import sqlite3
@@ -75,14 +76,22 @@ def graded(classroom: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
 
 
 def test_the_csv_rows_are_exact(graded: dict[str, Path]) -> None:
-    rows = graded["csv"].read_text().splitlines()
-    assert rows[:3] == [
-        "student,q02,q03,score,max_score,percent,q02_status,q03_status,reasons,notes",
-        "alice,1,1,2,2,100.0,passed,passed,,",
-        "bob,0,0,0,2,0.0,not_attempted,missing,q02 not attempted: the file is the untouched stub; "
-        "q03 missing: there is no q03_path_parameters.py,",
-    ]
-    assert rows[3].startswith("eve,1,1,2,2,100.0,passed,passed,,integrity flags: q02"), rows[3]
+    rows = list(csv.reader(graded["csv"].read_text().splitlines()))
+    assert rows[0] == [
+        "student", "q02", "q03", "score", "max_score", "percent", "q02_status", "q03_status", "reasons", "notes",
+        "submitted_at", "penalty_percent", "final_score", "final_percent",
+    ]  # fmt: skip
+    by_student = {row[0]: row for row in rows[1:]}
+    assert by_student["alice"][:10] == ["alice", "1", "1", "2", "2", "100.0", "passed", "passed", "", ""]
+    assert by_student["bob"][:10] == [
+        "bob", "0", "0", "0", "2", "0.0", "not_attempted", "missing",
+        "q02 not attempted: the file is the untouched stub; q03 missing: there is no q03_path_parameters.py", "",
+    ]  # fmt: skip
+    assert by_student["eve"][:9] == ["eve", "1", "1", "2", "2", "100.0", "passed", "passed", ""]
+    assert by_student["eve"][9].startswith("integrity flags: q02")
+    for row in rows[1:]:
+        assert row[10], "every row has the submission's time"
+        assert row[11:] == ["0", row[3], row[5]], "no due date: no penalty, the final score is the score"
 
 
 def test_junit_counts_a_missing_question_as_a_failure(graded: dict[str, Path]) -> None:
