@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["ChildJob", "pytest_config_args", "run_child"]
+__all__ = ["ChildJob", "limit_resources", "pytest_config_args", "run_child", "silence_standard_streams"]
 
 MESSAGE_LIMIT = 400
 _JSON_REPORT_OMIT = ["collectors", "log", "traceback", "streams", "warnings", "keywords"]
@@ -163,7 +163,7 @@ def _report_outcomes(report: dict[str, Any]) -> list[dict[str, str]]:
     return outcomes
 
 
-def _silence_standard_streams() -> None:
+def silence_standard_streams() -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -179,7 +179,7 @@ MEMORY_LIMIT_BYTES = 4 * 1024**3
 FILE_SIZE_LIMIT_BYTES = 256 * 1024**2
 
 
-def _limit_resources() -> None:
+def limit_resources() -> None:
     try:
         import resource
     except ImportError:  # not POSIX: the time limit still applies
@@ -193,8 +193,8 @@ def _limit_resources() -> None:
 
 def run_child(job: ChildJob) -> None:
     """Run the job and journal its results. Called in a fresh process; never returns normally to a caller."""
-    _silence_standard_streams()
-    _limit_resources()
+    silence_standard_streams()
+    limit_resources()
     os.chdir(job.workdir)
     if job.sandbox != "off" and hasattr(os, "fork"):
         from grader.bridge import zygote

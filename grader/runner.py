@@ -38,7 +38,7 @@ from grader.kit import hidden_tests_dir, kit_root
 from grader.results import RawRun, TestOutcome
 from grader.warm import warm_imports
 
-__all__ = ["DEFAULT_TIMEOUT_S", "GradingJob", "default_jobs", "run_jobs", "run_questions"]
+__all__ = ["DEFAULT_TIMEOUT_S", "ForkedProcess", "GradingJob", "default_jobs", "run_jobs", "run_questions"]
 
 DEFAULT_TIMEOUT_S = 60.0
 _POLL_INTERVAL_S = 0.005
@@ -57,7 +57,7 @@ class _Process(Protocol):
         """Kill the process (if still running) and every process left in its group."""
 
 
-class _ForkedProcess:
+class ForkedProcess:
     def __init__(self, job: ChildJob) -> None:
         with signals_blocked_for_fork():
             pid = os.fork()
@@ -352,7 +352,7 @@ def _start(job: GradingJob, tests_dir: Path, use_fork: bool, settings: _Settings
         request_timeout_s=settings.request_timeout_s,
         protected=settings.protected,
     )
-    process: _Process = _ForkedProcess(child_job) if use_fork else _SpawnedProcess(child_job)
+    process: _Process = ForkedProcess(child_job) if use_fork else _SpawnedProcess(child_job)
     return _Running(job, child_job, process, time.monotonic(), scratch)
 
 

@@ -144,12 +144,12 @@ class _CheckPlugin:
 
 def _confine(job: CheckJob) -> None:
     """What every grading process gets: no terminal, capped memory and file size, a scratch folder."""
-    from grader.child import _limit_resources, _silence_standard_streams  # one definition, shared with grading
-    from grader.host.session import _refuse_servers  # uvicorn.run at import fails at once, as when graded
+    from grader.child import limit_resources, silence_standard_streams  # one definition, shared with grading
+    from grader.host.session import refuse_servers  # uvicorn.run at import fails at once, as when graded
 
-    _silence_standard_streams()
-    _limit_resources()
-    _refuse_servers()
+    silence_standard_streams()
+    limit_resources()
+    refuse_servers()
     os.environ["TMPDIR"] = job.scratch
     tempfile.tempdir = None
     os.chdir(job.scratch)

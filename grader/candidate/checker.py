@@ -36,7 +36,7 @@ from grader.candidate.checkchild import CheckJob, pytest_args, run_in_child
 from grader.candidate.outcome import CheckResult, fold_events
 from grader.catalogue import Question
 from grader.kit import checks_dir, exercises_dir, kit_root
-from grader.runner import _ForkedProcess  # the grader's fork: signals held back, own group, killpg on kill
+from grader.runner import ForkedProcess  # the grader's fork: signals held back, own group, killpg on kill
 from grader.warm import warm_imports
 
 __all__ = [
@@ -130,7 +130,7 @@ def _die_with(parent: int) -> None:
         os._exit(70)
 
 
-class _CheckProcess(_ForkedProcess):
+class _CheckProcess(ForkedProcess):
     """A forked check: the grader's fork and kill, running ``run_in_child`` instead of a judge."""
 
     @staticmethod

@@ -20,7 +20,7 @@ from grader.host import faults, helpers
 from grader.loading import load_module_from_path, unload_module
 from grader.protocol import b64decode, b64encode, json_safe
 
-__all__ = ["HostSession", "RequestError"]
+__all__ = ["HostSession", "RequestError", "refuse_servers"]
 
 
 class RequestError(Exception):
@@ -83,7 +83,7 @@ class HostSession:
             self.module = None
         self.apps.clear()
         self.state.clear()
-        _refuse_servers()
+        refuse_servers()
         self.module = self._candidate("import", lambda: load_module_from_path(self.module_file))
         return {"loaded": True}
 
@@ -276,7 +276,7 @@ class ServerStartedAtImport(RuntimeError):
     """The module started a web server while being imported (``uvicorn.run(app)`` outside a main guard)."""
 
 
-def _refuse_servers() -> None:
+def refuse_servers() -> None:
     """Make ``uvicorn.run`` raise in the host, so a module that serves itself at import fails at once, the same
     way for every question, instead of hanging until the deadline (or being refused a socket by the sandbox)."""
     try:
