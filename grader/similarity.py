@@ -15,10 +15,12 @@ fingerprints repeat (two routes of the same shape), so it also drops the positio
 not in the stub at all, and the similarity it reports falls (0.98 to 0.85 in the kit's own test). Removing
 the stub's hashes from the fingerprint afterwards keeps every other position.
 
-The files compared are the submissions the gradebook stored: it keeps each submission's source path (a
-folder or an archive) and the hash of its exercise files; the files are read again from there (archives
-extracted safely, files taken in as grading takes them in), and a submission whose source is gone, unusable
-or changed since it was graded is listed as such.
+The files compared are those the gradebook graded. It keeps the text of each graded file, so they are
+compared from there: the exact text that was graded, even after the submission's folder or archive is gone.
+A gradebook from before files were kept (or one that lacks a graded file) still has each submission's source
+path (a folder or an archive) and the hash of its exercise files: the files are then read again from there
+(archives extracted safely, files taken in as grading takes them in), and a submission whose source is gone,
+unusable or changed since it was graded is listed as such.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ __all__ = [
     "SimilarityReport",
     "compare_question",
     "find_similar",
+    "graded_files",
     "load_submission_files",
     "render_similarity_table",
     "similarity_to_dict",
@@ -166,17 +169,45 @@ def compare_question(
     return pairs, len(own) - (1 if REFERENCE in own else 0)
 
 
+# A question graded with one of these statuses ran its file: the gradebook holds that file's text.
+_RAN = ("passed", "failed", "timeout")
+
+
+def graded_files(stored: StoredSubmission, questions: Iterable[Question]) -> dict[str, str] | None:
+    """The graded files' text the gradebook kept (question id → text), or None when it lacks some of them.
+
+    It lacks them when a question has no stored result, or ran its file (passed, failed, timed out) without
+    the file's text being kept (a gradebook from before files were kept). A question without a file (missing,
+    not attempted, refused at intake) has no text to compare, and needs none.
+    """
+    results = {q.id: q for q in stored.result.questions}
+    files = {}
+    for question in questions:
+        text = stored.sources.get(question.id)
+        result = results.get(question.id)
+        if text is not None:
+            files[question.id] = text
+        elif result is None or result.status in _RAN or (result.status == "error" and not stored.sources):
+            return None  # an error may be a file that did not import: known only if the gradebook kept files
+    return files
+
+
 def load_submission_files(
     stored: StoredSubmission, questions: Iterable[Question], scratch: Path
 ) -> tuple[dict[str, str], str]:
-    """The stored submission's exercise files (question id → text), read again from its source; and a note.
+    """The stored submission's exercise files (question id → text), and a note.
 
-    The note is empty when the files are those that were graded; otherwise it says why they could not be read
-    (the source is gone or unusable) or that they changed since grading (then they are compared all the same).
+    The files are the graded text the gradebook kept when it holds them all (see ``graded_files``); otherwise
+    they are read again from the submission's source. The note is empty when the files are those that were
+    graded; otherwise it says why they could not be read (the source is gone or unusable) or that they changed
+    since grading (then they are compared all the same).
     """
     questions = tuple(questions)
     if stored.problem:
         return {}, f"not compared: {stored.problem}"
+    kept = graded_files(stored, questions)
+    if kept is not None:
+        return kept, ""
     source = Path(stored.source)
     if not source.exists():
         return {}, f"not compared: its source {source} is no longer there"

@@ -6,6 +6,7 @@ q02 stub and solution, so the reports do not move when the kit's real solutions 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
@@ -21,11 +22,13 @@ from grader.cli import cli
 from grader.gradebook import Gradebook
 from grader.kit import exercises_dir
 from grader.reports.similarity_html import render_similarity_section
+from grader.results import QuestionResult, RawRun
 from grader.similarity import (
     REFERENCE,
     SimilarityReport,
     SimilarPair,
     compare_question,
+    graded_files,
     render_similarity_table,
 )
 from grader.submissions import content_hash
@@ -189,6 +192,44 @@ def test_grade_similarity_reads_the_files_the_gradebook_graded(tmp_path: Path, m
     ]
     with Gradebook(book_path) as book:
         assert all(not s.result.questions for s in book.latest()), "nothing was graded or scored"
+
+
+def _record(book: Gradebook, name: str, text: str | None, status: str = "passed") -> None:
+    """A graded q02 for ``name``, whose folder is gone; the gradebook keeps ``text`` (None: it kept no file)."""
+    q = find_question("q02")
+    sid = book.submission_id(name, f"hash-{name}", "key", f"/nowhere/{name}")
+    points = q.points if status == "passed" else 0.0
+    result = QuestionResult(q.id, q.slug, q.title, q.level, status, points, q.points, 1, 1, 0, 0.1)  # type: ignore[arg-type]
+    digest = hashlib.sha256(text.encode()).hexdigest() if text is not None else ""
+    content = text.encode() if text is not None else None
+    book.record(sid, result, RawRun(q.id, "completed", (), (), "", 0.1), digest, "key", content)
+
+
+def test_the_graded_text_the_gradebook_kept_is_compared_after_the_folders_are_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FASTAPI_KIT_ROOT", str(_kit(tmp_path / "kit")))
+    book_path = tmp_path / "class.sqlite3"
+    with Gradebook(book_path) as book:
+        _record(book, "alice", SOLUTION)
+        _record(book, "bob", RENAMED)
+        _record(book, "dora", None, status="not_attempted")  # no file to compare, none needed
+        _record(book, "old", None)  # graded before files were kept: read again from its (gone) folder
+        stored = {s.name: s for s in book.latest()}
+    assert graded_files(stored["alice"], [find_question("q02")]) == {"q02": SOLUTION}
+    assert graded_files(stored["dora"], [find_question("q02")]) == {}
+    assert graded_files(stored["old"], [find_question("q02")]) is None
+
+    result = _similarity("--gradebook", str(book_path), "-q", "2", "--json", "--threshold", "0.5")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert [(p["first"], p["second"]) for p in report["pairs"]] == [
+        ("alice", REFERENCE),
+        ("alice", "bob"),
+        ("bob", REFERENCE),
+    ]
+    assert report["compared"] == {"q02": 2}
+    assert report["skipped"] == [{"name": "old", "reason": "not compared: its source /nowhere/old is no longer there"}]
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
