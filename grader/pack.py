@@ -75,9 +75,12 @@ def _copy_package(destination: Path) -> None:
     source = Path(str(resources.files("grader")))
     # The per-question host helpers are the hidden tests' fakes and spies: they stay with the hidden tests.
     helpers = source / "host" / "helpers"
+    # Teacher-side tools a candidate never runs (platform exports, similarity between classmates).
+    teacher_only = {source: {"exports", "similarity.py"}, source / "reports": {"similarity_html.py"}}
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         hidden = {n for n in names if Path(folder) == helpers and n.startswith("q") and n.endswith(".py")}
+        hidden |= teacher_only.get(Path(folder), set()) & set(names)
         return hidden | set(shutil.ignore_patterns("__pycache__", "*.pyc")(folder, names))
 
     shutil.copytree(source, destination / "grader", ignore=ignore)
