@@ -22,16 +22,17 @@ Contract (the hidden tests check exactly this):
   Unknown user or wrong password → 401 ``{"detail": "Incorrect username or password"}``.
 - [q29.4] The token format is yours (an opaque random string or a JWT). The tests only use tokens returned by
   ``POST /token`` and send them as ``Authorization: Bearer <token>``; they also send made-up tokens and tokens
-  with one character changed, which must be refused.
+  with one character changed, which must be refused. The changed character is never the last one (its low
+  base64 bits carry no data, and JWT libraries differ on whether they check them).
 - [q29.5] Token-protected routes answer 401 with a ``WWW-Authenticate`` header whose value starts with ``Bearer`` when
   the ``Authorization`` header is missing, is not a Bearer credential, or holds a token the server did not issue.
 - [q29.6] A valid token that lacks a required scope → 403 ``{"detail": "Not enough permissions"}``.
-- [q29.7] ``GET /users/me`` (valid token, no scope needed) → 200 ``{"username": <name>, "scopes": [<granted scopes>]}``
-  (scope order is free).
-- [q29.8] ``GET /items/`` (scope ``items:read``) → 200 with a JSON list of ``{"id": int, "name": str}`` (it starts with
-  a few demo items).
-- [q29.9] ``POST /items/`` (scope ``items:write``) with JSON ``{"name": str}`` → 201 with ``{"id": int, "name": str}``;
-  the new item then appears in ``GET /items/``.
+- [q29.7] ``GET /users/me`` (valid token, no scope needed) → 200
+  ``{"username": <name>, "scopes": [<granted scopes>]}`` (scope order is free).
+- [q29.8] ``GET /items/`` (scope ``items:read``) → 200 with a JSON list of ``{"id": int, "name": str}`` (it starts
+  with a few demo items).
+- [q29.9] ``POST /items/`` (scope ``items:write``) with JSON ``{"name": str}`` → 201 with
+  ``{"id": int, "name": str}``; the new item then appears in ``GET /items/``.
 - [q29.10] ``GET /service/status`` is protected by an API key scheme reading the header ``X-API-Key``: the right key →
   200 ``{"status": "ok"}``; a missing or wrong key → 401.
 - [q29.11] ``/openapi.json``: ``components.securitySchemes`` holds an entry

@@ -3,6 +3,9 @@
 from typing import Any
 
 import httpx
+import pytest
+
+from grader.bridge import AppHost
 
 ALICE = {"username": "alice", "password": "wonderland"}
 BOB = {"username": "bob", "password": "builder"}
@@ -41,6 +44,7 @@ def security_schemes(client: httpx.Client) -> dict[str, Any]:
     return response.json().get("components", {}).get("securitySchemes", {})
 
 
+@pytest.mark.contract("q29.1", "q29.3")
 def test_token_route_issues_bearer_token_for_form_credentials(client: httpx.Client) -> None:
     response = client.post("/token", data=ALICE)
     assert response.status_code == 200, (
@@ -56,6 +60,17 @@ def test_token_route_issues_bearer_token_for_form_credentials(client: httpx.Clie
     assert me.json().get("username") == "alice", f"GET /users/me should name the token's user, got {me.json()}"
 
 
+@pytest.mark.contract("q29.3")
+def test_token_route_reads_a_form_not_json(client: httpx.Client) -> None:
+    get_token(client, ALICE)
+    response = client.post("/token", json=ALICE)
+    assert 400 <= response.status_code < 500, (
+        f"POST /token reads a form: a JSON body should be refused with a 4xx status, got {response.status_code}"
+    )
+    assert "access_token" not in response.text, f"a JSON body should get no token, got {response.text}"
+
+
+@pytest.mark.contract("q29.1", "q29.3")
 def test_wrong_password_or_unknown_user_is_refused(client: httpx.Client) -> None:
     get_token(client, ALICE)
     for form in ({"username": "alice", "password": "builder"}, {"username": "mallory", "password": "wonderland"}):
@@ -69,6 +84,7 @@ def test_wrong_password_or_unknown_user_is_refused(client: httpx.Client) -> None
         )
 
 
+@pytest.mark.contract("q29.5")
 def test_missing_or_non_bearer_credentials_get_401_with_bearer_challenge(client: httpx.Client) -> None:
     token = get_token(client, ALICE)
     assert client.get("/users/me", headers=bearer(token)).status_code == 200, "a valid token should open GET /users/me"
@@ -79,19 +95,23 @@ def test_missing_or_non_bearer_credentials_get_401_with_bearer_challenge(client:
     )
 
 
+@pytest.mark.contract("q29.4", "q29.5")
 def test_made_up_token_gets_401_with_bearer_challenge(client: httpx.Client) -> None:
     token = get_token(client, ALICE, "items:read")
     assert client.get("/items/", headers=bearer(token)).status_code == 200, "a valid items:read token should list items"
-    for fake in ("not-a-real-token", "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl"):
+    # "alice" is the token of FastAPI's simplest tutorial (the username itself): neither random nor signed.
+    for fake in ("not-a-real-token", "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl", "alice"):
         assert_bearer_challenge(client.get("/users/me", headers=bearer(fake)), f"GET /users/me with token {fake!r}")
         assert_bearer_challenge(client.get("/items/", headers=bearer(fake)), f"GET /items/ with token {fake!r}")
 
 
+@pytest.mark.contract("q29.4", "q29.5")
 def test_tampered_token_is_refused(client: httpx.Client) -> None:
     token = get_token(client, ALICE, "items:read items:write")
     assert client.get("/users/me", headers=bearer(token)).status_code == 200, "the untouched token should work"
     # Once in the first third (a JWT's claims) and once near the end (a JWT's signature); never the very last
-    # character, whose low bits base64 may ignore.
+    # character, whose low bits base64 may ignore: python-jose accepts such a change, PyJWT refuses it, and the
+    # contract promises that the tests never make it. Every other single change is refused by both libraries.
     for index in (len(token) // 3, len(token) - 6):
         while token[index] == ".":
             index += 1
@@ -102,6 +122,7 @@ def test_tampered_token_is_refused(client: httpx.Client) -> None:
         )
 
 
+@pytest.mark.contract("q29.3", "q29.7")
 def test_users_me_reports_the_granted_scopes(client: httpx.Client) -> None:
     cases = [(ALICE, None, []), (ALICE, "items:read", ["items:read"]), (ALICE, "items:write items:read", None)]
     for credentials, scope, expected in cases:
@@ -115,6 +136,7 @@ def test_users_me_reports_the_granted_scopes(client: httpx.Client) -> None:
         )
 
 
+@pytest.mark.contract("q29.1", "q29.3", "q29.6")
 def test_scopes_the_user_may_not_hold_are_not_granted(client: httpx.Client) -> None:
     token = get_token(client, BOB, "items:read items:write")
     me = client.get("/users/me", headers=bearer(token))
@@ -129,6 +151,7 @@ def test_scopes_the_user_may_not_hold_are_not_granted(client: httpx.Client) -> N
     )
 
 
+@pytest.mark.contract("q29.6", "q29.8")
 def test_token_without_required_scope_gets_403(client: httpx.Client) -> None:
     read_only = get_token(client, ALICE, "items:read")
     no_scope = get_token(client, ALICE)
@@ -146,6 +169,19 @@ def test_token_without_required_scope_gets_403(client: httpx.Client) -> None:
         )
 
 
+@pytest.mark.contract("q29.8")
+def test_read_scope_lists_the_demo_items(client: httpx.Client) -> None:
+    token = get_token(client, BOB, "items:read")
+    response = client.get("/items/", headers=bearer(token))
+    assert response.status_code == 200, f"GET /items/ with items:read should answer 200, got {response.status_code}"
+    items = response.json()
+    assert isinstance(items, list) and items, f"GET /items/ should answer a non-empty list of demo items, got {items}"
+    for item in items:
+        assert isinstance(item, dict) and set(item) == {"id", "name"}, f'each item should be {{"id", "name"}}: {item}'
+        assert isinstance(item["id"], int) and isinstance(item["name"], str), f"id is an int, name a string: {item}"
+
+
+@pytest.mark.contract("q29.8", "q29.9")
 def test_write_scope_creates_an_item_that_is_then_listed(client: httpx.Client) -> None:
     token = get_token(client, ALICE, "items:read items:write")
     response = client.post("/items/", json={"name": "screwdriver"}, headers=bearer(token))
@@ -159,6 +195,7 @@ def test_write_scope_creates_an_item_that_is_then_listed(client: httpx.Client) -
     assert created in listing.json(), f"the created item {created} should appear in GET /items/, got {listing.json()}"
 
 
+@pytest.mark.contract("q29.1", "q29.10")
 def test_api_key_header_protects_the_service_route(client: httpx.Client) -> None:
     response = client.get("/service/status", headers={"X-API-Key": API_KEY})
     assert response.status_code == 200, (
@@ -177,7 +214,9 @@ def test_api_key_header_protects_the_service_route(client: httpx.Client) -> None
     )
 
 
-def test_openapi_declares_the_oauth2_password_scheme_with_scopes(client: httpx.Client) -> None:
+@pytest.mark.contract("q29.2", "q29.11")
+def test_openapi_declares_the_oauth2_password_scheme_with_scopes(client: httpx.Client, host: AppHost) -> None:
+    assert host.has("oauth2_scheme"), "the module should define `oauth2_scheme`, the OAuth2PasswordBearer"
     schemes = security_schemes(client)
     oauth2 = [s for s in schemes.values() if s.get("type") == "oauth2"]
     assert len(oauth2) == 1, f"components.securitySchemes should hold one oauth2 scheme, got {schemes}"
@@ -188,6 +227,7 @@ def test_openapi_declares_the_oauth2_password_scheme_with_scopes(client: httpx.C
     )
 
 
+@pytest.mark.contract("q29.11")
 def test_openapi_declares_the_api_key_scheme(client: httpx.Client) -> None:
     schemes = security_schemes(client)
     api_keys = [s for s in schemes.values() if s.get("type") == "apiKey"]
@@ -196,6 +236,7 @@ def test_openapi_declares_the_api_key_scheme(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q29.11")
 def test_openapi_operations_name_their_scheme_and_scopes(client: httpx.Client) -> None:
     response = client.get("/openapi.json")
     assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
