@@ -1,27 +1,50 @@
-"""The HTML report of a graded class: an overview page and one page per student, openable from disk.
+"""The HTML report of a graded class: a class page and one page per student, openable from disk.
 
 Why static HTML: a teacher can open it from a folder, mail it or put it on any web server, and it works
 offline: no JavaScript, no external resource (CSS is inline, charts are inline SVG). A Content-Security-Policy
 meta tag forbids scripts outright as defence in depth.
 
-Why the care with strings: everything a candidate controls (their name, their assertion messages, the
-problem text of an unusable archive) is HTML-escaped, since candidate code can put ``<script>`` in a failure
-message; and student page file names are reduced to ``[A-Za-z0-9._-]`` (collisions disambiguated), so a
-student called ``../../etc`` cannot write outside the report folder.
+Why the care with strings: everything a candidate controls (their name, their assertion messages, their code,
+the problem text of an unusable archive) is HTML-escaped, since candidate code can put ``<script>`` in a
+failure message; and student page file names are reduced to ``[A-Za-z0-9._-]`` (collisions disambiguated), so
+a student called ``../../etc`` cannot write outside the report folder.
+
+The class page (this module): a student x question grid coloured by status, each cell linking to the
+student's page at that question (``students/<page>#q03``); unusable submissions listed apart with their
+reason and left out of every number; the statistics (``html_stats``: median, spread, quartiles, and per
+question the pass rate, the mean points and the corrected item-total correlation that says which questions
+separate strong from weak students); the similar answers (``grader.similarity``). The student pages are
+``html_student``'s.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
-from grader.reports.classlist import class_sandbox
-from grader.reports.table import sandbox_text
-from grader.results import QuestionResult
+from grader.reports.classlist import class_sandbox, flag_summary
+from grader.reports.html_page import cell, fmt, num, page, row, status_class
+from grader.reports.html_stats import (
+    MIN_STUDENTS_FOR_DISCRIMINATION,
+    QuestionStats,
+    ScoreSpread,
+    pass_rates,
+    question_stats,
+    score_buckets,
+    score_spread,
+    usable,
+)
+from grader.reports.html_student import render_student
+from grader.reports.table import sandbox_text, status_label
+from grader.results import STATUS_SYMBOLS, STATUSES
+
+if TYPE_CHECKING:
+    from grader.similarity import SimilarityReport
 
 __all__ = [
     "ReportFolderError",
@@ -35,80 +58,8 @@ __all__ = [
 ]
 
 STUDENTS_DIR = "students"
-BUCKETS = 10
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]")
 _MAX_STEM = 80
-
-_CSS = """
-:root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --accent: #0969da;
-  --passed: #1a7f37; --failed: #cf222e; --error: #8250df; --timeout: #9a6700; --missing: #59636e; }
-* { box-sizing: border-box; }
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-  color: var(--fg); margin: 0 auto; padding: 24px 32px 48px; max-width: 1100px; background: #fff; }
-h1 { font-size: 1.6em; margin: 0 0 4px; }
-h2 { font-size: 1.2em; margin: 32px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
-h3 { font-size: 1.05em; margin: 20px 0 6px; }
-a { color: var(--accent); text-decoration: none; }
-a:hover { text-decoration: underline; }
-.summary { color: var(--muted); margin: 0 0 8px; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { background: #f6f8fa; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tbody tr:hover { background: #f6f8fa; }
-.status { font-weight: 600; }
-.status-passed { color: var(--passed); } .status-failed { color: var(--failed); }
-.status-error { color: var(--error); } .status-timeout { color: var(--timeout); }
-.status-missing, .status-not-graded { color: var(--missing); }
-.note { color: var(--muted); font-size: 0.92em; }
-.note.problem, .problem-box { color: var(--error); }
-.problem-box { border: 1px solid var(--error); border-radius: 6px; padding: 8px 12px; background: #fbefff; }
-.charts { display: flex; flex-wrap: wrap; gap: 24px 40px; align-items: flex-start; }
-.chart { margin: 0; }
-.chart svg { max-width: 100%; height: auto; display: block; }
-.chart figcaption { font-weight: 600; margin-bottom: 6px; }
-svg text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; fill: var(--fg); }
-svg .axis { stroke: var(--muted); stroke-width: 1; }
-svg .track { fill: #eef1f4; }
-#score-histogram .bar { fill: var(--accent); }
-#pass-rates .bar.high { fill: var(--passed); } #pass-rates .bar.mid { fill: #bf8700; }
-#pass-rates .bar.low { fill: var(--failed); }
-svg .bar:hover { opacity: 0.8; }
-pre { white-space: pre-wrap; word-break: break-word; background: #f6f8fa; border: 1px solid var(--line);
-  border-radius: 6px; padding: 8px 12px; margin: 4px 0 12px; font: 13px/1.45 ui-monospace, "DejaVu Sans Mono",
-  monospace; }
-.test-name { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.92em; }
-nav { margin-bottom: 12px; }
-"""
-# No script may run, whatever escaping mistake a future edit makes; styles are inline; the icon is empty.
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-
-# ---------------------------------------------------------------------------------------------- numbers
-
-
-def _fmt(value: float) -> str:
-    return f"{value:g}"
-
-
-def score_buckets(percents: Iterable[float]) -> list[int]:
-    """How many percents fall in 0-10, 10-20, ... 90-100 (100 counts in the last bucket)."""
-    counts = [0] * BUCKETS
-    for percent in percents:
-        index = int(max(0.0, min(percent, 100.0)) // (100 / BUCKETS))
-        counts[min(index, BUCKETS - 1)] += 1
-    return counts
-
-
-def _status_of(sub: StoredSubmission, question_id: str) -> str | None:
-    return next((q.status for q in sub.result.questions if q.id == question_id), None)
-
-
-def pass_rates(submissions: list[StoredSubmission], questions: tuple[Question, ...]) -> list[float]:
-    """Per question, the share of students whose status is ``passed`` (0.0 for an empty class)."""
-    if not submissions:
-        return [0.0] * len(questions)
-    return [sum(_status_of(s, q.id) == "passed" for s in submissions) / len(submissions) for q in questions]
 
 
 # ------------------------------------------------------------------------------------------- file names
@@ -134,38 +85,6 @@ def page_names(names: Iterable[str]) -> list[str]:
     return pages
 
 
-# -------------------------------------------------------------------------------------------- page shell
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<link rel="icon" href="data:,">\n'
-        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
-    )
-
-
-def _cell(html: str, tag: str = "td", cls: str = "") -> str:
-    """A table cell around already-escaped ``html``."""
-    attr = f' class="{cls}"' if cls else ""
-    return f"<{tag}{attr}>{html}</{tag}>"
-
-
-def _num(html: str, tag: str = "td") -> str:
-    return _cell(html, tag, "num")
-
-
-def _row(cells: Iterable[str]) -> str:
-    return "<tr>" + "".join(cells) + "</tr>"
-
-
-def _status_class(status: str) -> str:
-    return "status status-" + escape(_UNSAFE_CHARS.sub("-", status))
-
-
 # ------------------------------------------------------------------------------------------------ charts
 
 
@@ -178,7 +97,7 @@ def _histogram_svg(counts: list[int]) -> str:
     parts = [
         f'<svg id="score-histogram" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
         f' viewBox="0 0 {width} {height}" role="img" aria-labelledby="score-histogram-title">',
-        '<title id="score-histogram-title">Students per score bucket</title>',
+        '<title id="score-histogram-title">Graded students per score bucket</title>',
     ]
     base = top + plot_h
     for i, count in enumerate(counts):
@@ -215,7 +134,7 @@ def _pass_rate_svg(questions: tuple[Question, ...], rates: list[float]) -> str:
     parts = [
         f'<svg id="pass-rates" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
         f' viewBox="0 0 {width} {height}" role="img" aria-labelledby="pass-rates-title">',
-        '<title id="pass-rates-title">Share of students passing each question</title>',
+        '<title id="pass-rates-title">Share of graded students passing each question</title>',
     ]
     for i, (question, rate) in enumerate(zip(questions, rates, strict=True)):
         y = top + i * row_h
@@ -232,126 +151,213 @@ def _pass_rate_svg(questions: tuple[Question, ...], rates: list[float]) -> str:
     return "\n".join(parts)
 
 
-# ------------------------------------------------------------------------------------------- index page
+# ------------------------------------------------------------------------------------------------- grid
 
 
-def _note_cell(sub: StoredSubmission) -> str:
-    if sub.problem:
-        return _cell(escape(sub.problem), cls="note problem")
-    return _cell(escape("; ".join(sub.warnings)), cls="note")
+def _grid_cell(sub: StoredSubmission, question: Question, page_name: str) -> str:
+    """One coloured symbol linking to the question on the student's page (plain when nothing is stored)."""
+    result = next((q for q in sub.result.questions if q.id == question.id), None)
+    status = result.status if result else "missing"
+    flagged = bool(result and result.flags)
+    symbol = escape(STATUS_SYMBOLS.get(status, "?") + ("*" if flagged else ""))
+    classes = f'class="cell {status_class(status)}" data-status="{escape(status)}"'
+    if result is None:
+        return f'<td {classes} title="{escape(question.id)}: not in the gradebook">{symbol}</td>'
+    tip = f"{question.id} {question.title}: {status_label(status)}, {fmt(result.points)}/{fmt(result.max_points)}"
+    tip += " (integrity flag: read the code)" if flagged else ""
+    href = f"{STUDENTS_DIR}/{page_name}#{question.id}"
+    return f'<td {classes}><a href="{escape(href)}" title="{escape(tip)}">{symbol}</a></td>'
 
 
-def _student_row(sub: StoredSubmission, page: str) -> str:
-    r = sub.result
-    passed = sum(q.passed for q in r.questions)
-    link = f'<a href="{STUDENTS_DIR}/{escape(page)}">{escape(sub.name)}</a>'
-    return _row(
-        [
-            _cell(link),
-            _num(f"{_fmt(r.score)}/{_fmt(r.max_score)}"),
-            _num(f"{r.percent:g}%"),
-            _num(f"{passed}/{len(r.questions)}"),
-            _note_cell(sub),
-        ]
+def _notes(sub: StoredSubmission) -> str:
+    return "; ".join(note for note in (*sub.warnings, flag_summary(sub)) if note)
+
+
+def _grid(graded: list[tuple[StoredSubmission, str]], questions: tuple[Question, ...]) -> str:
+    heads = [cell("Student", "th"), num("Score", "th"), num("%", "th")]
+    heads += [f'<th class="q" title="{escape(f"{q.id} {q.title}")}">{q.number:02d}</th>' for q in questions]
+    heads.append(cell("Warnings and flags", "th"))
+    rows = []
+    for sub, page_name in graded:
+        r = sub.result
+        rows.append(
+            row(
+                [
+                    cell(f'<a href="{STUDENTS_DIR}/{escape(page_name)}">{escape(sub.name)}</a>'),
+                    num(f"{fmt(r.score)}/{fmt(r.max_score)}"),
+                    num(f"{r.percent:g}%"),
+                    *(_grid_cell(sub, q, page_name) for q in questions),
+                    cell(escape(_notes(sub)), cls="note"),
+                ]
+            )
+        )
+    body = "\n".join(rows)
+    table = f'<table id="grid">\n<thead>{row(heads)}</thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+    return f'<div class="wide">{table}</div>'
+
+
+def _legend() -> str:
+    items = "".join(
+        f'<li><span class="{status_class(s)}">{escape(STATUS_SYMBOLS[s])}</span>{escape(status_label(s))}</li>'
+        for s in STATUSES
+    )
+    return (
+        f'<ul class="legend" id="legend">{items}<li><span>*</span>integrity flag: read the code</li></ul>\n'
+        '<p class="note">Each cell opens the student\'s page at that question.</p>'
     )
 
 
-def _class_summary(submissions: list[StoredSubmission]) -> str:
+def _unusable(apart: list[tuple[StoredSubmission, str]]) -> str:
+    if not apart:
+        return ""
+    rows = "\n".join(
+        row(
+            [
+                cell(f'<a href="{STUDENTS_DIR}/{escape(page_name)}">{escape(sub.name)}</a>'),
+                cell(escape(sub.problem), cls="note problem"),
+            ]
+        )
+        for sub, page_name in apart
+    )
+    return (
+        "<h2>Unusable submissions</h2>\n"
+        '<p class="summary">Nothing could be graded in these: they are left out of the grid, the charts and the'
+        " statistics.</p>\n"
+        f'<table id="unusable">\n<thead>{row([cell("Student", "th"), cell("Why", "th")])}</thead>\n'
+        f"<tbody>\n{rows}\n</tbody>\n</table>"
+    )
+
+
+# ------------------------------------------------------------------------------------------- statistics
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def _spread_table(spread: ScoreSpread | None) -> str:
+    if spread is None:
+        return '<p class="note">No graded submission: no statistics.</p>'
+    facts = [
+        ("Graded submissions", str(spread.count)),
+        ("Mean", _percent(spread.mean)),
+        ("Median", _percent(spread.median)),
+        ("Standard deviation", _percent(spread.stdev)),
+        ("Lowest", _percent(spread.lowest)),
+        ("Lower quartile", _percent(spread.lower_quartile)),
+        ("Upper quartile", _percent(spread.upper_quartile)),
+        ("Highest", _percent(spread.highest)),
+    ]
+    rows = "".join(row([cell(escape(term), "th"), num(escape(value))]) for term, value in facts)
+    return f'<table id="score-stats"><tbody>{rows}</tbody></table>'
+
+
+def _discrimination(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.2f}"
+
+
+def _question_stats_table(questions: tuple[Question, ...], stats: list[QuestionStats]) -> str:
+    head = row(
+        [
+            cell("Question", "th"),
+            cell("Title", "th"),
+            num("Passed", "th"),
+            num("Pass rate", "th"),
+            num("Mean points", "th"),
+            num("Separation", "th"),
+        ]
+    )
+    rows = "\n".join(
+        row(
+            [
+                cell(escape(q.id)),
+                cell(escape(q.title)),
+                num(f"{s.passed}/{s.students}"),
+                num(f"{100 * s.pass_rate:.0f}%"),
+                num(f"{s.mean_points:.2f}/{fmt(s.max_points)}"),
+                num(_discrimination(s.discrimination)),
+            ],
+            f' data-question="{escape(q.id)}"',
+        )
+        for q, s in zip(questions, stats, strict=True)
+    )
+    explanation = (
+        "Separation is the corrected item-total correlation: over the graded submissions, the correlation between"
+        " the points on this question and the points on all the other questions (the question itself left out of"
+        " the total). From -1 to +1: +0.30 or more, the students who did well overall did well here (the question"
+        " separates strong from weak students); near 0, it does not; below 0, weaker students did better here (read"
+        f" the question again). – : fewer than {MIN_STUDENTS_FOR_DISCRIMINATION} graded students, or everyone"
+        " scored the same on it."
+    )
+    return (
+        f'<table id="question-stats">\n<thead>{head}</thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n'
+        f'<p class="note" id="separation-note">{escape(explanation)}</p>'
+    )
+
+
+def _statistics(graded: list[StoredSubmission], questions: tuple[Question, ...], unusable_count: int) -> str:
+    spread = score_spread([s.result.percent for s in graded])
+    scope = f"Over the {len(graded)} graded submission{'' if len(graded) == 1 else 's'}"
+    if unusable_count:
+        scope += f"; the {unusable_count} unusable one{'' if unusable_count == 1 else 's'} not counted"
+    scope += "."
+    note = (
+        "Spread: the standard deviation is the population one (this class); quartiles interpolate between the"
+        " sorted scores (the lowest is the 0th percentile, the highest the 100th)."
+    )
+    histogram = _histogram_svg(score_buckets(s.result.percent for s in graded))
+    rates = _pass_rate_svg(questions, pass_rates(graded, questions))
+    return (
+        '<h2>Statistics</h2>\n<div id="statistics">\n'
+        f'<p class="summary">{escape(scope)}</p>\n{_spread_table(spread)}\n<p class="note">{escape(note)}</p>\n'
+        '<div class="charts">\n'
+        f'<figure class="chart"><figcaption>Graded students per score bucket</figcaption>{histogram}</figure>\n'
+        f'<figure class="chart"><figcaption>Share of graded students passing each question</figcaption>{rates}'
+        "</figure>\n</div>\n"
+        f"<h3>Per question</h3>\n{_question_stats_table(questions, question_stats(graded, questions))}\n</div>\n"
+    )
+
+
+# ------------------------------------------------------------------------------------------- class page
+
+
+def _class_summary(submissions: list[StoredSubmission], graded: list[StoredSubmission]) -> str:
     if not submissions:
         return "No submissions."
-    percents = sorted(s.result.percent for s in submissions)
-    mean = sum(percents) / len(percents)
-    unusable = sum(bool(s.problem) for s in submissions)
-    text = f"{len(submissions)} submissions, mean {mean:.1f}%, best {percents[-1]:g}%, lowest {percents[0]:g}%"
-    return text + (f", {unusable} unusable" if unusable else "")
+    text = f"{len(submissions)} submission{'' if len(submissions) == 1 else 's'}"
+    apart = len(submissions) - len(graded)
+    if apart:
+        text += f" ({apart} unusable, listed apart)"
+    spread = score_spread([s.result.percent for s in graded])
+    if spread is not None:
+        text += f"; graded: mean {_percent(spread.mean)}, median {_percent(spread.median)}"
+        text += f", lowest {spread.lowest:g}%, best {spread.highest:g}%"
+    return text
 
 
-def render_index(submissions: list[StoredSubmission], questions: tuple[Question, ...], pages: list[str]) -> str:
-    head = _row(
-        [_cell("Student", "th"), _num("Score", "th"), _num("Percent", "th"), _num("Passed", "th"), _cell("Note", "th")]
-    )
-    rows = "\n".join(_student_row(sub, page) for sub, page in zip(submissions, pages, strict=True))
-    histogram = _histogram_svg(score_buckets(s.result.percent for s in submissions))
-    rates = _pass_rate_svg(questions, pass_rates(submissions, questions))
-    body = (
-        "<h1>Class report</h1>\n"
-        f'<p class="summary">{escape(_class_summary(submissions))}</p>\n'
-        f'<p class="sandbox">{escape(sandbox_text(class_sandbox(submissions)))}</p>\n'
-        "<h2>Students</h2>\n"
-        f'<table id="students">\n<thead>{head}</thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n'
-        '<h2>Charts</h2>\n<div class="charts">\n'
-        f'<figure class="chart"><figcaption>Students per score bucket</figcaption>{histogram}</figure>\n'
-        f'<figure class="chart"><figcaption>Share of students passing each question</figcaption>{rates}</figure>\n'
-        "</div>\n"
-    )
-    return _page(f"Class report: {len(submissions)} students", body)
-
-
-# ----------------------------------------------------------------------------------------- student page
-
-
-def _question_row(q: QuestionResult) -> str:
-    counted = q.tests_total - q.tests_skipped
-    tests = f"{q.tests_passed}/{counted}" + (f" (+{q.tests_skipped} skipped)" if q.tests_skipped else "")
-    return _row(
-        [
-            _cell(escape(q.id)),
-            _cell(escape(q.title)),
-            _cell(escape(q.level)),
-            _cell(escape(q.status), cls=_status_class(q.status)),
-            _num(escape(tests)),
-            _num(f"{_fmt(q.points)}/{_fmt(q.max_points)}"),
-        ]
-    )
-
-
-def _question_details(q: QuestionResult) -> str:
-    """The failure messages of one question (and its process message), or '' when there is nothing to say."""
-    if not q.failures and not q.message:
-        return ""
-    status = f'<span class="{_status_class(q.status)}">({escape(q.status)})</span>'
-    parts = [f'<h3 id="{escape(q.id)}">{escape(q.id)} {escape(q.title)} {status}</h3>']
-    if q.message:
-        parts.append(f"<pre>{escape(q.message)}</pre>")
-    for failure in q.failures:
-        parts.append(f'<div class="failure"><span class="test-name">{escape(failure.test)}</span>')
-        parts.append(f"<pre>{escape(failure.message or '(no message)')}</pre></div>")
-    return "\n".join(parts)
-
-
-def _student_header(sub: StoredSubmission) -> str:
-    r = sub.result
-    summary = f"{_fmt(r.score)}/{_fmt(r.max_score)} points ({r.percent:g}%), graded {sub.graded_at}"
-    parts = [
-        '<nav><a href="../index.html">← Class report</a></nav>',
-        f"<h1>{escape(sub.name)}</h1>",
-        f'<p class="summary">{escape(summary)}</p>',
-        f'<p class="sandbox">{escape(sandbox_text(r.sandbox))}</p>',
+def render_index(
+    submissions: list[StoredSubmission],
+    questions: tuple[Question, ...],
+    pages: list[str],
+    similarity_section: str = "",
+) -> str:
+    """The class page; ``pages`` are the students' page file names, ``similarity_section`` trusted HTML."""
+    paired = list(zip(submissions, pages, strict=True))
+    graded = [(s, p) for s, p in paired if not s.problem]
+    apart = [(s, p) for s, p in paired if s.problem]
+    counted = usable(submissions)
+    body = [
+        "<h1>Class report</h1>",
+        f'<p class="summary">{escape(_class_summary(submissions, counted))}</p>',
+        f'<p class="sandbox">{escape(sandbox_text(class_sandbox(submissions)))}</p>',
+        "<h2>Students</h2>",
+        _grid(graded, questions) if graded else "<p>No graded submission.</p>",
+        _legend(),
+        _unusable(apart),
+        _statistics(counted, questions, len(apart)),
+        similarity_section,
     ]
-    if sub.problem:
-        parts.append(f'<p class="problem-box"><strong>Unusable submission:</strong> {escape(sub.problem)}</p>')
-    if sub.warnings:
-        items = "".join(f"<li>{escape(w)}</li>" for w in sub.warnings)
-        parts.append(f'<ul class="warnings">{items}</ul>')
-    return "\n".join(parts)
-
-
-def render_student(sub: StoredSubmission) -> str:
-    questions = sub.result.questions
-    parts = [_student_header(sub), "<h2>Questions</h2>"]
-    if questions:
-        head = _row(
-            [*(_cell(h, "th") for h in ("Id", "Title", "Level", "Status")), _num("Tests", "th"), _num("Points", "th")]
-        )
-        rows = "\n".join(_question_row(q) for q in questions)
-        parts.append(f'<table id="questions">\n<thead>{head}</thead>\n<tbody>\n{rows}\n</tbody>\n</table>')
-    else:
-        parts.append("<p>No question was graded.</p>")
-    details = [d for d in map(_question_details, questions) if d]
-    parts.append('<h2>Failures</h2>\n<div id="failures">')
-    parts.append("\n".join(details) if details else "<p>None.</p>")
-    parts.append("</div>")
-    return _page(f"{sub.name}: class report", "\n".join(parts) + "\n")
+    return page(f"Class report: {len(submissions)} students", "\n".join(part for part in body if part) + "\n")
 
 
 # ------------------------------------------------------------------------------------------------ writer
@@ -384,12 +390,31 @@ def _prepare_folder(out_dir: Path) -> Path:
     return students_dir
 
 
+def _similarity(graded: list[StoredSubmission], questions: tuple[Question, ...]) -> SimilarityReport:
+    """The similar answers among the graded submissions and with the reference solution.
+
+    Imported here: copydetect brings numpy and matplotlib (about a second), paid only when HTML is written.
+    """
+    from grader.similarity import DEFAULT_THRESHOLD, SimilarityReport, find_similar
+
+    if not graded:
+        return SimilarityReport(DEFAULT_THRESHOLD, ())
+    return find_similar(graded, questions, threshold=DEFAULT_THRESHOLD, reference=True)
+
+
 def write_html_report(submissions: list[StoredSubmission], questions: tuple[Question, ...], out_dir: Path) -> Path:
     """Write ``index.html`` and ``students/<name>.html`` under ``out_dir``; return the index path."""
+    from grader.reports.similarity_html import render_similarity_section
+
     students_dir = _prepare_folder(out_dir)
     pages = page_names(s.name for s in submissions)
-    for sub, page in zip(submissions, pages, strict=True):
-        (students_dir / page).write_text(render_student(sub), encoding="utf-8")
+    similarity = _similarity(usable(submissions), questions)
+    by_name: Mapping[str, str] = {sub.name: page_name for sub, page_name in zip(submissions, pages, strict=True)}
+    for sub, page_name in zip(submissions, pages, strict=True):
+        (students_dir / page_name).write_text(render_student(sub, similarity.pairs, by_name), encoding="utf-8")
+    links = {name: f"{STUDENTS_DIR}/{page_name}" for name, page_name in by_name.items()}
     index = out_dir / "index.html"
-    index.write_text(render_index(submissions, questions, pages), encoding="utf-8")
+    index.write_text(
+        render_index(submissions, questions, pages, render_similarity_section(similarity, links)), encoding="utf-8"
+    )
     return index
