@@ -107,22 +107,18 @@ def remember_deadline(book: Gradebook, due: str | None, late_policy: str | None)
     book.set_deadline(due if due is not None else stored_due, late_policy or stored_policy or "none")
 
 
-def _check_due(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return parse_due(value)
-    except LatePolicyError as exc:
-        raise click.BadParameter(str(exc)) from exc
+def _checked(parse: Callable[[str], str]) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """A click callback that turns ``parse``'s LatePolicyError into a usage error (exit 2, one line)."""
 
+    def callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except LatePolicyError as exc:
+            raise click.BadParameter(str(exc)) from exc
 
-def _check_policy(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return parse_policy(value)
-    except LatePolicyError as exc:
-        raise click.BadParameter(str(exc)) from exc
+    return callback
 
 
 def _check_roster(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> list[RosterEntry] | None:
@@ -145,13 +141,13 @@ def assignment_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--due",
-            callback=_check_due,
+            callback=_checked(parse_due),
             metavar="DATE",
             help="Due date (2026-12-01 or 2026-12-01T23:59, local time); remembered for the assignment.",
         ),
         click.option(
             "--late-policy",
-            callback=_check_policy,
+            callback=_checked(parse_policy),
             metavar="POLICY",
             help="none (report only; the default), zero, or a rate such as 10%/day or 5%/hour.",
         ),

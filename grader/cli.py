@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -398,8 +399,7 @@ run_command.epilog = EXIT_CODES_HELP
 cli.epilog = EXIT_CODES_HELP
 
 
-@cli.command("report", short_help="Reports from a gradebook, without grading.")
-@click.option(
+_stored_gradebook_option = click.option(
     "--gradebook",
     "gradebook_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -407,8 +407,25 @@ cli.epilog = EXIT_CODES_HELP
     show_default=True,
     help="The gradebook earlier batches wrote.",
 )
-@click.option("-q", "--question", "question_keys", multiple=True, metavar="Q", help="Report only this question.")
-@click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS), help="Report only questions of a level.")
+
+
+def _selection_options(verb: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-q`` and ``--level``, worded for the command (``Report on``, ``Compare``)."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--level", "levels", multiple=True, type=click.Choice(LEVELS), help=f"{verb} only questions of a level."
+        )(command)
+        return click.option(
+            "-q", "--question", "question_keys", multiple=True, metavar="Q", help=f"{verb} only this question."
+        )(command)
+
+    return decorate
+
+
+@cli.command("report", short_help="Reports from a gradebook, without grading.")
+@_stored_gradebook_option
+@_selection_options("Report on")
 @click.option("-v", "--verbose", is_flag=True, help="Show every student's questions and all their failures.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the class CSV here.")
@@ -662,16 +679,9 @@ def export_github_classroom_command(out: Path, fail_under: float) -> None:
 
 
 @cli.command("similarity", short_help="Answers identical or near-identical to each other (scores unchanged).")
-@click.option(
-    "--gradebook",
-    "gradebook_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_GRADEBOOK,
-    show_default=True,
-    help="The gradebook earlier batches wrote.",
-)
-@click.option("-q", "--question", "question_keys", multiple=True, metavar="Q", help="Compare only this question.")
-@click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS), help="Compare only questions of a level.")
+@_stored_gradebook_option
+@_selection_options("Compare")
+@click.option("--assignment", default=DEFAULT_ASSIGNMENT, show_default=True, help="The assignment to compare within.")
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
@@ -685,6 +695,7 @@ def similarity_command(
     gradebook_path: Path,
     question_keys: tuple[str, ...],
     levels: tuple[str, ...],
+    assignment: str,
     threshold: float,
     reference: bool,
     as_json: bool,
@@ -706,7 +717,8 @@ def similarity_command(
     questions = _resolve_questions(question_keys, levels)
     if not gradebook_path.is_file():
         raise UnusableInput(f"{gradebook_path} does not exist: grade a class first (grade CLASS --gradebook ...)")
-    with _as_unusable_input(GradebookError), Gradebook(gradebook_path) as book:
+    with _as_unusable_input(GradebookError), Gradebook(gradebook_path, assignment) as book:
+        _check_assignment(book)
         stored = book.latest({q.id for q in questions})
     report = find_similar(stored, questions, threshold=threshold, reference=reference)
     if as_json:
