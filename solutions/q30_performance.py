@@ -30,10 +30,11 @@ Contract (the hidden tests check exactly this):
   ``redis://127.0.0.1:6379/0``), the cache is that Redis server (``redis.asyncio`` or the sync ``redis``
   client, your choice); otherwise an in-memory cache. With Redis, the value of ``key`` is stored under the
   Redis key ``data:<key>`` as the JSON text of the dict, with a Redis expiry of ``CACHE_TTL_SECONDS`` (set
-  with the key, e.g. ``SET ... EX``; the clock is not used). The Redis key is read on every request: a value
-  the tests put there is served as a hit, and once the key is gone the next request is a miss. All requests
-  share one client, so they reuse its connection instead of opening new ones; at shutdown the client is
-  closed and its connections to Redis go away.
+  with the key, e.g. ``SET ... EX``; the clock is not used). Any JSON spacing will do: the tests parse what you
+  store, and the values they put there themselves are compact (``{"a":1}``) or spaced (``{"a": 1}``). The
+  Redis key is read on every request: a value the tests put there is served as a hit, and once the key is
+  gone the next request is a miss. All requests share one client, so they reuse its connection instead of
+  opening new ones; at shutdown the client is closed and its connections to Redis go away.
 - [q30.8] ``GET /items?limit=N`` (``0 <= N <= 10000``, default 100) answers a JSON list of ``N`` objects
   ``{"id": i, "name": "item <i>"}`` for ``i`` = 1..N: the large response.
 - [q30.9] ``GZipMiddleware`` with ``minimum_size=1000``: a response body of 1000 bytes or more is sent with

@@ -60,6 +60,7 @@ def versioned(key: str, version: int) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- in-memory backend
 
 
+@pytest.mark.contract("q30.2", "q30.4")
 def test_miss_reads_the_source_once_and_a_hit_does_not(host: AppHost) -> None:
     install_source(host)
     with host.client() as client:
@@ -72,6 +73,7 @@ def test_miss_reads_the_source_once_and_a_hit_does_not(host: AppHost) -> None:
     assert calls == ["alpha"], f"one miss and three hits should read the source once, got calls {calls}"
 
 
+@pytest.mark.contract("q30.4")
 def test_keys_are_cached_separately(host: AppHost) -> None:
     install_source(host)
     with host.client() as client:
@@ -83,8 +85,10 @@ def test_keys_are_cached_separately(host: AppHost) -> None:
     assert sorted(calls) == ["alpha", "beta"], f"each key should be read from the source once, got {calls}"
 
 
+@pytest.mark.contract("q30.1", "q30.3", "q30.5")
 def test_entry_expires_after_the_ttl_by_the_replaceable_clock(host: AppHost) -> None:
     ttl = host.fact("CACHE_TTL_SECONDS")
+    assert ttl == 60, f"CACHE_TTL_SECONDS is given as 60, got {ttl!r}"
     now = 1_000.0
     host.helper("q30.set_clock", now=now)
     install_source(host)
@@ -105,6 +109,7 @@ def test_entry_expires_after_the_ttl_by_the_replaceable_clock(host: AppHost) -> 
     assert calls == ["alpha", "alpha"], f"the source should be read once per miss, got calls {calls}"
 
 
+@pytest.mark.contract("q30.4")
 def test_empty_dict_is_cached_too(host: AppHost) -> None:
     install_source(host, empty={})
     with host.client() as client:
@@ -114,6 +119,7 @@ def test_empty_dict_is_cached_too(host: AppHost) -> None:
     assert calls == ["empty"], f"a cached {{}} should not be read again, got calls {calls}"
 
 
+@pytest.mark.contract("q30.4")
 def test_unknown_key_is_404_and_not_cached(host: AppHost) -> None:
     install_source(host, ghost=None)
     with host.client() as client:
@@ -131,6 +137,7 @@ def test_unknown_key_is_404_and_not_cached(host: AppHost) -> None:
     )
 
 
+@pytest.mark.contract("q30.6")
 def test_cache_is_created_in_the_lifespan_and_reused(host: AppHost) -> None:
     install_source(host)
     at_import = host.helper("q30.cache")
@@ -153,6 +160,7 @@ def test_cache_is_created_in_the_lifespan_and_reused(host: AppHost) -> None:
 # ---------------------------------------------------------------------------------------------------------- gzip
 
 
+@pytest.mark.contract("q30.8", "q30.9")
 def test_large_response_is_gzipped_for_clients_that_accept_it(client: httpx.Client) -> None:
     response = client.get("/items", params={"limit": 500}, headers=GZIP)
     assert response.status_code == 200, f"GET /items?limit=500 should answer 200, got {response.status_code}"
@@ -169,6 +177,23 @@ def test_large_response_is_gzipped_for_clients_that_accept_it(client: httpx.Clie
     assert plain.json() == items, "compressed and uncompressed answers should hold the same items"
 
 
+@pytest.mark.contract("q30.8")
+def test_items_limit_default_and_bounds(client: httpx.Client) -> None:
+    default = client.get("/items", headers=IDENTITY)
+    assert default.status_code == 200, f"GET /items should answer 200, got {default.status_code}"
+    expected = [{"id": i, "name": f"item {i}"} for i in range(1, 101)]
+    assert default.json() == expected, "GET /items without limit should answer the 100 items 1..100"
+    empty = client.get("/items", params={"limit": 0}, headers=IDENTITY)
+    assert empty.status_code == 200 and empty.json() == [], f"GET /items?limit=0 should answer [], got {empty.text}"
+    largest = client.get("/items", params={"limit": 10_000}, headers=GZIP)
+    assert largest.status_code == 200, f"GET /items?limit=10000 should answer 200, got {largest.status_code}"
+    items = largest.json()
+    assert len(items) == 10_000 and items[-1] == {"id": 10_000, "name": "item 10000"}, (
+        "GET /items?limit=10000 should answer the 10000 items 1..10000"
+    )
+
+
+@pytest.mark.contract("q30.9")
 def test_small_responses_stay_uncompressed(host: AppHost) -> None:
     install_source(host)
     with host.client() as client:
@@ -178,6 +203,7 @@ def test_small_responses_stay_uncompressed(host: AppHost) -> None:
             assert "content-encoding" not in response.headers, f"the small response of GET {url} should not be gzipped"
 
 
+@pytest.mark.contract("q30.9")
 def test_gzip_threshold_is_1000_bytes(client: httpx.Client) -> None:
     sizes: dict[int, int] = {}
     for limit in range(1, 200):
@@ -292,6 +318,7 @@ def redis_host(redis_server: str, redis_db: redis.Redis, start_host: StartHost) 
     return start_host(env={"REDIS_URL": redis_server}, tcp_ports=(port,))
 
 
+@pytest.mark.contract("q30.7")
 def test_redis_miss_stores_json_with_an_expiry(redis_db: redis.Redis, redis_host: AppHost) -> None:
     install_source(redis_host)
     ttl = redis_host.fact("CACHE_TTL_SECONDS")
@@ -307,18 +334,24 @@ def test_redis_miss_stores_json_with_an_expiry(redis_db: redis.Redis, redis_host
     assert calls == ["alpha"], f"with Redis, a miss then a hit should read the source once, got {calls}"
 
 
+@pytest.mark.contract("q30.7")
 def test_redis_value_put_there_is_served_as_a_hit(redis_db: redis.Redis, redis_host: AppHost) -> None:
     install_source(redis_host)
-    redis_db.set("data:preloaded", json.dumps({"from": "redis", "n": [1, 2]}), ex=600)
+    value = {"from": "redis", "n": [1, 2]}
+    # The contract allows any JSON spacing: one value spaced as json.dumps does by default, one compact.
+    redis_db.set("data:spaced", json.dumps(value), ex=600)
+    redis_db.set("data:compact", json.dumps(value, separators=(",", ":")), ex=600)
     with redis_host.client() as client:
-        body = get_data(client, "preloaded", "HIT")
-    assert body == {"from": "redis", "n": [1, 2]}, (
-        f"the value stored in Redis under data:preloaded was not served: {body}"
-    )
+        for key in ("spaced", "compact"):
+            body = get_data(client, key, "HIT")
+            assert body == value, (
+                f"the value stored in Redis under data:{key} ({redis_db.get(f'data:{key}')}) was not served: {body}"
+            )
     calls = source_calls(redis_host)
     assert calls == [], f"a value found in Redis should not be read from the source, got calls {calls}"
 
 
+@pytest.mark.contract("q30.7")
 def test_redis_key_gone_means_a_miss_again(redis_db: redis.Redis, redis_host: AppHost) -> None:
     install_source(redis_host)
     with redis_host.client() as client:
@@ -336,6 +369,7 @@ def _redis_info(inspector: redis.Redis, field: str) -> int:
     return int(inspector.info()[field])
 
 
+@pytest.mark.contract("q30.6", "q30.7")
 def test_redis_client_is_shared_by_requests_and_closed_at_shutdown(redis_db: redis.Redis, redis_host: AppHost) -> None:
     install_source(redis_host)
     baseline_clients = _redis_info(redis_db, "connected_clients")
