@@ -85,10 +85,15 @@ class _GradingPlugin:
     def __init__(self, job: ChildJob, journal: _Journal) -> None:
         self.job = job
         self.journal = journal
+        self.bullets: dict[str, str] = {}  # nodeid -> "[q03.1, q03.2] ": the contract bullets a test checks
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         self.journal.write("collected", tests=[_test_name(item.nodeid) for item in items])
+        for item in items:
+            ids = [str(i) for marker in item.iter_markers("contract") for i in marker.args]
+            if ids:
+                self.bullets[item.nodeid] = f"[{', '.join(dict.fromkeys(ids))}] "
         module_path = Path(self.job.module_file)
         if not module_path.is_file():
             self.journal.write("missing")
@@ -134,6 +139,8 @@ class _GradingPlugin:
         if report.when == "call" or failed_setup_or_teardown or (report.when == "setup" and report.skipped):
             outcome = report.outcome if report.when == "call" or report.skipped else "error"
             message = "" if outcome == "passed" else short_message(_longrepr_text(report))
+            if message and outcome != "skipped":  # a failure names the contract sentences it breaks
+                message = self.bullets.get(report.nodeid, "") + message
             self.journal.write("test", name=_test_name(report.nodeid), outcome=outcome, message=message)
 
 
@@ -146,8 +153,12 @@ def _longrepr_text(report: pytest.TestReport) -> str:
     return str(report.longrepr or "")
 
 
-def _report_outcomes(report: dict[str, Any]) -> list[dict[str, str]]:
-    """Per-test outcome and first failure line, read from pytest-json-report's report."""
+def _report_outcomes(report: dict[str, Any], bullets: dict[str, str]) -> list[dict[str, str]]:
+    """Per-test outcome and first failure line, read from pytest-json-report's report.
+
+    A failure's line starts with the contract bullets its test checks (``[q03.2] AssertionError: ...``), so
+    every report says which sentence of the contract the answer breaks.
+    """
     outcomes = []
     for test in report.get("tests", []):
         message = ""
@@ -158,6 +169,8 @@ def _report_outcomes(report: dict[str, Any]) -> list[dict[str, str]]:
                 text = crash.get("message") or info.get("longrepr") or ""
                 if info.get("outcome") not in (None, "passed") and text:
                     message = short_message(str(text))
+                    if test["outcome"] != "skipped":
+                        message = bullets.get(test["nodeid"], "") + message
                     break
         outcomes.append({"name": _test_name(test["nodeid"]), "outcome": test["outcome"], "message": message})
     return outcomes
@@ -225,7 +238,8 @@ def run_child(job: ChildJob) -> None:
         *_JSON_REPORT_OMIT,
     ]
     try:
-        pytest.main(args, plugins=[_GradingPlugin(job, journal), json_report])
-        journal.write("finished", tests=_report_outcomes(json_report.report or {}))
+        plugin = _GradingPlugin(job, journal)
+        pytest.main(args, plugins=[plugin, json_report])
+        journal.write("finished", tests=_report_outcomes(json_report.report or {}, plugin.bullets))
     except BaseException as exc:  # whatever happened, the parent gets a line, not silence
         journal.write("internal_error", message=short_message(repr(exc)))

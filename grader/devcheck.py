@@ -30,6 +30,7 @@ __all__ = [
     "trace_contracts",
 ]
 
+_BULLETS_PREFIX = re.compile(r"^\[q\d\d\.\d+(?:, q\d\d\.\d+)*\] ")  # the contract ids a failure names
 _SUPPORT_FILE_RE = re.compile(r"^(q\d\d_[a-z0-9_]+?)_[a-z0-9_]+\.py$")
 # A stub must fail on behaviour. These messages mean it is missing a name its contract promises.
 _DRIFT_MESSAGES = (
@@ -138,7 +139,7 @@ def check_runs(
         for test in run.tests:
             if test.outcome == "passed":
                 problems.append(f"{q.id}: {kind}: {test.name} passes on the untouched stub, so it checks nothing")
-            elif test.message.startswith(_DRIFT_MESSAGES):
+            elif _BULLETS_PREFIX.sub("", test.message).startswith(_DRIFT_MESSAGES):
                 problems.append(f"{q.id}: {kind}: {test.name} fails on the stub for a missing name: {test.message}")
     return problems
 

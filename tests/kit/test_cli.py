@@ -107,7 +107,8 @@ def test_verbose_lists_every_failure_of_an_attempted_question(submission: Path) 
     failures = [line for line in result.output.splitlines() if line.strip().startswith("-> test_")]
     total = int(re.search(r"failed\s+0/(\d+)", result.output)[1])
     assert len(failures) == total, "every failure is listed, one line each, not only the first"
-    assert "-> test_root_returns_hello_world: AssertionError: GET / should answer 200, got 404" in result.output
+    # Each failure names the contract bullet its test checks, as numbered in the stub's docstring.
+    assert "-> test_root_returns_hello_world: [q02.1] AssertionError: GET / should answer 200, got 404" in result.output
 
 
 def test_missing_file_is_reported_as_missing_with_its_test_count(submission: Path) -> None:

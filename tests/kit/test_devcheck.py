@@ -70,7 +70,8 @@ def test_runs_flag_tests_that_pass_on_stubs_or_fail_on_solutions() -> None:
             ("test_a", "test_b"),
             (
                 TestOutcome("test_a", "passed"),
-                TestOutcome("test_b", "failed", "AttributeError: module 'x' has no attribute 'SECRET_KEY'"),
+                # A failure line starts with the bullets its test checks; the drift check looks past them.
+                TestOutcome("test_b", "failed", "[q99.1, q99.2] AttributeError: module 'x' has no attribute 'KEY'"),
             ),
             "",
             0.1,
