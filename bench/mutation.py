@@ -51,7 +51,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "grader.reports.jsonout": ("test_reports_mutants.py",),
     "grader.reports.table": ("test_html_report.py", "test_reports_mutants.py"),
     "grader.archives": ("test_archives.py", "test_intake_mutants.py"),
-    "grader.submissions": ("test_archives.py", "test_intake.py", "test_intake_mutants.py"),
+    "grader.submissions": ("test_archives.py", "test_intake.py", "test_intake_mutants.py", "test_gradebook_mutants.py"),
     "grader.catalogue": ("test_catalogue.py", "test_core_mutants.py"),
     "grader.exports": ("test_exports.py", "test_exports_mutants.py"),
 }
