@@ -268,6 +268,10 @@ def test_a_gradebook_from_before_the_sandbox_gains_the_column(book: Path) -> Non
         assert (question.id, question.status, question.sandbox) == ("q03", "passed", ())
         gb.record(1, score_question(Q02, _q02_run()), _q02_run(), "f2", "k")
         assert gb.load(1).result.questions[0].sandbox == ("seccomp", "env")
+    with Gradebook(book) as gb:  # migrated once: opening it again changes nothing
+        assert [q.sandbox for q in gb.load(1).result.questions] == [("seccomp", "env"), ()]
+    columns = [row[1] for row in _rows(book, "PRAGMA table_info(question_results)")]
+    assert columns[-1] == "sandbox" and columns.count("sandbox") == 1
 
 
 # ---------------------------------------------------------------------------------------------- the batch

@@ -391,3 +391,61 @@ def test_report_folders_that_are_refused(tmp_path: Path) -> None:
 def test_a_page_list_shorter_than_the_class_is_an_error() -> None:
     with pytest.raises(ValueError):
         render_index(make_class(), QUESTIONS, ["alice.html"])
+
+
+def test_junit_properties_are_property_elements() -> None:
+    root = ET.fromstring(render_junit(make_class()[:1]))
+    assert [p.tag for p in root.find("testsuite/properties")] == ["property", "property"]
+
+
+def test_the_json_report_keeps_non_ascii_text_readable() -> None:
+    question = _q(Q1, "failed", 0.0, 0, 1, failures=(TestFailure("test_é", "attendu « oui »"),))
+    text = render_json(SubmissionResult("zoë", (question,), 0.0))
+    assert '"target": "zoë"' in text and "attendu « oui »" in text
+
+
+def test_a_passed_question_with_a_message_says_nothing_more_in_verbose() -> None:
+    passed = _q(Q1, "passed", 1.0, 1, 1, message="finished with a warning")
+    lines = render_table(SubmissionResult("x", (passed,), 0.0), verbose=True).split("\n")
+    assert lines[2] == "" and not any("->" in line for line in lines)
+
+
+def test_page_names_disambiguate_in_order_and_keep_leading_letters() -> None:
+    from grader.reports.html import page_names
+
+    assert page_names(["Xavier", "a", "A", "a", ".x"]) == ["Xavier.html", "a.html", "A-2.html", "a-3.html", "x.html"]
+
+
+def test_the_index_of_a_ten_student_class() -> None:
+    """Pass-rate bands at their exact edges (70% high, 40% mid), long titles cut to 36 characters, no unusable."""
+    long = Question("q04", "long", "A title far longer than the label has room for", "basic", 1.0, ("h",))
+    exact = Question("q05", "exact", "Exactly thirty-two characters!!!", "basic", 1.0, ("h",))
+    students = [
+        _sub(
+            i,
+            f"s{i}",
+            [
+                _q(Q1, "passed" if i < 7 else "failed", 1.0, 1, 1),
+                _q(Q2, "passed" if i < 4 else "failed", 2.0, 1, 1),
+                _q(Q3, "passed" if i < 3 else "failed", 3.0, 1, 1),
+            ],
+        )
+        for i in range(10)
+    ]
+    page = render_index(students, (Q1, Q2, Q3, long, exact), [f"s{i}.html" for i in range(10)])
+    assert re.findall(r'class="bar (\w+)" data-question="(q\d\d)"', page) == [
+        ("high", "q01"),
+        ("mid", "q02"),
+        ("low", "q03"),
+        ("low", "q04"),
+        ("low", "q05"),
+    ]
+    assert '<text x="0" y="87">q04 A title far longer than the lab…<title>' in page
+    assert '<text x="0" y="109">q05 Exactly thirty-two characters!!!<title>' in page
+    assert '<p class="summary">10 submissions, mean 100.0%, best 100%, lowest 100%</p>' in page
+
+
+def test_the_index_of_an_empty_class() -> None:
+    page = render_index([], (), [])
+    assert '<p class="summary">No submissions.</p>' in page
+    assert '<svg id="pass-rates" xmlns="http://www.w3.org/2000/svg" width="560" height="34"' in page
