@@ -304,7 +304,7 @@ class Gradebook:
             db.execute("DELETE FROM test_results WHERE submission_id = ? AND question_id = ?", (target_id, question_id))
             db.execute(
                 "INSERT INTO test_results SELECT ?, question_id, test, outcome, message FROM test_results"
-                " WHERE submission_id = ? AND question_id = ?",
+                " WHERE submission_id = ? AND question_id = ? ORDER BY rowid",  # in the order the tests ran
                 (target_id, source_id, question_id),
             )
 

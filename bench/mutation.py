@@ -1,0 +1,237 @@
+"""Mutation testing of the grader's core: does the kit's own suite notice when the grader is wrong?
+
+Why: issue 14 put fourteen small, realistic bugs into the grader by hand and nine of them passed every test.
+A mutation tool does the same thing mechanically and at scale: it changes one operator, constant, string or
+argument at a time and reruns the tests that reach the changed function. A change no test notices (a
+surviving mutant) is either a missing assertion or an equivalent change that cannot alter behaviour; the
+second kind is listed, with a reason, in ``bench/mutation-equivalents.md``.
+
+The tool is mutmut 3 (``pip install -e '.[mutation]' -c constraints.txt``). It mutates string literals,
+which matter here: statuses, JSON keys, CSV headers and SQL are all strings, and a tool without string
+mutations never asks whether a renamed key would be noticed. It forks one process per mutant and runs
+only the tests that reached the mutated function, so the whole core takes minutes on two cores. Its blind
+spot: it leaves decorated functions (``@property``, ``@cache``, ``@contextmanager``) and module-level code
+unmutated; this script lists those functions per module so nobody takes them as covered.
+
+Only fast tests run (never ``slow`` ones, never the hidden tests): each module maps to the test files that
+exercise it directly. The kit is copied into a scratch folder and mutated there; the checkout is not touched.
+
+    python bench/mutation.py                       # every core module (a few minutes on 2 cores)
+    python bench/mutation.py -m scoring -m results # some modules
+    python bench/mutation.py -m gradebook --show   # and the diff of every surviving mutant
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+KIT = Path(__file__).resolve().parent.parent
+EQUIVALENTS = KIT / "bench" / "mutation-equivalents.md"
+
+# Module (as mutmut names it) -> the fast test files that exercise it. Mutmut narrows further, per mutant,
+# to the tests that actually reached the mutated function.
+MODULES: dict[str, tuple[str, ...]] = {
+    "grader.scoring": ("test_scoring.py", "test_core_mutants.py"),
+    "grader.results": ("test_scoring.py", "test_html_report.py", "test_core_mutants.py"),
+    "grader.gradebook": ("test_gradebook_mutants.py",),
+    "grader.batch": ("test_gradebook_mutants.py",),
+    "grader.reports.classlist": ("test_reports_mutants.py",),
+    "grader.reports.html": ("test_html_report.py", "test_reports_mutants.py"),
+    "grader.reports.jsonout": ("test_reports_mutants.py",),
+    "grader.reports.table": ("test_html_report.py", "test_reports_mutants.py"),
+    "grader.archives": ("test_archives.py", "test_intake_mutants.py"),
+    "grader.submissions": ("test_archives.py", "test_intake.py", "test_intake_mutants.py", "test_gradebook_mutants.py"),
+    "grader.catalogue": ("test_catalogue.py", "test_core_mutants.py"),
+    "grader.exports": ("test_exports.py", "test_exports_mutants.py"),
+}
+KILLED = {"killed", "timeout"}  # a mutant that makes the tests hang is noticed too
+GOAL = 90.0
+
+
+@dataclass(frozen=True)
+class ModuleScore:
+    module: str
+    statuses: Counter[str]
+    equivalent: int
+    survivors: tuple[str, ...]
+
+    @property
+    def killed(self) -> int:
+        return sum(self.statuses[s] for s in KILLED)
+
+    @property
+    def counted(self) -> int:
+        """Every mutant but the equivalent ones."""
+        return sum(self.statuses.values()) - self.equivalent
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.killed / self.counted if self.counted else 100.0
+
+
+def module_path(module: str) -> str:
+    return module.replace(".", "/") + ".py"
+
+
+def unmutated_functions(module: str) -> list[str]:
+    """The functions mutmut never mutates: decorated ones other than @staticmethod / @classmethod."""
+    tree = ast.parse((KIT / module_path(module)).read_text(encoding="utf-8"))
+    skipped = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and _decorated(item):
+                    skipped.append(f"{node.name}.{item.name}")
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _decorated(node):
+            skipped.append(node.name)
+    return skipped
+
+
+def _decorated(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    names = [d.id for d in node.decorator_list if isinstance(d, ast.Name)]
+    return bool(node.decorator_list) and names not in (["staticmethod"], ["classmethod"])
+
+
+def read_equivalents(path: Path = EQUIVALENTS) -> dict[str, str]:
+    """``- `grader.x.y__mutmut_3`: why`` lines of the equivalents file, as {mutant: reason}."""
+    if not path.is_file():
+        return {}
+    found = re.findall(r"^- `(grader\.[^`]+__mutmut_\d+)`:?\s*(.*)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    return dict(found)
+
+
+def prepare(work: Path, modules: list[str]) -> list[str]:
+    """Copy the package, the kit's tests and pyproject.toml into ``work`` and configure mutmut there."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(KIT / "grader", work / "grader", ignore=ignore)
+    shutil.copytree(KIT / "tests" / "kit", work / "tests" / "kit", ignore=ignore)
+    names = {name for m in modules for name in MODULES[m] if (KIT / "tests" / "kit" / name).is_file()}
+    tests = [f"tests/kit/{name}" for name in sorted(names)]
+    config = "\n".join(
+        [
+            "",
+            "[tool.mutmut]",
+            'source_paths = ["grader"]',
+            f"only_mutate = {[module_path(m) for m in modules]!r}",
+            f"pytest_add_cli_args_test_selection = {tests!r}",
+            'pytest_add_cli_args = ["-m", "not slow", "-q"]',
+            "",
+        ]
+    )
+    pyproject = (KIT / "pyproject.toml").read_text(encoding="utf-8")
+    (work / "pyproject.toml").write_text(pyproject + config, encoding="utf-8")
+    return tests
+
+
+def mutmut(work: Path, *args: str, capture: bool = True) -> str:
+    """Run the mutmut next to this interpreter in ``work``, the kit's data folders read from the checkout."""
+    env = {**os.environ, "FASTAPI_KIT_ROOT": str(KIT)}
+    command = [str(Path(sys.executable).with_name("mutmut")), *args]
+    completed = subprocess.run(command, cwd=work, env=env, capture_output=capture, text=True, check=False)
+    if completed.returncode != 0:
+        raise click.ClickException(f"mutmut {' '.join(args)} exited {completed.returncode}\n{completed.stdout or ''}")
+    return completed.stdout or ""
+
+
+def scores(results: str, modules: list[str], equivalents: dict[str, str]) -> list[ModuleScore]:
+    statuses: dict[str, Counter[str]] = {m: Counter() for m in modules}
+    equivalent: Counter[str] = Counter()
+    survivors: dict[str, list[str]] = {m: [] for m in modules}
+    for line in results.splitlines():
+        name, sep, status = line.strip().rpartition(": ")
+        if not sep or "__mutmut_" not in name:
+            continue
+        module = name.partition("__mutmut_")[0].rsplit(".", 1)[0]
+        if module not in statuses:
+            continue
+        statuses[module][status] += 1
+        if status in KILLED:
+            continue
+        if name in equivalents:
+            equivalent[module] += 1
+        else:
+            survivors[module].append(name)
+    return [ModuleScore(m, statuses[m], equivalent[m], tuple(survivors[m])) for m in modules]
+
+
+def stale_equivalents(results: str, modules: list[str], equivalents: dict[str, str]) -> list[str]:
+    """Listed as equivalent but killed now, or gone: the list needs a look."""
+    seen = dict(line.strip().rpartition(": ")[::2] for line in results.splitlines() if "__mutmut_" in line)
+    listed = [name for name in equivalents if name.partition("__mutmut_")[0].rsplit(".", 1)[0] in modules]
+    return [name for name in listed if seen.get(name) is None or seen[name] in KILLED]
+
+
+def _function(mutant: str) -> str:
+    """``grader.gradebook.xǁGradebookǁload__mutmut_3`` -> ``Gradebook.load``."""
+    mangled = mutant.partition("__mutmut_")[0].rsplit(".", 1)[1]
+    return mangled.removeprefix("x_").removeprefix("xǁ").replace("ǁ", ".")
+
+
+def _short(module: str) -> str:
+    return module.removeprefix("grader.")
+
+
+@click.command()
+@click.option(
+    "-m", "--module", "chosen", multiple=True, type=click.Choice([_short(m) for m in MODULES]), help="Only these."
+)
+@click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 2), help="Mutants run at once.")
+@click.option("--show", is_flag=True, help="Print the diff of every surviving mutant.")
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), help="Work here and keep it (mutmut show).")
+def main(chosen: tuple[str, ...], jobs: int, show: bool, keep: Path | None) -> None:
+    """Mutate the chosen core modules, run their fast tests, print killed / non-equivalent per module."""
+    modules = [m for m in MODULES if not chosen or _short(m) in chosen]
+    equivalents = read_equivalents()
+    with tempfile.TemporaryDirectory(prefix="kit-mutation-") as scratch:
+        work = keep.resolve() if keep else Path(scratch)
+        if keep and work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True, exist_ok=True)
+        tests = prepare(work, modules)
+        click.echo(f"mutating {', '.join(_short(m) for m in modules)} against {len(tests)} test files", err=True)
+        mutmut(work, "run", "--max-children", str(jobs))
+        results = mutmut(work, "results", "--all", "true")
+        table = scores(results, modules, equivalents)
+        if show:
+            for row in table:
+                for name in row.survivors:
+                    click.echo(mutmut(work, "show", name))
+    click.echo(f"{'module':<18} {'killed':>6} {'survived':>8} {'no test':>7} {'equiv.':>6} {'score':>14}")
+    for row in table:
+        survived = row.statuses["survived"] + row.statuses["suspicious"] - row.equivalent
+        mark = "" if row.percent >= GOAL else "  < goal"
+        counts = f"{row.killed:>6} {survived:>8} {row.statuses['no tests']:>7} {row.equivalent:>6}"
+        click.echo(f"{_short(row.module):<18} {counts} {row.killed:>5}/{row.counted:<5} {row.percent:5.1f}%{mark}")
+    for row in table:
+        if row.survivors:
+            per_function = Counter(_function(name) for name in row.survivors)
+            listed = ", ".join(f"{function} {count}" for function, count in per_function.items())
+            click.echo(f"\nnot killed in {_short(row.module)}: {listed}")
+        skipped = unmutated_functions(row.module)
+        if skipped:
+            click.echo(f"not mutated (decorated) in {_short(row.module)}: {', '.join(skipped)}")
+    stale = stale_equivalents(results, modules, equivalents)
+    if stale:
+        click.echo(f"\n{EQUIVALENTS.name} lists mutants now killed or gone: {', '.join(stale)}", err=True)
+    total_killed = sum(r.killed for r in table)
+    total = sum(r.counted for r in table)
+    overall = 100.0 * total_killed / total if total else 100.0
+    click.echo(f"\nall: {total_killed}/{total} non-equivalent mutants killed ({overall:.1f}%)")
+    if any(r.percent < GOAL for r in table):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

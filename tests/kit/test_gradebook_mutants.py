@@ -1,0 +1,487 @@
+"""The gradebook and the batch planner, fast: real SQLite files and real submissions, no grading process.
+
+Written against the mutants of ``grader/gradebook.py`` and ``grader/batch.py`` that the fast tests let through
+(``python bench/mutation.py -m gradebook -m batch``). Results go in and come back out whole; the stored rows
+are read back with plain SQL; the batch plans a real class folder taken in by ``resolve_submissions``. Only
+``execute_batch``'s process pool is replaced, by a stand-in that answers each job as the runner would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader import batch as batch_module
+from grader import gradebook as gradebook_module
+from grader.batch import MISSING_FILE, execute_batch, plan_batch, rejected_run
+from grader.catalogue import find_question
+from grader.fingerprint import grading_key
+from grader.gradebook import Gradebook, GradebookError
+from grader.kit import exercises_dir, solutions_dir
+from grader.results import QuestionResult, RawRun, SubmissionResult, TestFailure, TestOutcome
+from grader.runner import GradingJob
+from grader.scoring import score_question
+from grader.submissions import Submission, content_hash, resolve_submissions
+
+Q02, Q03 = find_question("q02"), find_question("q03")
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
+
+
+def _q02_run() -> RawRun:
+    tests = (
+        TestOutcome("test_root", "passed"),
+        TestOutcome("test_items", "failed", "assert 404 == 200"),
+        TestOutcome("test_redis", "skipped", "no redis-server"),
+        TestOutcome("test_head", "error", "fixture exploded"),
+    )
+    names = tuple(t.name for t in tests)
+    return RawRun("q02", "completed", names, tests, "", 0.5, ("imports gc", "reads /proc"), ("seccomp", "env"))
+
+
+def _q03_run() -> RawRun:
+    return RawRun("q03", "completed", ("test_a",), (TestOutcome("test_a", "passed"),), "", 0.25)
+
+
+def _rows(path: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as db:
+        return db.execute(sql, args).fetchall()
+
+
+def _test_rows(path: Path, sid: int) -> list[tuple[Any, ...]]:
+    return _rows(
+        path, "SELECT question_id, test, outcome, message FROM test_results WHERE submission_id = ? ORDER BY rowid", sid
+    )
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    return tmp_path / "nested" / "folder" / "book.sqlite3"
+
+
+# ------------------------------------------------------------------------------------------- round trips
+
+
+def test_a_recorded_submission_comes_back_whole(book: Path) -> None:
+    q02, q03 = score_question(Q02, _q02_run()), score_question(Q03, _q03_run())
+    with Gradebook(book) as gb:
+        sid = gb.submission_id("alice", "hash-a", "key-1", "/class/alice", "", ["late", "renamed a file"])
+        gb.record(sid, q03, _q03_run(), "file-3", "key-1")
+        gb.record(sid, q02, _q02_run(), "file-2", "key-1")
+        stored = gb.load(sid)
+    assert (stored.id, stored.name, stored.content_hash, stored.kit_version) == (sid, "alice", "hash-a", "key-1")
+    assert (stored.source, stored.problem, stored.warnings) == ("/class/alice", "", ("late", "renamed a file"))
+    assert STAMP.match(stored.graded_at), stored.graded_at
+    # Questions come back in id order, each equal to what was scored, failures in the order the tests ran.
+    assert stored.result == SubmissionResult("alice", (q02, q03), 0.75)
+    assert stored.result.questions[0].failures == (
+        TestFailure("test_items", "assert 404 == 200"),
+        TestFailure("test_head", "fixture exploded"),
+    )
+    assert stored.result.questions[0].flags == ("imports gc", "reads /proc")
+    assert stored.result.questions[0].sandbox == ("seccomp", "env")
+    # Every test's outcome is kept, not only the failures: a later copy or report may need them.
+    assert _test_rows(book, sid) == [
+        ("q03", "test_a", "passed", ""),
+        ("q02", "test_root", "passed", ""),
+        ("q02", "test_items", "failed", "assert 404 == 200"),
+        ("q02", "test_redis", "skipped", "no redis-server"),
+        ("q02", "test_head", "error", "fixture exploded"),
+    ]
+    stamps = _rows(book, "SELECT graded_at FROM question_results WHERE submission_id = ?", sid)
+    assert all(STAMP.match(stamp) for (stamp,) in stamps)
+
+
+def test_loading_some_questions_and_an_unknown_submission(book: Path) -> None:
+    with Gradebook(book) as gb:
+        sid = gb.submission_id("alice", "h", "k", "src")
+        gb.record(sid, score_question(Q02, _q02_run()), _q02_run(), "f2", "k")
+        gb.record(sid, score_question(Q03, _q03_run()), _q03_run(), "f3", "k")
+        assert (gb.path, gb.load(sid).problem, gb.load(sid).warnings) == (book, "", ())
+        only = gb.load(sid, {"q03"})
+        assert [q.id for q in only.result.questions] == ["q03"]
+        assert only.result.duration_s == 0.25
+        assert [q.id for q in gb.load(sid, set()).result.questions] == []
+        with pytest.raises(KeyError) as missing:
+            gb.load(sid + 1)
+        assert missing.value.args == (sid + 1,)
+
+
+def test_recording_again_replaces_the_question_and_its_tests(book: Path) -> None:
+    with Gradebook(book) as gb:
+        sid = gb.submission_id("alice", "h", "k", "src")
+        gb.record(sid, score_question(Q02, _q02_run()), _q02_run(), "f2", "k")
+        gb.record(sid, score_question(Q03, _q03_run()), _q03_run(), "f3", "k")
+        again = RawRun("q02", "completed", ("test_root",), (TestOutcome("test_root", "passed"),), "", 0.1)
+        gb.record(sid, score_question(Q02, again), again, "f2b", "k")
+        assert gb.load(sid).result.questions[0].status == "passed"
+    assert _test_rows(book, sid) == [("q03", "test_a", "passed", ""), ("q02", "test_root", "passed", "")]
+
+
+def test_the_same_submission_keeps_its_id_and_takes_the_latest_details(book: Path) -> None:
+    with Gradebook(book) as gb:
+        first = gb.submission_id("alice", "h", "k", "/old", "broken zip", ["w"])
+        assert gb.submission_id("alice", "h", "k", "/new", "", ["x", "y"]) == first
+        stored = gb.load(first)
+        assert (stored.source, stored.problem, stored.warnings) == ("/new", "", ("x", "y"))
+        others = {
+            gb.submission_id("alice", "h2", "k", "/new"),
+            gb.submission_id("alice", "h", "k2", "/new"),
+            gb.submission_id("bob", "h", "k", "/new"),
+        }
+    assert len(others) == 3 and first not in others
+    assert _rows(book, "SELECT COUNT(*) FROM submissions") == [(4,)]
+
+
+def test_graded_questions_and_forget(book: Path) -> None:
+    with Gradebook(book) as gb:
+        alice, bob = gb.submission_id("alice", "h", "k", "a"), gb.submission_id("bob", "h", "k", "b")
+        for sid in (alice, bob):
+            gb.record(sid, score_question(Q02, _q02_run()), _q02_run(), "f2", "k")
+            gb.record(sid, score_question(Q03, _q03_run()), _q03_run(), "f3", "k")
+        assert gb.graded_questions(alice) == {"q02", "q03"}
+        assert gb.graded_questions(alice + bob + 1) == set()
+        gb.forget(alice, ["q02"])
+        assert gb.graded_questions(alice) == {"q03"}
+        assert gb.graded_questions(bob) == {"q02", "q03"}
+    assert _test_rows(book, alice) == [("q03", "test_a", "passed", "")]
+    assert len(_test_rows(book, bob)) == 5
+
+
+def test_a_graded_file_is_found_only_for_the_same_question_file_and_key(book: Path) -> None:
+    with Gradebook(book) as gb:
+        sid = gb.submission_id("alice", "h", "k", "a")
+        gb.record(sid, score_question(Q02, _q02_run()), _q02_run(), "f2", "key-1")
+        assert gb.find_graded_file("q02", "f2", "key-1") == sid
+        assert gb.find_graded_file("q03", "f2", "key-1") is None
+        assert gb.find_graded_file("q02", "other", "key-1") is None
+        assert gb.find_graded_file("q02", "f2", "key-2") is None
+
+
+def test_a_copied_result_replaces_the_target_question_and_its_tests(book: Path) -> None:
+    with Gradebook(book) as gb:
+        alice, bob = gb.submission_id("alice", "h", "k", "a"), gb.submission_id("bob", "h2", "k", "b")
+        gb.record(alice, score_question(Q02, _q02_run()), _q02_run(), "f2", "k")
+        gb.record(alice, score_question(Q03, _q03_run()), _q03_run(), "f3", "k")
+        stale = RawRun("q02", "completed", ("test_old",), (TestOutcome("test_old", "failed", "old"),), "", 9.0)
+        gb.record(bob, score_question(Q02, stale), stale, "f-old", "k")
+        gb.copy_result("q02", alice, bob)
+        assert gb.load(bob).result.questions == gb.load(alice, {"q02"}).result.questions
+        assert gb.find_graded_file("q02", "f2", "k") in (alice, bob)
+    assert _test_rows(book, bob) == [row for row in _test_rows(book, alice) if row[0] == "q02"]
+    (stamp,) = _rows(book, "SELECT graded_at FROM question_results WHERE submission_id = ?", bob)[0]
+    assert STAMP.match(stamp)
+
+
+def test_latest_is_each_students_newest_submission_by_name(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stamps = iter(["2025-01-03T00:00:00+00:00", "2025-01-01T00:00:00+00:00", "2025-01-02T00:00:00+00:00"])
+    monkeypatch.setattr(gradebook_module, "_now", lambda: next(stamps))
+    with Gradebook(book) as gb:
+        newest = gb.submission_id("zoe", "h1", "k", "z1")  # graded on the 3rd
+        gb.submission_id("zoe", "h2", "k", "z2")  # registered later, graded on the 1st
+        bob = gb.submission_id("bob", "h1", "k", "b")
+        monkeypatch.setattr(gradebook_module, "_now", lambda: "2025-01-05T00:00:00+00:00")
+        gb.record(bob, score_question(Q03, _q03_run()), _q03_run(), "f3", "k")
+        gb.record(bob, score_question(Q02, _q02_run()), _q02_run(), "f2", "k")
+        latest = gb.latest()
+        assert [(s.name, s.id) for s in latest] == [("bob", bob), ("zoe", newest)]
+        assert [q.id for q in latest[0].result.questions] == ["q02", "q03"]
+        assert [q.id for q in gb.latest({"q03"})[0].result.questions] == ["q03"]
+        tie = gb.submission_id("amy", "h1", "k", "a1"), gb.submission_id("amy", "h2", "k", "a2")
+        assert gb.latest()[0].id == tie[1], "same second: the one registered last"
+
+
+# ------------------------------------------------------------------------------------------ the file itself
+
+
+def test_a_new_gradebook_is_made_with_its_folders_in_wal_mode(book: Path) -> None:
+    Gradebook(book).close()
+    assert book.is_file()
+    assert _rows(book, "PRAGMA journal_mode") == [("wal",)]
+    tables = _rows(book, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    assert tables == [("question_results",), ("submissions",), ("test_results",)]
+
+
+def test_a_result_for_an_unknown_submission_is_refused(book: Path) -> None:
+    with Gradebook(book) as gb, pytest.raises(sqlite3.IntegrityError):
+        gb.record(42, score_question(Q03, _q03_run()), _q03_run(), "f", "k")
+    assert _rows(book, "SELECT COUNT(*) FROM question_results") == [(0,)]
+
+
+def test_a_closed_gradebook_cannot_be_used(book: Path) -> None:
+    with Gradebook(book) as gb:
+        pass
+    with pytest.raises(sqlite3.ProgrammingError):
+        gb.graded_questions(1)
+
+
+def test_a_folder_is_not_a_gradebook(tmp_path: Path) -> None:
+    with pytest.raises(GradebookError, match=f"^{re.escape(str(tmp_path))} is not a file$"):
+        Gradebook(tmp_path)
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("these are my notes, not a database\n" * 200)
+    with pytest.raises(GradebookError, match=r"notes.txt is not a gradebook \(file is not a database\)$"):
+        Gradebook(path)
+    assert path.read_text() == "these are my notes, not a database\n" * 200
+
+
+def test_another_programs_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "app.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE users (id INTEGER)")
+    with pytest.raises(GradebookError, match=r"is a database of something else: give --gradebook a new file$"):
+        Gradebook(path)
+    assert _rows(path, "SELECT name FROM sqlite_master") == [("users",)]
+
+
+def test_a_gradebook_with_a_trigger_or_a_view_is_refused(book: Path) -> None:
+    Gradebook(book).close()
+    with sqlite3.connect(book) as db:
+        db.execute("CREATE VIEW marks AS SELECT points FROM question_results")
+        db.execute(
+            "CREATE TRIGGER inflate AFTER INSERT ON question_results BEGIN UPDATE question_results SET points = 99; END"
+        )
+    expected = r"holds a (view marks, trigger inflate|trigger inflate, view marks) that the kit never creates: refusing"
+    with pytest.raises(GradebookError, match=expected):
+        Gradebook(book)
+
+
+def test_a_gradebook_from_before_the_sandbox_gains_the_column(book: Path) -> None:
+    Gradebook(book).close()
+    with sqlite3.connect(book) as db:
+        db.execute("ALTER TABLE question_results DROP COLUMN sandbox")
+        db.execute("INSERT INTO submissions VALUES (1, 'old', 'h', 'k', 'src', '', '', '2024-01-01T00:00:00+00:00')")
+        db.execute(
+            "INSERT INTO question_results VALUES (1, 'q03', 'path_parameters', 'Path', 'basic', 'passed', 1.0, 1.0,"
+            " 1, 1, 0, 0.5, '', '2024-01-01T00:00:00+00:00', 'f', 'k', '')"
+        )
+    with Gradebook(book) as gb:
+        (question,) = gb.load(1).result.questions
+        assert (question.id, question.status, question.sandbox) == ("q03", "passed", ())
+        gb.record(1, score_question(Q02, _q02_run()), _q02_run(), "f2", "k")
+        assert gb.load(1).result.questions[0].sandbox == ("seccomp", "env")
+    with Gradebook(book) as gb:  # migrated once: opening it again changes nothing
+        assert [q.sandbox for q in gb.load(1).result.questions] == [("seccomp", "env"), ()]
+    columns = [row[1] for row in _rows(book, "PRAGMA table_info(question_results)")]
+    assert columns[-1] == "sandbox" and columns.count("sandbox") == 1
+
+
+# ---------------------------------------------------------------------------------------------- the batch
+
+
+def test_a_question_not_graded_says_why() -> None:
+    rejected = Submission("erin", Path("erin"), Path("erin"), rejected=(("q02_basic_app.py", "is a link"),))
+    assert rejected_run(Q02, rejected) == RawRun("q02", "import_error", (), (), "not graded: is a link", 0.0)
+    misnamed = Submission("carol", Path("c"), Path("c"), misnamed=(("q03_path_parameters.py", "q03.py"),))
+    assert rejected_run(Q03, misnamed) == RawRun(
+        "q03",
+        "missing",
+        (),
+        (),
+        "no q03_path_parameters.py, but q03.py was found: rename it to q03_path_parameters.py",
+        0.0,
+    )
+    assert rejected_run(Q02, misnamed) is None
+    assert rejected_run(Q03, rejected) is None
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def classroom(tmp_path: Path) -> list[Submission]:
+    """alice: both solved; bob: q02 the stub, no q03; carol: the stub too, and q03 as q03.py;
+    dave: a corrupt zip; erin: q02 a symlink (not taken in), no q03."""
+    room = tmp_path / "class"
+    for name in ("alice", "bob", "carol", "erin"):
+        (room / name).mkdir(parents=True)
+    shutil.copyfile(solutions_dir() / Q02.filename, room / "alice" / Q02.filename)
+    shutil.copyfile(solutions_dir() / Q03.filename, room / "alice" / Q03.filename)
+    shutil.copyfile(exercises_dir() / Q02.filename, room / "bob" / Q02.filename)
+    shutil.copyfile(exercises_dir() / Q02.filename, room / "carol" / Q02.filename)
+    shutil.copyfile(solutions_dir() / Q03.filename, room / "carol" / "q03.py")
+    (room / "dave.zip").write_bytes(b"PK\x03\x04 cut short")
+    (room / "erin" / Q02.filename).symlink_to(solutions_dir() / Q02.filename)
+    (room / "erin" / "README").write_text("erin's notes")
+    (tmp_path / "scratch").mkdir()
+    return resolve_submissions([room], tmp_path / "scratch")
+
+
+def _statuses(book: Path) -> dict[str, dict[str, tuple[str, str]]]:
+    with Gradebook(book) as gb:
+        return {s.name: {q.id: (q.status, q.message) for q in s.result.questions} for s in gb.latest({"q02", "q03"})}
+
+
+def test_a_class_is_planned_once_per_distinct_file(classroom: list[Submission], book: Path) -> None:
+    alice, bob, _carol, dave, erin = classroom
+    with Gradebook(book) as gb:
+        plan = plan_batch(classroom, (Q02, Q03), gb)
+        assert len(plan.submission_ids) == 5 and len(set(plan.submission_ids)) == 5
+        ids = dict(zip(("alice", "bob", "carol", "dave", "erin"), plan.submission_ids, strict=True))
+        solved2, solved3 = _sha(solutions_dir() / Q02.filename), _sha(solutions_dir() / Q03.filename)
+        stub2 = _sha(exercises_dir() / Q02.filename)
+        assert plan.jobs == (
+            GradingJob(f"q02:{solved2}", Q02, alice.folder),
+            GradingJob(f"q03:{solved3}", Q03, alice.folder),
+            GradingJob(f"q02:{stub2}", Q02, bob.folder),
+            GradingJob(f"q03:{MISSING_FILE}", Q03, bob.folder),
+        )
+        assert plan.followers == {
+            f"q02:{solved2}": (ids["alice"],),
+            f"q03:{solved3}": (ids["alice"],),
+            f"q02:{stub2}": (ids["bob"], ids["carol"]),
+            f"q03:{MISSING_FILE}": (ids["bob"], ids["erin"]),
+        }
+        assert plan.reused == 0
+        stored = gb.load(ids["alice"])
+        assert (stored.content_hash, stored.kit_version) == (content_hash(alice.folder), grading_key())
+        assert stored.source == str(alice.source)
+        assert gb.load(ids["dave"]).problem == dave.problem != ""
+        assert gb.load(ids["erin"]).warnings == erin.warnings != ()
+    statuses = _statuses(book)
+    assert set(statuses) == {"alice", "bob", "carol", "dave", "erin"}
+    assert statuses["alice"] == statuses["bob"] == {}
+    assert statuses["carol"] == {
+        "q03": ("missing", "no q03_path_parameters.py, but q03.py was found: rename it to q03_path_parameters.py")
+    }
+    assert statuses["dave"] == {"q02": ("error", dave.problem), "q03": ("error", dave.problem)}
+    assert statuses["erin"]["q02"][0] == "error"
+    assert statuses["erin"]["q02"][1].startswith("not graded: q02_basic_app.py is")
+    assert "link" in statuses["erin"]["q02"][1]
+
+
+def _answer(job: GradingJob) -> RawRun:
+    """What the runner would say: the solutions pass, the stub fails, a missing file is missing."""
+    if job.key.endswith(MISSING_FILE):
+        return RawRun(job.question.id, "missing", ("t1", "t2"), (), "", 0.0)
+    solved = job.key.split(":", 1)[1] == _sha(solutions_dir() / job.question.filename)
+    tests = (TestOutcome("t1", "passed"), TestOutcome("t2", "passed" if solved else "failed", "" if solved else "no"))
+    return RawRun(job.question.id, "completed", ("t1", "t2"), tests, "", 1.0)
+
+
+def test_a_batch_stores_each_result_for_every_holder_and_resumes_without_work(
+    classroom: list[Submission], book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def fake_run_jobs(jobs: tuple[GradingJob, ...], **options: Any) -> list[tuple[GradingJob, RawRun]]:
+        calls.append({"jobs": jobs, **{k: v for k, v in options.items() if k != "on_result"}})
+        for job in jobs:
+            options["on_result"](job, _answer(job))
+        return []
+
+    monkeypatch.setattr(batch_module, "run_jobs", fake_run_jobs)
+    progress: list[tuple[str, str]] = []
+    with Gradebook(book) as gb:
+        plan = plan_batch(classroom, (Q02, Q03), gb)
+        results = execute_batch(
+            plan,
+            (Q02,),
+            gb,
+            timeout_s=7.5,
+            workers=2,
+            on_progress=lambda job, run: progress.append((job.key, run.outcome)),
+            sandbox="off",
+            protected=(Path("/kit"),),
+        )
+        assert calls == [
+            {"jobs": plan.jobs, "timeout_s": 7.5, "workers": 2, "sandbox": "off", "protected": (Path("/kit"),)}
+        ]
+        assert progress == [(job.key, _answer(job).outcome) for job in plan.jobs]
+        # Each planned submission, in order, narrowed to the questions asked for.
+        assert [(s.name, [q.id for q in s.result.questions]) for s in results] == [
+            (name, ["q02"]) for name in ("alice", "bob", "carol", "dave", "erin")
+        ]
+        stored = {s.name: {q.id: (q.status, q.points) for q in s.result.questions} for s in gb.latest()}
+        assert stored == {
+            "alice": {"q02": ("passed", 1.0), "q03": ("passed", 1.0)},
+            "bob": {"q02": ("failed", 0.5), "q03": ("missing", 0.0)},
+            "carol": {"q02": ("failed", 0.5), "q03": ("missing", 0.0)},
+            "dave": {"q02": ("error", 0.0), "q03": ("error", 0.0)},
+            "erin": {"q02": ("error", 0.0), "q03": ("missing", 0.0)},
+        }
+        bob_id = plan.submission_ids[1]
+        stub_hash = _sha(exercises_dir() / Q02.filename)
+        assert gb.find_graded_file("q02", stub_hash, grading_key()) == bob_id, "stored under the file's own hash"
+
+        # A second run: nothing to grade, every stored result reused.
+        again = plan_batch(classroom, (Q02, Q03), gb)
+        assert (again.jobs, again.followers, again.reused) == ((), {}, 8)
+        assert again.submission_ids == plan.submission_ids
+
+        # Only some questions asked for: only those count as reused.
+        assert plan_batch(classroom, (Q03,), gb).reused == 4
+
+        # --regrade: every file graded again, nothing reused, nothing copied from an identical file.
+        regraded = plan_batch(classroom, (Q02, Q03), gb, regrade=True)
+        assert (regraded.jobs, regraded.reused) == (plan.jobs, 0)
+        assert regraded.followers == plan.followers
+        assert gb.graded_questions(bob_id) == set()
+
+
+def test_a_new_student_with_known_files_is_served_from_the_gradebook(
+    classroom: list[Submission], book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    defaults: list[tuple[Any, ...]] = []
+
+    def fake_run_jobs(jobs: tuple[GradingJob, ...], **options: Any) -> list[Any]:
+        defaults.append((options["timeout_s"], options["workers"], options["sandbox"], options["protected"]))
+        return [options["on_result"](job, _answer(job)) for job in jobs]
+
+    monkeypatch.setattr(batch_module, "run_jobs", fake_run_jobs)
+    with Gradebook(book) as gb:
+        execute_batch(plan_batch(classroom, (Q02, Q03), gb), (Q02, Q03), gb)
+        assert defaults == [(batch_module.DEFAULT_TIMEOUT_S, None, "auto", ())]
+        late = tmp_path / "late" / "frank"
+        late.mkdir(parents=True)
+        shutil.copyfile(solutions_dir() / Q02.filename, late / Q02.filename)
+        (tmp_path / "scratch-late").mkdir()
+        (frank,) = resolve_submissions([late], tmp_path / "scratch-late")
+        plan = plan_batch([frank], (Q02, Q03), gb)
+        assert (plan.jobs, plan.reused) == ((), 2)
+        (stored,) = execute_batch(plan, (Q02, Q03), gb)
+    assert stored.name == "frank"
+    assert [(q.id, q.status, q.points) for q in stored.result.questions] == [
+        ("q02", "passed", 1.0),
+        ("q03", "missing", 0.0),
+    ]
+
+
+def test_an_unusable_submission_scores_every_question_as_an_error_with_its_reason(book: Path) -> None:
+    broken = Submission("dave", Path("/class/dave.zip"), None, problem="dave.zip: not a zip or tar archive")
+    with Gradebook(book) as gb:
+        plan = plan_batch([broken], (Q02, Q03), gb)
+        stored = gb.load(plan.submission_ids[0])
+    assert (plan.jobs, plan.reused, stored.content_hash, stored.problem) == ((), 0, "", broken.problem)
+    assert stored.result.questions == (
+        QuestionResult(
+            "q02", Q02.slug, Q02.title, "basic", "error", 0.0, 1.0, 0, 0, 0, 0.0, "dave.zip: not a zip or tar archive"
+        ),
+        QuestionResult(
+            "q03", Q03.slug, Q03.title, "basic", "error", 0.0, 1.0, 0, 0, 0, 0.0, "dave.zip: not a zip or tar archive"
+        ),
+    )
+
+
+def test_a_question_added_to_a_graded_class_is_planned_alone(classroom: list[Submission], book: Path) -> None:
+    """q02 stored for everyone, then q02 and q03 asked for: only q03 is graded (a stored q02 skips itself only)."""
+    with Gradebook(book) as gb:
+        first = plan_batch(classroom, (Q02,), gb)
+        for job in first.jobs:
+            first_id, *others = first.followers[job.key]
+            gb.record(first_id, score_question(job.question, _answer(job)), _answer(job), job.key[4:], grading_key())
+            for sid in others:
+                gb.copy_result("q02", first_id, sid)
+        second = plan_batch(classroom, (Q02, Q03), gb)
+    assert {job.question.id for job in second.jobs} == {"q03"}
+    assert len(second.jobs) == 2  # alice's solution and the missing file (bob, erin); carol's q03.py is refused
+    assert second.reused == 4  # q02 of alice, bob, carol and erin

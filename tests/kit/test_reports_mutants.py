@@ -1,0 +1,451 @@
+"""Every report of a small class, compared whole: the terminal tables, the class CSV, JSON and JUnit, the HTML.
+
+Written against the mutants of ``grader/reports/`` that the kit's suite let through (``python
+bench/mutation.py -m reports.classlist -m reports.table -m reports.jsonout -m reports.html``). The class
+holds one of each case a report must tell apart: a passed and a partly failed question, a flagged one, an
+unusable archive, a missing file, a timeout, warnings, an empty submission and a name a spreadsheet would
+take for a formula.
+
+The HTML pages are compared with the files under ``tests/kit/golden/html/``. After an intended change to the
+HTML report, rewrite them with ``KIT_UPDATE_GOLDEN=1 pytest tests/kit/test_reports_mutants.py`` and read the
+diff before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from grader import __version__
+from grader.catalogue import Question
+from grader.gradebook import StoredSubmission
+from grader.reports.classlist import render_class_csv, render_class_json, render_class_table, render_junit
+from grader.reports.html import (
+    REPORT_MARKER,
+    ReportFolderError,
+    check_report_folder,
+    render_index,
+    write_html_report,
+)
+from grader.reports.jsonout import render_json
+from grader.reports.table import render_sandbox, render_table, sandbox_text
+from grader.results import QuestionResult, SubmissionResult, TestFailure
+
+GOLDEN = Path(__file__).parent / "golden" / "html"
+ALL = ("landlock", "seccomp", "pidns", "cgroup", "nocaps", "rlimits", "env")
+Q1 = Question("q01", "first", "First", "basic", 1.0, ("h",))
+Q2 = Question("q02", "second", "Second & <more>", "intermediate", 2.0, ("h",))
+Q3 = Question("q03", "third", "Third", "advanced", 3.0, ("h",))
+QUESTIONS = (Q1, Q2, Q3)
+BOLD, END = "\x1b[1m", "\x1b[0m"
+PROBLEM = "bob.zip: not a zip or tar archive"
+DORA = "dora holds none of the kit's exercise files"
+MISSING = "landlock, pidns, cgroup, nocaps, rlimits"
+TIMEOUT = "timeout: 1/4 tests, 0.5/2 points"
+FLAGGED = "* the code reaches for the grading machinery: read it before trusting the score"
+
+
+def _q(
+    q: Question,
+    status: str,
+    points: float,
+    passed: int,
+    total: int,
+    *,
+    skipped: int = 0,
+    message: str = "",
+    failures: tuple[TestFailure, ...] = (),
+    flags: tuple[str, ...] = (),
+    sandbox: tuple[str, ...] = ALL,
+) -> QuestionResult:
+    return QuestionResult(
+        q.id, q.slug, q.title, q.level, status, points, q.points, passed, total, skipped, 0.5,  # type: ignore[arg-type]
+        message, failures, flags, sandbox,
+    )  # fmt: skip
+
+
+def _sub(
+    sid: int, name: str, questions: list[QuestionResult], problem: str = "", warnings: tuple[str, ...] = ()
+) -> StoredSubmission:
+    result = SubmissionResult(name, tuple(questions), 1.25 if questions else 0.0)
+    return StoredSubmission(
+        sid, name, f"hash-{sid}", "0.1.0+abc", f"/class/{name}", problem, warnings, "2025-03-01T10:00:00+00:00", result
+    )
+
+
+def make_class() -> list[StoredSubmission]:
+    alice = _sub(
+        1,
+        "alice",
+        [
+            _q(Q1, "passed", 1.0, 4, 4, flags=("imports gc",)),
+            _q(
+                Q2,
+                "failed",
+                1.33,
+                2,
+                4,
+                skipped=1,
+                failures=(TestFailure("test_items", "assert 404 == 200"), TestFailure("test_head", "")),
+            ),
+        ],
+    )
+    bob = _sub(
+        2,
+        "bob",
+        [
+            _q(Q1, "error", 0.0, 0, 0, message=PROBLEM, sandbox=()),
+            _q(Q2, "error", 0.0, 0, 0, message=PROBLEM, sandbox=()),
+        ],
+        problem=PROBLEM,
+    )
+    carl = _sub(
+        3,
+        "=carl",
+        [
+            _q(Q1, "missing", 0.0, 0, 4, sandbox=()),
+            _q(
+                Q2,
+                "timeout",
+                0.5,
+                1,
+                4,
+                message="stuck in test_c",
+                failures=(TestFailure("(timeout)", "stuck in test_c"),),
+                sandbox=("seccomp", "env"),
+            ),
+        ],
+        warnings=("files changed after submit: q01_first.py", "fichier modifié"),
+    )
+    dora = _sub(4, "dora", [], problem=DORA)
+    return [alice, bob, carl, dora]
+
+
+# ------------------------------------------------------------------------------------------- class reports
+
+
+def test_the_class_table_in_full() -> None:
+    magenta, yellow = "\x1b[35m", "\x1b[33m"
+    note_width = len("files changed after submit: q01_first.py; fichier modifié")
+    assert render_class_table(make_class()) == "\n".join(
+        [
+            f"{BOLD}student  score   percent  passed  note{END}",
+            "alice    2.33/3  77.7%    1/2",
+            f"bob      0/3     0%       0/2     {magenta}{PROBLEM.ljust(note_width)}{END}",
+            "=carl    0.5/3   16.7%    0/2     files changed after submit: q01_first.py; fichier modifié",
+            f"dora     0/0     0%       0/0     {magenta}{DORA.ljust(note_width)}{END}",
+            "",
+            f"{yellow}sandbox       seccomp, env; missing {MISSING} (run `grade doctor`){END}",
+            f"{BOLD}4 submissions, mean 23.6%{END}",
+        ]
+    )  # fmt: skip
+
+
+def test_an_empty_class_table_is_its_header() -> None:
+    assert render_class_table([]) == f"{BOLD}student  score  percent  passed  note{END}"
+
+
+def test_a_class_table_where_every_layer_ran() -> None:
+    (alice,) = make_class()[:1]
+    lines = render_class_table([alice]).split("\n")
+    assert lines[-2:] == [
+        "sandbox       all 7 layers (landlock, seccomp, pidns, cgroup, nocaps, rlimits, env)",
+        f"{BOLD}1 submissions, mean 77.7%{END}",
+    ]
+
+
+def test_the_class_csv_in_full() -> None:
+    assert render_class_csv(make_class(), QUESTIONS) == (
+        "student,q01,q02,q03,score,max_score,percent,problem\n"
+        "alice,1,1.33,0,2.33,3,77.7,\n"
+        f"bob,0,0,0,0,3,0.0,{PROBLEM}\n"
+        "'=carl,0,0.5,0,0.5,3,16.7,\n"
+        "dora,0,0,0,0,6,0.0,dora holds none of the kit's exercise files\n"
+    )
+
+
+def test_the_class_json_in_full() -> None:
+    text = render_class_json(make_class(), "book.sqlite3")
+    data = json.loads(text)
+    assert text == json.dumps(data, indent=2, ensure_ascii=False)
+    assert "fichier modifié" in text
+    assert set(data) == {"kit_version", "gradebook", "submissions"}
+    assert (data["kit_version"], data["gradebook"]) == (__version__, "book.sqlite3")
+    carl = data["submissions"][2]
+    expected = make_class()[2].result.to_dict()
+    expected.update(
+        name="=carl",
+        source="/class/=carl",
+        content_hash="hash-3",
+        kit_version="0.1.0+abc",
+        graded_at="2025-03-01T10:00:00+00:00",
+        problem="",
+        warnings=["files changed after submit: q01_first.py", "fichier modifié"],
+    )
+    assert carl == expected
+    assert [s["name"] for s in data["submissions"]] == ["alice", "bob", "=carl", "dora"]
+
+
+def test_the_junit_report_in_full() -> None:
+    root = ET.fromstring(render_junit(make_class()))
+    assert render_junit(make_class()).startswith("<?xml version='1.0' encoding='utf-8'?>\n<testsuites")
+    assert (root.tag, root.attrib) == ("testsuites", {"name": "fastapi-interview-kit"})
+    suites = [
+        (s.attrib, [(p.get("name"), p.get("value")) for p in s.find("properties")], s.findall("testcase")) for s in root
+    ]
+    summary = [(attrib["name"], attrib["tests"], attrib["failures"], attrib["errors"], attrib["time"])
+               for attrib, _, _ in suites]  # fmt: skip
+    assert summary == [
+        ("alice", "2", "1", "0", "1.25"),
+        ("bob", "2", "0", "3", "1.25"),
+        ("=carl", "2", "1", "1", "1.25"),
+        ("dora", "1", "0", "1", "0.00"),
+    ]
+    assert [props for _, props, _ in suites] == [
+        [("sandbox.active", ",".join(ALL)), ("sandbox.missing", "")],
+        [("sandbox.active", ""), ("sandbox.missing", "")],
+        [("sandbox.active", "seccomp,env"), ("sandbox.missing", "landlock,pidns,cgroup,nocaps,rlimits")],
+        [("sandbox.active", ""), ("sandbox.missing", "")],
+    ]
+
+    def case(element: ET.Element) -> tuple:
+        outcome = next(iter(element), None)
+        verdict = None if outcome is None else (outcome.tag, outcome.get("message"), outcome.text)
+        return (element.get("classname"), element.get("name"), element.get("time"), verdict)
+
+    assert [[case(c) for c in cases] for _, _, cases in suites] == [
+        [
+            ("alice.basic", "q01_first", "0.50", None),
+            (
+                "alice.intermediate",
+                "q02_second",
+                "0.50",
+                ("failure", "failed: 2/4 tests, 1.33/2 points", "test_items: assert 404 == 200\ntest_head: "),
+            ),
+        ],
+        [
+            ("bob", "submission", None, ("error", PROBLEM, None)),
+            ("bob.basic", "q01_first", "0.50", ("error", "error: 0/0 tests, 0/1 points", PROBLEM)),
+            ("bob.intermediate", "q02_second", "0.50", ("error", "error: 0/0 tests, 0/2 points", PROBLEM)),
+        ],
+        [
+            ("=carl.basic", "q01_first", "0.50", ("failure", "missing: 0/4 tests, 0/1 points", None)),
+            ("=carl.intermediate", "q02_second", "0.50", ("error", TIMEOUT, "stuck in test_c")),
+        ],
+        [("dora", "submission", None, ("error", "dora holds none of the kit's exercise files", None))],
+    ]  # fmt: skip
+
+
+def test_a_missing_question_without_failures_carries_its_message_in_junit() -> None:
+    sub = _sub(5, "eve", [_q(Q1, "missing", 0.0, 0, 3, message="no q01_first.py, but q01.py was found")])
+    failure = ET.fromstring(render_junit([sub])).find("testsuite/testcase/failure")
+    assert (failure.get("message"), failure.text) == (
+        "missing: 0/3 tests, 0/1 points",
+        "no q01_first.py, but q01.py was found",
+    )
+
+
+# --------------------------------------------------------------------------------------- one submission
+
+
+def test_the_submission_table_in_full() -> None:
+    alice = make_class()[0].result
+    green, red, yellow = "\x1b[32m", "\x1b[31m", "\x1b[33m"
+    assert render_table(alice) == "\n".join(
+        [
+            f"{BOLD}id   title            level         status   tests             points{END}",
+            f"q01  First            basic         {green}passed*{END}  4/4               1/1",
+            f"q02  Second & <more>  intermediate  {red}failed {END}  2/3 (+1 skipped)  1.33/2",
+            "",
+            f"{yellow}{FLAGGED}{END} (-v says why)",
+            "basic         1/1 points",
+            "intermediate  1.33/2 points",
+            "sandbox       all 7 layers (landlock, seccomp, pidns, cgroup, nocaps, rlimits, env)",
+            f"{BOLD}score         2.33/3 points (77.7%), 1/2 questions passed in 1.2s{END}",
+        ]
+    )  # fmt: skip
+    verbose = render_table(alice, verbose=True).split("\n")
+    assert verbose[2] == f"{yellow}      * imports gc{END}"
+    assert verbose[4] == "\x1b[2m      -> test_items: assert 404 == 200\x1b[0m"
+    assert verbose[6] == f"{yellow}{FLAGGED}{END}"
+
+
+def test_the_verbose_table_says_what_went_wrong_first() -> None:
+    dim = "\x1b[2m"
+    result = SubmissionResult(
+        "dora",
+        (
+            _q(Q1, "missing", 0.0, 0, 4, sandbox=()),
+            _q(Q2, "failed", 0.0, 0, 2, failures=(TestFailure("test_head", ""),), sandbox=()),
+            _q(Q3, "error", 0.0, 0, 2, message="SyntaxError: bad input (line 3)", sandbox=()),
+        ),
+        0.0,
+    )
+    lines = render_table(result, verbose=True).split("\n")
+    assert [line for line in lines if line.startswith(dim)] == [
+        f"{dim}      -> no file: create it from the stub{END}",
+        f"{dim}      -> test_head{END}",
+        f"{dim}      -> SyntaxError: bad input (line 3){END}",
+    ]
+    assert "\x1b[90mmissing\x1b[0m" in lines[1] and "\x1b[35merror  \x1b[0m" in lines[5]
+    assert lines[-1] == f"{BOLD}score         0/6 points (0%), 0/3 questions passed in 0.0s{END}"
+    assert lines[-2] == (  # q02's code ran with no layer at all
+        f"\x1b[33msandbox       none; missing {', '.join(ALL)} (run `grade doctor`)\x1b[0m"
+    )
+    named = _q(Q1, "missing", 0.0, 0, 4, message="no q01_first.py, but q01.py was found")
+    assert render_table(SubmissionResult("x", (named,), 0.0), verbose=True).split("\n")[2] == (
+        f"{dim}      -> no q01_first.py, but q01.py was found{END}"
+    )
+    quiet = _q(Q1, "failed", 0.0, 0, 2)
+    assert render_table(SubmissionResult("x", (quiet,), 0.0), verbose=True).split("\n")[2] == ""
+
+
+def test_an_empty_submission_table() -> None:
+    assert render_table(SubmissionResult("x", (), 0.0)) == "\n".join(
+        [
+            f"{BOLD}id  title  level  status  tests  points{END}",
+            "",
+            f"{BOLD}score         0/0 points (0%), 0/0 questions passed in 0.0s{END}",
+        ]
+    )
+
+
+def test_sandbox_sentences() -> None:
+    assert sandbox_text({"active": [], "missing": []}) == "Sandbox: no candidate code ran."
+    assert sandbox_text({"active": ["seccomp", "env"], "missing": []}) == "Sandbox layers active: seccomp, env."
+    assert sandbox_text({"active": [], "missing": ["seccomp"]}) == (
+        "Sandbox layers active: none. Missing: seccomp (see grade doctor)."
+    )
+    assert render_sandbox({"active": [], "missing": []}) == ""
+    assert render_sandbox({"active": [], "missing": ["env"]}) == (
+        "\x1b[33msandbox       none; missing env (run `grade doctor`)\x1b[0m"
+    )
+
+
+def test_the_json_report_is_the_result_with_the_kit_version() -> None:
+    result = make_class()[2].result
+    text = render_json(result)
+    assert text == json.dumps({"kit_version": __version__, **result.to_dict()}, indent=2, ensure_ascii=False)
+    assert list(json.loads(text))[:2] == ["kit_version", "target"]
+    assert "Second & <more>" in text
+
+
+# ----------------------------------------------------------------------------------------------- the HTML
+
+
+def _without_css(page: str) -> str:
+    """The page with its style sheet left out: styling is no result, and a restyle need not touch the goldens."""
+    return re.sub(r"<style>.*?</style>", "<style>(the report's style sheet)</style>", page, count=1, flags=re.DOTALL)
+
+
+def test_the_html_report_matches_the_golden_pages(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    assert write_html_report(make_class(), QUESTIONS, out) == out / "index.html"
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == [
+        REPORT_MARKER,
+        "index.html",
+        "students/_carl.html",
+        "students/alice.html",
+        "students/bob.html",
+        "students/dora.html",
+    ]
+    assert (out / REPORT_MARKER).read_text() == "written by `grade --html`; safe to replace\n"
+    for name in written[1:]:
+        golden = GOLDEN / name
+        actual = _without_css((out / name).read_text(encoding="utf-8"))
+        if os.environ.get("KIT_UPDATE_GOLDEN") == "1":
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(actual, encoding="utf-8")
+        assert actual == golden.read_text(encoding="utf-8"), f"{name} differs from {golden}"
+
+
+def test_rewriting_a_report_drops_pages_of_students_who_left(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    write_html_report(make_class(), QUESTIONS, out)
+    (out / "students" / "notes.txt").write_text("mine")
+    write_html_report(make_class()[:1], QUESTIONS, out)
+    assert sorted(p.name for p in (out / "students").iterdir()) == ["alice.html", "notes.txt"]
+
+
+def test_report_folders_that_are_refused(tmp_path: Path) -> None:
+    file = tmp_path / "file.html"
+    file.write_text("x")
+    with pytest.raises(ReportFolderError, match=r"file.html is a file: --html needs a folder$"):
+        check_report_folder(file)
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "thesis.tex").write_text("x")
+    with pytest.raises(ReportFolderError, match=r"busy holds other files: give --html a new or empty folder$"):
+        write_html_report(make_class(), QUESTIONS, tmp_path / "busy")
+    assert sorted(p.name for p in (tmp_path / "busy").iterdir()) == ["thesis.tex"]
+    (tmp_path / "empty").mkdir()
+    check_report_folder(tmp_path / "empty")
+    check_report_folder(tmp_path / "new")
+
+
+def test_a_page_list_shorter_than_the_class_is_an_error() -> None:
+    with pytest.raises(ValueError):
+        render_index(make_class(), QUESTIONS, ["alice.html"])
+
+
+def test_junit_properties_are_property_elements() -> None:
+    root = ET.fromstring(render_junit(make_class()[:1]))
+    assert [p.tag for p in root.find("testsuite/properties")] == ["property", "property"]
+
+
+def test_the_json_report_keeps_non_ascii_text_readable() -> None:
+    question = _q(Q1, "failed", 0.0, 0, 1, failures=(TestFailure("test_é", "attendu « oui »"),))
+    text = render_json(SubmissionResult("zoë", (question,), 0.0))
+    assert '"target": "zoë"' in text and "attendu « oui »" in text
+
+
+def test_a_passed_question_with_a_message_says_nothing_more_in_verbose() -> None:
+    passed = _q(Q1, "passed", 1.0, 1, 1, message="finished with a warning")
+    lines = render_table(SubmissionResult("x", (passed,), 0.0), verbose=True).split("\n")
+    assert lines[2] == "" and not any("->" in line for line in lines)
+
+
+def test_page_names_disambiguate_in_order_and_keep_leading_letters() -> None:
+    from grader.reports.html import page_names
+
+    assert page_names(["Xavier", "a", "A", "a", ".x"]) == ["Xavier.html", "a.html", "A-2.html", "a-3.html", "x.html"]
+
+
+def test_the_index_of_a_ten_student_class() -> None:
+    """Pass-rate bands at their exact edges (70% high, 40% mid), long titles cut to 36 characters, no unusable."""
+    long = Question("q04", "long", "A title far longer than the label has room for", "basic", 1.0, ("h",))
+    exact = Question("q05", "exact", "Exactly thirty-two characters!!!", "basic", 1.0, ("h",))
+    students = [
+        _sub(
+            i,
+            f"s{i}",
+            [
+                _q(Q1, "passed" if i < 7 else "failed", 1.0, 1, 1),
+                _q(Q2, "passed" if i < 4 else "failed", 2.0, 1, 1),
+                _q(Q3, "passed" if i < 3 else "failed", 3.0, 1, 1),
+            ],
+        )
+        for i in range(10)
+    ]
+    page = render_index(students, (Q1, Q2, Q3, long, exact), [f"s{i}.html" for i in range(10)])
+    assert re.findall(r'class="bar (\w+)" data-question="(q\d\d)"', page) == [
+        ("high", "q01"),
+        ("mid", "q02"),
+        ("low", "q03"),
+        ("low", "q04"),
+        ("low", "q05"),
+    ]
+    assert '<text x="0" y="87">q04 A title far longer than the lab…<title>' in page
+    assert '<text x="0" y="109">q05 Exactly thirty-two characters!!!<title>' in page
+    assert '<p class="summary">10 submissions, mean 100.0%, best 100%, lowest 100%</p>' in page
+
+
+def test_the_index_of_an_empty_class() -> None:
+    page = render_index([], (), [])
+    assert '<p class="summary">No submissions.</p>' in page
+    assert '<svg id="pass-rates" xmlns="http://www.w3.org/2000/svg" width="560" height="34"' in page
