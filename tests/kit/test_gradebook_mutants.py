@@ -204,7 +204,7 @@ def test_a_new_gradebook_is_made_with_its_folders_in_wal_mode(book: Path) -> Non
     assert book.is_file()
     assert _rows(book, "PRAGMA journal_mode") == [("wal",)]
     tables = _rows(book, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    assert tables == [("question_results",), ("submissions",), ("test_results",)]
+    assert tables == [("assignments",), ("files",), ("question_results",), ("submissions",), ("test_results",)]
 
 
 def test_a_result_for_an_unknown_submission_is_refused(book: Path) -> None:
@@ -258,7 +258,10 @@ def test_a_gradebook_from_before_the_sandbox_gains_the_column(book: Path) -> Non
     Gradebook(book).close()
     with sqlite3.connect(book) as db:
         db.execute("ALTER TABLE question_results DROP COLUMN sandbox")
-        db.execute("INSERT INTO submissions VALUES (1, 'old', 'h', 'k', 'src', '', '', '2024-01-01T00:00:00+00:00')")
+        db.execute(
+            "INSERT INTO submissions (id, name, content_hash, kit_version, source, problem, warnings, graded_at)"
+            " VALUES (1, 'old', 'h', 'k', 'src', '', '', '2024-01-01T00:00:00+00:00')"
+        )
         db.execute(
             "INSERT INTO question_results VALUES (1, 'q03', 'path_parameters', 'Path', 'basic', 'passed', 1.0, 1.0,"
             " 1, 1, 0, 0.5, '', '2024-01-01T00:00:00+00:00', 'f', 'k', '')"
@@ -286,7 +289,8 @@ def test_a_question_not_graded_says_why() -> None:
         "missing",
         (),
         (),
-        "no q03_path_parameters.py, but q03.py was found: rename it to q03_path_parameters.py",
+        "a file named q03.py was found instead: rename it to q03_path_parameters.py,"
+        " or grade it as it is with --map q03=q03.py",
         0.0,
     )
     assert rejected_run(Q02, misnamed) is None
@@ -299,18 +303,20 @@ def _sha(path: Path) -> str:
 
 @pytest.fixture
 def classroom(tmp_path: Path) -> list[Submission]:
-    """alice: both solved; bob: q02 the stub, no q03; carol: the stub too, and q03 as q03.py;
-    dave: a corrupt zip; erin: q02 a symlink (not taken in), no q03."""
+    """alice: both solved; bob: q02 a wrong attempt, no q03; carol: bob's q02 byte for byte, and q03 as q03.py;
+    dave: a corrupt zip; erin: q02 a symlink (not taken in), q03 the untouched stub re-saved with CRLF endings."""
     room = tmp_path / "class"
     for name in ("alice", "bob", "carol", "erin"):
         (room / name).mkdir(parents=True)
     shutil.copyfile(solutions_dir() / Q02.filename, room / "alice" / Q02.filename)
     shutil.copyfile(solutions_dir() / Q03.filename, room / "alice" / Q03.filename)
-    shutil.copyfile(exercises_dir() / Q02.filename, room / "bob" / Q02.filename)
-    shutil.copyfile(exercises_dir() / Q02.filename, room / "carol" / Q02.filename)
+    attempt = (exercises_dir() / Q02.filename).read_bytes() + b"\n# tried, not solved\n"
+    (room / "bob" / Q02.filename).write_bytes(attempt)
+    (room / "carol" / Q02.filename).write_bytes(attempt)
     shutil.copyfile(solutions_dir() / Q03.filename, room / "carol" / "q03.py")
     (room / "dave.zip").write_bytes(b"PK\x03\x04 cut short")
     (room / "erin" / Q02.filename).symlink_to(solutions_dir() / Q02.filename)
+    (room / "erin" / Q03.filename).write_bytes((exercises_dir() / Q03.filename).read_bytes().replace(b"\n", b"\r\n"))
     (room / "erin" / "README").write_text("erin's notes")
     (tmp_path / "scratch").mkdir()
     return resolve_submissions([room], tmp_path / "scratch")
@@ -328,18 +334,18 @@ def test_a_class_is_planned_once_per_distinct_file(classroom: list[Submission], 
         assert len(plan.submission_ids) == 5 and len(set(plan.submission_ids)) == 5
         ids = dict(zip(("alice", "bob", "carol", "dave", "erin"), plan.submission_ids, strict=True))
         solved2, solved3 = _sha(solutions_dir() / Q02.filename), _sha(solutions_dir() / Q03.filename)
-        stub2 = _sha(exercises_dir() / Q02.filename)
+        attempt2 = _sha(bob.folder / Q02.filename)
         assert plan.jobs == (
             GradingJob(f"q02:{solved2}", Q02, alice.folder),
             GradingJob(f"q03:{solved3}", Q03, alice.folder),
-            GradingJob(f"q02:{stub2}", Q02, bob.folder),
+            GradingJob(f"q02:{attempt2}", Q02, bob.folder),
             GradingJob(f"q03:{MISSING_FILE}", Q03, bob.folder),
         )
         assert plan.followers == {
             f"q02:{solved2}": (ids["alice"],),
             f"q03:{solved3}": (ids["alice"],),
-            f"q02:{stub2}": (ids["bob"], ids["carol"]),
-            f"q03:{MISSING_FILE}": (ids["bob"], ids["erin"]),
+            f"q02:{attempt2}": (ids["bob"], ids["carol"]),
+            f"q03:{MISSING_FILE}": (ids["bob"],),
         }
         assert plan.reused == 0
         stored = gb.load(ids["alice"])
@@ -351,12 +357,17 @@ def test_a_class_is_planned_once_per_distinct_file(classroom: list[Submission], 
     assert set(statuses) == {"alice", "bob", "carol", "dave", "erin"}
     assert statuses["alice"] == statuses["bob"] == {}
     assert statuses["carol"] == {
-        "q03": ("missing", "no q03_path_parameters.py, but q03.py was found: rename it to q03_path_parameters.py")
+        "q03": (
+            "missing",
+            "a file named q03.py was found instead: rename it to q03_path_parameters.py,"
+            " or grade it as it is with --map q03=q03.py",
+        )
     }
     assert statuses["dave"] == {"q02": ("error", dave.problem), "q03": ("error", dave.problem)}
     assert statuses["erin"]["q02"][0] == "error"
     assert statuses["erin"]["q02"][1].startswith("not graded: q02_basic_app.py is")
     assert "link" in statuses["erin"]["q02"][1]
+    assert statuses["erin"]["q03"] == ("not_attempted", "the file is the untouched stub")
 
 
 def _answer(job: GradingJob) -> RawRun:
@@ -407,11 +418,11 @@ def test_a_batch_stores_each_result_for_every_holder_and_resumes_without_work(
             "bob": {"q02": ("failed", 0.5), "q03": ("missing", 0.0)},
             "carol": {"q02": ("failed", 0.5), "q03": ("missing", 0.0)},
             "dave": {"q02": ("error", 0.0), "q03": ("error", 0.0)},
-            "erin": {"q02": ("error", 0.0), "q03": ("missing", 0.0)},
+            "erin": {"q02": ("error", 0.0), "q03": ("not_attempted", 0.0)},
         }
         bob_id = plan.submission_ids[1]
-        stub_hash = _sha(exercises_dir() / Q02.filename)
-        assert gb.find_graded_file("q02", stub_hash, grading_key()) == bob_id, "stored under the file's own hash"
+        attempt_hash = _sha(plan.jobs[2].target_dir / Q02.filename)
+        assert gb.find_graded_file("q02", attempt_hash, grading_key()) == bob_id, "stored under the file's own hash"
 
         # A second run: nothing to grade, every stored result reused.
         again = plan_batch(classroom, (Q02, Q03), gb)
@@ -483,5 +494,5 @@ def test_a_question_added_to_a_graded_class_is_planned_alone(classroom: list[Sub
                 gb.copy_result("q02", first_id, sid)
         second = plan_batch(classroom, (Q02, Q03), gb)
     assert {job.question.id for job in second.jobs} == {"q03"}
-    assert len(second.jobs) == 2  # alice's solution and the missing file (bob, erin); carol's q03.py is refused
+    assert len(second.jobs) == 2  # alice's solution, bob's missing file; carol's q03.py refused, erin's stub not run
     assert second.reused == 4  # q02 of alice, bob, carol and erin

@@ -24,7 +24,7 @@ import pytest
 from grader import __version__
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
-from grader.reports.classlist import render_class_csv, render_class_json, render_class_table, render_junit
+from grader.reports.classlist import render_class_csv, render_class_table, render_junit
 from grader.reports.html import (
     REPORT_MARKER,
     ReportFolderError,
@@ -32,7 +32,7 @@ from grader.reports.html import (
     render_index,
     write_html_report,
 )
-from grader.reports.jsonout import render_json
+from grader.reports.jsonout import render_report_json
 from grader.reports.table import render_sandbox, render_table, sandbox_text
 from grader.results import QuestionResult, SubmissionResult, TestFailure
 
@@ -42,10 +42,16 @@ Q1 = Question("q01", "first", "First", "basic", 1.0, ("h",))
 Q2 = Question("q02", "second", "Second & <more>", "intermediate", 2.0, ("h",))
 Q3 = Question("q03", "third", "Third", "advanced", 3.0, ("h",))
 QUESTIONS = (Q1, Q2, Q3)
-BOLD, END = "\x1b[1m", "\x1b[0m"
+BOLD, DIM, END = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+GREEN, RED, MAGENTA, YELLOW, GREY = "\x1b[32m", "\x1b[31m", "\x1b[35m", "\x1b[33m", "\x1b[90m"
+LEGEND = f"{DIM}✓ passed  ✗ failed  ! error  T timeout  - missing  · not attempted{END}"
 PROBLEM = "bob.zip: not a zip or tar archive"
 DORA = "dora holds none of the kit's exercise files"
 MISSING = "landlock, pidns, cgroup, nocaps, rlimits"
+MISSING_REASON = "missing: there is no q01_first.py"
+NEAR_MISS = (
+    "a file named q01.py was found instead: rename it to q01_first.py, or grade it as it is with --map q01=q01.py"
+)
 TIMEOUT = "timeout: 1/4 tests, 0.5/2 points"
 FLAGGED = "* the code reaches for the grading machinery: read it before trusting the score"
 
@@ -130,29 +136,37 @@ def make_class() -> list[StoredSubmission]:
 
 
 def test_the_class_table_in_full() -> None:
-    magenta, yellow = "\x1b[35m", "\x1b[33m"
-    note_width = len("files changed after submit: q01_first.py; fichier modifié")
-    assert render_class_table(make_class()) == "\n".join(
+    """One row per student with its status grid (one symbol per question, q03 absent everywhere), the legend."""
+    notes = "files changed after submit: q01_first.py; fichier modifié"
+    width = len(notes)
+    assert render_class_table(make_class(), QUESTIONS) == "\n".join(
         [
-            f"{BOLD}student  score   percent  passed  note{END}",
-            "alice    2.33/3  77.7%    1/2",
-            f"bob      0/3     0%       0/2     {magenta}{PROBLEM.ljust(note_width)}{END}",
-            "=carl    0.5/3   16.7%    0/2     files changed after submit: q01_first.py; fichier modifié",
-            f"dora     0/0     0%       0/0     {magenta}{DORA.ljust(note_width)}{END}",
+            f"{BOLD}student  score   percent  passed  questions  note{END}",
+            f"{' ' * 34}{DIM}123{END}",
+            f"alice    2.33/3  77.7%    1/2     {GREEN}✓{END}{RED}✗{END}{GREY}-{END}        "
+            f"{YELLOW}{'integrity flags: q01'.ljust(width)}{END}",
+            f"bob      0/3     0%       0/2     {MAGENTA}!{END}{MAGENTA}!{END}{GREY}-{END}        "
+            f"{MAGENTA}{PROBLEM.ljust(width)}{END}",
+            f"=carl    0.5/3   16.7%    0/2     {GREY}-{END}{YELLOW}T{END}{GREY}-{END}        {YELLOW}{notes}{END}",
+            f"dora     0/0     0%       0/0     {GREY}-{END}{GREY}-{END}{GREY}-{END}        "
+            f"{MAGENTA}{DORA.ljust(width)}{END}",
+            LEGEND,
             "",
-            f"{yellow}sandbox       seccomp, env; missing {MISSING} (run `grade doctor`){END}",
+            f"{YELLOW}sandbox       seccomp, env; missing {MISSING} (run `grade doctor`){END}",
             f"{BOLD}4 submissions, mean 23.6%{END}",
         ]
     )  # fmt: skip
 
 
 def test_an_empty_class_table_is_its_header() -> None:
-    assert render_class_table([]) == f"{BOLD}student  score  percent  passed  note{END}"
+    assert render_class_table([], QUESTIONS) == "\n".join(
+        [f"{BOLD}student  score  percent  passed  questions  note{END}", f"{' ' * 33}{DIM}123{END}"]
+    )
 
 
 def test_a_class_table_where_every_layer_ran() -> None:
     (alice,) = make_class()[:1]
-    lines = render_class_table([alice]).split("\n")
+    lines = render_class_table([alice], QUESTIONS).split("\n")
     assert lines[-2:] == [
         "sandbox       all 7 layers (landlock, seccomp, pidns, cgroup, nocaps, rlimits, env)",
         f"{BOLD}1 submissions, mean 77.7%{END}",
@@ -161,21 +175,24 @@ def test_a_class_table_where_every_layer_ran() -> None:
 
 def test_the_class_csv_in_full() -> None:
     assert render_class_csv(make_class(), QUESTIONS) == (
-        "student,q01,q02,q03,score,max_score,percent,problem\n"
-        "alice,1,1.33,0,2.33,3,77.7,\n"
-        f"bob,0,0,0,0,3,0.0,{PROBLEM}\n"
-        "'=carl,0,0.5,0,0.5,3,16.7,\n"
-        "dora,0,0,0,0,6,0.0,dora holds none of the kit's exercise files\n"
+        "student,q01,q02,q03,score,max_score,percent,q01_status,q02_status,q03_status,reasons,notes,submitted_at,"
+        "penalty_percent,final_score,final_percent\n"
+        'alice,1,1.33,0,2.33,3,77.7,passed,failed,missing,"q02 1 test(s) failed, first: assert 404 == 200",'
+        "integrity flags: q01,,0,2.33,77.7\n"
+        f"bob,0,0,0,0,3,0.0,error,error,missing,q01 error: {PROBLEM}; q02 error: {PROBLEM},{PROBLEM},,0,0,0.0\n"
+        "'=carl,0,0.5,0,0.5,3,16.7,missing,timeout,missing,q01 missing: there is no q01_first.py; q02 timeout:"
+        " stuck in test_c,files changed after submit: q01_first.py; fichier modifié,,0,0.5,16.7\n"
+        f"dora,0,0,0,0,6,0.0,missing,missing,missing,,{DORA},,0,0,0.0\n"
     )
 
 
 def test_the_class_json_in_full() -> None:
-    text = render_class_json(make_class(), "book.sqlite3")
+    text = render_report_json(make_class(), "book.sqlite3")
     data = json.loads(text)
     assert text == json.dumps(data, indent=2, ensure_ascii=False)
     assert "fichier modifié" in text
-    assert set(data) == {"kit_version", "gradebook", "submissions"}
-    assert (data["kit_version"], data["gradebook"]) == (__version__, "book.sqlite3")
+    assert list(data) == ["schema_version", "kit_version", "gradebook", "submissions"]
+    assert (data["schema_version"], data["kit_version"], data["gradebook"]) == (1, __version__, "book.sqlite3")
     carl = data["submissions"][2]
     expected = make_class()[2].result.to_dict()
     expected.update(
@@ -186,6 +203,10 @@ def test_the_class_json_in_full() -> None:
         graded_at="2025-03-01T10:00:00+00:00",
         problem="",
         warnings=["files changed after submit: q01_first.py", "fichier modifié"],
+        submitted_at="",
+        late=None,
+        final_score=0.5,
+        final_percent=16.7,
     )
     assert carl == expected
     assert [s["name"] for s in data["submissions"]] == ["alice", "bob", "=carl", "dora"]
@@ -207,9 +228,14 @@ def test_the_junit_report_in_full() -> None:
         ("dora", "1", "0", "1", "0.00"),
     ]
     assert [props for _, props, _ in suites] == [
-        [("sandbox.active", ",".join(ALL)), ("sandbox.missing", "")],
+        [("sandbox.active", ",".join(ALL)), ("sandbox.missing", ""), ("integrity.q01", "imports gc")],
         [("sandbox.active", ""), ("sandbox.missing", "")],
-        [("sandbox.active", "seccomp,env"), ("sandbox.missing", "landlock,pidns,cgroup,nocaps,rlimits")],
+        [
+            ("sandbox.active", "seccomp,env"),
+            ("sandbox.missing", "landlock,pidns,cgroup,nocaps,rlimits"),
+            ("warning", "files changed after submit: q01_first.py"),
+            ("warning", "fichier modifié"),
+        ],
         [("sandbox.active", ""), ("sandbox.missing", "")],
     ]
 
@@ -234,20 +260,17 @@ def test_the_junit_report_in_full() -> None:
             ("bob.intermediate", "q02_second", "0.50", ("error", "error: 0/0 tests, 0/2 points", PROBLEM)),
         ],
         [
-            ("=carl.basic", "q01_first", "0.50", ("failure", "missing: 0/4 tests, 0/1 points", None)),
+            ("=carl.basic", "q01_first", "0.50", ("failure", "missing: 0/4 tests, 0/1 points", MISSING_REASON)),
             ("=carl.intermediate", "q02_second", "0.50", ("error", TIMEOUT, "stuck in test_c")),
         ],
         [("dora", "submission", None, ("error", "dora holds none of the kit's exercise files", None))],
     ]  # fmt: skip
 
 
-def test_a_missing_question_without_failures_carries_its_message_in_junit() -> None:
-    sub = _sub(5, "eve", [_q(Q1, "missing", 0.0, 0, 3, message="no q01_first.py, but q01.py was found")])
+def test_a_missing_question_without_failures_carries_its_reason_in_junit() -> None:
+    sub = _sub(5, "eve", [_q(Q1, "missing", 0.0, 0, 3, message=NEAR_MISS)])
     failure = ET.fromstring(render_junit([sub])).find("testsuite/testcase/failure")
-    assert (failure.get("message"), failure.text) == (
-        "missing: 0/3 tests, 0/1 points",
-        "no q01_first.py, but q01.py was found",
-    )
+    assert (failure.get("message"), failure.text) == ("missing: 0/3 tests, 0/1 points", f"missing: {NEAR_MISS}")
 
 
 # --------------------------------------------------------------------------------------- one submission
@@ -255,24 +278,31 @@ def test_a_missing_question_without_failures_carries_its_message_in_junit() -> N
 
 def test_the_submission_table_in_full() -> None:
     alice = make_class()[0].result
-    green, red, yellow = "\x1b[32m", "\x1b[31m", "\x1b[33m"
-    assert render_table(alice) == "\n".join(
+    head = [
+        f"{BOLD}id   title            level         status   tests             points{END}",
+        f"q01  First            basic         {GREEN}passed*{END}  4/4               1/1",
+        f"q02  Second & <more>  intermediate  {RED}failed {END}  2/3 (+1 skipped)  1.33/2",
+    ]
+    tail = [
+        "basic         1/1 points",
+        "intermediate  1.33/2 points",
+        "sandbox       all 7 layers (landlock, seccomp, pidns, cgroup, nocaps, rlimits, env)",
+        f"{BOLD}score         2.33/3 points (77.7%), 1/2 questions passed in 1.2s{END}",
+    ]
+    assert render_table(alice) == "\n".join([*head, "", f"{YELLOW}{FLAGGED}{END} (-v says why)", *tail])
+    # -v: each flag under its question, every failure of a question that did not pass (not only the first).
+    assert render_table(alice, verbose=True) == "\n".join(
         [
-            f"{BOLD}id   title            level         status   tests             points{END}",
-            f"q01  First            basic         {green}passed*{END}  4/4               1/1",
-            f"q02  Second & <more>  intermediate  {red}failed {END}  2/3 (+1 skipped)  1.33/2",
+            *head[:2],
+            f"{YELLOW}      * imports gc{END}",
+            head[2],
+            f"{DIM}      -> test_items: assert 404 == 200{END}",
+            f"{DIM}      -> test_head{END}",
             "",
-            f"{yellow}{FLAGGED}{END} (-v says why)",
-            "basic         1/1 points",
-            "intermediate  1.33/2 points",
-            "sandbox       all 7 layers (landlock, seccomp, pidns, cgroup, nocaps, rlimits, env)",
-            f"{BOLD}score         2.33/3 points (77.7%), 1/2 questions passed in 1.2s{END}",
+            f"{YELLOW}{FLAGGED}{END}",
+            *tail,
         ]
-    )  # fmt: skip
-    verbose = render_table(alice, verbose=True).split("\n")
-    assert verbose[2] == f"{yellow}      * imports gc{END}"
-    assert verbose[4] == "\x1b[2m      -> test_items: assert 404 == 200\x1b[0m"
-    assert verbose[6] == f"{yellow}{FLAGGED}{END}"
+    )
 
 
 def test_the_verbose_table_says_what_went_wrong_first() -> None:
@@ -288,7 +318,7 @@ def test_the_verbose_table_says_what_went_wrong_first() -> None:
     )
     lines = render_table(result, verbose=True).split("\n")
     assert [line for line in lines if line.startswith(dim)] == [
-        f"{dim}      -> no file: create it from the stub{END}",
+        f"{dim}      -> there is no q01_first.py{END}",
         f"{dim}      -> test_head{END}",
         f"{dim}      -> SyntaxError: bad input (line 3){END}",
     ]
@@ -297,9 +327,9 @@ def test_the_verbose_table_says_what_went_wrong_first() -> None:
     assert lines[-2] == (  # q02's code ran with no layer at all
         f"\x1b[33msandbox       none; missing {', '.join(ALL)} (run `grade doctor`)\x1b[0m"
     )
-    named = _q(Q1, "missing", 0.0, 0, 4, message="no q01_first.py, but q01.py was found")
+    named = _q(Q1, "missing", 0.0, 0, 4, message=NEAR_MISS)
     assert render_table(SubmissionResult("x", (named,), 0.0), verbose=True).split("\n")[2] == (
-        f"{dim}      -> no q01_first.py, but q01.py was found{END}"
+        f"{dim}      -> {NEAR_MISS}{END}"
     )
     quiet = _q(Q1, "failed", 0.0, 0, 2)
     assert render_table(SubmissionResult("x", (quiet,), 0.0), verbose=True).split("\n")[2] == ""
@@ -327,11 +357,25 @@ def test_sandbox_sentences() -> None:
     )
 
 
-def test_the_json_report_is_the_result_with_the_kit_version() -> None:
-    result = make_class()[2].result
-    text = render_json(result)
-    assert text == json.dumps({"kit_version": __version__, **result.to_dict()}, indent=2, ensure_ascii=False)
-    assert list(json.loads(text))[:2] == ["kit_version", "target"]
+def test_one_submission_is_a_class_of_one_in_json() -> None:
+    carl = make_class()[2]
+    text = render_report_json([carl], None)
+    submission = {
+        **carl.result.to_dict(),
+        "name": "=carl",
+        "source": "/class/=carl",
+        "content_hash": "hash-3",
+        "kit_version": "0.1.0+abc",
+        "graded_at": "2025-03-01T10:00:00+00:00",
+        "problem": "",
+        "warnings": ["files changed after submit: q01_first.py", "fichier modifié"],
+        "submitted_at": "",
+        "late": None,
+        "final_score": 0.5,
+        "final_percent": 16.7,
+    }
+    report = {"schema_version": 1, "kit_version": __version__, "gradebook": None, "submissions": [submission]}
+    assert text == json.dumps(report, indent=2, ensure_ascii=False)
     assert "Second & <more>" in text
 
 
@@ -395,13 +439,13 @@ def test_a_page_list_shorter_than_the_class_is_an_error() -> None:
 
 def test_junit_properties_are_property_elements() -> None:
     root = ET.fromstring(render_junit(make_class()[:1]))
-    assert [p.tag for p in root.find("testsuite/properties")] == ["property", "property"]
+    assert [p.tag for p in root.find("testsuite/properties")] == ["property", "property", "property"]
 
 
 def test_the_json_report_keeps_non_ascii_text_readable() -> None:
     question = _q(Q1, "failed", 0.0, 0, 1, failures=(TestFailure("test_é", "attendu « oui »"),))
-    text = render_json(SubmissionResult("zoë", (question,), 0.0))
-    assert '"target": "zoë"' in text and "attendu « oui »" in text
+    text = render_report_json([_sub(9, "zoë", [question])], "cahier-été.sqlite3")
+    assert '"target": "zoë"' in text and "attendu « oui »" in text and '"gradebook": "cahier-été.sqlite3"' in text
 
 
 def test_a_passed_question_with_a_message_says_nothing_more_in_verbose() -> None:
@@ -442,7 +486,8 @@ def test_the_index_of_a_ten_student_class() -> None:
     ]
     assert '<text x="0" y="87">q04 A title far longer than the lab…<title>' in page
     assert '<text x="0" y="109">q05 Exactly thirty-two characters!!!<title>' in page
-    assert '<p class="summary">10 submissions, mean 100.0%, best 100%, lowest 100%</p>' in page
+    summary = "10 submissions; graded: mean 100.0%, median 100.0%, lowest 100%, best 100%"
+    assert f'<p class="summary">{summary}</p>' in page
 
 
 def test_the_index_of_an_empty_class() -> None:
