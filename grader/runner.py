@@ -38,7 +38,15 @@ from grader.kit import hidden_tests_dir, kit_root
 from grader.results import RawRun, TestOutcome
 from grader.warm import warm_imports
 
-__all__ = ["DEFAULT_TIMEOUT_S", "ForkedProcess", "GradingJob", "default_jobs", "run_jobs", "run_questions"]
+__all__ = [
+    "DEFAULT_TIMEOUT_S",
+    "ForkedProcess",
+    "GradingJob",
+    "default_jobs",
+    "kill_spawned",
+    "run_jobs",
+    "run_questions",
+]
 
 DEFAULT_TIMEOUT_S = 60.0
 _POLL_INTERVAL_S = 0.005
@@ -125,12 +133,17 @@ class _SpawnedProcess:
         return self._popen.poll()
 
     def kill(self) -> None:
-        if os.name == "posix":
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._popen.pid, signal.SIGKILL)
-        if self._popen.poll() is None:
-            self._popen.kill()
-            self._popen.wait()
+        kill_spawned(self._popen)
+
+
+def kill_spawned(popen: subprocess.Popen[bytes]) -> None:
+    """Kill a process started in its own session, with everything it started, and reap it."""
+    if os.name == "posix":
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(popen.pid, signal.SIGKILL)
+    if popen.poll() is None:
+        popen.kill()
+        popen.wait()
 
 
 class _WarmUpCheckpoint:

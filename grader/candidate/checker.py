@@ -36,7 +36,7 @@ from grader.candidate.checkchild import CheckJob, pytest_args, run_in_child
 from grader.candidate.outcome import CheckResult, fold_events
 from grader.catalogue import Question
 from grader.kit import checks_dir, exercises_dir, kit_root
-from grader.runner import ForkedProcess  # the grader's fork: signals held back, own group, killpg on kill
+from grader.runner import ForkedProcess, kill_spawned  # the grader's fork: signals held back, own group, killpg on kill
 from grader.warm import warm_imports
 
 __all__ = [
@@ -188,12 +188,7 @@ class _SpawnedCheck:
         return self._popen.poll()
 
     def kill(self) -> None:
-        if os.name == "posix":
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._popen.pid, signal.SIGKILL)
-        if self._popen.poll() is None:
-            self._popen.kill()
-            self._popen.wait()
+        kill_spawned(self._popen)
 
 
 class RunningCheck:
