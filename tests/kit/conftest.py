@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -54,3 +55,22 @@ def _grade_json(*args: str, env: dict[str, str] | None = None, exit_codes: tuple
 def grade_json() -> GradeJson:
     """``grade_json(*args, env=None, exit_codes=(0,))``: a real ``grade --json`` run's report."""
     return _grade_json
+
+
+@pytest.fixture(scope="session")
+def pristine_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One candidate pack (``grade pack``) for the whole session; tests work on copies of it."""
+    from grader.pack import write_pack
+
+    return write_pack(tmp_path_factory.mktemp("pristine") / "pack")
+
+
+@pytest.fixture
+def pack(pristine_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the candidate pack, made the kit root and the current folder, without colour."""
+    folder = tmp_path / "pack"
+    shutil.copytree(pristine_pack, folder)
+    monkeypatch.setenv("FASTAPI_KIT_ROOT", str(folder))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.chdir(folder)
+    return folder

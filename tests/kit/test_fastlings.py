@@ -19,16 +19,10 @@ from click.testing import CliRunner
 
 from grader.candidate.cli import cli
 from grader.kit import solutions_dir
-from grader.pack import write_pack
 
 Q02 = "q02_basic_app.py"
 Q02_SOLUTION = solutions_dir() / Q02  # resolved before any test points the kit root at a pack
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-@pytest.fixture(scope="module")
-def pristine_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_pack(tmp_path_factory.mktemp("pristine") / "pack")
 
 
 @pytest.fixture

@@ -21,28 +21,11 @@ from click.testing import CliRunner
 from grader.candidate.cli import cli
 from grader.candidate.failures import assertion_details
 from grader.kit import solutions_dir
-from grader.pack import write_pack
 
 Q01, Q02, Q06 = "q01_what_is_fastapi.py", "q02_basic_app.py", "q06_request_body.py"
 SOLUTIONS = solutions_dir()  # resolved before any test points the kit root at a pack
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 FASTLINGS = str(Path(sys.executable).with_name("fastlings"))
-
-
-@pytest.fixture(scope="module")
-def pristine_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_pack(tmp_path_factory.mktemp("pristine") / "pack")
-
-
-@pytest.fixture
-def pack(pristine_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh copy of the candidate pack, made the kit root and the current folder for this test."""
-    folder = tmp_path / "pack"
-    shutil.copytree(pristine_pack, folder)
-    monkeypatch.setenv("FASTAPI_KIT_ROOT", str(folder))
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(folder)
-    return folder
 
 
 def fastlings(*args: str, input: str | None = None) -> tuple[int, str]:

@@ -17,25 +17,9 @@ from grader.candidate.cli import cli
 from grader.candidate.serving import ASSETS_PREFIX, PortTaken, find_port, wrap_app
 from grader.candidate.state import Progress, load_progress, save_progress
 from grader.kit import solutions_dir
-from grader.pack import write_pack
 
 Q02, Q03 = "q02_basic_app.py", "q03_path_parameters.py"
 SOLUTIONS = solutions_dir()
-
-
-@pytest.fixture(scope="module")
-def pristine_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_pack(tmp_path_factory.mktemp("pristine") / "pack")
-
-
-@pytest.fixture
-def pack(pristine_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "pack"
-    shutil.copytree(pristine_pack, folder)
-    monkeypatch.setenv("FASTAPI_KIT_ROOT", str(folder))
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.chdir(folder)
-    return folder
 
 
 def fastlings(*args: str, input: str | None = None) -> tuple[int, str]:
