@@ -148,16 +148,22 @@ def compare_question(
         if text.strip() and _normalised(text) != stub_text
     }
     boiler = _stub_hashes(stub_text)
-    prints = {name: _fingerprint(text, boiler) for name, text in own.items()}
     candidates = list(combinations(own, 2))
     if reference is not None and reference.strip():
         own[REFERENCE] = _normalised(reference)
-        prints[REFERENCE] = _fingerprint(own[REFERENCE], boiler)
         candidates += [(name, REFERENCE) for name in own if name != REFERENCE]
+    # A class shares many texts (a copy handed round, the reference pasted in): each distinct text is
+    # fingerprinted once and each distinct pair of texts compared once, whoever holds them.
+    prints = {text: _fingerprint(text, boiler) for text in set(own.values())}
+    compared: dict[tuple[str, str], tuple[Any, tuple[Any, Any]]] = {}
     pairs = []
     for first, second in candidates:
-        identical = own[first] == own[second]
-        overlap, (share1, share2), _slices = compare_files(prints[first], prints[second])
+        key = (own[first], own[second])
+        identical = key[0] == key[1]
+        if key not in compared:
+            overlap, shares, _slices = compare_files(prints[key[0]], prints[key[1]])
+            compared[key] = (overlap, shares)
+        overlap, (share1, share2) = compared[key]
         if identical:
             share1 = share2 = 1.0
         pair = SimilarPair(
