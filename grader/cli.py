@@ -94,6 +94,8 @@ def cli() -> None:
     grade dev-check           maintainer check of the kit itself
     grade doctor              which sandbox layers this machine offers
     grade report              the classes a gradebook holds, as a table, JSON, CSV, JUnit or HTML
+    grade similarity          answers identical or near-identical to each other (scores unchanged)
+    grade remove STUDENT      take a student's submissions out of an assignment
     grade pack OUT            write the candidate pack (stubs, public checks, fastlings)
     grade export ...          grading for Gradescope or GitHub Classroom (`grade export --help`)
 
