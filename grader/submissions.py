@@ -170,21 +170,26 @@ def _near_miss_hint(folder: Path) -> str:
 def _take_in(submission: Submission, destination: Path, mapping: dict[str, str]) -> Submission:
     """The same submission, its folder replaced by a private copy of its exercise files (and manifest).
 
-    A ``mapping`` entry copies the named file in under the expected name (and says so in the warnings).
+    A ``mapping`` entry copies the named file in under the expected name (and says so in the warnings). A
+    mapping applies to the submissions that hold the named file: the others keep their correctly named file
+    (``--map q03=q03.py`` over a class is for the students who wrote ``q03.py``, not against the rest).
     """
     if submission.folder is None:
         return submission
     original = submission.folder
     names = [q.filename for q in load_catalogue()]
     try:
-        rejected = take_in(original, destination, [n for n in names if n not in mapping])
+        rejected = take_in(original, destination, names)
     except OSError as exc:
         return Submission(submission.name, submission.source, None, problem=f"cannot be read: {exc.strerror}")
     mapped: list[str] = []
     for expected, found in mapping.items():
         source = original / found
         if not os.path.lexists(source):
-            continue  # this submission has no such file: the question is missing, as usual
+            continue  # this submission has no such file: its correctly named file, if any, is graded as usual
+        # The named file replaces the correctly named one (taken in above, or refused): it is what was asked for.
+        (destination / expected).unlink(missing_ok=True)
+        rejected.pop(expected, None)
         if not source.parent.resolve().is_relative_to(original.resolve()):
             rejected[expected] = f"{found} is outside the submission"
             continue
