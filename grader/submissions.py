@@ -183,6 +183,7 @@ def _take_in(submission: Submission, destination: Path, mapping: dict[str, str])
     except OSError as exc:
         return Submission(submission.name, submission.source, None, problem=f"cannot be read: {exc.strerror}")
     mapped: list[str] = []
+    mapped_files: list[Path] = []
     for expected, found in mapping.items():
         source = original / found
         if not os.path.lexists(source):
@@ -199,6 +200,7 @@ def _take_in(submission: Submission, destination: Path, mapping: dict[str, str])
             rejected[expected] = f"{found} {exc}"
             continue
         mapped.append(f"{expected} graded from {found} (--map)")
+        mapped_files.append(source)
     manifest, warnings = submission.manifest, submission.warnings
     if manifest is None:
         with contextlib.suppress(IntakeError):  # no manifest, or not a plain small file: read as absent
@@ -206,7 +208,8 @@ def _take_in(submission: Submission, destination: Path, mapping: dict[str, str])
         manifest = read_manifest(destination / MANIFEST_NAME)
         warnings = manifest.warnings(destination) if manifest else ()
     warnings += tuple(mapped) + tuple(f"not graded: {why}" for why in rejected.values())
-    handed_in = [original / name for name in names if (original / name).is_file()]
+    # What was handed in, for the submission's time: the exercise files and the files graded through --map.
+    handed_in = [original / name for name in names if (original / name).is_file()] + mapped_files
     when = submission.submitted_at or (manifest.created_at if manifest else "") or _file_time(handed_in)
     misnamed = near_misses(original, [n for n in names if n not in mapping])
     return Submission(

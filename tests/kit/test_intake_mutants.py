@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import tarfile
@@ -360,3 +361,18 @@ def test_a_map_grades_the_named_file_where_it_is_and_leaves_the_others_alone(tmp
     assert eve.rejected == ((Q03.filename, "sub/outside.py is outside the submission"),)
     assert eve.warnings == ("not graded: sub/outside.py is outside the submission",)
     assert all(sub.misnamed == () for sub in subs.values()), "a mapped file is no near miss"
+
+
+def test_a_file_graded_through_a_map_counts_in_the_submission_s_time(tmp_path: Path) -> None:
+    """Without a manifest, a submission's time is that of the newest file handed in: a late q03.py graded as
+    q03 makes the submission late, as the same file under its right name would."""
+    folder = tmp_path / "ann"
+    folder.mkdir()
+    shutil.copyfile(exercises_dir() / Q02.filename, folder / Q02.filename)
+    (folder / "q03.py").write_bytes(b"# late answer\n")
+    os.utime(folder / Q02.filename, (1_700_000_000, 1_700_000_000))
+    os.utime(folder / "q03.py", (1_800_000_000, 1_800_000_000))
+    (sub,) = resolve_submissions([folder], tmp_path / "s1", {Q03.filename: "q03.py"})
+    assert sub.submitted_at == "2027-01-15T08:00:00+00:00"
+    (unmapped,) = resolve_submissions([folder], tmp_path / "s2")
+    assert unmapped.submitted_at == "2023-11-14T22:13:20+00:00", "not graded: not counted"
