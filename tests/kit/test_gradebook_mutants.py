@@ -9,9 +9,11 @@ are read back with plain SQL; the batch plans a real class folder taken in by ``
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +21,13 @@ import pytest
 
 from grader import batch as batch_module
 from grader import gradebook as gradebook_module
-from grader.batch import MISSING_FILE, execute_batch, plan_batch, rejected_run
-from grader.catalogue import find_question
+from grader.batch import MISSING_FILE, execute_batch, is_untouched_stub, plan_batch, rejected_run
+from grader.catalogue import Question, find_question
 from grader.fingerprint import grading_key
-from grader.gradebook import Gradebook, GradebookError
+from grader.gradebook import Gradebook, GradebookError, StoredSubmission
 from grader.kit import exercises_dir, solutions_dir
+from grader.lateness import Lateness
+from grader.manifest import Manifest, QuestionActivity
 from grader.results import QuestionResult, RawRun, SubmissionResult, TestFailure, TestOutcome
 from grader.runner import GradingJob
 from grader.scoring import score_question
@@ -196,6 +200,128 @@ def test_latest_is_each_students_newest_submission_by_name(book: Path, monkeypat
         assert gb.latest()[0].id == tie[1], "same second: the one registered last"
 
 
+# ------------------------------------------------------------- manifests, graded files, deadlines, assignments
+
+
+MANIFEST = Manifest(
+    "Zoë",
+    "2026-11-30T10:00:00+00:00",
+    {Q02.filename: "h" * 64},
+    {"fastapi": "0.115.6"},
+    {"q02": QuestionActivity(1, ("2026-11-30T09:10:00+00:00",), "a", "b", "c")},
+)
+
+
+def test_the_manifest_the_submission_time_and_the_graded_files_come_back(book: Path) -> None:
+    with Gradebook(book) as gb:
+        sid = gb.submission_id("alice", "h", "k", "src", "", (), MANIFEST, "2026-11-30T10:00:00+00:00")
+        gb.record(sid, score_question(Q02, _q02_run()), _q02_run(), "f2", "k", b"print('caf\xe9')\n")
+        gb.record(sid, score_question(Q03, _q03_run()), _q03_run(), "f3", "k")  # no text kept: none to show
+        stored = gb.load(sid)
+        # The gradebook keeps what the interviewer's view needs, not the file hashes (those were checked).
+        assert stored.manifest == replace(MANIFEST, files={})
+        assert (stored.submitted_at, stored.lateness) == ("2026-11-30T10:00:00+00:00", None)
+        assert stored.sources == {"q02": "print('caf\ufffd')\n"}, "undecodable bytes replaced, not a crash"
+        assert gb.load(sid, {"q03"}).sources == {}
+        assert gb.load(sid, {"q02"}).sources == stored.sources
+        # The same bytes under the same hash are kept once; text without a hash is not kept at all.
+        gb.record(sid, score_question(Q02, _q02_run()), _q02_run(), "f2", "k", b"other bytes, same hash?")
+        gb.record(sid, score_question(Q03, _q03_run()), _q03_run(), "", "k", b"no hash")
+        assert gb.load(sid).sources == {"q02": "print('caf\ufffd')\n"}
+        # Registered again (a manifest now unusable, another time): the latest details win.
+        again = gb.submission_id("alice", "h", "k", "src", "", (), Manifest(problem="unreadable"), "2026-12-01")
+        assert again == sid
+        assert (gb.load(sid).manifest, gb.load(sid).submitted_at) == (None, "2026-12-01")
+    assert _rows(book, "SELECT file_hash, content FROM files") == [("f2", b"print('caf\xe9')\n")]
+    assert _rows(book, "SELECT manifest FROM submissions") == [("",)]
+
+
+def test_lateness_is_priced_from_the_assignment_s_deadline(book: Path) -> None:
+    due = "2026-12-01T00:00:00+00:00"
+    with Gradebook(book) as gb:
+        sid = gb.submission_id("alice", "h", "k", "src", submitted_at="2026-12-02T01:00:00+00:00")
+        gb.record(sid, score_question(Q03, _q03_run()), _q03_run(), "f3", "k")
+        assert gb.deadline() == ("", "")
+        gb.set_deadline(due, "10%/day")
+        assert gb.deadline() == (due, "10%/day")
+        stored = gb.load(sid)
+        assert stored.lateness == Lateness("2026-12-02T01:00:00+00:00", due, 90000.0, 20.0)
+        assert (stored.result.score, stored.final_score, stored.final_percent) == (1.0, 0.8, 80.0)
+        gb.set_deadline(due, "")  # no policy stored: late work is reported, not priced
+        assert gb.load(sid).lateness == Lateness("2026-12-02T01:00:00+00:00", due, 90000.0, 0.0)
+        gb.set_deadline("", "zero")
+        assert gb.load(sid).lateness is None
+    with Gradebook(book, assignment="other") as gb:
+        assert gb.deadline() == ("", "")
+
+
+def test_assignments_keep_their_own_students_and_share_graded_files(book: Path) -> None:
+    with Gradebook(book, assignment="week1") as week1, Gradebook(book, assignment="week2") as week2:
+        assert (week1.assignment, week2.assignment) == ("week1", "week2")
+        ann1 = week1.submission_id("ann", "h", "k", "a")
+        ann2 = week2.submission_id("ann", "h", "k", "a")
+        assert ann1 != ann2, "the same files handed in for two assignments are two submissions"
+        older = week1.submission_id("ann", "h-old", "k", "a")
+        bob = week1.submission_id("bob", "h", "k", "b")
+        week1.record(ann1, score_question(Q02, _q02_run()), _q02_run(), "f2", "k")
+        assert week2.find_graded_file("q02", "f2", "k") == ann1, "a result depends on the file, not the assignment"
+        assert [s.id for s in week1.latest()] == [older, bob], "ann's newest in week1"
+        assert [s.id for s in week2.latest()] == [ann2]
+        assert week1.assignments() == {"week1": 2, "week2": 1}
+        assert week1.remove("ann") == 2
+        assert week1.remove("nobody") == 0
+        assert [s.name for s in week1.latest()] == ["bob"]
+        assert [s.name for s in week2.latest()] == ["ann"]
+        assert week2.assignments() == {"week1": 1, "week2": 1}
+    assert _rows(book, "SELECT COUNT(*) FROM question_results") == [(0,)], "results go with their submission"
+    assert _rows(book, "SELECT COUNT(*) FROM test_results") == [(0,)]
+    with Gradebook(book) as gb:
+        assert gb.assignment == "default" and gb.latest() == []
+
+
+def test_stored_points_follow_the_current_catalogue(book: Path) -> None:
+    """Half the tests of q02 passed when it was worth 4 points: today's catalogue makes it 1 point, so 0.5."""
+    stored = QuestionResult("q02", "basic_app", "Old title", "advanced", "failed", 2.0, 4.0, 2, 4, 0, 0.5)
+    unknown = QuestionResult("q99", "gone", "Gone", "basic", "passed", 3.0, 3.0, 1, 1, 0, 0.5)
+    with Gradebook(book) as gb:
+        sid = gb.submission_id("alice", "h", "k", "src")
+        gb.record(sid, stored, _q02_run(), "f2", "k")
+        gb.record(sid, unknown, _q03_run(), "f9", "k")
+        (q02, q99) = gb.load(sid).result.questions
+    assert q02 == replace(
+        stored,
+        title=Q02.title,
+        level=Q02.level,
+        points=0.5,
+        max_points=1.0,
+        failures=(TestFailure("test_items", "assert 404 == 200"), TestFailure("test_head", "fixture exploded")),
+    )
+    assert q99 == unknown, "a question the catalogue no longer has keeps its stored points"
+
+
+def test_the_diff_of_a_graded_file_against_its_stub() -> None:
+    stub = (exercises_dir() / Q02.filename).read_text(encoding="utf-8")
+    edited = stub + "# my answer\n"
+    q02 = score_question(Q02, _q02_run())
+    other = QuestionResult("q98", "no_stub_here", "T", "basic", "failed", 0.0, 1.0, 0, 1, 0, 0.1)
+    result = SubmissionResult("alice", (q02, other), 0.6)
+    stored = StoredSubmission(1, "alice", "h", "k", "s", "", (), "t", result, sources={"q02": edited, "q98": "x"})
+    lines = stub.splitlines(keepends=True)
+    assert stored.diff_against_stub("q02") == "".join(
+        [
+            f"--- stub/{Q02.filename}\n",
+            f"+++ alice/{Q02.filename}\n",
+            f"@@ -{len(lines) - 2},3 +{len(lines) - 2},4 @@\n",
+            *(f" {line}" for line in lines[-3:]),
+            "+# my answer\n",
+        ]
+    )
+    assert stored.diff_against_stub("q98") == "", "no stub for it in the kit"
+    assert stored.diff_against_stub("q03") == "", "not graded"
+    assert replace(stored, sources={}).diff_against_stub("q02") == "", "its text not kept"
+    assert replace(stored, sources={"q02": stub}).diff_against_stub("q02") == ""
+
+
 # ------------------------------------------------------------------------------------------ the file itself
 
 
@@ -205,6 +331,19 @@ def test_a_new_gradebook_is_made_with_its_folders_in_wal_mode(book: Path) -> Non
     assert _rows(book, "PRAGMA journal_mode") == [("wal",)]
     tables = _rows(book, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     assert tables == [("assignments",), ("files",), ("question_results",), ("submissions",), ("test_results",)]
+
+
+def test_opening_a_current_gradebook_changes_nothing(book: Path) -> None:
+    with Gradebook(book) as gb:
+        sid = gb.submission_id("alice", "h", "k", "src")
+        gb.record(sid, score_question(Q03, _q03_run()), _q03_run(), "f3", "k", b"text")
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    before = _rows(book, schema)
+    tables = {name: sql for kind, name, _table, sql in before if kind == "table"}
+    assert tables["submissions"].startswith("CREATE TABLE submissions ("), "as created, never rebuilt (renamed)"
+    with Gradebook(book) as gb:
+        assert gb.load(sid).submitted_at == "", "no time given: none stored"
+    assert _rows(book, schema) == before, "not migrated again"
 
 
 def test_a_result_for_an_unknown_submission_is_refused(book: Path) -> None:
@@ -297,19 +436,45 @@ def test_a_question_not_graded_says_why() -> None:
     assert rejected_run(Q03, rejected) is None
 
 
+def test_the_untouched_stub_is_not_attempted_whatever_its_line_endings(tmp_path: Path) -> None:
+    stub = (exercises_dir() / Q03.filename).read_bytes()
+    submission = Submission("sam", tmp_path, tmp_path)
+    not_attempted = RawRun("q03", "not_attempted", (), (), "the file is the untouched stub", 0.0)
+    for same in (stub, stub.replace(b"\n", b"\r\n")):
+        (tmp_path / Q03.filename).write_bytes(same)
+        assert is_untouched_stub(Q03, tmp_path / Q03.filename)
+        assert rejected_run(Q03, submission) == not_attempted
+    for attempted in (stub + b"\n", stub.replace(b"\n", b"\r"), stub[:-1], b""):
+        (tmp_path / Q03.filename).write_bytes(attempted)
+        assert not is_untouched_stub(Q03, tmp_path / Q03.filename)
+        assert rejected_run(Q03, submission) is None
+    assert rejected_run(Q02, submission) is None, "no file: graded, as missing"
+    assert not is_untouched_stub(Q02, tmp_path / Q02.filename)
+    (tmp_path / "folder").mkdir()
+    assert not is_untouched_stub(Q03, tmp_path / "folder")
+    no_stub = Question("q99", "no_stub", "No stub", "basic", 1.0, ("h",))
+    (tmp_path / no_stub.filename).write_bytes(b"")
+    assert not is_untouched_stub(no_stub, tmp_path / no_stub.filename), "a question without a stub has none"
+    unusable = Submission("sam", tmp_path, None, problem="broken")
+    assert rejected_run(Q03, unusable) is None
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture
 def classroom(tmp_path: Path) -> list[Submission]:
-    """alice: both solved; bob: q02 a wrong attempt, no q03; carol: bob's q02 byte for byte, and q03 as q03.py;
-    dave: a corrupt zip; erin: q02 a symlink (not taken in), q03 the untouched stub re-saved with CRLF endings."""
+    """alice: both solved, submitted with fastlings (a manifest); bob: q02 a wrong attempt, no q03;
+    carol: bob's q02 byte for byte, and q03 as q03.py; dave: a corrupt zip;
+    erin: q02 a symlink (not taken in), q03 the untouched stub re-saved with CRLF endings."""
     room = tmp_path / "class"
     for name in ("alice", "bob", "carol", "erin"):
         (room / name).mkdir(parents=True)
     shutil.copyfile(solutions_dir() / Q02.filename, room / "alice" / Q02.filename)
     shutil.copyfile(solutions_dir() / Q03.filename, room / "alice" / Q03.filename)
+    manifest = {"candidate": "Alice", "created_at": "2026-11-30T08:00:00+00:00"}
+    (room / "alice" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     attempt = (exercises_dir() / Q02.filename).read_bytes() + b"\n# tried, not solved\n"
     (room / "bob" / Q02.filename).write_bytes(attempt)
     (room / "carol" / Q02.filename).write_bytes(attempt)
@@ -351,6 +516,9 @@ def test_a_class_is_planned_once_per_distinct_file(classroom: list[Submission], 
         stored = gb.load(ids["alice"])
         assert (stored.content_hash, stored.kit_version) == (content_hash(alice.folder), grading_key())
         assert stored.source == str(alice.source)
+        assert (stored.submitted_at, stored.manifest) == ("2026-11-30T08:00:00+00:00", alice.manifest)
+        assert alice.manifest == Manifest("Alice", "2026-11-30T08:00:00+00:00")
+        assert STAMP.match(gb.load(ids["bob"]).submitted_at), "no manifest: the time of the files handed in"
         assert gb.load(ids["dave"]).problem == dave.problem != ""
         assert gb.load(ids["erin"]).warnings == erin.warnings != ()
     statuses = _statuses(book)
@@ -420,7 +588,12 @@ def test_a_batch_stores_each_result_for_every_holder_and_resumes_without_work(
             "dave": {"q02": ("error", 0.0), "q03": ("error", 0.0)},
             "erin": {"q02": ("error", 0.0), "q03": ("not_attempted", 0.0)},
         }
-        bob_id = plan.submission_ids[1]
+        # The graded text is kept for every holder of the file; a missing file has none.
+        alice_id, bob_id, carol_id = plan.submission_ids[:3]
+        solved = {q.id: (solutions_dir() / q.filename).read_text(encoding="utf-8") for q in (Q02, Q03)}
+        attempt = (plan.jobs[2].target_dir / Q02.filename).read_text(encoding="utf-8")
+        assert gb.load(alice_id).sources == solved
+        assert gb.load(bob_id).sources == gb.load(carol_id).sources == {"q02": attempt}
         attempt_hash = _sha(plan.jobs[2].target_dir / Q02.filename)
         assert gb.find_graded_file("q02", attempt_hash, grading_key()) == bob_id, "stored under the file's own hash"
 

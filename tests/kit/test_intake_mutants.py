@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from grader import archives
+from grader import submissions as submissions_module
 from grader.archives import ArchiveError, archive_stem, extract_archive
 from grader.catalogue import find_question
 from grader.kit import exercises_dir, solutions_dir
@@ -376,3 +377,78 @@ def test_a_file_graded_through_a_map_counts_in_the_submission_s_time(tmp_path: P
     assert sub.submitted_at == "2027-01-15T08:00:00+00:00"
     (unmapped,) = resolve_submissions([folder], tmp_path / "s2")
     assert unmapped.submitted_at == "2023-11-14T22:13:20+00:00", "not graded: not counted"
+
+
+# ------------------------------------------------------------------------------- when it was handed in
+
+
+def test_an_archive_is_dated_by_its_manifest_else_by_itself(tmp_path: Path) -> None:
+    solution = (solutions_dir() / Q02.filename).read_bytes()
+    stamped = json.dumps({"candidate": "Ann", "created_at": "2026-11-30T10:00:00+00:00"}).encode()
+    room = tmp_path / "class"
+    room.mkdir()
+    # The manifest beside the exercise files, one folder down: found there, not only at the archive's root.
+    _zip(room / "ann.zip", {f"ann/{Q02.filename}": solution, f"ann/{MANIFEST_NAME}": stamped})
+    _zip(room / "bob.zip", {Q02.filename: solution})
+    _zip(room / "cy.zip", {Q02.filename: solution, MANIFEST_NAME: json.dumps({"candidate": "Cy"}).encode()})
+    for name in ("bob", "cy"):
+        os.utime(room / f"{name}.zip", (1_700_000_000, 1_700_000_000))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    ann, bob, cy = resolve_submissions([room], scratch)
+    assert (ann.manifest.candidate, ann.submitted_at) == ("Ann", "2026-11-30T10:00:00+00:00")
+    assert (bob.manifest, bob.submitted_at) == (None, "2023-11-14T22:13:20+00:00"), "no manifest: the archive's time"
+    assert (cy.manifest.candidate, cy.submitted_at) == ("Cy", "2023-11-14T22:13:20+00:00"), "a manifest without one"
+
+
+def test_a_folder_is_dated_by_its_manifest_else_by_its_newest_exercise_file(tmp_path: Path) -> None:
+    folder = tmp_path / "ann"
+    folder.mkdir()
+    for name, when in ((Q02.filename, 1_700_000_000), (Q03.filename, 1_600_000_000), ("notes.py", 1_900_000_000)):
+        (folder / name).write_text("x = 1\n")
+        os.utime(folder / name, (when, when))
+    (sub,) = resolve_submissions([folder], tmp_path / "s1")
+    assert (sub.manifest, sub.submitted_at) == (None, "2023-11-14T22:13:20+00:00"), "the newest exercise file"
+    (folder / MANIFEST_NAME).write_text(json.dumps({"created_at": "2026-11-30T10:00:00+00:00"}), encoding="utf-8")
+    (sub,) = resolve_submissions([folder], tmp_path / "s2")
+    assert (sub.manifest.created_at, sub.submitted_at) == ("2026-11-30T10:00:00+00:00", "2026-11-30T10:00:00+00:00")
+    (folder / MANIFEST_NAME).write_text(json.dumps({"candidate": "Ann"}), encoding="utf-8")
+    (sub,) = resolve_submissions([folder], tmp_path / "s3")
+    assert (sub.manifest.candidate, sub.submitted_at) == ("Ann", "2023-11-14T22:13:20+00:00")
+
+
+def test_a_folder_that_cannot_be_read_is_that_student_s_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "ann"
+    folder.mkdir()
+    (folder / Q02.filename).write_text("x = 1\n")
+
+    def unreadable(*_args: object) -> dict[str, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(submissions_module, "take_in", unreadable)
+    (sub,) = resolve_submissions([folder], tmp_path / "scratch")
+    assert sub == Submission("ann", folder, None, problem="cannot be read: Permission denied")
+
+
+def test_two_submissions_of_one_name_are_refused(tmp_path: Path) -> None:
+    for room in ("a", "b"):
+        (tmp_path / room / "sam").mkdir(parents=True)
+        (tmp_path / room / "sam" / Q02.filename).write_text("x")
+    with pytest.raises(ValueError, match=r"^several submissions are named sam: names must be unique$"):
+        resolve_submissions([tmp_path / "a", tmp_path / "b"], tmp_path)
+
+
+def test_a_folder_of_misnamed_files_names_three_of_them(tmp_path: Path) -> None:
+    folder = tmp_path / "lonely"
+    folder.mkdir()
+    for name in ("q02.py", "q03.py", "q04.py", "q05.py"):
+        (folder / name).write_text("x = 1\n")
+    with pytest.raises(ValueError) as refused:
+        resolve_submissions([folder], tmp_path)
+    assert str(refused.value) == (
+        f"{folder} holds none of the kit's exercise files, nor submissions to grade: q02.py looks like"
+        " q02_basic_app.py, q03.py looks like q03_path_parameters.py, q04.py looks like q04_query_parameters.py"
+        " (rename to grade them)"
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -24,7 +25,16 @@ import pytest
 from grader import __version__
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
-from grader.reports.classlist import render_class_csv, render_class_table, render_junit
+from grader.lateness import Lateness
+from grader.reports.classlist import (
+    class_sandbox,
+    flag_summary,
+    late_note,
+    render_class_csv,
+    render_class_table,
+    render_junit,
+    submission_notes,
+)
 from grader.reports.html import (
     REPORT_MARKER,
     ReportFolderError,
@@ -494,3 +504,175 @@ def test_the_index_of_an_empty_class() -> None:
     page = render_index([], (), [])
     assert '<p class="summary">No submissions.</p>' in page
     assert '<svg id="pass-rates" xmlns="http://www.w3.org/2000/svg" width="560" height="34"' in page
+
+
+# ------------------------------------------------------------------------------------------- late work
+
+DUE = "2025-03-01T00:00:00+00:00"
+
+
+def late_class() -> list[StoredSubmission]:
+    """alice late by a day and an hour under 10%/day (two started days: -20%), =carl on time, bob unusable."""
+    alice, bob, carl, _dora = make_class()
+    late = Lateness("2025-03-02T01:00:00+00:00", DUE, 90000.0, 20.0)
+    on_time = Lateness("2025-02-28T12:00:00+00:00", DUE, 0.0, 0.0)
+    return [
+        replace(alice, submitted_at=late.submitted_at, lateness=late),
+        bob,
+        replace(carl, submitted_at=on_time.submitted_at, lateness=on_time),
+    ]
+
+
+LATE_NOTE = (
+    "late by 1 d 1 h, -20% (submitted 2025-03-02T01:00:00+00:00, due 2025-03-01T00:00:00+00:00;"
+    " 77.7% before the penalty)"
+)
+
+
+def test_late_work_in_the_class_table_is_its_final_score_and_a_note() -> None:
+    lines = render_class_table(late_class(), QUESTIONS).split("\n")
+    width = len(f"{LATE_NOTE}; integrity flags: q01")
+    assert lines[2] == (
+        f"alice    1.86/3  62%      1/2     {GREEN}✓{END}{RED}✗{END}{GREY}-{END}        "
+        f"{YELLOW}{LATE_NOTE}; integrity flags: q01{END}"
+    )
+    assert lines[4] == f"=carl    0.5/3   16.7%    0/2     {GREY}-{END}{YELLOW}T{END}{GREY}-{END}        " + (
+        f"{YELLOW}{'files changed after submit: q01_first.py; fichier modifié'.ljust(width)}{END}"
+    )
+    assert lines[-1] == f"{BOLD}3 submissions, mean 26.2%{END}", "the mean of the final percents"
+
+
+def test_a_late_penalty_of_nothing_says_late_without_a_price() -> None:
+    alice = make_class()[0]
+    free = Lateness("2025-03-02T01:00:00+00:00", DUE, 90000.0, 0.0)
+    note = "late by 1 d 1 h (submitted 2025-03-02T01:00:00+00:00, due 2025-03-01T00:00:00+00:00)"
+    assert late_note(replace(alice, lateness=free)) == note
+    assert late_note(replace(alice, lateness=Lateness("x", DUE, 0.0, 0.0))) == ""
+    assert late_note(alice) == ""
+
+
+def test_late_work_in_the_csv_json_and_junit() -> None:
+    assert render_class_csv(late_class(), QUESTIONS).splitlines()[1:] == [
+        'alice,1,1.33,0,2.33,3,77.7,passed,failed,missing,"q02 1 test(s) failed, first: assert 404 == 200",'
+        f'"{LATE_NOTE}; integrity flags: q01",2025-03-02T01:00:00+00:00,20,1.86,62.0',
+        f"bob,0,0,0,0,3,0.0,error,error,missing,q01 error: {PROBLEM}; q02 error: {PROBLEM},{PROBLEM},,0,0,0.0",
+        "'=carl,0,0.5,0,0.5,3,16.7,missing,timeout,missing,q01 missing: there is no q01_first.py; q02 timeout:"
+        " stuck in test_c,files changed after submit: q01_first.py; fichier modifié,2025-02-28T12:00:00+00:00,0,"
+        "0.5,16.7",
+    ]
+    alice = json.loads(render_report_json(late_class(), None))["submissions"][0]
+    assert {k: alice[k] for k in ("score", "percent", "submitted_at", "late", "final_score", "final_percent")} == {
+        "score": 2.33,
+        "percent": 77.7,
+        "submitted_at": "2025-03-02T01:00:00+00:00",
+        "late": {"submitted_at": "2025-03-02T01:00:00+00:00", "due": DUE, "late_by_s": 90000, "penalty_percent": 20.0},
+        "final_score": 1.86,
+        "final_percent": 62.0,
+    }
+    root = ET.fromstring(render_junit(late_class()))
+    assert [(p.get("name"), p.get("value")) for p in root.find("testsuite/properties")][2:] == [
+        ("late", LATE_NOTE),
+        ("integrity.q01", "imports gc"),
+    ]
+    carl = root.findall("testsuite")[2]
+    assert [p.get("name") for p in carl.find("properties")] == [
+        "sandbox.active",
+        "sandbox.missing",
+        "warning",
+        "warning",
+    ]
+
+
+# ------------------------------------------------------------------------------------ -v and wide classes
+
+
+def test_the_verbose_class_table_adds_each_student_s_questions_and_notes() -> None:
+    subs = make_class()
+    lines = render_class_table(subs, QUESTIONS, verbose=True).split("\n")
+    summary = render_class_table(subs, QUESTIONS).split("\n")
+    assert lines[: len(summary)] == summary
+    expected: list[str] = []
+    for sub in subs:
+        expected += ["", f"{BOLD}== {sub.name} =={END}"]
+        expected += render_table(sub.result, verbose=True, notes=tuple(submission_notes(sub))).split("\n")
+    assert lines[len(summary) :] == expected
+    assert f"{YELLOW}note: {PROBLEM}{END}" in lines and f"{YELLOW}note: integrity flags: q01{END}" in lines
+
+
+def test_the_grid_of_a_wide_class_numbers_its_columns_by_their_last_digit() -> None:
+    many = tuple(Question(f"q{n:02d}", f"s{n}", f"T{n}", "basic", 1.0, ("h",)) for n in range(1, 13))
+    sub = _sub(1, "al", [_q(many[9], "passed", 1.0, 1, 1), _q(many[0], "not_attempted", 0.0, 0, 1)])
+    lines = render_class_table([sub], many).split("\n")
+    assert lines[0] == f"{BOLD}student  score  percent  passed  questions     note{END}"
+    assert lines[1] == f"{' ' * 33}{DIM}123456789012{END}"
+    grid = f"{GREY}·{END}" + f"{GREY}-{END}" * 8 + f"{GREEN}✓{END}" + f"{GREY}-{END}" * 2
+    assert lines[2] == f"al       1/2    50%      1/2     {grid}"
+    assert lines[3] == LEGEND
+
+
+def test_a_class_whose_code_never_ran_has_no_sandbox_line() -> None:
+    bob, dora = make_class()[1], make_class()[3]
+    lines = render_class_table([bob, dora], QUESTIONS).split("\n")
+    assert lines[-3:] == [LEGEND, "", f"{BOLD}2 submissions, mean 0.0%{END}"]
+    assert class_sandbox([bob, dora]) == {"active": [], "missing": []}
+    alice, carl = make_class()[0], make_class()[2]
+    assert class_sandbox([carl, alice, bob]) == {
+        "active": ["seccomp", "env"],
+        "missing": ["landlock", "pidns", "cgroup", "nocaps", "rlimits"],
+    }
+
+
+def test_every_status_in_the_submission_table_and_its_verbose_lines() -> None:
+    crashed = _q(
+        Q3, "error", 0.0, 0, 3, message="the test process died", failures=(TestFailure("test_a", "boom"),), sandbox=()
+    )
+    result = SubmissionResult(
+        "x",
+        (
+            _q(Q1, "not_attempted", 0.0, 0, 4, message="the file is the untouched stub", sandbox=()),
+            _q(Q2, "failed", 0.5, 1, 4, message="finished with a warning", failures=(TestFailure("test_b", "no"),)),
+            crashed,
+        ),
+        0.0,
+    )
+    lines = render_table(result, verbose=True).split("\n")
+    assert lines[:7] == [
+        f"{BOLD}id   title            level         status         tests  points{END}",
+        f"q01  First            basic         {GREY}not attempted{END}  -      0/1",
+        f"q02  Second & <more>  intermediate  {RED}failed       {END}  1/4    0.5/2",
+        f"{DIM}      -> test_b: no{END}",
+        f"q03  Third            advanced      {MAGENTA}error        {END}  0/3    0/3",
+        f"{DIM}      -> the test process died{END}",
+        f"{DIM}      -> test_a: boom{END}",
+    ]
+    carl = render_table(make_class()[2].result, verbose=True).split("\n")
+    assert carl[1:5] == [
+        f"q01  First            basic         {GREY}missing{END}  -      0/1",
+        f"{DIM}      -> there is no q01_first.py{END}",
+        f"q02  Second & <more>  intermediate  {YELLOW}timeout{END}  1/4    0.5/2",
+        f"{DIM}      -> stuck in test_c{END}",
+    ]
+    assert render_table(result).split("\n")[1] == lines[1], "not run: no tests to count"
+
+
+def test_junit_counts_a_question_not_attempted_as_a_failure_with_its_reason() -> None:
+    sub = _sub(6, "nia", [_q(Q1, "not_attempted", 0.0, 0, 4, message="the file is the untouched stub")])
+    suite = ET.fromstring(render_junit([sub])).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("1", "1", "0")
+    failure = suite.find("testcase/failure")
+    assert (failure.get("message"), failure.text) == (
+        "not_attempted: 0/4 tests, 0/1 points",
+        "not attempted: the file is the untouched stub",
+    )
+
+
+def test_every_junit_property_is_a_property_element() -> None:
+    root = ET.fromstring(render_junit(late_class()))
+    tags = [[p.tag for p in suite.find("properties")] for suite in root]
+    assert tags == [["property"] * 4, ["property"] * 2, ["property"] * 4]
+
+
+def test_flags_on_several_questions_are_listed_together() -> None:
+    two = _sub(7, "flo", [_q(Q1, "passed", 1.0, 1, 1, flags=("a",)), _q(Q2, "passed", 2.0, 1, 1, flags=("b", "c"))])
+    assert flag_summary(two) == "integrity flags: q01, q02"
+    assert flag_summary(make_class()[1]) == ""

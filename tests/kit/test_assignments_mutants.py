@@ -1,0 +1,302 @@
+"""Due dates, late policies, rosters and the assignment options, asserted whole and at their edges.
+
+Written against the mutants of ``grader/lateness.py`` and ``grader/assignments.py`` that the kit's suite let
+through (``python bench/mutation.py -m lateness -m assignments``): every refusal is compared as a whole
+message, every lateness at the second where it changes, and the options through a click command of their
+own (no grading).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from grader import assignments as assignments_module
+from grader.assignments import (
+    NO_SUBMISSION,
+    RosterEntry,
+    RosterError,
+    apply_roster,
+    assignment_options,
+    read_roster,
+    remember_deadline,
+)
+from grader.catalogue import Question
+from grader.gradebook import Gradebook, StoredSubmission
+from grader.lateness import Lateness, LatePolicyError, assess, parse_due, parse_policy
+from grader.results import QuestionResult, SubmissionResult
+
+DUE = "2026-12-01T00:00:00+00:00"
+Q1 = Question("q01", "first", "First", "basic", 1.0, ("h",))
+Q2 = Question("q02", "second", "Second", "intermediate", 2.0, ("h",))
+
+
+@pytest.fixture
+def kolkata(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This machine's local time made UTC+05:30 (no daylight saving): a due date without a zone is local."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+# ------------------------------------------------------------------------------------------- due dates
+
+
+def test_a_due_date_is_read_in_its_zone_or_in_local_time(kolkata: None) -> None:
+    assert parse_due("2026-12-01") == "2026-12-01T23:59:59+05:30"  # a date alone: the end of that day, local
+    assert parse_due("  2026-12-01  ") == "2026-12-01T23:59:59+05:30"
+    assert parse_due("2026-12-01T10:00") == "2026-12-01T10:00:00+05:30"  # a time is kept as given
+    assert parse_due("2026-12-01T10:00:30Z") == "2026-12-01T10:00:30+00:00"
+    assert parse_due("2026-12-01T09:15-03:00") == "2026-12-01T09:15:00-03:00"
+
+
+def test_a_due_date_that_is_no_date_is_refused_whole() -> None:
+    with pytest.raises(LatePolicyError) as refused:
+        parse_due("next friday")
+    assert str(refused.value) == "'next friday' is not a date like 2026-12-01 or 2026-12-01T23:59"
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [(" 10 %/DAY ", "10%/day"), ("ZERO", "zero"), ("  ", "none"), ("NoNe", "none"), ("0.5%/hour", "0.5%/hour")],
+)
+def test_a_policy_is_read_in_one_spelling(text: str, canonical: str) -> None:
+    assert parse_policy(text) == canonical
+
+
+def test_a_policy_that_is_none_of_them_is_refused_whole() -> None:
+    for text in ("10%/week", "x10%/day", "10%/dayx", "%/day", "10.%/day"):
+        with pytest.raises(LatePolicyError) as refused:
+            parse_policy(text)
+        assert str(refused.value) == f"{text!r} is not a late policy: use none, zero, or a rate like 10%/day"
+
+
+# ------------------------------------------------------------------------------------------- lateness
+
+
+def test_lateness_at_the_second_it_starts_and_per_started_unit() -> None:
+    assert assess(DUE, DUE, "zero") == Lateness(DUE, DUE, 0.0, 0.0), "on the due second: on time"
+    assert assess("2026-11-30T00:00:00+00:00", DUE, "zero") == Lateness("2026-11-30T00:00:00+00:00", DUE, 0.0, 0.0)
+    one = "2026-12-01T00:00:01+00:00"
+    assert assess(one, DUE, "zero") == Lateness(one, DUE, 1.0, 100.0)
+    assert assess(one, DUE, "10%/hour") == Lateness(one, DUE, 1.0, 10.0), "a started hour counts whole"
+    hour = "2026-12-01T01:00:00+00:00"
+    assert assess(hour, DUE, "10%/hour") == Lateness(hour, DUE, 3600.0, 10.0)
+    past = "2026-12-01T01:00:01+00:00"
+    assert assess(past, DUE, "10%/hour") == Lateness(past, DUE, 3601.0, 20.0)
+    assert assess(past, DUE, "2.5%/day") == Lateness(past, DUE, 3601.0, 2.5)
+    assert assess(past, DUE, "none") == Lateness(past, DUE, 3601.0, 0.0)
+    assert assess("2026-12-05T00:00:00+00:00", DUE, "30%/day").penalty_percent == 100.0, "never over 100"
+    assert assess("2026-12-04T00:00:00+00:00", DUE, "30%/day").penalty_percent == 90.0
+
+
+def test_a_time_without_a_zone_is_utc_and_unusable_times_are_no_lateness() -> None:
+    assert assess("2026-12-01T02:00:00", DUE, "10%/hour") == Lateness("2026-12-01T02:00:00", DUE, 7200.0, 20.0)
+    assert assess("2026-12-01T02:00:00+00:00", "2026-12-01T01:00:00", "none").late_by_s == 3600.0
+    assert assess("2026-12-01T02:00:00+00:00", "not a time", "zero") is None
+    paris = "2026-12-01T01:00:00+01:00"  # midnight UTC: a zone is converted, never replaced
+    late = Lateness("2026-12-01T00:30:00+00:00", paris, 1800.0, 10.0)
+    assert assess("2026-12-01T00:30:00+00:00", paris, "10%/hour") == late
+    assert assess("2026-12-01T00:30:00+01:00", DUE, "zero") == Lateness("2026-12-01T00:30:00+01:00", DUE, 0.0, 0.0)
+    assert assess("", DUE, "zero") is None
+    assert assess(DUE, "", "zero") is None
+
+
+def test_what_lateness_says_and_costs() -> None:
+    on_time = Lateness(DUE, DUE, 0.0, 0.0)
+    assert (on_time.late, on_time.describe(), on_time.apply(2.33)) == (False, "on time", 2.33)
+    assert Lateness(DUE, DUE, 30.0, 0.0).describe() == "late by <1 min"
+    assert Lateness(DUE, DUE, 86400.0, 0.0).describe() == "late by 1 d"
+    assert Lateness(DUE, DUE, 2 * 86400 + 3 * 3600 + 4 * 60 + 59.9, 12.5).describe() == "late by 2 d 3 h 4 min, -12.5%"
+    assert Lateness(DUE, DUE, 3600.0 + 60, 0.0).describe() == "late by 1 h 1 min"
+    assert Lateness(DUE, DUE, 1.0, 10.0).apply(2.33) == 2.1  # 2.097 rounded to two decimals
+    assert Lateness(DUE, DUE, 1.0, 100.0).apply(67.0) == 0.0
+    assert Lateness("s", "d", 90000.6, 20.0).to_dict() == {
+        "submitted_at": "s",
+        "due": "d",
+        "late_by_s": 90001,
+        "penalty_percent": 20.0,
+    }
+
+
+# --------------------------------------------------------------------------------------------- rosters
+
+
+def test_a_roster_is_read_whole(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "\n".join(
+            [
+                " Name ,ID,E-mail,EMAIL",
+                "Ann A , ann ,x, ann@x.org ",
+                ",,,",
+                "Bob,bo\x1bb,,",
+                "Ann again,ann,,",
+                "Cleo,cleo",
+                "Dan,dan,,,a stray cell",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert read_roster(roster) == [
+        RosterEntry("ann", "Ann A", "ann@x.org"),
+        RosterEntry("bo\\x1bb", "Bob", ""),
+        RosterEntry("cleo", "Cleo", ""),
+        RosterEntry("dan", "Dan", ""),
+    ]
+    roster.write_text("id\nann,Ann A,ann@x.org\n", encoding="utf-8")
+    assert read_roster(roster) == [RosterEntry("ann")], "cells past the header's columns are nobody's name"
+
+
+@pytest.mark.parametrize("column", ["id", "student", "login", "username"])
+def test_each_id_column_name_is_accepted_the_first_one_listed_winning(tmp_path: Path, column: str) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"{column.upper()},name\nann,Ann\n", encoding="utf-8")
+    assert read_roster(roster) == [RosterEntry("ann", "Ann", "")]
+    roster.write_text("username,login,student,id\nu,l,s,i\n", encoding="utf-8")
+    assert read_roster(roster) == [RosterEntry("i")]
+
+
+def test_rosters_that_are_refused_say_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    roster = tmp_path / "roster.csv"
+
+    def refusal() -> str:
+        with pytest.raises(RosterError) as refused:
+            read_roster(roster)
+        return str(refused.value)
+
+    roster.write_text("", encoding="utf-8")
+    assert refusal() == f"{roster} has no id column: its first line must name one, e.g. id,name,email"
+    roster.write_text("id,name\n,Nobody\n", encoding="utf-8")
+    assert refusal() == f"{roster} lists no student"
+    roster.write_bytes(b"id\n\xff\xfe\n")
+    assert refusal().startswith(f"{roster} cannot be read as a UTF-8 CSV roster ('utf-8' codec can't decode")
+    roster.write_text("id\n" + "a\n" * 10, encoding="utf-8")
+    monkeypatch.setattr(assignments_module, "_MAX_ROSTER_BYTES", 23)
+    assert read_roster(roster) == [RosterEntry("a")], "23 bytes: at the limit"
+    monkeypatch.setattr(assignments_module, "_MAX_ROSTER_BYTES", 22)
+    assert refusal() == f"{roster} is too large for a roster"
+    roster = tmp_path / "gone.csv"
+    assert (
+        refusal() == f"{roster} cannot be read as a UTF-8 CSV roster ([Errno 2] No such file or directory: '{roster}')"
+    )
+
+
+def _stored(name: str, warnings: tuple[str, ...] = ()) -> StoredSubmission:
+    question = QuestionResult("q01", "first", "First", "basic", "passed", 1.0, 1.0, 2, 2, 0, 0.1)
+    return StoredSubmission(
+        1, name, "h", "k", f"/c/{name}", "", warnings, "t", SubmissionResult(name, (question,), 0.1)
+    )
+
+
+def test_a_roster_adds_who_sent_nothing_and_flags_who_is_not_on_it() -> None:
+    ann, zed = _stored("ann"), _stored("zed", ("files changed after submit: q01_first.py",))
+    roster = [RosterEntry("cleo", "Cleo"), RosterEntry("ann"), RosterEntry("bob")]
+    rows = apply_roster([zed, ann], roster, (Q1, Q2))
+    assert [row.name for row in rows] == ["ann", "bob", "cleo", "zed"]
+    assert rows[0] == ann, "on the roster: unchanged"
+    assert rows[3].warnings == (
+        "files changed after submit: q01_first.py",
+        "not on the roster: is the folder's name the student's id?",
+    )
+    missing = tuple(
+        QuestionResult(q.id, q.slug, q.title, q.level, "missing", 0.0, q.points, 0, 0, 0, 0.0, NO_SUBMISSION)
+        for q in (Q1, Q2)
+    )
+    assert rows[1] == StoredSubmission(
+        0, "bob", "", "", "", NO_SUBMISSION, (), "", SubmissionResult("bob", missing, 0.0)
+    )
+    assert rows[2].result.target == "cleo" and rows[2].result.max_score == 3.0
+    assert NO_SUBMISSION == "no submission: on the roster, but nothing was handed in"
+    assert apply_roster([zed, ann], None, (Q1,)) == [zed, ann], "no roster: as given, in its order"
+
+
+# ------------------------------------------------------------------------------------------- deadlines
+
+
+def test_a_deadline_given_once_is_remembered_and_completed(tmp_path: Path) -> None:
+    with Gradebook(tmp_path / "book.sqlite3") as book:
+        remember_deadline(book, None, None)
+        assert book.deadline() == ("", "")
+        remember_deadline(book, DUE, None)
+        assert book.deadline() == (DUE, "none"), "a due date alone: late work is reported, not priced"
+        remember_deadline(book, None, "10%/day")
+        assert book.deadline() == (DUE, "10%/day")
+        remember_deadline(book, "2027-01-01T00:00:00+00:00", None)
+        assert book.deadline() == ("2027-01-01T00:00:00+00:00", "10%/day")
+    with Gradebook(tmp_path / "book.sqlite3", assignment="other") as book:
+        remember_deadline(book, None, "zero")
+        assert book.deadline() == ("", "zero")
+
+
+# --------------------------------------------------------------------------------------------- options
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    """Run a command of our own with the options; declared here, so that a test decorates under a mutant."""
+
+    @click.command()
+    @assignment_options
+    def options(**given: object) -> None:
+        click.echo(repr(sorted(given.items())))
+
+    result = CliRunner().invoke(options, list(args))
+    return result.exit_code, result.output
+
+
+def test_the_assignment_options_default_to_nothing_given() -> None:
+    assert _invoke() == (0, "[('assignment', 'default'), ('due', None), ('late_policy', None), ('roster', None)]\n")
+    help_text = " ".join(_invoke("--help")[1].split())
+    assert help_text.endswith(
+        "Options: --assignment TEXT The assignment in the gradebook these submissions belong to. [default: default]"
+        " --due DATE Due date (2026-12-01 or 2026-12-01T23:59, local time); remembered for the assignment."
+        " --late-policy POLICY none (report only; the default), zero, or a rate such as 10%/day or 5%/hour."
+        " --roster FILE CSV of the expected students (id[,name,email]): who sent nothing is listed as missing."
+        " --help Show this message and exit."
+    )
+
+
+def test_the_assignment_options_read_and_check_what_is_given(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id\nann\n", encoding="utf-8")
+    code, output = _invoke(
+        "--assignment", "week3", "--due", "2026-12-01T10:00+00:00", "--late-policy", "5 %/HOUR", "--roster", str(roster)
+    )
+    assert (code, output) == (
+        0,
+        "[('assignment', 'week3'), ('due', '2026-12-01T10:00:00+00:00'), ('late_policy', '5%/hour'),"
+        " ('roster', [RosterEntry(id='ann', name='', email='')])]\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "complaint"),
+    [
+        (("--due", "soon"), "Invalid value for '--due': 'soon' is not a date like 2026-12-01 or 2026-12-01T23:59"),
+        (
+            ("--late-policy", "half"),
+            "Invalid value for '--late-policy': 'half' is not a late policy: use none, zero, or a rate like 10%/day",
+        ),
+    ],
+)
+def test_a_bad_due_date_or_policy_is_a_usage_error(args: tuple[str, ...], complaint: str) -> None:
+    code, output = _invoke(*args)
+    assert code == 2
+    assert output.splitlines()[-1] == f"Error: {complaint}"
+
+
+def test_a_bad_roster_is_a_usage_error(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name\nAnn\n", encoding="utf-8")
+    code, output = _invoke("--roster", str(roster))
+    assert code == 2
+    expected = f"Error: Invalid value for '--roster': {roster} has no id column: its first line must name one, e.g."
+    assert " ".join(output.split()).endswith(" ".join(f"{expected} id,name,email".split()))
+    assert _invoke("--roster", str(tmp_path))[0] == 2, "a folder is no roster"
