@@ -300,3 +300,8 @@ def test_a_bad_roster_is_a_usage_error(tmp_path: Path) -> None:
     expected = f"Error: Invalid value for '--roster': {roster} has no id column: its first line must name one, e.g."
     assert " ".join(output.split()).endswith(" ".join(f"{expected} id,name,email".split()))
     assert _invoke("--roster", str(tmp_path))[0] == 2, "a folder is no roster"
+    code, output = _invoke("--roster", str(tmp_path / "gone.csv"))
+    assert (code, output.splitlines()[-1]) == (
+        2,
+        f"Error: Invalid value for '--roster': File '{tmp_path / 'gone.csv'}' does not exist.",
+    )

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import re
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,8 +30,9 @@ from grader.reports import html_student
 from grader.reports.html import REPORT_MARKER, render_index, write_html_report
 from grader.reports.html_page import CSS, status_class, status_html
 from grader.reports.html_stats import corrected_item_total
-from grader.reports.html_student import highlight_diff, highlight_python, pygments_css
+from grader.reports.html_student import highlight_diff, highlight_python, pygments_css, render_student
 from grader.results import QuestionResult, SubmissionResult, TestFailure
+from grader.similarity import SimilarPair
 
 GOLDEN = Path(__file__).parent / "golden" / "interviewer"
 Q1 = Question("q01", "what_is_fastapi", "What is FastAPI", "basic", 1.0, ("h",))
@@ -87,7 +90,7 @@ def make_class() -> list[StoredSubmission]:
         1,
         "ann",
         (
-            _q(Q1, "passed", 4, 4, flags=("imports gc (line 4)",)),
+            _q(Q1, "passed", 4, 4, flags=("imports gc (line 4)", "calls gc.get_objects (line 5)")),
             _q(Q2, "failed", 2, 4, TestFailure("test_root", "assert 404 == 200"), TestFailure("test_health", "")),
             _q(Q3, "timeout", 1, 4, TestFailure("(timeout)", TRACEBACK), message=TRACEBACK),
             _q(Q4, "missing", 0, 1),
@@ -104,7 +107,8 @@ def make_class() -> list[StoredSubmission]:
                     "2025-03-01T12:03:04+00:00",
                     "2025-03-01T12:04:00+00:00",
                 ),
-                "q02": QuestionActivity(0, (), "yesterday", ""),
+                # Times that are no times: shown as written, and nothing is computed from them.
+                "q02": QuestionActivity(1, ("2025-03-01T09:00:00+00:00",), "yesterday", "2025-03-01T10:00:00+00:00"),
             },
         ),
         sources={"q01": ANSWER_Q01, "q02": SOLUTION_Q02.replace("greeting", "payload"), "q03": ANSWER_Q03},
@@ -125,13 +129,14 @@ def make_class() -> list[StoredSubmission]:
         3,
         "cy",
         (
-            _q(Q1, "missing", 0, 4),
+            _q(Q1, "failed", 0, 1, TestFailure("test_describe", "")),
             _q(Q2, "failed", 0, 1, TestFailure("test_root", LONG)),
             _q(Q3, "passed", 2, 2),
             _q(Q4, "passed", 1, 1),
         ),
         manifest=Manifest(
             activity={
+                "q01": QuestionActivity(0, (), "2025-03-01T10:00:00+00:00", "2025-03-01T10:00:00+00:00"),
                 "q02": QuestionActivity(
                     1, ("2025-03-01T10:00:00+00:00",), "2025-03-01T10:00:00+00:00", "2025-03-01T10:00:45+00:00"
                 ),
@@ -141,7 +146,12 @@ def make_class() -> list[StoredSubmission]:
                 "q04": QuestionActivity(0, (), "2025-03-01T10:00:00", "2025-03-01T10:00:00+00:00"),
             },
         ),
-        sources={"q02": STUBS["q02"] + "app.get('/')\n", "q03": ANSWER_Q03, "q04": "print('four')\n"},
+        sources={
+            "q01": STUBS["q01"] + "# later\n",
+            "q02": STUBS["q02"] + "app.get('/')\n",
+            "q03": ANSWER_Q03,
+            "q04": "print('four')\n",
+        },
     )
     dee = _sub(
         4,
@@ -151,6 +161,15 @@ def make_class() -> list[StoredSubmission]:
     )
     eve = _sub(5, "eve", (_q(Q1, "missing", 0, 4), *(_q(q, "not_attempted", 0, 4) for q in (Q2, Q3, Q4))))
     return [ann, ben, cy, dee, eve]
+
+
+@pytest.fixture
+def kolkata(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture
@@ -169,7 +188,8 @@ def _without_css(page: str) -> str:
     return re.sub(r"<style>.*?</style>", "<style>(the report's style sheet)</style>", page, count=1, flags=re.DOTALL)
 
 
-def test_the_interviewer_s_pages_match_the_golden_pages(tmp_path: Path, kit: Path) -> None:
+def test_the_interviewer_s_pages_match_the_golden_pages(tmp_path: Path, kit: Path, kolkata: None) -> None:
+    """Written on a machine whose local time is UTC+05:30: every time is still shown in UTC, or as written."""
     out = tmp_path / "report"
     write_html_report(make_class(), QUESTIONS, out)
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
@@ -178,6 +198,7 @@ def test_the_interviewer_s_pages_match_the_golden_pages(tmp_path: Path, kit: Pat
         page = (out / name).read_text(encoding="utf-8")
         shows_code = name in ("students/ann.html", "students/ben.html", "students/cy.html")
         assert (pygments_css() in page) is shows_code, name
+        assert (f"<style>{CSS}</style>" in page) is not shows_code, name
         actual = _without_css(page)
         golden = GOLDEN / name
         if os.environ.get("KIT_UPDATE_GOLDEN") == "1":
@@ -190,15 +211,12 @@ def test_the_interviewer_s_pages_match_the_golden_pages(tmp_path: Path, kit: Pat
 
 
 def test_code_is_cut_past_the_line_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole_python, whole_diff = highlight_python("a = 1\nb = 2\n"), highlight_diff("-a\n+b\n")
     monkeypatch.setattr(html_student, "MAX_CODE_LINES", 2)
-    assert highlight_python("a = 1\nb = 2\n") == highlight_python("a = 1\nb = 2\n")
-    assert '<p class="note">' not in highlight_python("a = 1\nb = 2\n"), "at the limit: whole"
-    cut = highlight_python("a = 1\nb = 2\nc = 3\n")
-    assert cut.endswith('</pre></div>\n<p class="note">Only the first 2 of 3 lines are shown.</p>')
-    assert "c" not in re.sub(r"<[^>]+>|class=\"[^\"]*\"", "", cut.split('<p class="note">')[0])
-    diff = highlight_diff("-a\n+b\n+c\n")
-    assert diff.endswith('<p class="note">Only the first 2 of 3 lines are shown.</p>')
-    assert '<span class="gi">+b</span>' in diff and "+c" not in diff
+    assert highlight_python("a = 1\nb = 2\n") == whole_python, "at the limit: whole, and no note"
+    note = '<p class="note">Only the first 2 of 3 lines are shown.</p>'
+    assert highlight_python("a = 1\nb = 2\nc = 3\n") == whole_python + note
+    assert highlight_diff("-a\n+b\n+c\n") == whole_diff + note
 
 
 def test_a_reason_in_the_table_is_cut_at_160_characters() -> None:
@@ -263,3 +281,17 @@ def test_the_histogram_scales_its_bars_to_the_fullest_bucket(kit: Path) -> None:
 def test_a_correlation_needs_one_rest_score_per_student() -> None:
     with pytest.raises(ValueError, match=r"^one rest score per student$"):
         corrected_item_total([1.0, 0.0, 1.0], [1.0, 2.0])
+
+
+def test_a_similar_answer_is_listed_with_its_share_and_its_link(kit: Path) -> None:
+    ann = make_class()[0]
+    pairs = (
+        SimilarPair("q02", "ann", "bob", 0.873, 0.5, False, 120),
+        SimilarPair("q02", "cy", "ann", 0.2, 0.81, False, 90),
+        SimilarPair("q02", "cy", "bob", 0.99, 0.99, False, 90),  # not ann's: not on her page
+        SimilarPair("q03", "bob", "ann", 1.0, 1.0, True, 200),
+    )
+    page = render_student(ann, pairs, {"bob": "bob.html"})
+    assert '<ul class="similar"><li>87% like <a href="bob.html">bob</a></li><li>81% like <em>cy</em></li></ul>' in page
+    assert '<ul class="similar"><li>100% like <a href="bob.html">bob</a>, identical</li></ul>' in page
+    assert page.count('<ul class="similar">') == 2

@@ -32,7 +32,7 @@ from grader.submissions import (
     resolve_submissions,
 )
 
-Q02, Q03 = find_question("q02"), find_question("q03")
+Q02, Q03, Q04 = find_question("q02"), find_question("q03"), find_question("q04")
 
 
 def _zip(path: Path, members: dict[str, bytes]) -> Path:
@@ -318,49 +318,64 @@ def test_duplicate_names_are_listed(tmp_path: Path) -> None:
 
 
 def test_a_map_grades_the_named_file_where_it_is_and_leaves_the_others_alone(tmp_path: Path) -> None:
-    """``--map q03=q03.py`` over a class: ann wrote q03.py, bob the right name, cy both; dan's q03.py is a link,
-    eve's is outside her folder, fay's is too large; gus has no q03 at all."""
+    """One --map for a whole class (q03 from sub/q03.py, q04 from q04.py, and an entry nobody has, first):
+    ann wrote sub/q03.py, bob the right name, cy both; dan's sub/q03.py is a link, eve's sub/ leads outside her
+    folder, fay's is too large; gus has neither; hal's right name is a link but sub/q03.py is a plain file."""
     room = tmp_path / "class"
     solution = (solutions_dir() / Q03.filename).read_bytes()
-    for name in ("ann", "bob", "cy", "dan", "eve", "fay", "gus"):
+    for name in ("ann", "bob", "cy", "dan", "eve", "fay", "gus", "hal"):
         (room / name).mkdir(parents=True)
         shutil.copyfile(exercises_dir() / Q02.filename, room / name / Q02.filename)
-    (room / "ann" / "q03.py").write_bytes(b"# ann's answer\n")
+        if name != "eve":
+            (room / name / "sub").mkdir()
+    for name in ("dan", "eve"):
+        (room / name / "q04.py").write_bytes(b"# q04\n")
+    (room / "ann" / "sub" / "q03.py").write_bytes(b"# ann's answer\n")
     (room / "bob" / Q03.filename).write_bytes(solution)
     (room / "cy" / Q03.filename).write_bytes(b"# cy's draft\n")
-    (room / "cy" / "q03.py").write_bytes(b"# cy's answer\n")
+    (room / "cy" / "sub" / "q03.py").write_bytes(b"# cy's answer\n")
     (room / "dan" / Q03.filename).write_bytes(solution)
-    (room / "dan" / "q03.py").symlink_to(solutions_dir() / Q03.filename)
-    (tmp_path / "outside.py").write_bytes(solution)
-    (room / "eve" / "sub").symlink_to(tmp_path, target_is_directory=True)
-    (room / "fay" / "q03.py").write_bytes(b"#" * (1024 * 1024 + 1))
+    (room / "dan" / "sub" / "q03.py").symlink_to(solutions_dir() / Q03.filename)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "q03.py").write_bytes(solution)
+    (room / "eve" / "sub").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (room / "fay" / "sub" / "q03.py").write_bytes(b"#" * (1024 * 1024 + 1))
+    (room / "hal" / Q03.filename).symlink_to(solutions_dir() / Q03.filename)
+    (room / "hal" / "sub" / "q03.py").write_bytes(b"# hal's answer\n")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    mapping = {Q03.filename: "q03.py", "q99_gone.py": "nowhere.py"}
-    eve_mapping = {Q03.filename: "sub/outside.py"}
+    mapping = {"q99_gone.py": "nowhere.py", Q03.filename: "sub/q03.py", Q04.filename: "q04.py"}
     subs = {s.name: s for s in resolve_submissions([room], scratch, mapping)}
-    eve = resolve_submissions([room / "eve"], tmp_path / "scratch-eve", eve_mapping)[0]
     graded = {name: _tree(sub.folder) for name, sub in subs.items() if sub.folder}
     stub2 = (exercises_dir() / Q02.filename).read_bytes()
     assert graded["ann"] == {Q02.filename: stub2, Q03.filename: b"# ann's answer\n"}
     assert graded["bob"] == {Q02.filename: stub2, Q03.filename: solution}, "the right name is kept"
     assert graded["cy"] == {Q02.filename: stub2, Q03.filename: b"# cy's answer\n"}, "the named file wins"
-    assert graded["dan"] == graded["fay"] == graded["gus"] == {Q02.filename: stub2}
-    warnings = {name: sub.warnings for name, sub in subs.items()}
-    mapped = f"{Q03.filename} graded from q03.py (--map)"
-    assert warnings == {
-        "ann": (mapped,),
-        "bob": (),
-        "cy": (mapped,),
-        "dan": ("not graded: q03.py is a symbolic link, not a regular file",),
-        "eve": (),
-        "fay": ("not graded: q03.py is larger than 1024 KiB",),
-        "gus": (),
+    assert graded["dan"] == graded["eve"] == {Q02.filename: stub2, Q04.filename: b"# q04\n"}, "one refusal each"
+    assert graded["fay"] == graded["gus"] == {Q02.filename: stub2}
+    assert graded["hal"] == {Q02.filename: stub2, Q03.filename: b"# hal's answer\n"}
+    mapped3, mapped4 = (
+        f"{q.filename} graded from {found} (--map)" for q, found in ((Q03, "sub/q03.py"), (Q04, "q04.py"))
+    )
+    assert {name: (sub.warnings, sub.rejected) for name, sub in subs.items()} == {
+        "ann": ((mapped3,), ()),
+        "bob": ((), ()),
+        "cy": ((mapped3,), ()),
+        "dan": (
+            (mapped4, "not graded: sub/q03.py is a symbolic link, not a regular file"),
+            ((Q03.filename, "sub/q03.py is a symbolic link, not a regular file"),),
+        ),
+        "eve": (
+            (mapped4, "not graded: sub/q03.py is outside the submission"),
+            ((Q03.filename, "sub/q03.py is outside the submission"),),
+        ),
+        "fay": (
+            ("not graded: sub/q03.py is larger than 1024 KiB",),
+            ((Q03.filename, "sub/q03.py is larger than 1024 KiB"),),
+        ),
+        "gus": ((), ()),
+        "hal": ((mapped3,), ()),  # its link, refused at intake, is replaced: no refusal left
     }
-    assert subs["dan"].rejected == ((Q03.filename, "q03.py is a symbolic link, not a regular file"),)
-    assert subs["bob"].rejected == subs["cy"].rejected == ()
-    assert eve.rejected == ((Q03.filename, "sub/outside.py is outside the submission"),)
-    assert eve.warnings == ("not graded: sub/outside.py is outside the submission",)
     assert all(sub.misnamed == () for sub in subs.values()), "a mapped file is no near miss"
 
 
