@@ -16,9 +16,14 @@ unmutated; this script lists those functions per module so nobody takes them as 
 Only fast tests run (never ``slow`` ones, never the hidden tests): each module maps to the test files that
 exercise it directly. The kit is copied into a scratch folder and mutated there; the checkout is not touched.
 
-    python bench/mutation.py                       # every core module (a few minutes on 2 cores)
+The core (``CORE``) is what a grade depends on and what every report shows: it runs by default and each of its
+modules must reach the goal. The platform exports (``OPTIONAL``: Gradescope and GitHub Classroom) run only when
+named; ``-m exports`` names the whole package, as ``-m reports`` names every report module.
+
+    python bench/mutation.py                       # every core module (about ten minutes on 2 cores)
     python bench/mutation.py -m scoring -m results # some modules
     python bench/mutation.py -m gradebook --show   # and the diff of every surviving mutant
+    python bench/mutation.py -m exports            # the optional platform exports
 """
 
 from __future__ import annotations
@@ -40,21 +45,43 @@ KIT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = KIT / "bench" / "mutation-equivalents.md"
 
 # Module (as mutmut names it) -> the fast test files that exercise it. Mutmut narrows further, per mutant,
-# to the tests that actually reached the mutated function.
-MODULES: dict[str, tuple[str, ...]] = {
-    "grader.scoring": ("test_scoring.py", "test_core_mutants.py"),
-    "grader.results": ("test_scoring.py", "test_html_report.py", "test_core_mutants.py"),
-    "grader.gradebook": ("test_gradebook_mutants.py",),
+# to the tests that actually reached the mutated function. A file named here that does not exist is skipped.
+_HTML_TESTS = ("test_html_report.py", "test_html_stats.py", "test_reports_mutants.py", "test_html_mutants.py")
+_GRADEBOOK_TESTS = ("test_gradebook_mutants.py", "test_assignments.py", "test_assignments_mutants.py")
+CORE: dict[str, tuple[str, ...]] = {
+    "grader.scoring": ("test_scoring.py", "test_core_mutants.py", "test_gradebook_mutants.py"),
+    "grader.results": ("test_scoring.py", "test_core_mutants.py", "test_html_report.py", "test_reports_mutants.py"),
+    "grader.gradebook": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
     "grader.batch": ("test_gradebook_mutants.py",),
+    "grader.assignments": ("test_assignments.py", "test_assignments_mutants.py"),
+    "grader.lateness": ("test_assignments.py", "test_assignments_mutants.py"),
+    "grader.manifest": (
+        "test_manifest_mutants.py",
+        "test_intake_mutants.py",
+        "test_archives.py",
+        "test_html_report.py",
+    ),
     "grader.reports.classlist": ("test_reports_mutants.py",),
-    "grader.reports.html": ("test_html_report.py", "test_reports_mutants.py"),
+    "grader.reports.html": _HTML_TESTS,
+    "grader.reports.html_page": _HTML_TESTS,
+    "grader.reports.html_stats": _HTML_TESTS,
+    "grader.reports.html_student": _HTML_TESTS,
     "grader.reports.jsonout": ("test_reports_mutants.py",),
+    "grader.reports.lms": ("test_lms.py", "test_lms_mutants.py"),
     "grader.reports.table": ("test_html_report.py", "test_reports_mutants.py"),
     "grader.archives": ("test_archives.py", "test_intake_mutants.py"),
     "grader.submissions": ("test_archives.py", "test_intake.py", "test_intake_mutants.py", "test_gradebook_mutants.py"),
     "grader.catalogue": ("test_catalogue.py", "test_core_mutants.py"),
-    "grader.exports": ("test_exports.py", "test_exports_mutants.py"),
 }
+# Teacher-side tools outside the grade itself: mutated only when named (-m exports).
+_EXPORT_TESTS = ("test_exports.py", "test_exports_mutants.py")
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "grader.exports": _EXPORT_TESTS,
+    "grader.exports.classroom": _EXPORT_TESTS,
+    "grader.exports.common": _EXPORT_TESTS,
+    "grader.exports.gradescope": _EXPORT_TESTS,
+}
+MODULES: dict[str, tuple[str, ...]] = {**CORE, **OPTIONAL}
 KILLED = {"killed", "timeout"}  # a mutant that makes the tests hang is noticed too
 GOAL = 90.0
 
@@ -81,7 +108,9 @@ class ModuleScore:
 
 
 def module_path(module: str) -> str:
-    return module.replace(".", "/") + ".py"
+    """``grader.reports.html`` -> ``grader/reports/html.py``; a package is its ``__init__.py``."""
+    plain = module.replace(".", "/")
+    return f"{plain}/__init__.py" if (KIT / plain).is_dir() else f"{plain}.py"
 
 
 def unmutated_functions(module: str) -> list[str]:
@@ -183,16 +212,29 @@ def _short(module: str) -> str:
     return module.removeprefix("grader.")
 
 
+def chosen_modules(chosen: tuple[str, ...]) -> list[str]:
+    """The core without a choice; else each module named, or under a name (``reports``: every report module)."""
+    if not chosen:
+        return list(CORE)
+    return [m for m in MODULES if any(_short(m) == c or _short(m).startswith(f"{c}.") for c in chosen)]
+
+
+def _choices() -> list[str]:
+    shorts = [_short(m) for m in MODULES]
+    packages = sorted({s.rpartition(".")[0] for s in shorts if "." in s} - set(shorts))
+    return shorts + packages
+
+
 @click.command()
 @click.option(
-    "-m", "--module", "chosen", multiple=True, type=click.Choice([_short(m) for m in MODULES]), help="Only these."
+    "-m", "--module", "chosen", multiple=True, type=click.Choice(_choices()), help="Only these (default: the core)."
 )
 @click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 2), help="Mutants run at once.")
 @click.option("--show", is_flag=True, help="Print the diff of every surviving mutant.")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), help="Work here and keep it (mutmut show).")
 def main(chosen: tuple[str, ...], jobs: int, show: bool, keep: Path | None) -> None:
     """Mutate the chosen core modules, run their fast tests, print killed / non-equivalent per module."""
-    modules = [m for m in MODULES if not chosen or _short(m) in chosen]
+    modules = chosen_modules(chosen)
     equivalents = read_equivalents()
     with tempfile.TemporaryDirectory(prefix="kit-mutation-") as scratch:
         work = keep.resolve() if keep else Path(scratch)
@@ -208,12 +250,12 @@ def main(chosen: tuple[str, ...], jobs: int, show: bool, keep: Path | None) -> N
             for row in table:
                 for name in row.survivors:
                     click.echo(mutmut(work, "show", name))
-    click.echo(f"{'module':<18} {'killed':>6} {'survived':>8} {'no test':>7} {'equiv.':>6} {'score':>14}")
+    click.echo(f"{'module':<22} {'killed':>6} {'survived':>8} {'no test':>7} {'equiv.':>6} {'score':>14}")
     for row in table:
         survived = row.statuses["survived"] + row.statuses["suspicious"] - row.equivalent
         mark = "" if row.percent >= GOAL else "  < goal"
         counts = f"{row.killed:>6} {survived:>8} {row.statuses['no tests']:>7} {row.equivalent:>6}"
-        click.echo(f"{_short(row.module):<18} {counts} {row.killed:>5}/{row.counted:<5} {row.percent:5.1f}%{mark}")
+        click.echo(f"{_short(row.module):<22} {counts} {row.killed:>5}/{row.counted:<5} {row.percent:5.1f}%{mark}")
     for row in table:
         if row.survivors:
             per_function = Counter(_function(name) for name in row.survivors)
