@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
-from grader.reports.classlist import class_sandbox, flag_summary
+from grader.reports.classlist import class_sandbox, flag_summary, late_note
 from grader.reports.html_page import cell, fmt, num, page, row, status_class
 from grader.reports.html_stats import (
     MIN_STUDENTS_FOR_DISCRIMINATION,
@@ -170,7 +170,7 @@ def _grid_cell(sub: StoredSubmission, question: Question, page_name: str) -> str
 
 
 def _notes(sub: StoredSubmission) -> str:
-    return "; ".join(note for note in (*sub.warnings, flag_summary(sub)) if note)
+    return "; ".join(note for note in (late_note(sub), *sub.warnings, flag_summary(sub)) if note)
 
 
 def _grid(graded: list[tuple[StoredSubmission, str]], questions: tuple[Question, ...]) -> str:
@@ -184,8 +184,8 @@ def _grid(graded: list[tuple[StoredSubmission, str]], questions: tuple[Question,
             row(
                 [
                     cell(f'<a href="{STUDENTS_DIR}/{escape(page_name)}">{escape(sub.name)}</a>'),
-                    num(f"{fmt(r.score)}/{fmt(r.max_score)}"),
-                    num(f"{r.percent:g}%"),
+                    num(f"{fmt(sub.final_score)}/{fmt(r.max_score)}"),
+                    num(f"{sub.final_percent:g}%"),
                     *(_grid_cell(sub, q, page_name) for q in questions),
                     cell(escape(_notes(sub)), cls="note"),
                 ]
@@ -296,7 +296,7 @@ def _question_stats_table(questions: tuple[Question, ...], stats: list[QuestionS
 
 
 def _statistics(graded: list[StoredSubmission], questions: tuple[Question, ...], unusable_count: int) -> str:
-    spread = score_spread([s.result.percent for s in graded])
+    spread = score_spread([s.final_percent for s in graded])
     scope = f"Over the {len(graded)} graded submission{'' if len(graded) == 1 else 's'}"
     if unusable_count:
         scope += f"; the {unusable_count} unusable one{'' if unusable_count == 1 else 's'} not counted"
@@ -305,7 +305,7 @@ def _statistics(graded: list[StoredSubmission], questions: tuple[Question, ...],
         "Spread: the standard deviation is the population one (this class); quartiles interpolate between the"
         " sorted scores (the lowest is the 0th percentile, the highest the 100th)."
     )
-    histogram = _histogram_svg(score_buckets(s.result.percent for s in graded))
+    histogram = _histogram_svg(score_buckets(s.final_percent for s in graded))
     rates = _pass_rate_svg(questions, pass_rates(graded, questions))
     return (
         '<h2>Statistics</h2>\n<div id="statistics">\n'
@@ -328,7 +328,7 @@ def _class_summary(submissions: list[StoredSubmission], graded: list[StoredSubmi
     apart = len(submissions) - len(graded)
     if apart:
         text += f" ({apart} unusable, listed apart)"
-    spread = score_spread([s.result.percent for s in graded])
+    spread = score_spread([s.final_percent for s in graded])
     if spread is not None:
         text += f"; graded: mean {_percent(spread.mean)}, median {_percent(spread.median)}"
         text += f", lowest {spread.lowest:g}%, best {spread.highest:g}%"

@@ -28,7 +28,7 @@ from pygments.lexers import DiffLexer, PythonLexer
 
 from grader.gradebook import StoredSubmission
 from grader.manifest import QuestionActivity
-from grader.reports.classlist import flag_summary
+from grader.reports.classlist import flag_summary, late_note
 from grader.reports.html_page import cell, fmt, num, page, row, status_html
 from grader.reports.table import sandbox_text
 from grader.results import QuestionResult
@@ -184,6 +184,9 @@ def _header(sub: StoredSubmission) -> str:
     ]
     if sub.problem:
         parts.append(f'<p class="problem-box"><strong>Unusable submission:</strong> {escape(sub.problem)}</p>')
+    if late_note(sub):
+        final = f"{fmt(sub.final_score)}/{fmt(r.max_score)} points ({sub.final_percent:g}%) after the late policy"
+        parts.append(f'<p class="late" id="late"><strong>{escape(late_note(sub))}</strong>: {escape(final)}</p>')
     if sub.warnings:
         items = "".join(f"<li>{escape(w)}</li>" for w in sub.warnings)
         parts.append(f'<ul class="warnings" id="warnings">{items}</ul>')

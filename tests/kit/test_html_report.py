@@ -446,6 +446,23 @@ def test_a_file_the_gradebook_did_not_keep_is_said_so(tmp_path: Path, kit: Path)
     assert "The graded file is not in the gradebook" in section and "highlight" not in section
 
 
+def test_late_work_shows_its_final_score_and_why_on_both_pages(tmp_path: Path, kit: Path) -> None:
+    from grader.lateness import assess
+
+    q1, q2 = QUESTIONS[:2]
+    late = _submission(1, "lea", (_result(q1, "passed", 4), _result(q2, "passed", 4)))
+    late = replace(late, lateness=assess("2026-12-02T01:00:00+00:00", "2026-12-01T00:00:00+00:00", "10%/day"))
+    on_time = _submission(2, "otto", (_result(q1, "passed", 4), _result(q2, "failed", 2)))
+    write_html_report([late, on_time], (q1, q2), tmp_path / "r")
+    index = _read(tmp_path / "r", "index.html")
+    lea_row = next(line for line in index.splitlines() if "students/lea.html" in line and "<td" in line)
+    assert ">1.6/2<" in lea_row and ">80%<" in lea_row, "the class page gives the score after the late policy"
+    assert "late by 1 d 1 h, -20%" in lea_row
+    page = _read(tmp_path / "r", "students/lea.html")
+    assert 'id="late"' in page and "1.6/2 points (80%) after the late policy" in page
+    assert 'id="late"' not in _read(tmp_path / "r", "students/otto.html")
+
+
 def test_a_one_line_message_is_said_once_and_a_long_one_whole(tmp_path: Path, kit: Path) -> None:
     q1, q2 = QUESTIONS[:2]
     traceback = "the module raised while being imported:\n  File q02_basic_app.py, line 3\nNameError: name 'x'"
