@@ -54,18 +54,24 @@ class Submission:
         return dict(self.misnamed).get(filename)
 
 
-def _exercise_files(folder: Path, questions: tuple[Question, ...]) -> list[Path]:
-    return [folder / q.filename for q in questions if (folder / q.filename).is_file()]
+def _exercise_files(folder: Path, questions: tuple[Question, ...], extra: tuple[str, ...] = ()) -> list[Path]:
+    names = [q.filename for q in questions] + [name for name in extra if name not in {q.filename for q in questions}]
+    return [folder / name for name in names if (folder / name).is_file()]
 
 
-def find_exercise_folder(root: Path, questions: tuple[Question, ...] | None = None) -> Path | None:
-    """The folder under ``root`` (itself included, a few levels deep) holding the most exercise files."""
+def find_exercise_folder(
+    root: Path, questions: tuple[Question, ...] | None = None, extra: tuple[str, ...] = ()
+) -> Path | None:
+    """The folder under ``root`` (itself included, a few levels deep) holding the most exercise files.
+
+    ``extra`` are more file names (relative paths) that count as exercise files: those ``--map`` names.
+    """
     questions = questions or load_catalogue()
     best, best_count = None, 0
     frontier = [(root, 0)]
     while frontier:
         folder, depth = frontier.pop()
-        count = len(_exercise_files(folder, questions))
+        count = len(_exercise_files(folder, questions, extra))
         if count > best_count:
             best, best_count = folder, count
         if depth < _SEARCH_DEPTH:
@@ -94,14 +100,14 @@ def _file_time(paths: list[Path]) -> str:
     return datetime.fromtimestamp(max(times), UTC).isoformat(timespec="seconds") if times else ""
 
 
-def _from_archive(archive: Path, scratch: Path, name: str) -> Submission:
+def _from_archive(archive: Path, scratch: Path, name: str, extra: tuple[str, ...] = ()) -> Submission:
     destination = scratch / f"{len(list(scratch.iterdir()))}-{archive.name}"
     destination.mkdir()
     try:
         extract_archive(archive, destination)
     except (ArchiveError, OSError) as exc:  # an unreadable archive is this student's error, not the batch's
         return Submission(name, archive, None, problem=str(exc))
-    folder = find_exercise_folder(destination)
+    folder = find_exercise_folder(destination, extra=extra)
     if folder is None:
         return Submission(name, archive, None, problem=f"{archive.name} holds none of the kit's exercise files")
     manifest = read_manifest(folder / MANIFEST_NAME, destination / MANIFEST_NAME)
@@ -110,8 +116,8 @@ def _from_archive(archive: Path, scratch: Path, name: str) -> Submission:
     return Submission(name, archive, folder, warnings=warnings, manifest=manifest, submitted_at=when)
 
 
-def _is_submission_folder(folder: Path) -> bool:
-    return bool(_exercise_files(folder, load_catalogue()))
+def _is_submission_folder(folder: Path, extra: tuple[str, ...] = ()) -> bool:
+    return bool(_exercise_files(folder, load_catalogue(), extra))
 
 
 def resolve_submissions(paths: list[Path], scratch: Path, mapping: dict[str, str] | None = None) -> list[Submission]:
@@ -123,10 +129,11 @@ def resolve_submissions(paths: list[Path], scratch: Path, mapping: dict[str, str
     one-line error); a class folder's bad entries become submissions with a ``problem`` instead.
     """
     submissions: list[Submission] = []
+    mapped = tuple(mapping.values()) if mapping else ()  # files --map names count as exercise files
     for path in paths:
         if is_archive(path):
-            submissions.append(_from_archive(path, scratch, archive_stem(path.name)))
-        elif path.is_dir() and _is_submission_folder(path):
+            submissions.append(_from_archive(path, scratch, archive_stem(path.name), mapped))
+        elif path.is_dir() and _is_submission_folder(path, mapped):
             submissions.append(Submission(path.resolve().name, path, path))
         elif path.is_dir():
             entries = [
@@ -139,11 +146,11 @@ def resolve_submissions(paths: list[Path], scratch: Path, mapping: dict[str, str
                 raise ValueError(f"{path} holds none of the kit's exercise files, nor submissions to grade{hint}")
             for entry in entries:
                 if entry.is_dir():
-                    folder = find_exercise_folder(entry)
+                    folder = find_exercise_folder(entry, extra=mapped)
                     problem = "" if folder else f"{entry.name} holds none of the kit's exercise files"
                     submissions.append(Submission(entry.name, entry, folder, problem=problem))
                 else:
-                    submissions.append(_from_archive(entry, scratch, archive_stem(entry.name)))
+                    submissions.append(_from_archive(entry, scratch, archive_stem(entry.name), mapped))
         elif path.is_file():
             raise ValueError(f"{path} is a file, not a folder or a zip/tar archive")
         else:

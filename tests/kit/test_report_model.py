@@ -184,3 +184,21 @@ def test_junit_carries_warnings_and_integrity_flags(candidate: Path, tmp_path: P
     assert grade(str(candidate), "-q", "2", "--junit", str(junit))[0] == 0
     properties = {p.get("name"): p.get("value") for p in ET.parse(junit).getroot().iter("property")}
     assert "gc" in properties["integrity.q02"]
+
+
+def test_map_grades_a_submission_whose_only_file_is_misnamed(tmp_path: Path) -> None:
+    """A folder holding only q02.py is not an exercise folder, unless --map names that file."""
+    folder = tmp_path / "zed"
+    folder.mkdir()
+    shutil.copy(solutions_dir() / Q02, folder / "q02.py")
+    code, _, err = grade(str(folder), "-q", "2")
+    assert code == 2 and "q02.py looks like q02_basic_app.py" in err
+    code, out, err = grade(str(folder), "-q", "2", "--map", "q02=q02.py", "--json")
+    assert code == 0, err
+    assert json.loads(out)["submissions"][0]["questions"][0]["status"] == "passed"
+    room = tmp_path / "class"
+    shutil.copytree(folder, room / "zed")
+    code, out, err = grade(str(room), "-q", "2", "--map", "q02=q02.py", "--json", "--gradebook", str(tmp_path / "b"))
+    assert code == 0, err
+    (zed,) = json.loads(out)["submissions"]
+    assert (zed["problem"], zed["questions"][0]["status"]) == ("", "passed"), "a class member too"
