@@ -51,14 +51,14 @@ def _normalised_source(data: bytes) -> bytes:
 
 
 @functools.cache
-def _stub_source(filename: str) -> bytes | None:
-    stub = exercises_dir() / filename
+def _stub_source(stub: Path) -> bytes | None:
+    """The stub's text, read once per path (keyed by path: the kit root can change within one process)."""
     return _normalised_source(stub.read_bytes()) if stub.is_file() else None
 
 
 def is_untouched_stub(question: Question, path: Path) -> bool:
     """Whether ``path`` holds the kit's stub for the question, unchanged (line endings aside)."""
-    stub = _stub_source(question.filename)
+    stub = _stub_source(exercises_dir() / question.filename)
     return stub is not None and path.is_file() and _normalised_source(path.read_bytes()) == stub
 
 

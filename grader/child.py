@@ -139,9 +139,15 @@ class _GradingPlugin:
         if report.when == "call" or failed_setup_or_teardown or (report.when == "setup" and report.skipped):
             outcome = report.outcome if report.when == "call" or report.skipped else "error"
             message = "" if outcome == "passed" else short_message(_longrepr_text(report))
-            if message and outcome != "skipped":  # a failure names the contract sentences it breaks
-                message = self.bullets.get(report.nodeid, "") + message
+            message = _naming_bullets(self.bullets, report.nodeid, outcome, message)
             self.journal.write("test", name=_test_name(report.nodeid), outcome=outcome, message=message)
+
+
+def _naming_bullets(bullets: dict[str, str], nodeid: str, outcome: str, message: str) -> str:
+    """A failure's message led by the contract bullets its test checks; a skip's or a pass's as it is."""
+    if message and outcome not in ("passed", "skipped"):
+        return bullets.get(nodeid, "") + message
+    return message
 
 
 def _longrepr_text(report: pytest.TestReport) -> str:
@@ -168,9 +174,7 @@ def _report_outcomes(report: dict[str, Any], bullets: dict[str, str]) -> list[di
                 crash = info.get("crash") or {}
                 text = crash.get("message") or info.get("longrepr") or ""
                 if info.get("outcome") not in (None, "passed") and text:
-                    message = short_message(str(text))
-                    if test["outcome"] != "skipped":
-                        message = bullets.get(test["nodeid"], "") + message
+                    message = _naming_bullets(bullets, test["nodeid"], test["outcome"], short_message(str(text)))
                     break
         outcomes.append({"name": _test_name(test["nodeid"]), "outcome": test["outcome"], "message": message})
     return outcomes

@@ -55,7 +55,7 @@ class Submission:
 
 
 def _exercise_files(folder: Path, questions: tuple[Question, ...], extra: tuple[str, ...] = ()) -> list[Path]:
-    names = [q.filename for q in questions] + [name for name in extra if name not in {q.filename for q in questions}]
+    names = list(dict.fromkeys([*(q.filename for q in questions), *extra]))  # in order, each once
     return [folder / name for name in names if (folder / name).is_file()]
 
 

@@ -18,24 +18,20 @@ from grader import __version__
 from grader.candidate.state import Progress, now_iso
 from grader.catalogue import Question
 from grader.kit import exercises_dir, state_dir
+from grader.manifest import grader_versions
 
 __all__ = [
-    "RECORDED_LIBRARIES",
     "ResetResult",
     "WorkspaceError",
     "backup_and_reset",
     "is_untouched",
     "latest_backup",
-    "library_versions",
     "original_stub",
     "restore_backup",
     "submission_name",
     "write_submission",
 ]
 
-# The libraries whose versions decide how an answer behaves: recorded in the manifest, so a grader can see
-# when the candidate practised on other versions than the ones grading runs.
-RECORDED_LIBRARIES = ("fastapi", "starlette", "pydantic")
 _BACKUP_RE = re.compile(r"^(?P<module>q\d\d_[a-z0-9_]+)\.(?P<stamp>\d{8}-\d{6})(?:-(?P<counter>\d+))?\.py$")
 
 
@@ -140,20 +136,6 @@ def _backed_up(question: Question, content: bytes) -> bool:
     )
 
 
-def library_versions() -> dict[str, str]:
-    """Python's version and the installed versions of the libraries that decide how an answer behaves."""
-    import platform
-    from importlib import metadata
-
-    versions = {"python": platform.python_version()}
-    for name in RECORDED_LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = ""
-    return versions
-
-
 def submission_name(name: str) -> str:
     """The candidate's name as it goes into a file name: lower case ASCII letters, digits and dashes."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
@@ -198,7 +180,7 @@ def write_submission(
         "created_at": now_iso(),
         "files": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files},
         "candidate": name,
-        "versions": library_versions(),
+        "versions": grader_versions(),  # the same probe `grade` compares them with
         "questions": {
             q.id: _question_record(q, exercises_dir() / q.filename, progress)
             for q in questions

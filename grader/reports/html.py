@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
-from grader.reports.classlist import class_sandbox, flag_summary, late_note
+from grader.reports.classlist import class_sandbox, submission_notes
 from grader.reports.html_page import cell, fmt, num, page, row, status_class
 from grader.reports.html_stats import (
     MIN_STUDENTS_FOR_DISCRIMINATION,
@@ -170,7 +170,8 @@ def _grid_cell(sub: StoredSubmission, question: Question, page_name: str) -> str
 
 
 def _notes(sub: StoredSubmission) -> str:
-    return "; ".join(note for note in (late_note(sub), *sub.warnings, flag_summary(sub)) if note)
+    """The same notes as the class table (an unusable submission, whose problem is one, is listed apart)."""
+    return "; ".join(submission_notes(sub))
 
 
 def _grid(graded: list[tuple[StoredSubmission, str]], questions: tuple[Question, ...]) -> str:
