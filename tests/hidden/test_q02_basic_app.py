@@ -18,8 +18,10 @@ def test_root_is_json(client: httpx.Client) -> None:
     response = client.get("/")
     assert response.status_code == 200, f"GET / should answer 200, got {response.status_code}"
     content_type = response.headers.get("content-type", "")
-    assert content_type.startswith("application/json"), (
-        f"GET / should answer with the content-type application/json, got {content_type!r}"
+    # The media type must be application/json exactly; a charset parameter after it is allowed.
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    assert media_type == "application/json", (
+        f"GET / should answer with the media type application/json, got the content-type {content_type!r}"
     )
 
 
@@ -28,6 +30,9 @@ def test_health_returns_ok(client: httpx.Client) -> None:
     response = client.get("/health")
     assert response.status_code == 200, f"GET /health should answer 200, got {response.status_code}"
     assert response.json() == {"status": "ok"}, f'GET /health should answer {{"status": "ok"}}, got {response.text}'
+
+
+OTHER_METHODS = ("POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
 
 
 @pytest.mark.contract("q02.3")
@@ -52,6 +57,18 @@ def test_delete_on_health_is_method_not_allowed(client: httpx.Client) -> None:
 
 
 @pytest.mark.contract("q02.3")
+def test_every_other_method_on_both_routes_is_method_not_allowed(client: httpx.Client) -> None:
+    # "Any other method": every one of them, on both routes, not a sample.
+    for path in ("/", "/health"):
+        assert client.get(path).status_code == 200, f"GET {path} should exist before other methods are checked"
+        for method in OTHER_METHODS:
+            response = client.request(method, path)
+            assert response.status_code == 405, (
+                f"{method} {path} should answer 405 (only GET), got {response.status_code}"
+            )
+
+
+@pytest.mark.contract("q02.3")
 def test_options_is_method_not_allowed(client: httpx.Client) -> None:
     for path in ("/", "/health"):
         assert client.get(path).status_code == 200, f"GET {path} should exist before OPTIONS is checked"
@@ -59,12 +76,52 @@ def test_options_is_method_not_allowed(client: httpx.Client) -> None:
         assert response.status_code == 405, f"OPTIONS {path} should answer 405 (only GET), got {response.status_code}"
 
 
+@pytest.mark.contract("q02.3")
+def test_a_cors_preflight_is_method_not_allowed_too(client: httpx.Client) -> None:
+    preflight = {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"}
+    for path in ("/", "/health"):
+        assert client.get(path).status_code == 200, f"GET {path} should exist before a preflight is checked"
+        response = client.options(path, headers=preflight)
+        assert response.status_code == 405, (
+            f"a CORS preflight (OPTIONS {path} with Origin and Access-Control-Request-Method) should answer 405 "
+            f"like every OPTIONS, got {response.status_code}"
+        )
+
+
 @pytest.mark.contract("q02.4")
 def test_unknown_path_is_not_found(client: httpx.Client) -> None:
     assert client.get("/").status_code == 200, "GET / should exist before unknown paths are checked"
-    for path in ("/nothing-here", "/healthz", "/HEALTH", "/health/extra"):
+    for path in (
+        "/nothing-here",
+        "/healthz",
+        "/HEALTH",
+        "/Health",
+        "/health/extra",
+        "/héalth",
+        "/健康",
+        "/index.html",
+        "/index",
+        "/hello",
+        "/ping",
+        "/status",
+        "/healthcheck",
+        "/api/health",
+        "/v1/health",
+    ):
         response = client.get(path)
         assert response.status_code == 404, f"GET {path} is no route: it should answer 404, got {response.status_code}"
+
+
+@pytest.mark.contract("q02.4")
+def test_unknown_path_is_not_found_whatever_the_method(client: httpx.Client) -> None:
+    # A path that is no route answers 404 for every method: 405 would say the path exists.
+    assert client.get("/").status_code == 200, "GET / should exist before unknown paths are checked"
+    for method in ("GET", *OTHER_METHODS):
+        for path in ("/nothing-here", "/healthz", "/HEALTH"):
+            response = client.request(method, path)
+            assert response.status_code == 404, (
+                f"{method} {path} is no route: it should answer 404, got {response.status_code}"
+            )
 
 
 @pytest.mark.contract("q02.4")
