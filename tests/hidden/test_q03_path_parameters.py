@@ -1,6 +1,7 @@
 """Hidden tests for q03: path parameters."""
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -38,8 +39,37 @@ def test_item_id_is_converted_to_int(client: httpx.Client) -> None:
 
 
 @pytest.mark.contract("q03.1")
+def test_negative_and_large_item_ids_are_integers_too(client: httpx.Client) -> None:
+    for raw, expected in (("-3", -3), ("7309", 7309), ("9007199254740993", 9007199254740993)):
+        response = client.get(f"/items/{raw}")
+        assert response.status_code == 200, f"GET /items/{raw} should answer 200, got {response.status_code}"
+        body = response.json()
+        assert body == {"item_id": expected} and isinstance(body["item_id"], int), (
+            f'GET /items/{raw} should answer {{"item_id": {expected}}} (a JSON integer), got {response.text}'
+        )
+
+
+@pytest.mark.contract("q03.1")
+def test_other_spellings_of_a_whole_number_give_that_number_or_422(client: httpx.Client) -> None:
+    # The contract leaves them free: FastAPI's int accepts them, a stricter check may refuse them. What is never
+    # right is echoing the text or answering another number.
+    assert client.get("/items/42").status_code == 200, "GET /items/42 should answer 200"
+    for raw, expected in (("+7", 7), ("4_2", 42), ("007", 7)):
+        response = client.get(f"/items/{raw}")
+        if response.status_code == 422:
+            locs = error_locs(response.json())
+            assert ["path", "item_id"] in locs, f"the 422 error for /items/{raw} should name ['path', 'item_id']"
+            continue
+        assert response.status_code == 200, f"GET /items/{raw} should answer 200 or 422, got {response.status_code}"
+        body = response.json()
+        assert body == {"item_id": expected} and isinstance(body["item_id"], int), (
+            f'GET /items/{raw} may answer 422, or 200 with {{"item_id": {expected}}}; it answered {response.text}'
+        )
+
+
+@pytest.mark.contract("q03.1")
 def test_non_integer_item_id_returns_422(client: httpx.Client) -> None:
-    for raw in ("abc", "1.5"):
+    for raw in ("abc", "1.5", "½", "٤٢", "4 2", "1e3", "0x1A", "ten"):
         response = client.get(f"/items/{raw}")
         assert response.status_code == 422, f"GET /items/{raw} should answer 422, got {response.status_code}"
         locs = error_locs(response.json())
@@ -57,11 +87,22 @@ def test_users_me_is_not_captured_by_user_id(client: httpx.Client) -> None:
 
 @pytest.mark.contract("q03.2")
 def test_other_user_ids_are_echoed(client: httpx.Client) -> None:
-    for user_id in ("alice", "42", "meh"):
+    for user_id in ("alice", "42", "meh", "ME", "Me", "me.", "mé", "u" * 300):
         response = client.get(f"/users/{user_id}")
         assert response.status_code == 200, f"GET /users/{user_id} should answer 200, got {response.status_code}"
         assert response.json() == {"user_id": user_id}, (
-            f'GET /users/{user_id} should answer {{"user_id": "{user_id}"}}, got {response.json()}'
+            f'GET /users/{user_id} should answer {{"user_id": "{user_id}"}} (any length), got {response.text[:400]}'
+        )
+
+
+@pytest.mark.contract("q03.2")
+def test_user_ids_in_any_script_are_echoed_decoded(client: httpx.Client) -> None:
+    # httpx percent-encodes these; the answer holds the decoded text, byte for byte.
+    for user_id in ("Zoë", "Zoe\u0308", "山田", "🙂", "Ann Lee", " padded ", "a+b", "x%y"):
+        response = client.get("/users/" + quote(user_id, safe=""))
+        assert response.status_code == 200, f"GET /users/{user_id!r} should answer 200, got {response.status_code}"
+        assert response.json() == {"user_id": user_id}, (
+            f"GET /users/{user_id!r} should echo the decoded text {user_id!r}, got {response.text}"
         )
 
 
@@ -78,7 +119,7 @@ def test_every_category_is_accepted(client: httpx.Client) -> None:
 @pytest.mark.contract("q03.3")
 def test_unknown_category_returns_422(client: httpx.Client) -> None:
     assert client.get("/categories/books").status_code == 200, "GET /categories/books should answer 200"
-    for category in ("toys", "Books"):
+    for category in ("toys", "Books", "BOOKS", "books%20", "%20books", "bööks", "musics", "game", "本"):
         response = client.get(f"/categories/{category}")
         assert response.status_code == 422, f"GET /categories/{category} should answer 422, got {response.status_code}"
         locs = error_locs(response.json())
@@ -114,3 +155,30 @@ def test_file_path_with_one_segment(client: httpx.Client) -> None:
     assert response.json() == {"file_path": "report.pdf"}, (
         f'GET /files/report.pdf should answer {{"file_path": "report.pdf"}}, got {response.json()}'
     )
+
+
+@pytest.mark.contract("q03.4")
+def test_file_path_is_decoded_in_any_script(client: httpx.Client) -> None:
+    for file_path in (
+        "my notes.txt",
+        "Zoë/café menu.pdf",
+        "写真/旅行/京都.jpg",
+        "🙂/e\u0301.md",
+        "a+b/50%.csv",
+        "reports/2024/",
+        "a//b.txt",
+        "/etc/hosts",
+    ):
+        response = client.get("/files/" + quote(file_path, safe="/"))
+        assert response.status_code == 200, f"GET /files/{file_path!r} should answer 200, got {response.status_code}"
+        assert response.json() == {"file_path": file_path}, (
+            f"file_path should be the decoded rest of the path {file_path!r}, got {response.text}"
+        )
+
+
+@pytest.mark.contract("q03.4")
+def test_an_empty_rest_is_an_empty_path(client: httpx.Client) -> None:
+    assert client.get("/files/report.pdf").status_code == 200, "GET /files/report.pdf should answer 200"
+    response = client.get("/files/", follow_redirects=False)
+    assert response.status_code == 200, f"GET /files/ should answer 200 (an empty path), got {response.status_code}"
+    assert response.json() == {"file_path": ""}, f'GET /files/ should answer {{"file_path": ""}}, got {response.text}'
