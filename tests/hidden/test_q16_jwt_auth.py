@@ -1,5 +1,9 @@
 """Hidden tests for q16: JWT authentication with HTTPBearer (the tests mint their own tokens with PyJWT)."""
 
+import base64
+import hashlib
+import hmac
+import json
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -67,6 +71,21 @@ def assert_invalid_token(client: httpx.Client, token: str, what: str) -> None:
     assert response.json() == {"detail": "Invalid token"}, (
         f'{what} should give {{"detail": "Invalid token"}}, got {response.text}'
     )
+    challenge = response.headers.get("www-authenticate", "")
+    assert challenge.lower().startswith("bearer"), (
+        f"the 401 for {what} should send a WWW-Authenticate header starting with Bearer, got {challenge!r}"
+    )
+
+
+def hs256_with_empty_key(claims: dict[str, Any]) -> str:
+    """A token HMAC-signed with the empty key (PyJWT refuses to make one, so it is built by hand)."""
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = part(b'{"alg":"HS256","typ":"JWT"}') + "." + part(json.dumps(claims).encode())
+    signature = hmac.new(b"", signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{part(signature)}"
 
 
 @pytest.mark.contract("q16.1", "q16.3")
@@ -79,6 +98,9 @@ def test_token_route_issues_a_signed_token_for_the_demo_user(client: httpx.Clien
         f"POST /token with the demo credentials should answer 200, got {response.status_code}: {response.text}"
     )
     body = response.json()
+    assert isinstance(body, dict) and set(body) == {"access_token", "token_type"}, (
+        f"POST /token should answer exactly the keys access_token and token_type, got {response.text}"
+    )
     assert body.get("token_type") == "bearer", f'token_type should be "bearer", got {response.text}'
     token = body.get("access_token")
     assert isinstance(token, str) and token, f"access_token should be a JWT string, got {response.text}"
@@ -94,9 +116,23 @@ def test_token_route_issues_a_signed_token_for_the_demo_user(client: httpx.Clien
 
 
 @pytest.mark.contract("q16.3")
-def test_wrong_credentials_are_refused(client: httpx.Client) -> None:
-    for body in ({"username": "alice", "password": "wrong"}, {"username": "mallory", "password": "wonderland"}):
-        response = client.post("/token", json=body)
+def test_wrong_credentials_are_refused(safe_client: httpx.Client) -> None:
+    near_misses = (
+        {"username": "alice", "password": "wrong"},
+        {"username": "mallory", "password": "wonderland"},
+        {"username": "Alice", "password": "wonderland"},
+        {"username": "alice", "password": "Wonderland"},
+        {"username": "alice ", "password": "wonderland"},
+        {"username": "alice", "password": "wonderland "},
+        {"username": "alice", "password": "w\u00f6nderland"},
+        {"username": "alice", "password": "wonderland\u0301"},
+        {"username": "alice", "password": "\U0001f407 \u5154\u5b50"},
+        {"username": "al\u00efce", "password": "wonderland"},
+        {"username": "\u7231\u4e3d\u4e1d", "password": "\u4ed9\u5883"},
+        {"username": "alice", "password": ""},
+    )
+    for body in near_misses:
+        response = safe_client.post("/token", json=body)
         assert response.status_code == 401, (
             f"POST /token with {body} should answer 401, got {response.status_code}: {response.text}"
         )
@@ -109,8 +145,9 @@ def test_wrong_credentials_are_refused(client: httpx.Client) -> None:
 def test_token_body_without_password_is_422(client: httpx.Client) -> None:
     good = client.post("/token", json={"username": "alice", "password": "wonderland"})
     assert good.status_code == 200, f"POST /token with the demo credentials should answer 200, got {good.status_code}"
-    response = client.post("/token", json={"username": "alice"})
-    assert response.status_code == 422, f"POST /token without a password should answer 422, got {response.status_code}"
+    for body in ({"username": "alice"}, {"password": "wonderland"}, {}):
+        response = client.post("/token", json=body)
+        assert response.status_code == 422, f"POST /token with {body} should answer 422, got {response.status_code}"
 
 
 @pytest.mark.contract("q16.3", "q16.4")
@@ -123,13 +160,19 @@ def test_issued_token_opens_the_protected_route(client: httpx.Client) -> None:
 @pytest.mark.contract("q16.1", "q16.4")
 def test_protected_route_returns_the_subject_of_any_valid_token(client: httpx.Client, mint: Mint) -> None:
     assert_accepted(client, mint(sub="bob"), "bob", "a valid token for sub 'bob'")
+    subject = "Zo\u00eb e\u0301 \u674e\u96f7 \U0001f407"
+    assert_accepted(client, mint(sub=subject), subject, f"a valid token for the non-ASCII sub {subject!r}")
 
 
 @pytest.mark.contract("q16.5")
 def test_missing_credentials_are_401_not_authenticated(client: httpx.Client) -> None:
-    for headers in ({}, {"Authorization": "Basic YWxpY2U6d29uZGVybGFuZA=="}):
+    cases = (
+        ({}, "without credentials"),
+        ({"Authorization": "Basic YWxpY2U6d29uZGVybGFuZA=="}, "with a Basic scheme"),
+        ({"Authorization": "Bearer"}, "with the Bearer scheme but no token"),
+    )
+    for headers, what in cases:
         response = client.get("/users/me", headers=headers)
-        what = "without credentials" if not headers else "with a Basic scheme"
         assert response.status_code == 401, (
             f"GET /users/me {what} should answer 401, got {response.status_code}: {response.text}"
         )
@@ -170,6 +213,32 @@ def test_token_signed_with_another_key_is_invalid(safe_client: httpx.Client, min
 def test_expired_token_is_invalid(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(), "alice", "a valid token")
     assert_invalid_token(safe_client, mint(exp_in=-3600), "a token that expired an hour ago")
+
+
+@pytest.mark.contract("q16.6")
+def test_expiry_has_no_leeway(safe_client: httpx.Client, mint: Mint) -> None:
+    # Four seconds either side of exp: far from the second where PyJWT and python-jose differ, and no leeway.
+    assert_accepted(safe_client, mint(exp_in=4), "alice", "a token that expires in about four seconds")
+    assert_invalid_token(safe_client, mint(exp_in=-4), "a token that expired about four seconds ago")
+    assert_invalid_token(safe_client, mint(exp_in=-61), "a token that expired a minute ago")
+
+
+@pytest.mark.contract("q16.4", "q16.6")
+def test_a_fractional_exp_is_a_valid_number(safe_client: httpx.Client, host: AppHost) -> None:
+    key, algorithm = host.fact("SECRET_KEY"), host.fact("ALGORITHM")
+    token = encode({"sub": "alice", "exp": time.time() + 600.375}, key, algorithm)
+    assert_accepted(safe_client, token, "alice", "a token whose exp is a fraction ten minutes ahead")
+    expired = encode({"sub": "alice", "exp": time.time() - 30.625}, key, algorithm)
+    assert_invalid_token(safe_client, expired, "a token whose exp is a fraction 30 s in the past")
+
+
+@pytest.mark.contract("q16.6")
+def test_token_with_a_non_finite_exp_is_invalid(safe_client: httpx.Client, host: AppHost, mint: Mint) -> None:
+    assert_accepted(safe_client, mint(), "alice", "a valid token")
+    key, algorithm = host.fact("SECRET_KEY"), host.fact("ALGORITHM")
+    for exp in (float("inf"), float("nan"), float("-inf")):
+        token = encode({"sub": "alice", "exp": exp}, key, algorithm)  # the JSON says Infinity / NaN
+        assert_invalid_token(safe_client, token, f"a token whose exp is {exp!r} (exp must be a finite number)")
 
 
 @pytest.mark.contract("q16.6")
@@ -227,3 +296,20 @@ def test_secret_key_is_read_from_the_environment(start_host: StartHost) -> None:
     token = encode({"sub": "carol", "exp": int(time.time()) + 600}, secret, configured_host.fact("ALGORITHM"))
     with configured_host.client() as test_client:
         assert_accepted(test_client, token, "carol", "a token signed with the JWT_SECRET_KEY secret")
+
+
+@pytest.mark.contract("q16.2")
+def test_an_empty_secret_in_the_environment_counts_as_unset(start_host: StartHost) -> None:
+    configured_host = start_host(env={"JWT_SECRET_KEY": ""})
+    configured = configured_host.fact("SECRET_KEY")
+    assert isinstance(configured, str) and configured, (
+        f"with JWT_SECRET_KEY set to the empty string, SECRET_KEY should be a non-empty secret, got {configured!r}"
+    )
+    with configured_host.client(raise_server_exceptions=False) as test_client:
+        login = test_client.post("/token", json={"username": "alice", "password": "wonderland"})
+        assert login.status_code == 200, (
+            f"with an empty JWT_SECRET_KEY, POST /token should still answer 200, got {login.status_code}: {login.text}"
+        )
+        assert_accepted(test_client, login.json()["access_token"], "alice", "the token from POST /token")
+        forged = hs256_with_empty_key({"sub": "mallory", "exp": int(time.time()) + 600})
+        assert_invalid_token(test_client, forged, "a token signed with the empty key")
