@@ -4,7 +4,8 @@ Question: what is APIRouter for, and how do you split an API into routers that s
 dependencies and documented responses?
 
 Build a small versioned API out of three routers (items, users, admin) and serve all of them under
-``/api/v1``. Nothing is served outside that prefix.
+``/api/v1``. Nothing of the API is served outside that prefix (FastAPI's own pages are not part of it: see
+[q17.6]).
 
 Contract (the hidden tests check exactly this):
 
@@ -28,9 +29,12 @@ Contract (the hidden tests check exactly this):
   - Every admin operation documents a 403 response with the description ``Invalid X-Token header``.
   - The items and users routes need no token.
 - [q17.5] All three routers are included under the prefix ``/api/v1`` with the extra tag ``v1``: in
-  ``/openapi.json`` each operation's tags are exactly ``v1`` plus its router's tag (e.g. ``v1`` and
-  ``items``; the order is not checked).
-- [q17.6] The same paths without ``/api/v1`` (``/items/``, ``/admin/stats``, ...) answer 404.
+  ``/openapi.json`` each operation's tags are exactly ``v1`` plus its router's tag, each once (e.g. ``v1`` and
+  ``items``; the order is not checked, but ``["v1", "items", "items"]`` is wrong: FastAPI does not merge a tag
+  given at two levels).
+- [q17.6] The same paths without ``/api/v1`` (``/items/``, ``/admin/stats``, ...) or under any other prefix
+  (``/v1/items/``, ``/api/items/``, ``/api/v2/items/``) answer 404. FastAPI's own pages stay where FastAPI puts
+  them: the tests read ``/openapi.json`` at the root; ``/docs`` and ``/redoc`` are your choice (not tested).
 
 Run it: ``uvicorn q17_api_router:app --reload`` then open http://127.0.0.1:8000/docs
 """

@@ -50,15 +50,38 @@ def test_users_are_listed_without_a_token(client: httpx.Client) -> None:
     assert response.json() == [{"username": "ada"}, {"username": "linus"}], f"wrong users: {response.json()}"
 
 
+API_CALLS = (
+    ("GET", "/items/"),
+    ("GET", "/items/1"),
+    ("GET", "/users/"),
+    ("GET", "/admin/stats"),
+    ("DELETE", "/admin/items/1"),
+)
+
+
 @pytest.mark.contract("q17.6")
 def test_routes_are_not_served_without_the_version_prefix(client: httpx.Client) -> None:
     assert client.get("/api/v1/items/").status_code == 200, "GET /api/v1/items/ should work before this check"
     assert client.get("/api/v1/admin/stats", headers=TOKEN).status_code == 200, (
         "GET /api/v1/admin/stats with the token should work before this check"
     )
-    for path in ("/items/", "/items/1", "/users/", "/admin/stats"):
-        response = client.get(path, headers=TOKEN)
-        assert response.status_code == 404, f"GET {path} (no /api/v1) should answer 404, got {response.status_code}"
+    for prefix in ("", "/v1", "/api", "/api/v2", "/api/latest", "/latest", "/api/current", "/api/v1/api/v1"):
+        for method, path in API_CALLS:
+            response = client.request(method, prefix + path, headers=TOKEN)
+            assert response.status_code == 404, (
+                f"{method} {prefix + path} (not under /api/v1) should answer 404, got {response.status_code}"
+            )
+    assert client.get("/api/v1/items/1").status_code == 200, "a DELETE outside /api/v1 must not remove item 1"
+
+
+@pytest.mark.contract("q17.6")
+def test_the_schema_lists_no_path_outside_the_version_prefix(client: httpx.Client) -> None:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200, f"GET /openapi.json should answer 200, got {response.status_code}"
+    paths = sorted(response.json().get("paths", {}))
+    assert "/api/v1/items/" in paths, f"/api/v1/items/ should be in /openapi.json; found {paths}"
+    outside = [path for path in paths if not path.startswith("/api/v1/")]
+    assert not outside, f"/openapi.json should list only paths under /api/v1/, it also lists {outside}"
 
 
 @pytest.mark.contract("q17.1", "q17.4")
@@ -68,17 +91,38 @@ def test_admin_stats_with_the_token(client: httpx.Client) -> None:
     assert response.json() == {"items": 3, "users": 2}, f"wrong stats: {response.json()}"
 
 
+BAD_TOKENS = (
+    ({}, "without X-Token"),
+    ({"X-Token": "wrong"}, "with a wrong X-Token"),
+    ({"X-Token": ""}, "with an empty X-Token"),
+    ({"X-Token": "Fake-Super-Secret-Token"}, "with the token in other letter case"),
+    ({"X-Token": "fake-super-secret"}, "with the start of the token only"),
+    ({"X-Token": "fake-super-secret-token2"}, "with the token plus a character"),
+    ({"x-token-2": "fake-super-secret-token"}, "with the token under another header name"),
+)
+
+
+def assert_refused(response: httpx.Response, what: str) -> None:
+    assert response.status_code == 403, f"{what} should answer 403, got {response.status_code}: {response.text}"
+    assert response.json() == {"detail": "Invalid X-Token header"}, f"wrong 403 body for {what}: {response.text}"
+
+
 @pytest.mark.contract("q17.4")
 def test_admin_stats_refuses_a_missing_or_wrong_token(client: httpx.Client) -> None:
     assert client.get("/api/v1/admin/stats", headers=TOKEN).status_code == 200, (
         "GET /api/v1/admin/stats with the right token should answer 200"
     )
-    for headers, what in (({}, "without X-Token"), ({"X-Token": "wrong"}, "with a wrong X-Token")):
-        response = client.get("/api/v1/admin/stats", headers=headers)
-        assert response.status_code == 403, (
-            f"GET /api/v1/admin/stats {what} should answer 403, got {response.status_code}: {response.text}"
-        )
-        assert response.json() == {"detail": "Invalid X-Token header"}, f"wrong 403 body: {response.text}"
+    for headers, what in BAD_TOKENS:
+        assert_refused(client.get("/api/v1/admin/stats", headers=headers), f"GET /api/v1/admin/stats {what}")
+
+
+@pytest.mark.contract("q17.4")
+def test_every_admin_route_refuses_every_bad_token_before_anything_else(client: httpx.Client) -> None:
+    for headers, what in BAD_TOKENS:
+        for item_id in (2, 99):
+            path = f"/api/v1/admin/items/{item_id}"
+            assert_refused(client.delete(path, headers=headers), f"DELETE {path} {what}")
+    assert client.get("/api/v1/items/2").status_code == 200, "a refused DELETE must not remove the item"
 
 
 @pytest.mark.contract("q17.4")
@@ -101,6 +145,30 @@ def test_the_dependency_guards_every_admin_route(client: httpx.Client) -> None:
     assert again.json() == {"detail": "Item not found"}, f"wrong 404 body: {again.text}"
 
 
+@pytest.mark.contract("q17.2", "q17.4")
+def test_deleting_the_middle_item_leaves_its_neighbours(client: httpx.Client) -> None:
+    deleted = client.delete("/api/v1/admin/items/2", headers=TOKEN)
+    assert deleted.status_code == 204, f"DELETE /api/v1/admin/items/2 should answer 204, got {deleted.status_code}"
+    listed = client.get("/api/v1/items/").json()
+    assert _sorted_items(listed) == [ALL_ITEMS[0], ALL_ITEMS[2]], (
+        f"after deleting item 2, GET /api/v1/items/ should list items 1 and 3, got {listed}"
+    )
+    for item in (ALL_ITEMS[0], ALL_ITEMS[2]):
+        response = client.get(f"/api/v1/items/{item['id']}")
+        assert response.status_code == 200 and response.json() == item, (
+            f"after deleting item 2, GET /api/v1/items/{item['id']} should still answer {item}, got {response.text}"
+        )
+    for item_id in (2, 0, -1, 4):
+        for method, path in (("GET", f"/api/v1/items/{item_id}"), ("DELETE", f"/api/v1/admin/items/{item_id}")):
+            response = client.request(method, path, headers=TOKEN)
+            assert response.status_code == 404, f"{method} {path} should answer 404, got {response.status_code}"
+            assert response.json() == {"detail": "Item not found"}, (
+                f"wrong 404 body for {method} {path}: {response.text}"
+            )
+    stats = client.get("/api/v1/admin/stats", headers=TOKEN).json()
+    assert stats == {"items": 2, "users": 2}, f"stats after deleting item 2 should count 2 items: {stats}"
+
+
 @pytest.mark.contract("q17.2", "q17.3", "q17.4", "q17.5")
 def test_operation_tags_merge_the_version_tag_and_the_router_tag(client: httpx.Client) -> None:
     expected = {
@@ -113,7 +181,8 @@ def test_operation_tags_merge_the_version_tag_and_the_router_tag(client: httpx.C
     for (path, method), tag in expected.items():
         tags = _operation(client, path, method).get("tags", [])
         assert sorted(tags) == sorted(["v1", tag]), (
-            f"{method.upper()} {path} should carry exactly the tags v1 and {tag} in /openapi.json, got {tags}"
+            f"{method.upper()} {path} should carry exactly the tags v1 and {tag}, each once, in /openapi.json,"
+            f" got {tags}"
         )
 
 
