@@ -46,6 +46,7 @@ class ChildJob:
     sandbox: str = "auto"
     request_timeout_s: float = 20.0
     protected: tuple[str, ...] = ()  # folders no app host may read (beyond the kit, the target, home)
+    zygote_fd: int = -1  # this judge's socket to the run's host zygote (-1: start one of its own)
 
 
 def pytest_config_args(kit_root: str) -> list[str]:
@@ -213,10 +214,10 @@ def run_child(job: ChildJob) -> None:
     silence_standard_streams()
     limit_resources()
     os.chdir(job.workdir)
-    if job.sandbox != "off" and hasattr(os, "fork"):
+    if job.zygote_fd >= 0:
         from grader.bridge import zygote
 
-        zygote.start()  # before pytest imports the hidden tests: hosts are forked from this clean copy
+        zygote.use(job.zygote_fd)  # hosts come from the run's zygote, exec'd clean before anything was read
     journal = _Journal(job.journal, job.token)
     from pytest_jsonreport.plugin import JSONReport
 

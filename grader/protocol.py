@@ -15,6 +15,10 @@ Operations (fields after the name):
   inside the host, lifespan entered when asked; result ``{"cid": n}``; ``client_close`` ``cid``;
 - ``http`` ``cid``, ``method``, ``url``, ``headers`` (pairs), ``body`` (b64): result ``status``, ``headers``,
   ``body``;
+- ``http_start`` (fields of ``http``): start a request on the client's event loop and answer at once
+  ``{"rid": n}``; ``http_wait`` ``rid``, ``timeout_s``: its response (as ``http``) once the app has sent its last
+  body part, or ``{"pending": true}``; ``http_returned`` ``rid``, ``timeout_s``: ``{"returned": bool}``, whether
+  the app's call has returned (background tasks included);
 - ``ws_connect`` ``cid``, ``url``, ``headers``, ``subprotocols``: result ``{"wid": n}`` or ``{"closed": {code,
   reason}}``; ``ws_send`` ``wid``, ``message`` (an ASGI ``websocket.receive`` message, bytes in b64);
   ``ws_receive`` ``wid``: an ASGI message the app sent; ``ws_close`` ``wid``, ``code``;
@@ -22,6 +26,10 @@ Operations (fields after the name):
 - ``call`` ``name``, ``args``, ``kwargs``: call a module-level function with JSON arguments, JSON result;
 - ``endpoint`` ``path``, ``method``: whether a route exists and whether its function is ``async def``;
 - ``helper`` ``name``, ``args``: run a kit-provided helper (``grader.host.helpers``) beside the module.
+
+A second socket carries the other direction: the kit's fakes in the host call the judge's services
+(``grader.host.services``, ``grader.bridge.services``) with ``{"id", "name", "args"}`` and get ``{"id",
+"result"}`` or ``{"id", "error"}``.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -30,13 +31,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
+from grader.bridge.zygote import ZygoteServer
 from grader.catalogue import Question
 from grader.child import ChildJob, pytest_config_args
+from grader.host.warm import warm_imports
 from grader.integrity import scan_file
 from grader.interrupts import checkpoint, signals_blocked_for_fork
 from grader.kit import hidden_tests_dir, kit_root
 from grader.results import RawRun, TestOutcome
-from grader.warm import warm_imports
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
@@ -66,12 +68,14 @@ class _Process(Protocol):
 
 
 class ForkedProcess:
-    def __init__(self, job: ChildJob) -> None:
+    def __init__(self, job: ChildJob, close_in_child: tuple[socket.socket, ...] = ()) -> None:
         with signals_blocked_for_fork():
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child: it never leaves this block
                 for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                     signal.signal(signum, signal.SIG_DFL)
+                for sock in close_in_child:
+                    sock.close()
                 self._child(job)
         self.pid = pid
         self._returncode: int | None = None
@@ -122,6 +126,7 @@ class _SpawnedProcess:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
             env={**os.environ, "TMPDIR": str(Path(job.workdir).parent)},
+            pass_fds=(job.zygote_fd,) if job.zygote_fd >= 0 else (),
         )
         assert self._popen.stdin is not None
         with contextlib.suppress(BrokenPipeError):
@@ -161,7 +166,16 @@ def _warm_up() -> None:
     zygote taken before their own test module is imported, and whatever the parent held, every host would
     inherit, hidden tests included. Then the heap is frozen: children skip walking it.
     """
-    warm_imports(extra=("pytest", "_pytest.python", "pytest_jsonreport.plugin", "grader.fixtures", "grader.child"))
+    warm_imports(
+        extra=(
+            "pytest",
+            "_pytest.python",
+            "pytest_jsonreport.plugin",
+            "grader.fixtures",
+            "grader.child",
+            "grader.bridge",
+        )
+    )
     with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="grade-warm-") as empty:
         warnings.simplefilter("ignore")
         import pytest
@@ -289,6 +303,9 @@ def run_jobs(
     use_fork = hasattr(os, "fork") if use_fork is None else use_fork
     tests_dir = (tests_dir or hidden_tests_dir()).resolve()
     _sweep_orphaned_cgroups()
+    # App hosts come from a zygote started by exec: a fresh interpreter with a minimal environment, so nothing
+    # this process has read (other submissions, the gradebook, the grader's environment) can reach them.
+    zygote = ZygoteServer() if hasattr(os, "fork") and pending else None
     if use_fork:
         _warm_up()
     checkpoint("grading")
@@ -298,7 +315,7 @@ def run_jobs(
     try:
         while pending or running:
             while pending and len(running) < workers:
-                running.append(_start(pending.pop(), tests_dir, use_fork, settings))
+                running.append(_start(pending.pop(), tests_dir, use_fork, settings, zygote))
             time.sleep(_POLL_INTERVAL_S)
             for item in list(running):
                 finished = _check(item, timeout_s)
@@ -314,6 +331,8 @@ def run_jobs(
             item.process.kill()
             _sweep_cgroups(item.process.pid)
             shutil.rmtree(item.scratch, ignore_errors=True)
+        if zygote is not None:
+            zygote.stop()
     return sorted(results, key=lambda pair: order[id(pair[0])])
 
 
@@ -348,8 +367,11 @@ class _Settings:
         return float(min(20, max(1, round(self.timeout_s / 3))))
 
 
-def _start(job: GradingJob, tests_dir: Path, use_fork: bool, settings: _Settings) -> _Running:
+def _start(
+    job: GradingJob, tests_dir: Path, use_fork: bool, settings: _Settings, zygote: ZygoteServer | None
+) -> _Running:
     question, target_dir = job.question, job.target_dir.resolve()
+    client = zygote.attach() if zygote is not None else None
     scratch = Path(tempfile.mkdtemp(prefix=f"grade-{question.id}-"))
     (scratch / "cwd").mkdir()
     child_job = ChildJob(
@@ -364,8 +386,16 @@ def _start(job: GradingJob, tests_dir: Path, use_fork: bool, settings: _Settings
         sandbox=settings.sandbox,
         request_timeout_s=settings.request_timeout_s,
         protected=settings.protected,
+        zygote_fd=client.fileno() if client is not None else -1,
     )
-    process: _Process = ForkedProcess(child_job) if use_fork else _SpawnedProcess(child_job)
+    try:
+        if use_fork:
+            process: _Process = ForkedProcess(child_job, (zygote.master,) if zygote is not None else ())
+        else:
+            process = _SpawnedProcess(child_job)
+    finally:
+        if client is not None:
+            client.close()  # the judge holds its own copy; when it ends, the zygote kills its hosts
     return _Running(job, child_job, process, time.monotonic(), scratch)
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from grader.bridge.channel import Channel
 from grader.bridge.errors import BridgeError, CandidateError
+from grader.bridge.services import ServiceCall, ServiceHub
 from grader.protocol import b64decode, b64encode
 
-__all__ = ["AppHost", "BridgeClient", "Endpoint", "RemoteWebSocket"]
+__all__ = ["AppHost", "BridgeClient", "Endpoint", "RemoteWebSocket", "StartedResponse"]
 
 _MISSING = object()
 
@@ -27,10 +30,38 @@ class Endpoint:
 class AppHost:
     """The candidate's module as the judge sees it: facts, calls, helpers and clients, all as plain data."""
 
-    def __init__(self, channel: Channel, filename: str, request_timeout_s: float) -> None:
+    def __init__(
+        self,
+        channel: Channel,
+        filename: str,
+        request_timeout_s: float,
+        *,
+        services: ServiceHub | None = None,
+        scratch: Path | None = None,
+    ) -> None:
         self._channel = channel
         self.filename = filename
         self.request_timeout_s = request_timeout_s
+        self._services = services
+        self.scratch = scratch  # the host's working folder, which the judge reads after the host answered
+
+    # -- services: what the kit's fakes in the host call, observed here -------------------------------------
+    def serve(self, name: str, handler: Callable[..., Any]) -> None:
+        """Answer the host's calls of service ``name`` with ``handler(*args)`` (see ``grader.bridge.services``)."""
+        self._hub().serve(name, handler)
+
+    def service_calls(self, name: str | None = None) -> list[ServiceCall]:
+        """The service calls the host made so far (of ``name``), in arrival order, as recorded by the judge."""
+        return self._hub().calls(name)
+
+    def wait_for_calls(self, name: str, count: int = 1, timeout: float | None = None) -> bool:
+        """Wait until the host has called ``name`` ``count`` times (True) or the timeout passed (False)."""
+        return self._hub().wait_for(name, count, self.request_timeout_s if timeout is None else timeout)
+
+    def _hub(self) -> ServiceHub:
+        if self._services is None:
+            raise BridgeError("this host has no services")
+        return self._services
 
     @property
     def layers(self) -> list[str]:
@@ -132,12 +163,7 @@ class _BridgeTransport(httpx.BaseTransport):
             body=b64encode(body),
             what=f"{request.method} {request.url.raw_path.decode('ascii', 'replace')}",
         )
-        return httpx.Response(
-            reply["status"],
-            headers=[(k, v) for k, v in reply["headers"]],
-            stream=httpx.ByteStream(b64decode(reply["body"])),
-            request=request,
-        )
+        return _response(reply, request)
 
 
 class BridgeClient(httpx.Client):
@@ -153,6 +179,25 @@ class BridgeClient(httpx.Client):
         self._host = host
         self._cid = cid
         self._open = True
+
+    def start(self, method: str, url: str, **kwargs: Any) -> StartedResponse:
+        """Send a request and return at once (``kwargs`` as for ``request``): collect it with ``response()``.
+
+        The app serves it on the same event loop as every other request of this client, and its response is
+        complete as soon as its last body part is sent, as a server would send it, even while the app still runs
+        background tasks. Several may be in flight at once.
+        """
+        request = self.build_request(method, url, **kwargs)
+        rid = self._host.request(
+            "http_start",
+            cid=self._cid,
+            method=request.method,
+            url=str(request.url),
+            headers=[[k, v] for k, v in request.headers.multi_items()],
+            body=b64encode(request.read()),
+            what=f"starting {request.method} {request.url.raw_path.decode('ascii', 'replace')}",
+        )["rid"]
+        return StartedResponse(self._host, rid, request)
 
     def websocket_connect(
         self, url: str, subprotocols: list[str] | None = None, headers: dict[str, str] | None = None
@@ -171,6 +216,44 @@ class BridgeClient(httpx.Client):
                 self._host.request("client_close", cid=self._cid, what="stopping the app (lifespan)")
             finally:
                 super().close()
+
+
+class StartedResponse:
+    """A request in flight on the candidate's app (``BridgeClient.start``)."""
+
+    def __init__(self, host: AppHost, rid: int, request: httpx.Request) -> None:
+        self._host, self._rid, self.request = host, rid, request
+
+    def response(self, timeout: float) -> httpx.Response | None:
+        """The response, once complete within ``timeout`` seconds; None while it is still pending."""
+        reply = self._host.request(
+            "http_wait",
+            rid=self._rid,
+            timeout_s=timeout,
+            timeout=timeout + self._host.request_timeout_s,
+            what=f"waiting for {self.request.method} {self.request.url.raw_path.decode('ascii', 'replace')}",
+        )
+        if reply.get("pending"):
+            return None
+        return _response(reply, self.request)
+
+    def returned(self, timeout: float) -> bool:
+        """Whether the app's call has returned (its background tasks done) within ``timeout`` seconds."""
+        reply = self._host.request(
+            "http_returned", rid=self._rid, timeout_s=timeout, timeout=timeout + self._host.request_timeout_s
+        )
+        return bool(reply["returned"])
+
+
+def _response(reply: dict[str, Any], request: httpx.Request) -> httpx.Response:
+    response = httpx.Response(
+        reply["status"],
+        headers=[(k, v) for k, v in reply["headers"]],
+        stream=httpx.ByteStream(b64decode(reply["body"])),
+        request=request,
+    )
+    response.read()
+    return response
 
 
 class RemoteWebSocket:

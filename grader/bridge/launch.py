@@ -16,6 +16,7 @@ from grader import sandbox
 from grader.bridge.channel import LocalChannel, ProcessChannel
 from grader.bridge.errors import BridgeError
 from grader.bridge.host import AppHost
+from grader.bridge.services import ServiceHub
 from grader.intake import copy_regular_file
 
 __all__ = ["HostOptions", "launch"]
@@ -31,14 +32,6 @@ class HostOptions:
     in_process: bool = False
     request_timeout_s: float = 20.0
     protected: tuple[Path, ...] = field(default_factory=tuple)  # the kit, submissions, gradebook, home
-
-
-@functools.cache
-def _warm_host_imports() -> None:
-    """Import, once in the judge, what hosts need: each fork then inherits it instead of importing it again."""
-    from grader.warm import warm_imports
-
-    warm_imports()
 
 
 @functools.cache
@@ -70,18 +63,24 @@ def launch(
         raise
     filename = module_file.name
 
+    service_judge, service_host = socket.socketpair()
+    services = ServiceHub(service_judge)
     if options.in_process or not hasattr(os, "fork"):  # no fork (Windows): the module runs in this process
         from grader.host import helpers
+        from grader.host import services as host_services
         from grader.host.session import HostSession  # debugging only: the judge then runs candidate code
 
         helpers.load_all()
-
+        host_services.attach(service_host)
         os.environ.update(env or {})
-        return AppHost(
-            LocalChannel(HostSession(private), lambda: shutil.rmtree(scratch, ignore_errors=True)),
-            filename,
-            options.request_timeout_s,
-        )
+
+        def local_cleanup() -> None:
+            services.close()
+            service_host.close()
+            shutil.rmtree(scratch, ignore_errors=True)
+
+        local = LocalChannel(HostSession(private), local_cleanup)
+        return AppHost(local, filename, options.request_timeout_s, services=services, scratch=work)
 
     policy = sandbox.Policy(
         mode=options.sandbox,
@@ -100,35 +99,45 @@ def launch(
             policy = dataclasses.replace(policy, cgroup=tuple(map(str, group.folders)))
 
     def cleanup() -> None:
+        services.close()
         if group is not None:
             Cgroup.later(group)  # its last process may still be dying: removed a moment later, never waited on
         shutil.rmtree(scratch, ignore_errors=True)
 
     from grader.bridge import zygote
 
-    parent = zygote.current()
-    if parent is not None:  # the grader's judge: hosts come from a zygote that never saw a hidden test
-        judge_end, pid = parent.spawn(policy, private)
-        channel = ProcessChannel(judge_end, pid, cleanup, lambda wait: parent.exit_code(pid, wait))
-    else:
-        channel = ProcessChannel(*_fork_host(policy, private), cleanup)
+    # Hosts are forked from a zygote exec'd clean: never from this process, which holds hidden tests (a judge)
+    # or a class's files, the grader's environment and an open gradebook (a batch's parent).
+    from grader.weaken import weakened
+
+    try:
+        if weakened("host-fork-from-judge"):  # the old design, kept only to show the kit's tests can fail
+            channel = ProcessChannel(*_fork_host(policy, private, service_host), cleanup)
+        else:
+            parent = zygote.current()
+            judge_end, pid = parent.spawn(policy, private, service_host)
+            channel = ProcessChannel(judge_end, pid, cleanup, lambda wait: parent.exit_code(pid, wait))
+    except BaseException:
+        cleanup()
+        raise
+    finally:
+        service_host.close()  # the host has its own copy now
     hello = channel.hello(_START_TIMEOUT_S)
     if not hello.get("ok"):
         channel.close()
         raise BridgeError(str(hello.get("error", "the host refused to start")))
     channel.layers, channel.missing = list(hello.get("layers", [])), dict(hello.get("missing", {}))
-    return AppHost(channel, filename, options.request_timeout_s)
+    return AppHost(channel, filename, options.request_timeout_s, services=services, scratch=work)
 
 
-def _fork_host(policy: sandbox.Policy, private: Path) -> tuple[socket.socket, int]:
-    """Fork a host from this process (a maintainer's pytest run): the judge's end of its channel, and its pid."""
-    _warm_host_imports()
+def _fork_host(policy: sandbox.Policy, private: Path, service: socket.socket) -> tuple[socket.socket, int]:
+    """Fork a host from this very process (``KIT_WEAKEN=host-fork-from-judge`` only): its channel and pid."""
     from grader.host.main import become_host
 
     judge_end, host_end = socket.socketpair()
     judge_pid = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the host
-        become_host(host_end, policy, private, judge_pid, close=(judge_end,))
+        become_host(host_end, service, policy, private, judge_pid, close=(judge_end,))
     host_end.close()
     return judge_end, pid

@@ -35,9 +35,9 @@ from pathlib import Path
 from grader.candidate.checkchild import CheckJob, pytest_args, run_in_child
 from grader.candidate.outcome import CheckResult, fold_events
 from grader.catalogue import Question
+from grader.host.warm import warm_imports
 from grader.kit import checks_dir, exercises_dir, kit_root
 from grader.runner import ForkedProcess, kill_spawned  # the grader's fork: signals held back, own group, killpg on kill
-from grader.warm import warm_imports
 
 __all__ = [
     "CHECK_TIMEOUT_S",

@@ -44,6 +44,7 @@ class HostSession:
         self.reraise = reraise  # in-process debugging: let the original exception through
         self._clients: dict[int, Any] = {}
         self._sockets: dict[int, Any] = {}
+        self._started: dict[int, Any] = {}  # requests the judge started and collects later
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -195,6 +196,44 @@ class HostSession:
         status, headers, body = self._candidate("request", send)
         return {"status": status, "headers": headers, "body": b64encode(body)}
 
+    def _op_http_start(self, message: dict[str, Any]) -> dict[str, Any]:
+        from grader.host.started import StartedRequest
+
+        client = self._client(message)
+        if getattr(client, "portal", None) is None:
+            raise RequestError("started requests need a client opened with its lifespan")
+        headers = [(str(k), str(v)) for k, v in message.get("headers", [])]
+        started = self._candidate(
+            "request",
+            lambda: StartedRequest(
+                client, str(message["method"]), str(message["url"]), headers, b64decode(message.get("body", ""))
+            ),
+        )
+        rid = next(self._ids)
+        self._started[rid] = started
+        return {"rid": rid}
+
+    def _started_request(self, message: dict[str, Any]) -> Any:
+        started = self._started.get(int(message.get("rid", 0)))
+        if started is None:
+            raise RequestError("unknown started request")
+        return started
+
+    def _op_http_wait(self, message: dict[str, Any]) -> dict[str, Any]:
+        """The started request's response once its last body part is sent, or ``pending`` after ``timeout_s``."""
+        started = self._started_request(message)
+        if not started.complete.wait(float(message.get("timeout_s", 0))):
+            return {"pending": True}
+        if started.status is None or (started.error is not None and not started.body):
+            error = started.error or RuntimeError("the app returned without sending a response")
+            self._candidate("request", lambda: _reraise(error))
+        return {"status": started.status, "headers": started.headers, "body": b64encode(bytes(started.body))}
+
+    def _op_http_returned(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Whether the started request's app call has returned (its background tasks done) within ``timeout_s``."""
+        started = self._started_request(message)
+        return {"returned": started.returned.wait(float(message.get("timeout_s", 0)))}
+
     # -- WebSocket --------------------------------------------------------------------------------------
     def _op_ws_connect(self, message: dict[str, Any]) -> dict[str, Any]:
         from starlette.websockets import WebSocketDisconnect
@@ -265,6 +304,7 @@ class HostSession:
             with contextlib.suppress(BaseException):
                 session.__exit__(None, None, None)
         self._sockets.clear()
+        self._started.clear()
         for client in self._clients.values():
             with contextlib.suppress(BaseException):
                 if getattr(client, "_kit_entered", False):
@@ -292,6 +332,10 @@ def refuse_servers() -> None:
     uvicorn.run = refuse  # type: ignore[assignment]
     uvicorn.Server.run = refuse  # type: ignore[method-assign]
     uvicorn.Server.serve = refuse  # type: ignore[method-assign]
+
+
+def _reraise(error: BaseException) -> None:
+    raise error
 
 
 async def _await(awaitable: Any) -> Any:

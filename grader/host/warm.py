@@ -1,8 +1,9 @@
 """Libraries imported once in a trusted parent so that every process forked from it starts warm.
 
-A judge and every app host are forks. Whatever the parent imported they inherit for free; whatever it did not,
-each of them imports again (SQLAlchemy alone costs 0.18 s, per test). These are the web stack and the
-libraries the exercises use, never a candidate's code. Missing ones are skipped.
+App hosts are forks of the zygote, judges forks of the grader, fastlings' checks forks of its watcher. Whatever
+the parent imported they inherit for free; whatever it did not, each of them imports again (SQLAlchemy alone
+costs 0.18 s, per test). These are the web stack and the libraries the exercises use, never a candidate's code.
+Missing ones are skipped.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ WARM_MODULES = (
     "pickle",
     "uvicorn",
     "grader.loading",
-    "grader.bridge",
     "grader.host.main",
 )
 

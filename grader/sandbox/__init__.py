@@ -104,9 +104,10 @@ def runtime_paths(protected: Iterable[Path]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def apply(policy: Policy, channel_fd: int) -> Applied:
+def apply(policy: Policy, channel_fd: int, *more_fds: int) -> Applied:
     """Confine the calling process (the freshly forked host) by ``policy``. Never returns into unconfined code
-    when ``policy.mode == "require"`` and a layer is missing: it raises ``SandboxUnavailable`` instead."""
+    when ``policy.mode == "require"`` and a layer is missing: it raises ``SandboxUnavailable`` instead.
+    ``channel_fd`` and ``more_fds`` are the descriptors it keeps (its links to the judge)."""
     from grader.sandbox import landlock, seccomp
     from grader.sandbox.process import Cgroup, Limits, drop_capabilities, enter_pid_namespace, limit_resources
 
@@ -123,7 +124,7 @@ def apply(policy: Policy, channel_fd: int) -> Applied:
         if policy.mode == "require":
             raise SandboxUnavailable(_describe_missing(applied.missing))
         return applied
-    _close_inherited_fds(keep=channel_fd)
+    _close_inherited_fds(keep=(channel_fd, *more_fds))
     if policy.cgroup:
         try:
             Cgroup([Path(p) for p in policy.cgroup]).join()
@@ -173,10 +174,13 @@ def _describe_missing(missing: dict[str, str]) -> str:
     return "; ".join(f"{layer}: {why}" for layer, why in missing.items())
 
 
-def _close_inherited_fds(keep: int) -> None:
-    """Close everything but stdio and the channel: the judge's files, sockets and pipes are not the host's."""
-    os.closerange(3, keep)
-    os.closerange(keep + 1, 65536)
+def _close_inherited_fds(keep: tuple[int, ...]) -> None:
+    """Close everything but stdio and the links to the judge: no other file, socket or pipe is the host's."""
+    low = 3
+    for fd in sorted(set(keep)):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 65536)
 
 
 def _reset_environment(policy: Policy) -> None:

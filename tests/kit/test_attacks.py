@@ -34,11 +34,12 @@ Q03 = "q03_path_parameters.py"
 Q02 = "q02_basic_app.py"
 
 
-def grade(*args: str, exit_codes: tuple[int, ...] = (0, 1)) -> dict[str, Any]:
+def grade(*args: str, exit_codes: tuple[int, ...] = (0, 1), env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run ``grade ... --json`` as a user would; its parsed JSON (the run must finish and report).
 
     Where CI demands the sandbox (``KIT_REQUIRE_SANDBOX=1``), grading runs with ``--sandbox require``: a layer
-    missing on the CI machine fails these tests instead of letting them pass with less protection.
+    missing on the CI machine fails these tests instead of letting them pass with less protection. ``env`` is
+    added to the grader's environment (``KIT_WEAKEN`` to switch a defence off, a secret to look for).
     """
     if os.environ.get("KIT_REQUIRE_SANDBOX") == "1" and "--sandbox" not in args:
         args = (*args, "--sandbox", "require")
@@ -48,6 +49,7 @@ def grade(*args: str, exit_codes: tuple[int, ...] = (0, 1)) -> dict[str, Any]:
         text=True,
         timeout=300,
         stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     assert completed.returncode in exit_codes, completed.stderr
     return json.loads(completed.stdout)
@@ -117,10 +119,11 @@ def test_patching_pytest_from_the_module_forges_nothing(tmp_path: Path, baseline
 
 
 def test_the_reference_solution_and_hidden_tests_are_out_of_reach(tmp_path: Path, baseline: dict[str, Any]) -> None:
+    """The kit is neither in a host's memory (no ``grader.kit`` to ask) nor readable on disk (Landlock)."""
     attack = (
         "import sys\n"
-        "_root = sys.modules['grader.kit'].kit_root()\n"
-        "exec(open(str(_root / 'solutions' / 'q03_path_parameters.py')).read())\n"
+        f"_root = sys.modules['grader.kit'].kit_root() if 'grader.kit' in sys.modules else {str(kit_root())!r}\n"
+        "exec(open(str(_root) + '/solutions/q03_path_parameters.py').read())\n"
     )
     report = grade(str(submission(tmp_path, attack)), "-q", "2", "-q", "3")
     assert_earns_nothing(report)
@@ -150,12 +153,17 @@ def _names_of_q03_tests() -> list[str]:
     return [line.split("(")[0][4:] for line in source.splitlines() if line.startswith("def test_")]
 
 
-@pytest.mark.parametrize("sandbox", ["auto", "off"])
+@pytest.mark.parametrize("sandbox", ["auto", "off", "weakened"])
 def test_the_journal_cannot_be_forged(tmp_path: Path, baseline: dict[str, Any], sandbox: str) -> None:
-    """The judge's journal and token sit in memory a forked host inherits; only the sandbox keeps them out."""
+    """The judge's journal and token sit in the judge's memory: a host forked from the judge would inherit them.
+
+    Hosts come from a zygote exec'd clean, so even without the sandbox there is nothing to find.
+    """
     attack = f"_NAMES = {_names_of_q03_tests()!r}\n{FORGE_JOURNAL}"
-    report = grade(str(submission(tmp_path, attack)), "-q", "2", "-q", "3", "--sandbox", sandbox)
-    if sandbox == "off":  # proof that this test can fail: without the sandbox the forgery lands
+    weaken = {"KIT_WEAKEN": "host-fork-from-judge"} if sandbox == "weakened" else {}
+    mode = "off" if sandbox == "weakened" else sandbox
+    report = grade(str(submission(tmp_path, attack)), "-q", "2", "-q", "3", "--sandbox", mode, env=weaken)
+    if sandbox == "weakened":  # proof that this test can fail: forked from the judge, unconfined, it lands
         assert question(report, "q03")["status"] == "passed"
         return
     assert_earns_nothing(report)
@@ -510,14 +518,15 @@ if not _seen:
 """
 
 
-@pytest.mark.parametrize("sandbox", ["auto", "off"])
+@pytest.mark.parametrize("sandbox", ["auto", "off", "weakened"])
 def test_the_hidden_tests_are_not_in_the_hosts_memory(tmp_path: Path, sandbox: str) -> None:
-    """Hosts are forked from a zygote taken before the judge imports its test: nothing of it to read there."""
+    """Hosts are forked from a zygote exec'd clean, which never held a hidden test: nothing of them to read."""
     folder = tmp_path / "candidate"
     folder.mkdir()
     (folder / Q02).write_text(SOLUTION_Q02 + LOOKS_FOR_HIDDEN_TESTS)
-    report = grade(str(folder), "-q", "2", "--sandbox", sandbox)
-    if sandbox == "off":  # proof that this test can fail: forked from the judge, a host sees its tests
+    weaken = {"KIT_WEAKEN": "host-fork-from-judge"} if sandbox == "weakened" else {}
+    report = grade(str(folder), "-q", "2", "--sandbox", "off" if sandbox == "weakened" else sandbox, env=weaken)
+    if sandbox == "weakened":  # proof that this test can fail: forked from the judge, a host sees its tests
         assert question(report, "q02")["status"] == "passed"
         return
     assert question(report, "q02")["status"] != "passed", "the module found hidden test functions in memory"
@@ -539,3 +548,83 @@ def test_cgroups_left_by_a_killed_run_are_swept(tmp_path: Path) -> None:
     finally:
         orphan.remove()
         ours.remove()
+
+
+# A host that reads its own memory, every readable mapping, for what it must not hold. The looked-for bytes are
+# named by their hash, so that the scanner's own text cannot be what it finds: after PREFIX come 32 hex digits
+# whose sha256 is one of TARGETS. It keeps its points (answers {"Hello": "World"}) only if it finds its target.
+MEMORY_SCANNER = '''
+import hashlib, re
+from fastapi import FastAPI
+
+PREFIX = b"kit-" + b"needle-"
+TARGETS = {target!r}
+
+
+def _found() -> set[str]:
+    found = set()
+    pattern = re.compile(re.escape(PREFIX) + b"([0-9a-f]{{32}})")
+    with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", buffering=0) as mem:
+        for line in maps:
+            fields = line.split()
+            start, end = (int(part, 16) for part in fields[0].split("-"))
+            if fields[1][1] == "w" and fields[1][3] == "s":
+                found.add("writable shared mapping")
+            if fields[1][0] != "r" or (len(fields) > 5 and fields[5] in ("[vvar]", "[vsyscall]", "[vvar_vclock]")):
+                continue
+            try:
+                mem.seek(start)
+                data = mem.read(end - start)
+            except (OSError, OverflowError, ValueError):
+                continue
+            for match in pattern.finditer(data):
+                digest = hashlib.sha256(match.group(1)).hexdigest()
+                if digest in TARGETS:
+                    found.add(TARGETS[digest])
+    return found
+
+
+app = FastAPI()
+if {wanted!r} in _found():
+
+    @app.get("/")
+    def root() -> dict[str, str]:
+        return {{"Hello": "World"}}
+
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {{"status": "ok"}}
+'''
+
+
+def _needle() -> tuple[str, str]:
+    """A string to plant (``kit-needle-`` + 32 hex digits) and the sha256 of its digits."""
+    digits = uuid.uuid4().hex
+    return "kit-" + "needle-" + digits, hashlib.sha256(digits.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("design", ["exec-zygote", "weakened"])
+def test_a_host_holds_nothing_of_classmates_the_grader_or_the_gradebook(tmp_path: Path, design: str) -> None:
+    """A host's whole memory, read from inside it: no byte of another submission, none of the grader's
+    environment, and no writable shared mapping (the gradebook's WAL index). Graded with ``--sandbox off``, so
+    that what is proven is what the host *holds*, not only what the sandbox lets it read."""
+    marker, marker_hash = _needle()
+    secret, secret_hash = _needle()
+    targets = {marker_hash: "classmate", secret_hash: "grader secret"}
+    class_dir = tmp_path / "class"
+    (class_dir / "alice").mkdir(parents=True)
+    (class_dir / "alice" / Q02).write_text(SOLUTION_Q02 + f"\n# {marker}\n")
+    for student, wanted in (("bob", "classmate"), ("carol", "grader secret"), ("dave", "writable shared mapping")):
+        (class_dir / student).mkdir()
+        (class_dir / student / Q02).write_text(MEMORY_SCANNER.format(target=targets, wanted=wanted))
+    env = {"KIT_TEST_SECRET": secret, **({"KIT_WEAKEN": "host-fork-from-judge"} if design == "weakened" else {})}
+    book = tmp_path / "book.sqlite3"
+    report = grade(str(class_dir), "-q", "2", "--sandbox", "off", "--gradebook", str(book), "-j", "1", env=env)
+    status = {s["name"]: s["questions"][0]["status"] for s in report["submissions"]}
+    assert status["alice"] == "passed", status
+    if design == "weakened":  # proof that this test can fail: forked from the judge, a host holds all of it
+        assert status["carol"] == status["dave"] == "passed", status
+        return
+    assert status == {"alice": "passed", "bob": "failed", "carol": "failed", "dave": "failed"}, status
+    with sqlite3.connect(book) as db:
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)

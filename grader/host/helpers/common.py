@@ -87,3 +87,38 @@ def construct(session: Any, name: str, kwargs: dict[str, Any], attributes: list[
         "is_class": isinstance(target, type),
         "attributes": {k: v if json_safe(v) else repr(type(v)) for k, v in values.items()},
     }
+
+
+@helper("common.forward")
+def forward(session: Any, name: str, service: str, is_async: bool | None = None) -> None:
+    """``module.<name>`` = a fake that forwards every call, with its JSON arguments, to the judge's service
+    ``service`` and returns the judge's answer. It is ``async def`` when ``is_async`` (default: when the original
+    is). The fake keeps no record: the judge counts, orders and answers the calls itself."""
+    import inspect
+
+    from grader.host import services
+
+    original = _attribute(session, name)
+    asynchronous = inspect.iscoroutinefunction(original) if is_async is None else is_async
+    if asynchronous:
+
+        async def forwarding_coroutine(*args: Any, **kwargs: Any) -> Any:
+            return await services.acall(service, *_plain(args, kwargs))
+
+        setattr(session.module, name, forwarding_coroutine)
+    else:
+
+        def forwarding(*args: Any, **kwargs: Any) -> Any:
+            return services.call(service, *_plain(args, kwargs))
+
+        setattr(session.module, name, forwarding)
+
+
+def _plain(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    """The call's arguments as JSON values (keyword arguments as a trailing object; others as their repr)."""
+    from grader.protocol import json_safe
+
+    values = [a if json_safe(a) else repr(a) for a in args]
+    if kwargs:
+        values.append({k: v if json_safe(v) else repr(v) for k, v in kwargs.items()})
+    return values

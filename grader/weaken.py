@@ -1,0 +1,23 @@
+"""Test-only switches that take away one defence at a time, so that the kit's tests can show each check fails
+without the defence it checks (a probe that passes with its layer off is not testing that layer).
+
+``KIT_WEAKEN`` in the grader's environment is a comma-separated list of names; no candidate can set it (the
+grader's environment never reaches an app host). Names:
+
+- ``host-fork-from-judge``: fork app hosts straight from the judge, as the kit did before the exec'd zygote.
+"""
+
+from __future__ import annotations
+
+import os
+
+__all__ = ["weakened"]
+
+KNOWN = frozenset({"host-fork-from-judge"})
+
+
+def weakened(name: str) -> bool:
+    """True when the defence ``name`` is switched off for a test (``KIT_WEAKEN=name``)."""
+    if name not in KNOWN:
+        raise ValueError(f"unknown defence {name!r}")
+    return name in os.environ.get("KIT_WEAKEN", "").split(",")
