@@ -140,3 +140,98 @@ def test_search_accepts_an_empty_q(client: httpx.Client) -> None:
     assert response.json() == {"q": "", "tags": []}, (
         f'GET /search/?q= should answer {{"q": "", "tags": []}}, got {response.json()}'
     )
+
+
+@pytest.mark.contract("q04.1")
+def test_items_reads_uneven_values_and_a_large_skip(client: httpx.Client) -> None:
+    for skip, limit in ((37, 73), (2_147_483_655, 99), (1, 2)):
+        response = client.get("/items/", params={"skip": skip, "limit": limit})
+        assert response.status_code == 200, (
+            f"GET /items/?skip={skip}&limit={limit} should answer 200 (skip has no upper bound), "
+            f"got {response.status_code}"
+        )
+        assert response.json() == {"skip": skip, "limit": limit, "q": None}, (
+            f'GET /items/?skip={skip}&limit={limit} should answer {{"skip": {skip}, "limit": {limit}, "q": null}}, '
+            f"got {response.text}"
+        )
+
+
+@pytest.mark.contract("q04.1")
+def test_items_echoes_q_in_any_script_and_length(client: httpx.Client) -> None:
+    for q in ("crème brûlée", "筆と紙", "pen 🖊️", "e\u0301", "a+b & c=d", "  spaced  ", "x" * 300 + "é" * 300):
+        response = client.get("/items/", params={"q": q})
+        assert response.status_code == 200, f"GET /items/?q={q[:40]!r} should answer 200, got {response.status_code}"
+        assert response.json() == {"skip": 0, "limit": 10, "q": q}, (
+            f"q should be echoed as the decoded text {q[:60]!r}, got {response.text[:200]}"
+        )
+
+
+@pytest.mark.contract("q04.1")
+def test_several_bad_values_each_get_an_error(client: httpx.Client) -> None:
+    assert client.get("/items/").status_code == 200, "GET /items/ should answer 200 before bad values are checked"
+    response = client.get("/items/?skip=-2&limit=101")
+    assert response.status_code == 422, f"GET /items/?skip=-2&limit=101 should answer 422, got {response.status_code}"
+    locs = error_locs(response.json())
+    for loc in (["query", "skip"], ["query", "limit"]):
+        assert loc in locs, f"GET /items/?skip=-2&limit=101: both bad values should have their error; {loc} is missing"
+
+
+@pytest.mark.contract("q04.1")
+def test_other_spellings_of_a_whole_number_give_that_number_or_422(client: httpx.Client) -> None:
+    assert client.get("/items/").status_code == 200, "GET /items/ should answer 200"
+    for name, raw, expected in (("skip", "1.0", 1), ("limit", "+5", 5), ("limit", "007", 7)):
+        response = client.get(f"/items/?{name}={raw}")
+        if response.status_code == 422:
+            assert ["query", name] in error_locs(response.json()), f"the 422 error should name ['query', '{name}']"
+            continue
+        assert response.status_code == 200, f"GET /items/?{name}={raw} should answer 200 or 422"
+        assert response.json().get(name) == expected and isinstance(response.json().get(name), int), (
+            f"GET /items/?{name}={raw} may answer 422, or 200 with {name} = {expected}; got {response.text}"
+        )
+
+
+@pytest.mark.contract("q04.1")
+def test_a_repeated_parameter_counts_with_its_last_value(client: httpx.Client) -> None:
+    response = client.get("/items/?limit=5&limit=7&skip=3&skip=11&q=first&q=último")
+    assert response.status_code == 200, f"repeated parameters should answer 200, got {response.status_code}"
+    assert response.json() == {"skip": 11, "limit": 7, "q": "último"}, (
+        f"a repeated parameter counts with its last value (skip 11, limit 7, q último), got {response.text}"
+    )
+    assert client.get("/items/?limit=500&limit=7").status_code == 200, (
+        "GET /items/?limit=500&limit=7 counts limit=7 and should answer 200"
+    )
+    _assert_422_on(client, "/items/?limit=7&limit=500", ["query", "limit"])
+    _assert_422_on(client, "/items/?skip=4&skip=-4", ["query", "skip"])
+
+
+@pytest.mark.contract("q04.3")
+def test_search_tags_keep_their_order_duplicates_and_text(client: httpx.Client) -> None:
+    tags = ["zeta", "Alpha", "mid", "zeta", "a,b", "", "thé vert", "茶", "🍵", "n\u0303", "x&y=z"]
+    query = [("q", " grüner Tee  "), *[("tag", tag) for tag in tags]]
+    response = client.get("/search/", params=query)
+    assert response.status_code == 200, f"GET /search/ with many tags should answer 200, got {response.status_code}"
+    assert response.json() == {"q": " grüner Tee  ", "tags": tags}, (
+        f"q and every tag should come back as given, in order, duplicates and empty ones kept, none split: "
+        f"expected {tags}, got {response.text}"
+    )
+
+
+@pytest.mark.contract("q04.3")
+def test_search_keeps_an_empty_tag(client: httpx.Client) -> None:
+    response = client.get("/search/?q=pen&tag=&tag=x")
+    assert response.status_code == 200, f"GET /search/?q=pen&tag=&tag=x should answer 200, got {response.status_code}"
+    assert response.json() == {"q": "pen", "tags": ["", "x"]}, (
+        f'an empty tag= is the tag "": expected {{"q": "pen", "tags": ["", "x"]}}, got {response.text}'
+    )
+
+
+@pytest.mark.contract("q04.2")
+def test_item_id_is_any_integer(client: httpx.Client) -> None:
+    for item_id, raw, expected in ((-4, "on", True), (90210, "off", False), (0, "1", True)):
+        response = client.get(f"/items/{item_id}?short={raw}")
+        assert response.status_code == 200, (
+            f"GET /items/{item_id}?short={raw} should answer 200, got {response.status_code}"
+        )
+        assert response.json() == {"item_id": item_id, "short": expected}, (
+            f"GET /items/{item_id}?short={raw} should answer item_id {item_id}, short {expected}; got {response.text}"
+        )
