@@ -38,12 +38,14 @@ class AppHost:
         *,
         services: ServiceHub | None = None,
         scratch: Path | None = None,
+        source: bytes = b"",
     ) -> None:
         self._channel = channel
         self.filename = filename
         self.request_timeout_s = request_timeout_s
         self._services = services
         self.scratch = scratch  # the host's working folder, which the judge reads after the host answered
+        self.source = source  # the graded file's bytes, read by the judge before the host started: parse, never run
 
     # -- services: what the kit's fakes in the host call, observed here -------------------------------------
     def serve(self, name: str, handler: Callable[..., Any]) -> None:

@@ -62,6 +62,7 @@ def launch(
         shutil.rmtree(scratch, ignore_errors=True)
         raise
     filename = module_file.name
+    source = private.read_bytes()  # what the judge may parse (never run): read before any candidate code starts
 
     service_judge, service_host = socket.socketpair()
     services = ServiceHub(service_judge)
@@ -80,7 +81,7 @@ def launch(
             shutil.rmtree(scratch, ignore_errors=True)
 
         local = LocalChannel(HostSession(private), local_cleanup)
-        return AppHost(local, filename, options.request_timeout_s, services=services, scratch=work)
+        return AppHost(local, filename, options.request_timeout_s, services=services, scratch=work, source=source)
 
     policy = sandbox.Policy(
         mode=options.sandbox,
@@ -127,7 +128,7 @@ def launch(
         channel.close()
         raise BridgeError(str(hello.get("error", "the host refused to start")))
     channel.layers, channel.missing = list(hello.get("layers", [])), dict(hello.get("missing", {}))
-    return AppHost(channel, filename, options.request_timeout_s, services=services, scratch=work)
+    return AppHost(channel, filename, options.request_timeout_s, services=services, scratch=work, source=source)
 
 
 def _fork_host(policy: sandbox.Policy, private: Path, service: socket.socket) -> tuple[socket.socket, int]:
