@@ -7,6 +7,8 @@ TestClient, as ``with TestClient(app)`` does), so all of them share one event lo
 docs-style connection manager must work here.
 """
 
+from contextlib import ExitStack
+
 import httpx
 import pytest
 from starlette.websockets import WebSocketDisconnect
@@ -36,8 +38,11 @@ def _members(client: httpx.Client, room: str) -> list[str]:
     response = client.get(f"/rooms/{room}")
     assert response.status_code == 200, f"GET /rooms/{room} should answer 200, got {response.status_code}"
     body = response.json()
-    assert body.get("room") == room, f'GET /rooms/{room} should answer {{"room": "{room}", ...}}, got {body}'
-    return sorted(body.get("members", []))
+    assert isinstance(body, dict) and set(body) == {"room", "members"}, (
+        f"GET /rooms/{room} should answer exactly the keys room and members, got {body}"
+    )
+    assert body["room"] == room, f'GET /rooms/{room} should answer {{"room": "{room}", ...}}, got {body}'
+    return sorted(body["members"])
 
 
 def _assert_refused(client: httpx.Client, url: str, what: str) -> None:
@@ -67,6 +72,96 @@ def test_echo_answers_every_message_in_order(client: httpx.Client) -> None:
             assert got == f"Message: {text}", f"/ws should answer {text!r} with 'Message: {text}', got {got!r}"
 
 
+TEXTS = ("", "  spaced out  ", "caf\u00e9 \u4f60\u597d \U0001f30d e\u0301", '{"json": [1, 2]}', "a: b")
+
+
+@pytest.mark.contract("q18.1")
+def test_echo_passes_any_text_unchanged(client: httpx.Client) -> None:
+    with client.websocket_connect("/ws") as ws:
+        for text in TEXTS:
+            ws.send_text(text)
+            got = _receive(ws, f"the /ws client (after sending {text!r})")
+            assert got == f"Message: {text}", f"/ws should answer {text!r} with {'Message: ' + text!r}, got {got!r}"
+
+
+@pytest.mark.contract("q18.1")
+def test_echo_keeps_answering_a_long_conversation(client: httpx.Client) -> None:
+    with client.websocket_connect("/ws") as ws:
+        for number in range(1, 24):
+            ws.send_text(f"n{number}")
+            got = _receive(ws, f"the /ws client (message {number})")
+            assert got == f"Message: n{number}", f"/ws should answer message {number} 'n{number}', got {got!r}"
+
+
+@pytest.mark.contract("q18.2")
+def test_room_relays_any_text_unchanged_and_in_order(client: httpx.Client) -> None:
+    with _room(client, "lobby", "alice-token") as alice, _room(client, "lobby", "bob-token") as bob:
+        for text in TEXTS:
+            alice.send_text(text)
+        for text in TEXTS:
+            got = _receive(bob, f"bob (after alice sent {text!r})")
+            assert got == f"alice: {text}", f"bob should receive {'alice: ' + text!r} (in order), got {got!r}"
+
+
+@pytest.mark.contract("q18.2", "q18.3")
+def test_a_room_with_a_non_ascii_name(client: httpx.Client) -> None:
+    room = "caf\u00e9-\u4f1a\u8bae"
+    with _room(client, room, "carol-token") as carol, _room(client, room, "dave-token") as dave:
+        assert _members(client, room) == ["carol", "dave"], f"carol and dave are connected to {room!r}"
+        dave.send_text("bonjour")
+        got = _receive(carol, f"carol in room {room!r}")
+        assert got == "dave: bonjour", f"carol should receive 'dave: bonjour', got {got!r}"
+
+
+@pytest.mark.contract("q18.2", "q18.3")
+def test_one_user_with_two_connections_is_two_members(client: httpx.Client) -> None:
+    with ExitStack() as stack:
+        tab_one = stack.enter_context(_room(client, "lobby", "alice-token"))
+        bob = stack.enter_context(_room(client, "lobby", "bob-token"))
+        tab_two = stack.enter_context(_room(client, "lobby", "alice-token"))
+        assert _members(client, "lobby") == ["alice", "alice", "bob"], (
+            "alice connected twice and bob once: GET /rooms/lobby should list alice twice and bob once"
+        )
+        bob.send_text("hi alice")
+        for name, ws in (("alice's first connection", tab_one), ("alice's second connection", tab_two)):
+            got = _receive(ws, f"{name} (after bob sent 'hi alice')")
+            assert got == "bob: hi alice", f"{name} should receive 'bob: hi alice', got {got!r}"
+        tab_one.send_text("from tab one")
+        for name, ws in (("bob", bob), ("alice's second connection", tab_two)):
+            got = _receive(ws, f"{name} (after alice's first connection sent 'from tab one')")
+            assert got == "alice: from tab one", f"{name} should receive 'alice: from tab one', got {got!r}"
+        tab_two.send_text("from tab two")
+        got = _receive(tab_one, "alice's first connection (after her second sent 'from tab two')")
+        assert got == "alice: from tab two", (
+            f"alice's first connection should next receive 'alice: from tab two', got {got!r}"
+            " (a connection never gets its own message back, the user's other connections do)"
+        )
+        assert _receive(bob, "bob (after 'from tab two')") == "alice: from tab two", "bob should get 'from tab two'"
+        tab_one.__exit__(None, None, None)  # the first connection leaves, the second stays
+        assert _members(client, "lobby") == ["alice", "bob"], (
+            "after alice closed one of her two connections, she should still be listed once, with bob"
+        )
+        bob.send_text("still there?")
+        got = _receive(tab_two, "alice's second connection (after her first one left)")
+        assert got == "bob: still there?", f"alice's remaining connection should still get bob's messages, got {got!r}"
+        tab_two.send_text("yes")
+        assert _receive(bob, "bob (after alice's second connection sent 'yes')") == "alice: yes", "bob should get 'yes'"
+
+
+@pytest.mark.contract("q18.2", "q18.3")
+def test_the_first_member_leaving_keeps_the_room_working(client: httpx.Client) -> None:
+    with ExitStack() as stack:
+        dave = stack.enter_context(_room(client, "lobby", "dave-token"))
+        carol = stack.enter_context(_room(client, "lobby", "carol-token"))
+        bob = stack.enter_context(_room(client, "lobby", "bob-token"))
+        dave.__exit__(None, None, None)
+        assert _members(client, "lobby") == ["bob", "carol"], "dave, the first to join, left: bob and carol remain"
+        bob.send_text("after dave")
+        assert _receive(carol, "carol (after dave left)") == "bob: after dave", "carol should get bob's message"
+        carol.send_text("ok")
+        assert _receive(bob, "bob (after dave left)") == "carol: ok", "bob should get carol's message"
+
+
 @pytest.mark.contract("q18.2")
 def test_room_refuses_a_connection_without_token(client: httpx.Client) -> None:
     _assert_refused(client, "/ws/rooms/lobby", "without a token")
@@ -75,6 +170,24 @@ def test_room_refuses_a_connection_without_token(client: httpx.Client) -> None:
 @pytest.mark.contract("q18.2")
 def test_room_refuses_an_unknown_token(client: httpx.Client) -> None:
     _assert_refused(client, "/ws/rooms/lobby?token=not-a-token", "with an unknown token")
+
+
+@pytest.mark.contract("q18.2", "q18.3")
+def test_room_refuses_every_near_miss_token_and_keeps_it_out(client: httpx.Client) -> None:
+    with _room(client, "lobby", "alice-token") as alice:
+        for token, what in (
+            ("", "with an empty token"),
+            ("alice", "with a user name as the token"),
+            ("Alice-token", "with the token in other letter case"),
+            ("alice-token-", "with the token plus a character"),
+            ("bob", "with the user name bob as the token"),
+        ):
+            _assert_refused(client, f"/ws/rooms/lobby?token={token}", what)
+        assert _members(client, "lobby") == ["alice"], "refused connections must never count as members"
+        with _room(client, "lobby", "bob-token") as bob:
+            bob.send_text("first")
+            got = _receive(alice, "alice (after bob sent 'first')")
+            assert got == "bob: first", f"alice's first message should be 'bob: first' (no notices), got {got!r}"
 
 
 @pytest.mark.contract("q18.2")
