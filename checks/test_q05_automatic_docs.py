@@ -21,14 +21,14 @@ def test_metadata_and_doc_pages_name_the_bookshop(client: TestClient) -> None:
 def test_books_are_listed_and_read_one_by_one(client: TestClient) -> None:
     listing = client.get("/books/")
     assert listing.status_code == 200, f"GET /books/ should answer 200, got {listing.status_code}: {listing.text}"
-    assert [book["id"] for book in listing.json()] == [1, 2, 3], (
-        f"GET /books/ should answer all three books ordered by id, got {listing.json()}"
+    assert [book["id"] for book in listing.json()] == [3, 8, 17, 42], (
+        f"GET /books/ should answer all four books ordered by id, got {listing.json()}"
     )
 
-    emma = client.get("/books/2")
-    assert emma.status_code == 200, f"GET /books/2 should answer 200, got {emma.status_code}: {emma.text}"
-    assert emma.json() == {"id": 2, "title": "Emma", "author": "Jane Austen"}, (
-        f"GET /books/2 should answer Emma, got {emma.json()}"
+    dune = client.get("/books/17")
+    assert dune.status_code == 200, f"GET /books/17 should answer 200, got {dune.status_code}: {dune.text}"
+    assert dune.json() == {"id": 17, "title": "Dune", "author": "Frank Herbert"}, (
+        f"GET /books/17 should answer Dune, got {dune.json()}"
     )
 
     missing = client.get("/books/99")

@@ -17,9 +17,10 @@ class Book(BaseModel):
 
 
 BOOKS = {
-    1: Book(id=1, title="Dune", author="Frank Herbert"),
-    2: Book(id=2, title="Emma", author="Jane Austen"),
+    17: Book(id=17, title="Dune", author="Frank Herbert"),
+    42: Book(id=42, title="ノルウェイの森", author="村上春樹"),
     3: Book(id=3, title="Ubik", author="Philip K. Dick"),
+    8: Book(id=8, title="Cien años de soledad", author="Gabriel García Márquez"),
 }
 
 
@@ -58,6 +59,7 @@ async def list_books_v1():
     return _all_books()
 
 
-@app.get("/health", include_in_schema=False)
+# HEAD is answered too (200, no body): the contract leaves HEAD /health free, and the solution takes the 405.
+@app.api_route("/health", methods=["GET", "HEAD"], include_in_schema=False)
 async def health() -> dict[str, str]:
     return {"status": "ok"}
