@@ -38,10 +38,12 @@ import base64
 import json
 import socket
 import struct
+import time
 from typing import Any
 
 __all__ = [
     "MAX_FRAME_BYTES",
+    "MAX_FRAME_ITEMS",
     "PROTOCOL_VERSION",
     "ChannelClosed",
     "b64decode",
@@ -53,6 +55,9 @@ __all__ = [
 
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 64 * 1024**2  # a response body larger than this is the candidate's fault, not a reason to OOM
+# A frame's JSON may hold at most this many values (counted by their separators before parsing): 64 MiB of
+# ``[[],[],...]`` would become gigabytes of Python objects in the judge. Bodies travel as one base64 string.
+MAX_FRAME_ITEMS = 250_000
 _HEADER = struct.Struct(">I")
 
 
@@ -67,23 +72,36 @@ def send(sock: socket.socket, message: dict[str, Any]) -> None:
     sock.sendall(_HEADER.pack(len(data)) + data)
 
 
-def receive(sock: socket.socket) -> dict[str, Any]:
-    """One message. Raises ``ChannelClosed`` on EOF or a malformed frame, ``TimeoutError`` past the socket's timeout."""
-    (length,) = _HEADER.unpack(_read_exactly(sock, _HEADER.size))
+def receive(sock: socket.socket, deadline: float | None = None, max_items: int = MAX_FRAME_ITEMS) -> dict[str, Any]:
+    """One message. Raises ``ChannelClosed`` on EOF or a malformed or oversized frame, ``TimeoutError`` when the
+    whole frame has not arrived by ``deadline`` (a ``time.monotonic()`` value; None waits as the socket does).
+
+    The deadline is per frame, not per read: a peer that sends one byte every few seconds cannot stretch it.
+    """
+    (length,) = _HEADER.unpack(_read_exactly(sock, _HEADER.size, deadline))
     if length > MAX_FRAME_BYTES:
         raise ChannelClosed(f"frame of {length} bytes exceeds the {MAX_FRAME_BYTES}-byte limit")
+    data = _read_exactly(sock, length, deadline)
+    items = data.count(b",") + data.count(b"[") + data.count(b"{")
+    if items > max_items:
+        raise ChannelClosed(f"frame of about {items} values exceeds the {max_items}-value limit")
     try:
-        message = json.loads(_read_exactly(sock, length))
-    except ValueError as exc:
-        raise ChannelClosed(f"malformed frame: {exc}") from None
+        message = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise ChannelClosed(f"malformed frame: {type(exc).__name__}") from None
     if not isinstance(message, dict):
         raise ChannelClosed("a frame must hold a JSON object")
     return message
 
 
-def _read_exactly(sock: socket.socket, size: int) -> bytes:
+def _read_exactly(sock: socket.socket, size: int, deadline: float | None = None) -> bytes:
     chunks, remaining = [], size
     while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the frame did not arrive in time")
+            sock.settimeout(left)
         chunk = sock.recv(min(remaining, 1 << 20))
         if not chunk:
             raise ChannelClosed("the other side closed the channel")

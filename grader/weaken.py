@@ -4,7 +4,9 @@ without the defence it checks (a probe that passes with its layer off is not tes
 ``KIT_WEAKEN`` in the grader's environment is a comma-separated list of names; no candidate can set it (the
 grader's environment never reaches an app host). Names:
 
-- ``host-fork-from-judge``: fork app hosts straight from the judge, as the kit did before the exec'd zygote.
+- ``host-fork-from-judge``: fork app hosts straight from the judge, as the kit did before the exec'd zygote;
+- ``frame-deadline``: a reply frame's deadline applies to each read, not to the whole frame;
+- ``frame-values``: a reply frame may hold any number of JSON values.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 
 __all__ = ["weakened"]
 
-KNOWN = frozenset({"host-fork-from-judge"})
+KNOWN = frozenset({"host-fork-from-judge", "frame-deadline", "frame-values"})
 
 
 def weakened(name: str) -> bool:

@@ -553,7 +553,7 @@ def test_cgroups_left_by_a_killed_run_are_swept(tmp_path: Path) -> None:
 # A host that reads its own memory, every readable mapping, for what it must not hold. The looked-for bytes are
 # named by their hash, so that the scanner's own text cannot be what it finds: after PREFIX come 32 hex digits
 # whose sha256 is one of TARGETS. It keeps its points (answers {"Hello": "World"}) only if it finds its target.
-MEMORY_SCANNER = '''
+MEMORY_SCANNER = """
 import hashlib, re
 from fastapi import FastAPI
 
@@ -594,7 +594,7 @@ if {wanted!r} in _found():
     @app.get("/health")
     def health() -> dict[str, str]:
         return {{"status": "ok"}}
-'''
+"""
 
 
 def _needle() -> tuple[str, str]:
@@ -628,3 +628,91 @@ def test_a_host_holds_nothing_of_classmates_the_grader_or_the_gradebook(tmp_path
     assert status == {"alice": "passed", "bob": "failed", "carol": "failed", "dave": "failed"}, status
     with sqlite3.connect(book) as db:
         assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+# Frames written straight onto the host's sockets (its channel to the judge and its link to the judge's
+# services), instead of anything the protocol would send.
+SLOW_FRAME = """
+import os, stat, struct, threading, time
+
+def _sockets():
+    found = []
+    for fd in range(3, 64):
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                found.append(fd)
+        except OSError:
+            pass
+    return found
+
+def _trickle(fd):
+    body = b'{"ok": true, "result": {"loaded": true}}' + b" " * 200
+    try:
+        os.write(fd, struct.pack(">I", len(body)))
+        for byte in body:
+            os.write(fd, bytes([byte]))
+            time.sleep(2)
+    except OSError:
+        pass
+
+for _fd in _sockets():
+    threading.Thread(target=_trickle, args=(_fd,), daemon=True).start()
+time.sleep(600)
+"""
+
+AMPLIFYING_FRAME = """
+import os, stat, struct, time
+
+_body = b'{"ok": true, "result": ' + b"[" + b"[]," * (20 * 1024 * 1024) + b"[]]}"
+for _fd in range(3, 64):
+    try:
+        if stat.S_ISSOCK(os.fstat(_fd).st_mode):
+            os.write(_fd, struct.pack(">I", len(_body)) + _body)
+    except OSError:
+        pass
+time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("defence", ["on", "weakened"])
+def test_a_frame_trickled_byte_by_byte_meets_its_deadline(
+    tmp_path: Path, baseline: dict[str, Any], defence: str
+) -> None:
+    """The deadline is per frame: a byte every 2 s does not stretch the 10 s import deadline to the question's."""
+    env = {"KIT_WEAKEN": "frame-deadline"} if defence == "weakened" else {}
+    report = grade(str(submission(tmp_path, SLOW_FRAME)), "-q", "2", "-q", "3", env=env)
+    q03 = question(report, "q03")
+    assert q03["status"] == "timeout" and q03["points"] == 0, q03
+    if defence == "weakened":  # proof that this test can fail: each read waits 10 s, the frame takes minutes
+        assert "did not finish importing within 10 s" not in q03["message"], q03["message"]
+        return
+    assert "did not finish importing within 10 s" in q03["message"], q03["message"]
+    assert_bystander_unchanged(report, baseline)
+
+
+@pytest.mark.parametrize("defence", ["on", "weakened"])
+def test_a_frame_of_millions_of_values_is_refused_before_it_is_parsed(tmp_path: Path, defence: str) -> None:
+    """60 MiB of ``[],`` would be about 1.5 GB of lists in the judge: it is refused by its count of values, and
+    no process of the run grows anywhere near that (the largest, measured by the kernel, stays under 700 MB)."""
+    folder = submission(tmp_path, AMPLIFYING_FRAME)
+    env = {**os.environ, **({"KIT_WEAKEN": "frame-values"} if defence == "weakened" else {})}
+    measure = (
+        "import json, resource, subprocess, sys\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True, stdin=subprocess.DEVNULL)\n"
+        "print(json.dumps({'code': done.returncode, 'stdout': done.stdout,\n"
+        "                  'max_rss_kib': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
+    )
+    args = [sys.executable, "-m", "grader", str(folder), "-q", "3", "--json", "--timeout", "30"]
+    if os.environ.get("KIT_REQUIRE_SANDBOX") == "1":
+        args += ["--sandbox", "require"]
+    completed = subprocess.run(
+        [sys.executable, "-c", measure, *args], capture_output=True, text=True, timeout=300, env=env
+    )
+    outcome = json.loads(completed.stdout)
+    assert outcome["code"] in (0, 1), completed.stderr
+    q03 = question(json.loads(outcome["stdout"]), "q03")
+    assert q03["points"] == 0 and q03["status"] in ("error", "timeout"), q03
+    if defence == "weakened":  # proof that this test can fail: parsed, the frame takes the judge past 700 MB
+        assert outcome["max_rss_kib"] >= 700 * 1024, outcome["max_rss_kib"]
+        return
+    assert outcome["max_rss_kib"] < 700 * 1024, f"a process of the run grew to {outcome['max_rss_kib'] // 1024} MB"
