@@ -24,18 +24,23 @@ Contract (the hidden tests check exactly this):
 - [q23.3] ``POST /users/``: tags ``["users"]``, summary ``Create a user``, status 201 with the response description
   ``The created user``. Its operation description is exactly the two paragraphs
   ``Create a user from a JSON body with a `username`.`` and ``The new user gets the next free id.``,
-  separated by one blank line (write it as the function's docstring or pass ``description=``).
+  separated by one blank line (write it as the function's docstring or pass ``description=``). Whitespace
+  before the first or after the last character of a description is ignored (the tests strip it, so a trailing
+  newline is fine); inside, the text is exact: no indentation, no trailing spaces, one blank line.
 - [q23.4] ``GET /users/{user_id}``: tags ``["users"]``, summary ``Read one user``, and a documented 404 response
   whose description is ``User not found`` (besides the 200).
-- [q23.5] ``GET /items/``: tags ``["items"]``, NO explicit summary (the function is named ``read_items``, so the
-  schema shows FastAPI's generated summary ``Read Items``), and the description
+- [q23.5] ``GET /items/``: tags ``["items"]``, the summary ``Read Items`` that FastAPI generates from the
+  function name ``read_items`` (leave ``summary`` unset; an explicit ``summary="Read Items"`` gives the same
+  schema and passes too, any other summary does not), and the description
   ``List every item with the id of its owner.``
 - [q23.6] ``GET /items/{item_id}/owner``: tags ``["items", "users"]`` in that order, summary
   ``Read the owner of an item``.
 - [q23.7] The routes keep answering as given: ``GET /users/`` lists the users, ``POST /users/`` with
   ``{"username": str}`` answers 201 with ``{"id": int, "username": str}``, ``GET /users/{user_id}`` answers
   the user or 404 ``{"detail": "User not found"}``, ``GET /items/`` lists the items,
-  ``GET /items/{item_id}/owner`` answers the owner or 404 ``{"detail": "Item not found"}``.
+  ``GET /items/{item_id}/owner`` answers the owner or 404 ``{"detail": "Item not found"}``. Every user in every
+  answer is exactly ``{"id", "username"}`` and every item exactly ``{"id", "name", "owner_id"}``; a username is
+  any text, non-ASCII included, stored and answered unchanged.
 
 Run it: ``uvicorn q23_tags_and_summary:app --reload`` then open http://127.0.0.1:8000/docs
 """

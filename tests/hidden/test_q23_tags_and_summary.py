@@ -11,6 +11,9 @@ ITEMS_TAG = {
     "description": "Manage items. Every item belongs to a user.",
     "externalDocs": {"description": "How items work", "url": "https://example.com/docs/items"},
 }
+USERS = [{"id": 1, "username": "alice"}, {"id": 2, "username": "bob"}]
+ITEMS = [{"id": 1, "name": "Hammer", "owner_id": 1}, {"id": 2, "name": "Saw", "owner_id": 2}]
+ZOE = "Zo\u00eb e\u0301 \u674e \U0001f407"
 CREATE_USER_DESCRIPTION = "Create a user from a JSON body with a `username`.\n\nThe new user gets the next free id."
 
 
@@ -58,7 +61,7 @@ def test_read_all_users_has_tag_and_summary(client: httpx.Client) -> None:
     )
     response = client.get("/users/")
     assert response.status_code == 200, f"GET /users/ should still answer 200, got {response.status_code}"
-    assert [user["username"] for user in response.json()] == ["alice", "bob"], "GET /users/ should list the users"
+    assert response.json() == USERS, f"GET /users/ should answer exactly {USERS}, got {response.json()}"
 
 
 @pytest.mark.contract("q23.2")
@@ -84,6 +87,15 @@ def test_create_user_has_summary_and_two_paragraph_description(client: httpx.Cli
     response = client.post("/users/", json={"username": "carol"})
     assert response.status_code == 201, f"POST /users/ should still answer 201, got {response.status_code}"
     assert response.json() == {"id": 3, "username": "carol"}, f"unexpected POST /users/ body: {response.json()}"
+    response = client.post("/users/", json={"username": ZOE})
+    assert response.status_code == 201, f"POST /users/ with {ZOE!r} should answer 201, got {response.status_code}"
+    assert response.json() == {"id": 4, "username": ZOE}, (
+        f"POST /users/ should answer id 4 and {ZOE!r}: {response.text}"
+    )
+    everyone = [*USERS, {"id": 3, "username": "carol"}, {"id": 4, "username": ZOE}]
+    listed = client.get("/users/").json()
+    assert sorted(listed, key=lambda user: user["id"]) == everyone, f"GET /users/ should list {everyone}, got {listed}"
+    assert client.get("/users/4").json() == {"id": 4, "username": ZOE}, f"GET /users/4 should answer {ZOE!r}"
 
 
 @pytest.mark.contract("q23.3")
@@ -128,7 +140,7 @@ def test_read_items_keeps_the_generated_summary_and_has_a_description(client: ht
     )
     response = client.get("/items/")
     assert response.status_code == 200, f"GET /items/ should still answer 200, got {response.status_code}"
-    assert [item["name"] for item in response.json()] == ["Hammer", "Saw"], "GET /items/ should list the items"
+    assert response.json() == ITEMS, f"GET /items/ should answer exactly {ITEMS}, got {response.json()}"
 
 
 @pytest.mark.contract("q23.6", "q23.7")
