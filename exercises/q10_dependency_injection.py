@@ -22,7 +22,9 @@ Contract (the hidden tests check exactly this):
   ``skip``, ``limit``. ``GET /users/`` receives an instance through ``Depends(CommonQueryParams)`` and answers
   ``{"q": ..., "skip": ..., "limit": ..., "users": [...]}`` where ``users`` lists usernames in the order of
   ``USERS``: only those containing ``q`` (when given), then ``skip`` of them skipped and at most ``limit`` kept.
-  Tests override ``CommonQueryParams`` with a function returning an instance and expect the route to use it.
+  Tests override ``CommonQueryParams`` with a function returning an instance and expect the route to use it:
+  either ``CommonQueryParams(q=..., skip=..., limit=...)``, or ``CommonQueryParams()`` whose attributes ``q``,
+  ``skip``, ``limit`` the tests set afterwards (so the route reads those three attributes).
 - [q10.5] Sub-dependencies: ``get_db()`` returns a session obtained by calling the module-level ``open_session()`` once.
   ``get_current_user`` depends on ``get_db`` and on the header ``X-User``: it looks the username up with the
   session's ``get_user`` (never in ``USERS`` directly) and answers 401 ``{"detail": "Unknown user"}`` when the
@@ -31,8 +33,9 @@ Contract (the hidden tests check exactly this):
 - [q10.6] ``GET /users/me`` (active user) answers ``{"username": ..., "full_name": ...}``.
 - [q10.7] ``GET /users/me/items`` (active user) answers the list of that user's items, each ``{"name": ..., "owner":
   ...}``, found with the session's ``items_of``. The route takes the session from ``get_db`` itself *and* through the
-  user dependencies, yet one request opens exactly one session: tests replace ``open_session`` with a counting
-  wrapper and expect 1 call per request.
+  user dependencies, yet one request opens exactly one session: tests replace ``open_session`` with a fake whose
+  calls they count outside the app (its sessions hold users and items the tests choose) and expect 1 call per
+  request.
 - [q10.8] Overriding ``get_db`` (``app.dependency_overrides[get_db] = lambda: FakeSession(users=..., items=...)``)
   changes the users and items that ``/users/me`` and ``/users/me/items`` see.
 

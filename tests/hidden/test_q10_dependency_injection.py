@@ -1,5 +1,7 @@
 """Hidden tests for q10: dependency injection."""
 
+import uuid
+
 import httpx
 import pytest
 
@@ -70,22 +72,8 @@ def test_users_list_uses_class_dependency_for_filter_and_paging(client: httpx.Cl
 def test_users_route_takes_its_parameters_from_common_query_params(client: httpx.Client, host: AppHost) -> None:
     plain = client.get("/users/", headers=_auth(host))
     assert plain.status_code == 200, f"GET /users/ should answer 200, got {plain.status_code}: {plain.text}"
-    made = host.helper(
-        "common.construct",
-        name="CommonQueryParams",
-        kwargs={"q": "x", "skip": 2, "limit": 7},
-        attributes=["q", "skip", "limit"],
-    )
-    assert made["is_class"], "CommonQueryParams should be a class"
-    assert made["attributes"] == {"q": "x", "skip": 2, "limit": 7}, (
-        "CommonQueryParams(q=..., skip=..., limit=...) should keep its arguments as attributes q, skip, limit"
-    )
-    host.helper(
-        "common.override",
-        dependency="CommonQueryParams",
-        factory="CommonQueryParams",
-        kwargs={"q": None, "skip": 3, "limit": 1},
-    )
+    assert host.kind("CommonQueryParams") == "class", "CommonQueryParams should be a class"
+    host.helper("q10.override_params", q=None, skip=3, limit=1, by="init")
     try:
         r = client.get("/users/", params={"skip": "0", "limit": "50"}, headers=_auth(host))
     finally:
@@ -93,7 +81,28 @@ def test_users_route_takes_its_parameters_from_common_query_params(client: httpx
     assert r.status_code == 200, f"GET /users/ should answer 200, got {r.status_code}: {r.text}"
     assert r.json() == {"q": None, "skip": 3, "limit": 1, "users": ["dave"]}, (
         "GET /users/ should receive its parameters through Depends(CommonQueryParams): with that dependency "
-        f"overridden to skip=3, limit=1 it should list only dave, got {r.json()}"
+        "overridden to CommonQueryParams(q=None, skip=3, limit=1) it should list only dave, "
+        f"got {r.json()}"
+    )
+
+
+@pytest.mark.contract("q10.4")
+def test_users_route_reads_the_attributes_q_skip_limit(client: httpx.Client, host: AppHost) -> None:
+    plain = client.get("/users/", headers=_auth(host))
+    assert plain.status_code == 200, f"GET /users/ should answer 200, got {plain.status_code}: {plain.text}"
+    host.helper("q10.override_params", q="r", skip=1, limit=2, by="attributes")
+    try:
+        r = client.get("/users/", params={"q": "zzz", "skip": "0", "limit": "50"}, headers=_auth(host))
+    finally:
+        host.helper("common.clear_overrides")
+    assert r.status_code == 200, (
+        "with CommonQueryParams overridden by an instance whose attributes q, skip, limit were set to "
+        f"'r', 1, 2, GET /users/ should answer 200, got {r.status_code}: {r.text}"
+    )
+    assert r.json() == {"q": "r", "skip": 1, "limit": 2, "users": ["erin"]}, (
+        "CommonQueryParams should keep its values as the attributes q, skip and limit, and GET /users/ should "
+        "use them: with an instance whose attributes were set to q='r', skip=1, limit=2 it should list "
+        f"(carol, erin -> erin), got {r.json()}"
     )
 
 
@@ -199,13 +208,26 @@ def test_my_items_lists_only_the_users_items(client: httpx.Client, host: AppHost
 
 @pytest.mark.contract("q10.5", "q10.7")
 def test_one_request_opens_one_session(client: httpx.Client, host: AppHost) -> None:
-    headers = _auth(host, "alice")
-    host.helper("common.spy", name="open_session")
-    for path in ("/users/me/items", "/users/me"):
-        host.helper("common.spy_calls", name="open_session", reset=True)
-        r = client.get(path, headers=headers)
-        assert r.status_code == 200, f"GET {path} as alice should answer 200, got {r.status_code}: {r.text}"
-        calls = host.helper("common.spy_calls", name="open_session")
+    # open_session is replaced by a fake that forwards each call to the judge, who counts the calls and answers
+    # with a user and an item the app cannot guess: a response naming them proves the session is the judge's.
+    name, title = f"u{uuid.uuid4().hex[:12]}", f"Item {uuid.uuid4().hex}"
+    users = {name: {"username": name, "full_name": f"Full {name}", "disabled": False}}
+    items = [{"name": title, "owner": name}, {"name": "Not mine", "owner": "someone-else"}]
+    host.serve("q10.open_session", lambda: {"users": users, "items": items})
+    host.helper("q10.forward_open_session", service="q10.open_session")
+    expected = {
+        "/users/me/items": [{"name": title, "owner": name}],
+        "/users/me": {"username": name, "full_name": f"Full {name}"},
+    }
+    for path, body in expected.items():
+        before = len(host.service_calls("q10.open_session"))
+        r = client.get(path, headers=_auth(host, name))
+        assert r.status_code == 200, (
+            f"GET {path} as the user of the session open_session() returned should answer 200 "
+            f"(users must be looked up through get_db -> open_session()), got {r.status_code}: {r.text}"
+        )
+        assert r.json() == body, f"GET {path} should answer from the session open_session() returned, got {r.json()}"
+        calls = len(host.service_calls("q10.open_session")) - before
         assert calls == 1, (
             f"GET {path} should open exactly one session through get_db -> open_session(); it opened {calls} "
             "(a dependency used twice in one request must be reused, not called again)"
