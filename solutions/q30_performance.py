@@ -10,9 +10,10 @@ in-memory backend by default and Redis when one is configured, entries that expi
 Contract (the hidden tests check exactly this):
 
 - [q30.1] Module names the tests use: ``app``, ``CACHE_TTL_SECONDS`` (60, given), ``fetch_from_db`` and ``clock``.
-- [q30.2] ``async def fetch_from_db(key) -> dict | None`` is the slow data source (given). The tests replace it with
-  ``monkeypatch.setattr(module, "fetch_from_db", fake)``, ``fake`` being an ``async def`` with the same signature
-  that counts its calls, so call it through the module-level name at request time and ``await`` it.
+- [q30.2] ``async def fetch_from_db(key) -> dict | None`` is the slow data source (given). The tests replace it, as
+  ``monkeypatch.setattr(module, "fetch_from_db", fake)`` would, by an ``async def`` with the same signature whose
+  calls they count and whose answers they choose, so call it through the module-level name at request time and
+  ``await`` it.
 - [q30.3] ``clock() -> float`` returns the current time in seconds (given). The in-memory backend reads the time only by
   calling the module-level ``clock()`` at the moment it stores or looks up an entry; the tests replace it with
   ``monkeypatch.setattr(module, "clock", fake)``.
@@ -24,17 +25,23 @@ Contract (the hidden tests check exactly this):
   (the next request asks the source again).
 - [q30.5] Entries live ``CACHE_TTL_SECONDS``: with the in-memory backend an entry stored at ``clock() == t`` is a hit
   while ``clock() < t + CACHE_TTL_SECONDS`` and a miss after that (so the source is read again).
-- [q30.6] The cache client is created once, in the app's lifespan, stored at ``app.state.cache`` and reused by every
-  request (the same object during the whole run); it is closed when the app shuts down.
-- [q30.7] Backend choice at start-up: if the environment variable ``REDIS_URL`` is set (e.g.
-  ``redis://127.0.0.1:6379/0``), the cache is that Redis server (``redis.asyncio`` or the sync ``redis``
-  client, your choice); otherwise an in-memory cache. With Redis, the value of ``key`` is stored under the
-  Redis key ``data:<key>`` as the JSON text of the dict, with a Redis expiry of ``CACHE_TTL_SECONDS`` (set
-  with the key, e.g. ``SET ... EX``; the clock is not used). Any JSON spacing will do: the tests parse what you
-  store, and the values they put there themselves are compact (``{"a":1}``) or spaced (``{"a": 1}``). The
-  Redis key is read on every request: a value the tests put there is served as a hit, and once the key is
-  gone the next request is a miss. All requests share one client, so they reuse its connection instead of
-  opening new ones; at shutdown the client is closed and its connections to Redis go away.
+- [q30.6] The cache client is created at start-up, in the app's lifespan (not at import), stored at
+  ``app.state.cache`` and shared by every request (the same object during the whole run): a value one request
+  stores is a hit for the next. It is closed when the app shuts down. The tests check this by behaviour, never by
+  looking at ``app.state``: when the same imported module is shut down and started again, the in-memory cache is
+  a new, empty one (the first request is a miss again); with Redis, the requests of a run share one connection
+  and no connection is left open after shutdown.
+- [q30.7] Backend choice at start-up: if the environment variable ``REDIS_URL`` is set when the app starts (read it
+  in the lifespan, not at import: the tests may set or remove it in between; e.g. ``redis://127.0.0.1:6379/0``,
+  or with a user and password, ``redis://app:secret@127.0.0.1:6379/0``, as the tests give it), the cache is that
+  Redis server (``redis.asyncio`` or the sync ``redis`` client, your choice); otherwise an in-memory cache.
+  With Redis, the value of ``key`` is stored under the Redis key ``data:<key>`` as the JSON text of the dict,
+  with a Redis expiry of ``CACHE_TTL_SECONDS`` (set with the key, e.g. ``SET ... EX``; the clock is not used).
+  Any JSON spacing will do: the tests parse what you store, and the values they put there themselves are
+  compact (``{"a":1}``) or spaced (``{"a": 1}``). The Redis key is read on every request: a value the tests put
+  there is served as a hit, and once the key is gone the next request is a miss. All requests share one client,
+  so they reuse its connection instead of opening new ones; at shutdown the client is closed and its
+  connections to Redis go away.
 - [q30.8] ``GET /items?limit=N`` (``0 <= N <= 10000``, default 100) answers a JSON list of ``N`` objects
   ``{"id": i, "name": "item <i>"}`` for ``i`` = 1..N: the large response.
 - [q30.9] ``GZipMiddleware`` with ``minimum_size=1000``: a response body of 1000 bytes or more is sent with

@@ -107,3 +107,101 @@ def test_q10_two_sessions_per_request_are_counted_by_the_judge(tmp_path: Path) -
     q10 = graded_question(folder, "q10")
     assert q10["status"] == "failed" and q10["points"] < q10["max_points"], q10
     assert failed_tests(q10) == {"test_one_request_opens_one_session"}, q10["failures"]
+
+
+Q01_FORGE = """
+import importlib as _importlib
+
+_session = _importlib.import_module("grader.host.session")
+
+
+def _always_async(self, message):
+    return {"found": True, "is_async": True, "name": "ping"}
+
+
+# the host's endpoint report says async def whatever the route's function is
+_session.HostSession._op_endpoint = _always_async
+"""
+
+
+def test_q01_a_plain_def_ping_is_read_in_the_source(tmp_path: Path) -> None:
+    """GET /ping is served by a plain def; the answer makes the host report every endpoint as async def."""
+    folder = hostile_answer(
+        tmp_path,
+        "q01_what_is_fastapi.py",
+        [("async def ping() -> dict[str, str]:", "def ping() -> dict[str, str]:")],
+        Q01_FORGE,
+    )
+    q01 = graded_question(folder, "q01")
+    assert q01["status"] == "failed" and q01["points"] < q01["max_points"], q01
+    assert failed_tests(q01) == {"test_ping_is_declared_async"}, q01["failures"]
+
+
+# ---- q30, q14, q22, q21 -------------------------------------------------------------------------------------------
+
+Q30_FORGE = """
+import importlib as _importlib
+
+_registry = _importlib.import_module("grader.host.helpers")._REGISTRY
+
+
+def _one_call_per_key(session, **_):
+    return sorted(set(session.state.get("q30:source_calls", [])))
+
+
+def _the_same_cache_made_at_start_up(session, remember=False):
+    return {"present": remember, "type": "MemoryCache", "same_as_remembered": True}
+
+
+def _one_call(session, name, reset=False):
+    return 1
+
+
+# the kit's record of the source's calls reports each key once, and the cache looks made in the lifespan
+_registry["q30.source_calls"] = _one_call_per_key
+_registry["q30.cache"] = _the_same_cache_made_at_start_up
+_registry["common.spy_calls"] = _one_call
+"""
+
+Q30_FAILED = {
+    "test_miss_reads_the_source_once_and_a_hit_does_not",
+    "test_keys_are_cached_separately",
+    "test_entry_expires_after_the_ttl_by_the_replaceable_clock",
+    "test_empty_dict_is_cached_too",
+    "test_every_start_up_begins_with_an_empty_cache",
+}
+Q30_FAILED_WITH_REDIS = {
+    "test_redis_miss_stores_json_with_an_expiry",
+    "test_redis_value_put_there_is_served_as_a_hit",
+    "test_redis_key_gone_means_a_miss_again",
+    "test_redis_url_is_read_at_start_up",  # the Redis client of the first start-up stays, unset REDIS_URL or not
+}
+
+
+def test_q30_reads_of_the_source_and_a_restart_are_observed_by_the_judge(tmp_path: Path) -> None:
+    """Every hit still reads the source, and the in-memory cache outlives a restart (made at import, never
+    closed); the answer rewrites the kit's old call record and cache check."""
+    folder = hostile_answer(
+        tmp_path,
+        "q30_performance.py",
+        [
+            (
+                "    if cached is not None:\n        return json.loads(cached), True",
+                "    if cached is not None:\n        await fetch_from_db(key)\n        return json.loads(cached), True",
+            ),
+            (
+                "    app.state.cache = redis.from_url(url) if url else MemoryCache()",
+                "    if url:\n        app.state.cache = redis.from_url(url)",
+            ),
+            ("        await app.state.cache.aclose()", "        if url:\n            await app.state.cache.aclose()"),
+            (
+                "app.add_middleware(GZipMiddleware, minimum_size=1000)",
+                "app.add_middleware(GZipMiddleware, minimum_size=1000)\napp.state.cache = MemoryCache()",
+            ),
+        ],
+        Q30_FORGE,
+    )
+    q30 = graded_question(folder, "q30")
+    assert q30["status"] == "failed" and q30["points"] < q30["max_points"], q30
+    expected = Q30_FAILED | (Q30_FAILED_WITH_REDIS if q30["tests_skipped"] == 0 else set())
+    assert failed_tests(q30) == expected, q30["failures"]
