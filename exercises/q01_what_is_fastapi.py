@@ -17,7 +17,8 @@ Contract (the hidden tests check exactly this):
   A body that does not fit (missing field, wrong type, ``price <= 0``) answers 422, and the error's ``loc``
   names the field, e.g. ``["body", "price"]``.
 - [q01.3] ``GET /ping`` answers 200 with ``{"ping": "pong"}``; the function that serves it is declared with ``async
-  def``.
+  def``. The tests read that declaration in the source: the function under a route decorator with the literal
+  path (``@app.get("/ping")``, or an ``APIRouter``'s ``.get``), or given to ``add_api_route("/ping", ...)``.
 - [q01.4] A dependency function named ``get_language`` reads the request header ``X-Language`` and returns the
   language code: ``en`` when the header is absent, the header's value when it is ``en``, ``fr`` or ``es``;
   any other value (e.g. ``de``) answers 400.
