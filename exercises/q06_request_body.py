@@ -7,8 +7,8 @@ application named ``app`` that accepts items in the body of two routes.
 
 The body of both routes is an *item*, a JSON object with these fields:
 
-- ``name``: string, required.
-- ``price``: number, required.
+- ``name``: string, required (any string, the empty one too).
+- ``price``: number, required (any number: 0 and negative ones too, as for ``tax``).
 - ``description``: string or null, optional, default ``null``.
 - ``tax``: number or null, optional, default ``null``.
 - ``tags``: list of strings, optional, default ``[]``.
@@ -18,15 +18,21 @@ The body of both routes is an *item*, a JSON object with these fields:
 Contract (the hidden tests check exactly this):
 
 - [q06.1] ``POST /items/`` with an item as the JSON body answers 200 with a JSON object holding every item field
-  (the values sent, defaults filled in for the fields left out) plus ``price_with_tax``: ``price + tax``,
-  or ``price`` when ``tax`` is null or missing.
+  (the values sent, text in any script kept as sent, lists in their order; defaults filled in for the fields left
+  out) plus ``price_with_tax``, and no other key. ``price_with_tax`` is ``price + tax``, not rounded, or ``price``
+  when ``tax`` is null or missing.
 - [q06.2] ``PUT /items/{item_id}?q=...`` reads three things at once: ``item_id`` (an integer) from the path, the
   item from the JSON body (the body is the item object itself, not wrapped in another key) and ``q`` (an
-  optional string, default null) from the query string. It answers 200 with
-  ``{"item_id": <int>, "item": {<every item field, defaults filled in>}, "q": <string or null>}``.
+  optional string, default null) from the query string. It answers 200 with exactly
+  ``{"item_id": <int>, "item": {<every item field, defaults filled in>}, "q": <string or null>}`` (no other key,
+  at the top or in ``item``, where ``price_with_tax`` does not belong).
 - [q06.3] A body that does not fit the item (a required field missing, a value of the wrong type, an image without
-  its ``url`` or ``name``, ``tags`` that is not a list of strings) answers 422, and FastAPI's error list
-  names the failing field in ``loc``: for example ``["body", "price"]`` or ``["body", "images", 0, "name"]``.
+  its ``url`` or ``name``, ``tags`` that is not a list of strings) answers 422 on both routes, and FastAPI's error
+  list names every failing field in ``loc``: for example ``["body", "price"]``, ``["body", "tags", 1]`` or
+  ``["body", "images", 1, "name"]`` (the image at index 1). "The wrong type" is what Pydantic refuses in its
+  default (lax) mode: a price or tax that is no number (``"cheap"``, a list), a number where a string belongs
+  (``"name": 5``, a tag ``7``), ``null`` for a required field. A value lax mode converts (the string ``"3"`` as a
+  price) is yours to decide: read as the number it spells (200) or refused as in strict mode (422) both pass.
 - [q06.4] ``PUT /items/abc`` (an ``item_id`` that is not an integer) answers 422 with ``loc`` ``["path", "item_id"]``.
 
 Run it: ``uvicorn q06_request_body:app --reload`` then open http://127.0.0.1:8000/docs
