@@ -39,6 +39,33 @@ def _assert_allowed_preflight(client: httpx.Client, origin: str = APP) -> httpx.
     return response
 
 
+def _assert_cors_for(response: httpx.Response, origin: str, what: str, *, preflight: bool = False) -> None:
+    """Every header the contract promises a response to an allowed origin."""
+    allow_origin = response.headers.get("access-control-allow-origin")
+    assert allow_origin == origin, f"{what} should get Access-Control-Allow-Origin: {origin}, got {allow_origin!r}"
+    credentials = response.headers.get("access-control-allow-credentials")
+    assert credentials == "true", f"{what} should carry Access-Control-Allow-Credentials: true, got {credentials!r}"
+    assert "origin" in _listed(response, "vary"), (
+        f"{what}: Vary should list Origin, got {response.headers.get('vary')!r}"
+    )
+    if preflight:
+        methods = _listed(response, "access-control-allow-methods")
+        assert {"get", "post"} <= methods and not methods & {"delete", "put", "patch"}, (
+            f"{what}: Access-Control-Allow-Methods should list GET and POST and no DELETE, PUT or PATCH, got {methods}"
+        )
+        allowed = _listed(response, "access-control-allow-headers")
+        assert {"authorization", "content-type"} <= allowed, (
+            f"{what}: Access-Control-Allow-Headers should list Authorization and Content-Type, got {allowed}"
+        )
+        max_age = response.headers.get("access-control-max-age")
+        assert max_age == "3600", f"{what}: Access-Control-Max-Age should be 3600, got {max_age!r}"
+    else:
+        assert "x-total-count" in _listed(response, "access-control-expose-headers"), (
+            f"{what}: Access-Control-Expose-Headers should list X-Total-Count, "
+            f"got {response.headers.get('access-control-expose-headers')!r}"
+        )
+
+
 def _assert_allowed_simple(client: httpx.Client, origin: str = APP) -> httpx.Response:
     response = client.get("/items", headers={"Origin": origin})
     assert response.status_code == 200, f"GET /items should answer 200, got {response.status_code}"
@@ -180,3 +207,100 @@ def test_delete_serves_same_origin_callers_but_its_preflight_is_refused(client: 
     )
     again = client.delete("/items/1")
     assert again.status_code == 404, f"DELETE of an unknown item should answer 404, got {again.status_code}"
+
+
+@pytest.mark.contract("q24.2", "q24.3", "q24.5", "q24.6")
+def test_every_allowed_preflight_carries_every_preflight_header(client: httpx.Client) -> None:
+    asked_headers = (
+        None,
+        "Authorization",
+        "authorization,content-type",
+        "Content-Type, Authorization, Accept, Accept-Language, Content-Language",
+    )
+    for origin in ALLOWED:
+        for method in ("GET", "POST"):
+            for headers in asked_headers:
+                response = _preflight(client, origin, method=method, headers=headers)
+                what = f"a {method} preflight from {origin} asking for the headers {headers!r}"
+                assert response.status_code == 200, f"{what} should answer 200, got {response.status_code}"
+                _assert_cors_for(response, origin, what, preflight=True)
+
+
+@pytest.mark.contract("q24.3", "q24.7")
+def test_preflight_asking_for_one_header_too_many_is_400(client: httpx.Client) -> None:
+    _assert_allowed_preflight(client)
+    for headers in ("Authorization, X-Api-Key", "Content-Type, Cookie", "X-Total-Count"):
+        response = _preflight(client, APP, headers=headers)
+        assert response.status_code == 400, (
+            f"a preflight asking for the headers {headers!r} should answer 400, got {response.status_code}"
+        )
+
+
+@pytest.mark.contract("q24.2", "q24.4", "q24.9")
+def test_every_response_to_an_allowed_origin_carries_the_cors_headers(client: httpx.Client) -> None:
+    calls = (
+        ("GET", "/items", None, 200),
+        ("POST", "/items", {"name": "Drill"}, 201),
+        ("POST", "/items", {"title": "no name"}, 422),
+        ("DELETE", "/items/99", None, 404),
+        ("GET", "/no-such-route", None, 404),
+        ("DELETE", "/items/2", None, 204),
+    )
+    for number, (method, path, body, status) in enumerate(calls):
+        origin = ALLOWED[number % 2]
+        response = client.request(method, path, json=body, headers={"Origin": origin})
+        what = f"{method} {path} from {origin}"
+        assert response.status_code == status, f"{what} should answer {status}, got {response.status_code}"
+        _assert_cors_for(response, origin, what)
+
+
+@pytest.mark.contract("q24.8")
+def test_no_answer_to_a_foreign_origin_allows_it(client: httpx.Client) -> None:
+    _assert_allowed_simple(client)
+    for origin in (EVIL, *LOOKALIKES):
+        for method, path, body, status in (
+            ("POST", "/items", {"name": "Planted"}, 201),
+            ("POST", "/items", {}, 422),
+            ("GET", "/no-such-route", None, 404),
+        ):
+            response = client.request(method, path, json=body, headers={"Origin": origin})
+            assert response.status_code == status, (
+                f"{method} {path} from {origin} is still answered ({status}), got {response.status_code}"
+            )
+            assert "access-control-allow-origin" not in response.headers, (
+                f"{method} {path} from {origin} must not get Access-Control-Allow-Origin, "
+                f"got {response.headers.get('access-control-allow-origin')!r}"
+            )
+        for method in ("GET", "POST"):
+            preflight = _preflight(client, origin, method=method, headers="Authorization")
+            assert "access-control-allow-origin" not in preflight.headers, (
+                f"a {method} preflight from {origin} must not get Access-Control-Allow-Origin"
+            )
+
+
+@pytest.mark.contract("q24.2", "q24.9")
+def test_items_keep_their_shape_ids_and_count(client: httpx.Client) -> None:
+    names = ("Zo\u00eb's \U0001f528", "\u87ba\u4e1d\u5200", "Cle\u0301")
+    expected = [{"id": 1, "name": "Hammer"}, {"id": 2, "name": "Saw"}]
+    deleted = client.delete("/items/1", headers={"Origin": APP})
+    assert deleted.status_code == 204, f"DELETE /items/1 should answer 204, got {deleted.status_code}"
+    _assert_cors_for(deleted, APP, "DELETE /items/1 from an allowed origin")
+    expected = expected[1:]
+    for name in names:
+        created = client.post("/items", json={"name": name}, headers={"Origin": APP})
+        assert created.status_code == 201, f"POST /items {name!r} should answer 201, got {created.status_code}"
+        body = created.json()
+        assert isinstance(body, dict) and set(body) == {"id", "name"} and body["name"] == name, (
+            f"POST /items should answer exactly {{'id': <new id>, 'name': {name!r}}}, got {created.text}"
+        )
+        used = {item["id"] for item in expected}
+        assert isinstance(body["id"], int) and body["id"] not in used, (
+            f"POST /items should give a new id, not one of {sorted(used)} already in use, got {body['id']!r}"
+        )
+        expected.append(body)
+        listed = client.get("/items", headers={"Origin": APP})
+        _assert_cors_for(listed, APP, "GET /items from an allowed origin")
+        got = sorted(listed.json(), key=lambda item: item["id"])
+        assert got == sorted(expected, key=lambda item: item["id"]), f"GET /items should list {expected}, got {got}"
+        count = listed.headers.get("x-total-count")
+        assert count == str(len(expected)), f"X-Total-Count should be {len(expected)}, got {count!r}"
