@@ -11,6 +11,7 @@ Journal lines (JSON, one per line), in the order they can appear:
 ``{"event": "import_error", "message": ...}`` or ``{"event": "import_timeout", "message": ...}`` or
 ``{"event": "imported", "layers": [...], "missing_layers": {...}}``, then one
 ``{"event": "test", "name", "outcome", "message"}`` per finished test, then
+``{"event": "scratch_full"}`` when an app host filled its scratch folder's ceiling, and
 ``{"event": "finished", "tests": [...]}`` carrying pytest-json-report's per-test outcomes.
 """
 
@@ -245,6 +246,10 @@ def run_child(job: ChildJob) -> None:
     try:
         plugin = _GradingPlugin(job, journal)
         pytest.main(args, plugins=[plugin, json_report])
+        from grader.bridge.launch import FULL_SCRATCH
+
+        if FULL_SCRATCH:
+            journal.write("scratch_full")
         journal.write("finished", tests=_report_outcomes(json_report.report or {}, plugin.bullets))
     except BaseException as exc:  # whatever happened, the parent gets a line, not silence
         journal.write("internal_error", message=short_message(repr(exc)))

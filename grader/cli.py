@@ -544,9 +544,10 @@ _LAYER_HELP = {
     "seccomp": "no UDP, raw, netlink or named Unix sockets; no io_uring, ptrace, namespaces, BPF, keyring",
     "pidns": "a PID namespace: every process the candidate starts dies with its question",
     "cgroup": "memory and process count capped for the whole process tree",
+    "disk": "the scratch folder is a size-limited tmpfs: 256 MiB for everything the app writes",
     "nocaps": "no capabilities, even when grading as root; no_new_privs",
     "rlimits": "per-process memory, file size, CPU time, open files; no core dumps",
-    "env": "a fixed minimal environment; no inherited file descriptors",
+    "env": "started from a fresh interpreter with a fixed minimal environment; no inherited file descriptors",
 }
 
 

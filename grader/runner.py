@@ -39,6 +39,7 @@ from grader.integrity import scan_file
 from grader.interrupts import checkpoint, signals_blocked_for_fork
 from grader.kit import hidden_tests_dir, kit_root
 from grader.results import RawRun, TestOutcome
+from grader.sandbox.scratch import SCRATCH_BYTES
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
@@ -233,6 +234,7 @@ def _raw_run(
     layers: tuple[str, ...] = ()
     tests: dict[str, TestOutcome] = {}
     outcome, message = None, ""
+    scratch_full = False
     for event in events:
         kind = event.get("event")
         if kind == "collected":
@@ -252,6 +254,8 @@ def _raw_run(
             # pytest-json-report's view is authoritative for a run that completed.
             tests = {t["name"]: TestOutcome(t["name"], t["outcome"], t.get("message", "")) for t in event["tests"]}
             outcome = outcome or "completed"
+        elif kind == "scratch_full":
+            scratch_full = True
         elif kind == "internal_error":
             message = f"the grader failed inside the test process: {event.get('message', '')}"
     running = next((name for name in collected if name not in tests), None)  # the test that never finished
@@ -266,6 +270,10 @@ def _raw_run(
         message = message or (
             f"the test process ended early with exit code {exit_code}" + (f" during {running}" if running else "")
         )
+    if scratch_full and outcome == "completed":
+        outcome = "crashed"
+        ceiling = SCRATCH_BYTES // 1024**2
+        message = f"the app filled its scratch folder: everything it writes together is limited to {ceiling} MiB"
     return RawRun(question.id, outcome, collected, tuple(tests.values()), message, duration, flags, layers)
 
 
@@ -330,7 +338,7 @@ def run_jobs(
         for item in running:
             item.process.kill()
             _sweep_cgroups(item.process.pid)
-            shutil.rmtree(item.scratch, ignore_errors=True)
+            _remove_scratch(item.scratch)
         if zygote is not None:
             zygote.stop()
     return sorted(results, key=lambda pair: order[id(pair[0])])
@@ -410,15 +418,25 @@ def _check(item: _Running, timeout_s: float) -> RawRun | None:
     flags = scan_file(Path(child.module_file), question.id)
     run = _raw_run(question, read_journal(Path(child.journal), child.token), end, exit_code, elapsed, flags, timeout_s)
     _sweep_cgroups(item.process.pid)
-    shutil.rmtree(item.scratch, ignore_errors=True)
+    _remove_scratch(item.scratch)
     return run
 
 
+def _remove_scratch(folder: Path) -> None:
+    """Remove a judge's scratch folder, first detaching the tmpfs of any host the judge had no time to clean up."""
+    from grader.sandbox import scratch
+
+    scratch.unmount_below(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _sweep_orphaned_cgroups() -> None:
-    """Empty cgroups left by runs that were killed outright (nothing of theirs could clean up)."""
+    """Empty cgroups and scratch mounts left by runs that were killed outright (nothing of theirs could clean up)."""
+    from grader.sandbox import scratch
     from grader.sandbox.process import Cgroup
 
     Cgroup.sweep_orphans()
+    scratch.sweep_orphans()
 
 
 def _sweep_cgroups(judge_pid: int) -> None:

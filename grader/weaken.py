@@ -6,7 +6,8 @@ grader's environment never reaches an app host). Names:
 
 - ``host-fork-from-judge``: fork app hosts straight from the judge, as the kit did before the exec'd zygote;
 - ``frame-deadline``: a reply frame's deadline applies to each read, not to the whole frame;
-- ``frame-values``: a reply frame may hold any number of JSON values.
+- ``frame-values``: a reply frame may hold any number of JSON values;
+- ``scratch-tmpfs``: a host's scratch folder is a plain folder, with no ceiling on what is written there in all.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 
 __all__ = ["weakened"]
 
-KNOWN = frozenset({"host-fork-from-judge", "frame-deadline", "frame-values"})
+KNOWN = frozenset({"host-fork-from-judge", "frame-deadline", "frame-values", "scratch-tmpfs"})
 
 
 def weakened(name: str) -> bool:

@@ -19,9 +19,12 @@ from grader.bridge.host import AppHost
 from grader.bridge.services import ServiceHub
 from grader.intake import copy_regular_file
 
-__all__ = ["HostOptions", "launch"]
+__all__ = ["FULL_SCRATCH", "HostOptions", "launch"]
 
 _START_TIMEOUT_S = 30.0
+# Hosts of this process that filled their scratch folder's ceiling, by file name: the judge reports the question
+# as an error with that reason (its tests may have failed on the full disk, or passed despite it).
+FULL_SCRATCH: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -91,26 +94,32 @@ def launch(
         tcp_ports=tuple(tcp_ports),
         env=tuple(sorted((env or {}).items())),
     )
+    from grader.sandbox import scratch as scratch_mount
     from grader.sandbox.process import Cgroup
+    from grader.weaken import weakened
 
-    group = None
+    group, capped = None, False
     if options.sandbox != "off":
         group = Cgroup.create(f"grade-host-{os.getpid()}-{scratch.name}", policy.memory_bytes, policy.processes)
         if group is not None:
             policy = dataclasses.replace(policy, cgroup=tuple(map(str, group.folders)))
+        capped = not weakened("scratch-tmpfs") and scratch_mount.mount(work)
+        policy = dataclasses.replace(policy, scratch_capped=capped)
 
     def cleanup() -> None:
         services.close()
         if group is not None:
             Cgroup.later(group)  # its last process may still be dying: removed a moment later, never waited on
+        if capped:
+            if scratch_mount.is_full(work):
+                FULL_SCRATCH.append(filename)
+            scratch_mount.unmount(work)
         shutil.rmtree(scratch, ignore_errors=True)
 
     from grader.bridge import zygote
 
     # Hosts are forked from a zygote exec'd clean: never from this process, which holds hidden tests (a judge)
     # or a class's files, the grader's environment and an open gradebook (a batch's parent).
-    from grader.weaken import weakened
-
     try:
         if weakened("host-fork-from-judge"):  # the old design, kept only to show the kit's tests can fail
             channel = ProcessChannel(*_fork_host(policy, private, service_host), cleanup)

@@ -59,7 +59,7 @@ def sandbox_text(sandbox: dict[str, list[str]]) -> str:
 
 
 def render_sandbox(sandbox: dict[str, list[str]]) -> str:
-    """``sandbox       all 7 layers`` or the active ones and, in yellow, those missing (``grade doctor`` says why)."""
+    """``sandbox       all 8 layers`` or the active ones and, in yellow, those missing (``grade doctor`` says why)."""
     active, missing = sandbox["active"], sandbox["missing"]
     if not active and not missing:
         return ""

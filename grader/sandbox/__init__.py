@@ -11,6 +11,7 @@ reports can say which were active:
                 ptrace, namespaces, BPF or keyring
 ``pidns``       a PID namespace: every process the candidate starts dies with the host
 ``cgroup``      memory and process count capped for the whole tree
+``disk``        the scratch folder is a size-limited tmpfs: a ceiling on everything written, not only per file
 ``nocaps``      no capabilities, even as root; ``no_new_privs``
 ``rlimits``     per-process memory, file size, CPU time, open files, no core dumps
 ``env``         a fixed minimal environment; no inherited file descriptors but the channel to the judge
@@ -46,7 +47,7 @@ __all__ = [
 
 Mode = Literal["auto", "require", "off"]
 MODES: tuple[Mode, ...] = ("auto", "require", "off")
-LAYERS = ("landlock", "seccomp", "pidns", "cgroup", "nocaps", "rlimits", "env")
+LAYERS = ("landlock", "seccomp", "pidns", "cgroup", "disk", "nocaps", "rlimits", "env")
 
 # Read-only system locations a Python process may need after the sandbox closes (shared libraries for an
 # extension module imported late, the dynamic loader's cache, time zones).
@@ -68,6 +69,7 @@ class Policy:
     tcp_ports: tuple[int, ...] = ()  # loopback services a test provides (q30's redis-server)
     env: tuple[tuple[str, str], ...] = ()  # variables a test sets before the module is imported
     cgroup: tuple[str, ...] = ()  # folders of a cgroup made for this host, joined before anything runs
+    scratch_capped: bool = False  # the judge mounted a size-limited tmpfs on ``scratch`` (grader.sandbox.scratch)
     memory_bytes: int = 2 * 1024**3
     processes: int = 64
     cpu_seconds: int = 120
@@ -120,7 +122,7 @@ def apply(policy: Policy, channel_fd: int, *more_fds: int) -> Applied:
         limit_resources(limits)
         _reset_environment(policy)
         applied.active = ["rlimits", "env"]
-        applied.missing = {layer: f"not available on {platform.system()}" for layer in LAYERS[:5]}
+        applied.missing = {layer: f"not available on {platform.system()}" for layer in LAYERS[:6]}
         if policy.mode == "require":
             raise SandboxUnavailable(_describe_missing(applied.missing))
         return applied
@@ -137,6 +139,10 @@ def apply(policy: Policy, channel_fd: int, *more_fds: int) -> Applied:
         applied.active.append("pidns")
     else:
         applied.missing["pidns"] = "unshare(CLONE_NEWPID) refused"
+    if policy.scratch_capped:
+        applied.active.append("disk")
+    else:
+        applied.missing["disk"] = "no size-limited scratch folder (mounting a tmpfs needs CAP_SYS_ADMIN)"
     limit_resources(limits)
     applied.active.append("rlimits")
     _reset_environment(policy)
@@ -237,16 +243,27 @@ def probe() -> dict[str, str]:
     import shutil
     import tempfile
 
+    from grader.sandbox import scratch as scratch_mount
     from grader.sandbox.process import Cgroup
 
     scratch = tempfile.mkdtemp(prefix="grade-probe-")
+    capped = scratch_mount.mount(Path(scratch), 16 * 1024**2)
     group = Cgroup.create(f"grade-probe-{os.getpid()}", 256 * 1024**2, 16)
-    policy = Policy("auto", scratch, scratch, runtime_paths([]), cgroup=tuple(map(str, group.folders)) if group else ())
+    policy = Policy(
+        "auto",
+        scratch,
+        scratch,
+        runtime_paths([]),
+        cgroup=tuple(map(str, group.folders)) if group else (),
+        scratch_capped=capped,
+    )
     try:
         report = run_confined(policy, lambda applied: {layer: "" for layer in applied.active} | applied.missing)
     finally:
         if group:
             group.remove()
+        if capped:
+            scratch_mount.unmount(Path(scratch))
         shutil.rmtree(scratch, ignore_errors=True)
     report = report if isinstance(report, dict) else {}
     return {layer: report.get(layer, report.get("error", "the probe did not answer")) for layer in LAYERS}

@@ -474,7 +474,7 @@ def test_every_sandbox_layer_works_where_ci_requires_it() -> None:
     if os.environ.get("KIT_REQUIRE_SANDBOX") == "1":
         assert missing == {}, missing
     else:
-        assert set(missing) <= {"landlock", "seccomp", "pidns", "cgroup", "nocaps"}, missing
+        assert set(missing) <= {"landlock", "seccomp", "pidns", "cgroup", "disk", "nocaps"}, missing
 
 
 @pytest.mark.parametrize("use_fork", [True, False], ids=["forked judge", "fresh-interpreter judge"])
@@ -716,3 +716,35 @@ def test_a_frame_of_millions_of_values_is_refused_before_it_is_parsed(tmp_path: 
         assert outcome["max_rss_kib"] >= 700 * 1024, outcome["max_rss_kib"]
         return
     assert outcome["max_rss_kib"] < 700 * 1024, f"a process of the run grew to {outcome['max_rss_kib'] // 1024} MB"
+
+
+FILLS_THE_DISK = """
+import os
+for _n in range(5):
+    try:
+        with open(f"fill-{_n}.bin", "wb") as _f:
+            for _ in range(100):
+                _f.write(b"\\xa5" * 1024 * 1024)
+    except OSError:
+        break
+"""
+
+
+@pytest.mark.parametrize("defence", ["on", "weakened"])
+def test_what_a_host_writes_in_all_has_a_ceiling(tmp_path: Path, defence: str) -> None:
+    """Five files of 100 MiB, each under the per-file limit: the scratch tmpfs stops them at 256 MiB in all, and
+    the question is an error that says why, though its tests pass. Nothing is left mounted afterwards."""
+    folder = tmp_path / "candidate"
+    folder.mkdir()
+    (folder / Q02).write_text(SOLUTION_Q02 + FILLS_THE_DISK)
+    env = {"KIT_WEAKEN": "scratch-tmpfs"} if defence == "weakened" else {}
+    report = grade(str(folder), "-q", "2", env=env)
+    q02 = question(report, "q02")
+    mounts = [line for line in Path("/proc/self/mountinfo").read_text().splitlines() if "grade-scratch-" in line]
+    left = [line for line in mounts if not Path(f"/proc/{line.rsplit('grade-scratch-', 1)[1].split()[0]}").exists()]
+    assert left == [], "a scratch tmpfs outlived its judge"
+    if defence == "weakened":  # proof that this test can fail: 500 MiB land on the grader's disk
+        assert q02["status"] == "passed", q02
+        return
+    assert q02["status"] == "error" and q02["points"] == 0, q02
+    assert "filled its scratch folder" in q02["message"] and "256 MiB" in q02["message"], q02["message"]

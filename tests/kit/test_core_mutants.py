@@ -60,7 +60,7 @@ def test_a_timed_out_question_serialises_every_field() -> None:
 
 
 def test_a_submission_serialises_its_totals_levels_and_sandbox() -> None:
-    layers = ("landlock", "seccomp", "pidns", "cgroup", "nocaps", "rlimits", "env")
+    layers = ("landlock", "seccomp", "pidns", "cgroup", "disk", "nocaps", "rlimits", "env")
     outcomes = tuple(TestOutcome(n, "passed") for n in NAMES)
     passed = RawRun("q07", "completed", NAMES, outcomes, "", 0.25, sandbox_layers=layers)
     missing = RawRun("q20", "missing", ("test_x", "test_y"), (), "", 0.0)
@@ -115,7 +115,7 @@ def test_a_submission_result_to_dict_rounds_its_duration_and_keeps_layer_order()
     assert data["duration_s"] == 0.0
     assert data["sandbox"] == {
         "active": ["seccomp", "env"],
-        "missing": ["landlock", "pidns", "cgroup", "nocaps", "rlimits"],
+        "missing": ["landlock", "pidns", "cgroup", "disk", "nocaps", "rlimits"],
     }
     assert set(data) == {"target", "sandbox", "score", "max_score", "percent", "duration_s", "levels", "questions"}
 

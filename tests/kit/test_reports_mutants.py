@@ -47,7 +47,7 @@ from grader.reports.table import render_sandbox, render_table, sandbox_text
 from grader.results import QuestionResult, SubmissionResult, TestFailure
 
 GOLDEN = Path(__file__).parent / "golden" / "html"
-ALL = ("landlock", "seccomp", "pidns", "cgroup", "nocaps", "rlimits", "env")
+ALL = ("landlock", "seccomp", "pidns", "cgroup", "disk", "nocaps", "rlimits", "env")
 Q1 = Question("q01", "first", "First", "basic", 1.0, ("h",))
 Q2 = Question("q02", "second", "Second & <more>", "intermediate", 2.0, ("h",))
 Q3 = Question("q03", "third", "Third", "advanced", 3.0, ("h",))
@@ -57,7 +57,7 @@ GREEN, RED, MAGENTA, YELLOW, GREY = "\x1b[32m", "\x1b[31m", "\x1b[35m", "\x1b[33
 LEGEND = f"{DIM}✓ passed  ✗ failed  ! error  T timeout  - missing  · not attempted{END}"
 PROBLEM = "bob.zip: not a zip or tar archive"
 DORA = "dora holds none of the kit's exercise files"
-MISSING = "landlock, pidns, cgroup, nocaps, rlimits"
+MISSING = "landlock, pidns, cgroup, disk, nocaps, rlimits"
 MISSING_REASON = "missing: there is no q01_first.py"
 NEAR_MISS = (
     "a file named q01.py was found instead: rename it to q01_first.py, or grade it as it is with --map q01=q01.py"
@@ -178,7 +178,7 @@ def test_a_class_table_where_every_layer_ran() -> None:
     (alice,) = make_class()[:1]
     lines = render_class_table([alice], QUESTIONS).split("\n")
     assert lines[-2:] == [
-        "sandbox       all 7 layers (landlock, seccomp, pidns, cgroup, nocaps, rlimits, env)",
+        "sandbox       all 8 layers (landlock, seccomp, pidns, cgroup, disk, nocaps, rlimits, env)",
         f"{BOLD}1 submissions, mean 77.7%{END}",
     ]
 
@@ -242,7 +242,7 @@ def test_the_junit_report_in_full() -> None:
         [("sandbox.active", ""), ("sandbox.missing", "")],
         [
             ("sandbox.active", "seccomp,env"),
-            ("sandbox.missing", "landlock,pidns,cgroup,nocaps,rlimits"),
+            ("sandbox.missing", "landlock,pidns,cgroup,disk,nocaps,rlimits"),
             ("warning", "files changed after submit: q01_first.py"),
             ("warning", "fichier modifié"),
         ],
@@ -296,7 +296,7 @@ def test_the_submission_table_in_full() -> None:
     tail = [
         "basic         1/1 points",
         "intermediate  1.33/2 points",
-        "sandbox       all 7 layers (landlock, seccomp, pidns, cgroup, nocaps, rlimits, env)",
+        "sandbox       all 8 layers (landlock, seccomp, pidns, cgroup, disk, nocaps, rlimits, env)",
         f"{BOLD}score         2.33/3 points (77.7%), 1/2 questions passed in 1.2s{END}",
     ]
     assert render_table(alice) == "\n".join([*head, "", f"{YELLOW}{FLAGGED}{END} (-v says why)", *tail])
@@ -618,7 +618,7 @@ def test_a_class_whose_code_never_ran_has_no_sandbox_line() -> None:
     alice, carl = make_class()[0], make_class()[2]
     assert class_sandbox([carl, alice, bob]) == {
         "active": ["seccomp", "env"],
-        "missing": ["landlock", "pidns", "cgroup", "nocaps", "rlimits"],
+        "missing": ["landlock", "pidns", "cgroup", "disk", "nocaps", "rlimits"],
     }
 
 
