@@ -21,9 +21,9 @@ The signup body is a JSON object with these fields:
 
 Contract (the hidden tests check exactly this):
 
-- [q09.1] The module defines the Pydantic model ``UserSignup`` for that body. The tests call
-  ``UserSignup.model_validate(<dict>)`` directly: every rule above lives in the model, so a bad dict raises
-  ``pydantic.ValidationError`` there too, not only in the endpoint.
+- [q09.1] The module defines the Pydantic model ``UserSignup`` for that body. The tests build ``UserSignup(**<dict>)``
+  directly (the same validation as ``UserSignup.model_validate(<dict>)``): every rule above lives in the model,
+  so a bad dict raises ``pydantic.ValidationError`` there too, not only in the endpoint.
 - [q09.2] ``POST /signup`` with a valid body answers 201 with exactly ``{"username": ..., "email": ..., "age": ...}``
   (email lowercased, ``age`` null when not sent). No successful answer carries ``password`` or
   ``password_confirm``, nor the password's value. (The 422 answers are FastAPI's own: the tests do not
@@ -36,7 +36,7 @@ Contract (the hidden tests check exactly this):
   contains ``password must contain a letter and a digit``.
 - [q09.5] ``password_confirm`` different from ``password`` (when every field is valid on its own): the list holds an
   error whose ``msg`` contains ``passwords do not match`` (its ``loc`` is not checked). The same text
-  appears in the ``ValidationError`` that ``UserSignup.model_validate`` raises.
+  appears in the ``ValidationError`` that ``UserSignup(**<dict>)`` raises.
 - [q09.6] The validators of q09.4 and q09.5 refuse a value by raising ``ValueError`` (not with ``assert``, which
   ``python -O`` strips), so both errors have ``"type": "value_error"``. Pydantic puts ``Value error, `` in front of
   the text in ``msg``; the tests look for the texts above inside ``msg``, so that prefix is fine.

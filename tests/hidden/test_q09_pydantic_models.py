@@ -1,11 +1,15 @@
-"""Hidden tests for q09: Pydantic validation."""
+"""Hidden tests for q09: Pydantic validation.
+
+The model is validated outside any request with ``host.call("UserSignup", **fields)``: the module's own class,
+called with the judge's data, answers its fields or raises, as plain data. No kit code in the host judges it.
+"""
 
 from typing import Any
 
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.bridge import AppHost, CandidateError
 
 PASSWORD = "s3cretPass"
 VALID = {
@@ -45,11 +49,19 @@ def _assert_rejected(client: httpx.Client, field: str, **changes: Any) -> list[d
     return [error for error in _errors(response) if list(error.get("loc", [])) == ["body", field]]
 
 
-def _outcome(result: dict[str, Any]) -> str:
-    """What ``q09.validate_signup`` saw, in words: no exception, or the exception's type and message."""
-    if result["raised"] is None:
-        return "no exception"
-    return f"{result['raised']}: {result['message']}"
+def _build(host: AppHost, data: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """``UserSignup(**data)`` in the host: (its fields, None), or (None, the fault it raised: type and message)."""
+    try:
+        return host.call("UserSignup", **data), None
+    except CandidateError as error:
+        return None, error.fault
+
+
+def _outcome(fields: dict[str, Any] | None, fault: dict[str, Any] | None) -> str:
+    """What ``UserSignup(**data)`` did, in words: no exception, or the exception's type and message."""
+    if fault is None:
+        return f"no exception (it holds {fields})"
+    return f"{fault.get('type')}: {fault.get('message')}"
 
 
 @pytest.mark.contract("q09.2")
@@ -184,25 +196,25 @@ def test_constraints_appear_in_the_openapi_schema(client: httpx.Client) -> None:
 
 @pytest.mark.contract("q09.1", "q09.5")
 def test_model_validates_on_its_own(host: AppHost) -> None:
-    assert host.kind("UserSignup") is not None, "the module should define the model UserSignup"
-    user = host.helper("q09.validate_signup", data={**VALID, "email": "Alice@Example.com"})
-    assert user["raised"] is None, (
-        f"UserSignup.model_validate should accept a valid signup, it raised {user['raised']}: {user['message']}"
+    assert host.kind("UserSignup") == "class", "the module should define the model UserSignup"
+    user, fault = _build(host, {**VALID, "email": "Alice@Example.com"})
+    assert fault is None and isinstance(user, dict), (
+        f"UserSignup(**fields) should accept a valid signup, got {_outcome(user, fault)}"
     )
-    email = user["email"]
+    email = user.get("email")
     assert email == "alice@example.com", f"UserSignup should hold the email lowercased, got {email!r}"
-    mismatch = host.helper("q09.validate_signup", data={**VALID, "password_confirm": "different123"})
-    assert mismatch["raised"] is not None and mismatch["validation_error"], (
-        "UserSignup.model_validate with different passwords should raise pydantic.ValidationError, "
-        f"got {_outcome(mismatch)}"
+    user, mismatch = _build(host, {**VALID, "password_confirm": "different123"})
+    assert mismatch is not None and mismatch.get("type") == "ValidationError", (
+        "UserSignup(**fields) with different passwords should raise pydantic.ValidationError, "
+        f"got {_outcome(user, mismatch)}"
     )
-    assert "passwords do not match" in mismatch["message"], (
+    assert "passwords do not match" in str(mismatch.get("message")), (
         "UserSignup's ValidationError for different passwords should say 'passwords do not match': "
-        f"{mismatch['message']}"
+        f"{mismatch.get('message')}"
     )
-    extra = host.helper("q09.validate_signup", data={**VALID, "is_admin": True})
-    assert extra["raised"] is not None and extra["validation_error"], (
-        f"UserSignup.model_validate with an unknown field should raise pydantic.ValidationError, got {_outcome(extra)}"
+    user, extra = _build(host, {**VALID, "is_admin": True})
+    assert extra is not None and extra.get("type") == "ValidationError", (
+        f"UserSignup(**fields) with an unknown field should raise pydantic.ValidationError, got {_outcome(user, extra)}"
     )
 
 

@@ -137,6 +137,48 @@ def test_q01_a_plain_def_ping_is_read_in_the_source(tmp_path: Path) -> None:
     assert failed_tests(q01) == {"test_ping_is_declared_async"}, q01["failures"]
 
 
+Q09_FORGE = """
+import importlib as _importlib
+
+_registry = _importlib.import_module("grader.host.helpers")._REGISTRY
+
+
+def _validated_and_lowercased(session, data):
+    try:
+        user = session.module.UserSignup.model_validate(data)
+    except Exception as exc:
+        return {"raised": type(exc).__name__, "validation_error": True, "message": str(exc)}
+    return {"raised": None, "email": user.email.lower()}
+
+
+# the model keeps the email as sent (the endpoint lowercases it): the report of the model says lowercased
+_registry["q09.validate_signup"] = _validated_and_lowercased
+"""
+
+
+def test_q09_a_model_that_keeps_the_email_as_sent_is_seen_as_such(tmp_path: Path) -> None:
+    """UserSignup holds the email as sent (only the endpoint lowercases it); the answer forges the model's report."""
+    folder = hostile_answer(
+        tmp_path,
+        "q09_pydantic_models.py",
+        [
+            (
+                '            raise ValueError("invalid email address")\n        return value.lower()',
+                '            raise ValueError("invalid email address")\n        return value',
+            ),
+            (
+                '    return UserOut.model_validate(user.model_dump(exclude={"password", "password_confirm"}))',
+                "    user.email = user.email.lower()\n"
+                '    return UserOut.model_validate(user.model_dump(exclude={"password", "password_confirm"}))',
+            ),
+        ],
+        Q09_FORGE,
+    )
+    q09 = graded_question(folder, "q09")
+    assert q09["status"] == "failed" and q09["points"] < q09["max_points"], q09
+    assert failed_tests(q09) == {"test_model_validates_on_its_own"}, q09["failures"]
+
+
 # ---- q30, q14, q22, q21 -------------------------------------------------------------------------------------------
 
 Q30_FORGE = """
