@@ -247,3 +247,84 @@ def test_q30_reads_of_the_source_and_a_restart_are_observed_by_the_judge(tmp_pat
     assert q30["status"] == "failed" and q30["points"] < q30["max_points"], q30
     expected = Q30_FAILED | (Q30_FAILED_WITH_REDIS if q30["tests_skipped"] == 0 else set())
     assert failed_tests(q30) == expected, q30["failures"]
+
+
+Q14_FORGE = """
+def _forged_seconds(request):
+    # what the kit's clock route advances the clock by, read off the route itself: never measured
+    for route in request.app.routes:
+        if getattr(route, "path", None) == request.url.path:
+            for cell in getattr(getattr(route, "endpoint", None), "__closure__", None) or ():
+                if isinstance(cell.cell_contents, float):
+                    return cell.cell_contents
+    return 0.0
+"""
+
+
+def test_q14_the_handlers_time_is_the_judges(tmp_path: Path) -> None:
+    """X-Process-Time is not measured but read off the kit's clock route (the amount it advances the clock by)."""
+    folder = hostile_answer(
+        tmp_path,
+        "q14_middleware.py",
+        [
+            ("    start = time.perf_counter()", "    start = 0.0"),
+            ("str(time.perf_counter() - start)", "str(_forged_seconds(request) - start)"),
+        ],
+        Q14_FORGE,
+    )
+    q14 = graded_question(folder, "q14")
+    assert q14["status"] == "failed" and q14["points"] < q14["max_points"], q14
+    assert failed_tests(q14) == {"test_process_time_measures_the_handler_with_perf_counter"}, q14["failures"]
+
+
+# ---- q11, q20, q26 ------------------------------------------------------------------------------------------------
+
+Q11_FORGE = """
+import importlib as _importlib
+
+_session = _importlib.import_module("grader.host.session")
+_registry = _importlib.import_module("grader.host.helpers")._REGISTRY
+
+
+def _declared_as_asked(self, message):
+    return {"found": True, "is_async": message.get("path") != "/sync", "name": "endpoint"}
+
+
+def _not_installed(session, **_):
+    return None
+
+
+def _never_on_the_loop(session):
+    return [False]
+
+
+# the host reports every endpoint as the kind the contract asks for, the kit's time.sleep is never installed,
+# and the old on-the-loop record says "off the loop"
+_session.HostSession._op_endpoint = _declared_as_asked
+_registry["q11.forward_sleep"] = _not_installed
+_registry["q11.record_sleep_on_loop"] = _not_installed
+_registry["q11.blocking_io_calls"] = _never_on_the_loop
+"""
+
+
+def test_q11_blocking_on_the_loop_is_seen_by_the_judge(tmp_path: Path) -> None:
+    """/sync and /offload run blocking_io() on the event loop and async_io() sleeps with time.sleep; the answer
+    rewrites the host's endpoint report and keeps the kit's time.sleep from being installed."""
+    folder = hostile_answer(
+        tmp_path,
+        "q11_sync_vs_async.py",
+        [
+            ("    await asyncio.sleep(DELAY)", "    time.sleep(DELAY)"),
+            ("def read_sync() -> dict[str, Any]:", "async def read_sync() -> dict[str, Any]:"),
+            ("await run_in_threadpool(blocking_io)}", "blocking_io()}"),
+        ],
+        Q11_FORGE,
+    )
+    q11 = graded_question(folder, "q11")
+    assert q11["status"] == "failed" and q11["points"] < q11["max_points"], q11
+    assert failed_tests(q11) == {
+        "test_endpoint_kinds_match_the_contract",
+        "test_async_is_served_while_blocking_work_waits[/sync]",
+        "test_async_is_served_while_blocking_work_waits[/offload]",
+        "test_no_sleep_runs_on_the_event_loop",
+    }, q11["failures"]
