@@ -84,7 +84,7 @@ def render_class_table(
         passed = sum(q.passed for q in r.questions)
         rows.append(
             (
-                sub.name,
+                printable(sub.name),
                 f"{_fmt(sub.final_score)}/{_fmt(r.max_score)}",
                 f"{sub.final_percent:g}%",
                 f"{passed}/{len(r.questions)}",
@@ -114,7 +114,7 @@ def render_class_table(
         lines.append(click.style(f"{len(submissions)} submissions, mean {mean:.1f}%", bold=True))
     if verbose:
         for sub in submissions:
-            lines += ["", click.style(f"== {sub.name} ==", bold=True)]
+            lines += ["", click.style(f"== {printable(sub.name)} ==", bold=True)]
             lines.append(render_table(sub.result, verbose=True, notes=tuple(submission_notes(sub))))
     return "\n".join(lines)
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +41,7 @@ from grader.reports.html_stats import (
 from grader.reports.html_student import render_student
 from grader.reports.table import sandbox_text, status_label
 from grader.results import STATUS_SYMBOLS, STATUSES
+from grader.safetext import html_text
 
 if TYPE_CHECKING:
     from grader.similarity import SimilarityReport
@@ -138,12 +138,12 @@ def _pass_rate_svg(questions: tuple[Question, ...], rates: list[float]) -> str:
     ]
     for i, (question, rate) in enumerate(zip(questions, rates, strict=True)):
         y = top + i * row_h
-        label = escape(_shorten(f"{question.id} {question.title}", 36))
-        tip = escape(f"{question.id} {question.title}: {rate:.0%} passed")
+        label = html_text(_shorten(f"{question.id} {question.title}", 36))
+        tip = html_text(f"{question.id} {question.title}: {rate:.0%} passed")
         parts.append(f'<text x="0" y="{y + 15}">{label}<title>{tip}</title></text>')
         parts.append(f'<rect class="track" x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 6}"/>')
         parts.append(
-            f'<rect class="bar {_rate_class(rate)}" data-question="{escape(question.id)}" data-rate="{rate:.4f}"'
+            f'<rect class="bar {_rate_class(rate)}" data-question="{html_text(question.id)}" data-rate="{rate:.4f}"'
             f' x="{label_w}" y="{y + 3}" width="{bar_w * rate:.1f}" height="{row_h - 6}"><title>{tip}</title></rect>'
         )
         parts.append(f'<text x="{width - 4}" y="{y + 15}" text-anchor="end">{rate:.0%}</text>')
@@ -159,14 +159,14 @@ def _grid_cell(sub: StoredSubmission, question: Question, page_name: str) -> str
     result = next((q for q in sub.result.questions if q.id == question.id), None)
     status = result.status if result else "missing"
     flagged = bool(result and result.flags)
-    symbol = escape(STATUS_SYMBOLS.get(status, "?") + ("*" if flagged else ""))
-    classes = f'class="cell {status_class(status)}" data-status="{escape(status)}"'
+    symbol = html_text(STATUS_SYMBOLS.get(status, "?") + ("*" if flagged else ""))
+    classes = f'class="cell {status_class(status)}" data-status="{html_text(status)}"'
     if result is None:
-        return f'<td {classes} title="{escape(question.id)}: not in the gradebook">{symbol}</td>'
+        return f'<td {classes} title="{html_text(question.id)}: not in the gradebook">{symbol}</td>'
     tip = f"{question.id} {question.title}: {status_label(status)}, {fmt(result.points)}/{fmt(result.max_points)}"
     tip += " (integrity flag: read the code)" if flagged else ""
     href = f"{STUDENTS_DIR}/{page_name}#{question.id}"
-    return f'<td {classes}><a href="{escape(href)}" title="{escape(tip)}">{symbol}</a></td>'
+    return f'<td {classes}><a href="{html_text(href)}" title="{html_text(tip)}">{symbol}</a></td>'
 
 
 def _notes(sub: StoredSubmission) -> str:
@@ -176,7 +176,7 @@ def _notes(sub: StoredSubmission) -> str:
 
 def _grid(graded: list[tuple[StoredSubmission, str]], questions: tuple[Question, ...]) -> str:
     heads = [cell("Student", "th"), num("Score", "th"), num("%", "th")]
-    heads += [f'<th class="q" title="{escape(f"{q.id} {q.title}")}">{q.number:02d}</th>' for q in questions]
+    heads += [f'<th class="q" title="{html_text(f"{q.id} {q.title}")}">{q.number:02d}</th>' for q in questions]
     heads.append(cell("Warnings and flags", "th"))
     rows = []
     for sub, page_name in graded:
@@ -184,11 +184,11 @@ def _grid(graded: list[tuple[StoredSubmission, str]], questions: tuple[Question,
         rows.append(
             row(
                 [
-                    cell(f'<a href="{STUDENTS_DIR}/{escape(page_name)}">{escape(sub.name)}</a>'),
+                    cell(f'<a href="{STUDENTS_DIR}/{html_text(page_name)}">{html_text(sub.name)}</a>'),
                     num(f"{fmt(sub.final_score)}/{fmt(r.max_score)}"),
                     num(f"{sub.final_percent:g}%"),
                     *(_grid_cell(sub, q, page_name) for q in questions),
-                    cell(escape(_notes(sub)), cls="note"),
+                    cell(html_text(_notes(sub)), cls="note"),
                 ]
             )
         )
@@ -199,7 +199,7 @@ def _grid(graded: list[tuple[StoredSubmission, str]], questions: tuple[Question,
 
 def _legend() -> str:
     items = "".join(
-        f'<li><span class="{status_class(s)}">{escape(STATUS_SYMBOLS[s])}</span>{escape(status_label(s))}</li>'
+        f'<li><span class="{status_class(s)}">{html_text(STATUS_SYMBOLS[s])}</span>{html_text(status_label(s))}</li>'
         for s in STATUSES
     )
     return (
@@ -214,8 +214,8 @@ def _unusable(apart: list[tuple[StoredSubmission, str]]) -> str:
     rows = "\n".join(
         row(
             [
-                cell(f'<a href="{STUDENTS_DIR}/{escape(page_name)}">{escape(sub.name)}</a>'),
-                cell(escape(sub.problem), cls="note problem"),
+                cell(f'<a href="{STUDENTS_DIR}/{html_text(page_name)}">{html_text(sub.name)}</a>'),
+                cell(html_text(sub.problem), cls="note problem"),
             ]
         )
         for sub, page_name in apart
@@ -249,7 +249,7 @@ def _spread_table(spread: ScoreSpread | None) -> str:
         ("Upper quartile", _percent(spread.upper_quartile)),
         ("Highest", _percent(spread.highest)),
     ]
-    rows = "".join(row([cell(escape(term), "th"), num(escape(value))]) for term, value in facts)
+    rows = "".join(row([cell(html_text(term), "th"), num(html_text(value))]) for term, value in facts)
     return f'<table id="score-stats"><tbody>{rows}</tbody></table>'
 
 
@@ -271,14 +271,14 @@ def _question_stats_table(questions: tuple[Question, ...], stats: list[QuestionS
     rows = "\n".join(
         row(
             [
-                cell(escape(q.id)),
-                cell(escape(q.title)),
+                cell(html_text(q.id)),
+                cell(html_text(q.title)),
                 num(f"{s.passed}/{s.students}"),
                 num(f"{100 * s.pass_rate:.0f}%"),
                 num(f"{s.mean_points:.2f}/{fmt(s.max_points)}"),
                 num(_discrimination(s.discrimination)),
             ],
-            f' data-question="{escape(q.id)}"',
+            f' data-question="{html_text(q.id)}"',
         )
         for q, s in zip(questions, stats, strict=True)
     )
@@ -292,7 +292,7 @@ def _question_stats_table(questions: tuple[Question, ...], stats: list[QuestionS
     )
     return (
         f'<table id="question-stats">\n<thead>{head}</thead>\n<tbody>\n{rows}\n</tbody>\n</table>\n'
-        f'<p class="note" id="separation-note">{escape(explanation)}</p>'
+        f'<p class="note" id="separation-note">{html_text(explanation)}</p>'
     )
 
 
@@ -310,7 +310,7 @@ def _statistics(graded: list[StoredSubmission], questions: tuple[Question, ...],
     rates = _pass_rate_svg(questions, pass_rates(graded, questions))
     return (
         '<h2>Statistics</h2>\n<div id="statistics">\n'
-        f'<p class="summary">{escape(scope)}</p>\n{_spread_table(spread)}\n<p class="note">{escape(note)}</p>\n'
+        f'<p class="summary">{html_text(scope)}</p>\n{_spread_table(spread)}\n<p class="note">{html_text(note)}</p>\n'
         '<div class="charts">\n'
         f'<figure class="chart"><figcaption>Graded students per score bucket</figcaption>{histogram}</figure>\n'
         f'<figure class="chart"><figcaption>Share of graded students passing each question</figcaption>{rates}'
@@ -349,8 +349,8 @@ def render_index(
     counted = usable(submissions)
     body = [
         "<h1>Class report</h1>",
-        f'<p class="summary">{escape(_class_summary(submissions, counted))}</p>',
-        f'<p class="sandbox">{escape(sandbox_text(class_sandbox(submissions)))}</p>',
+        f'<p class="summary">{html_text(_class_summary(submissions, counted))}</p>',
+        f'<p class="sandbox">{html_text(sandbox_text(class_sandbox(submissions)))}</p>',
         "<h2>Students</h2>",
         _grid(graded, questions) if graded else "<p>No graded submission.</p>",
         _legend(),

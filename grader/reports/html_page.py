@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from html import escape
 
 from grader.reports.table import status_label
 from grader.results import STATUS_SYMBOLS
+from grader.safetext import html_text
 
 __all__ = ["CSP", "CSS", "cell", "fmt", "num", "page", "row", "status_class", "status_html"]
 
@@ -100,7 +100,7 @@ def page(title: str, body: str, extra_css: str = "") -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<link rel="icon" href="data:,">\n'
-        f"<title>{escape(title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+        f"<title>{html_text(title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
     )
 
 
@@ -126,4 +126,4 @@ def status_html(status: str, flagged: bool = False) -> str:
     """``✓ passed`` in the status's colour, with a ``*`` when a static read flagged the code."""
     symbol = STATUS_SYMBOLS.get(status, "?")
     text = f"{symbol} {status_label(status)}" + ("*" if flagged else "")
-    return f'<span class="{status_class(status)}">{escape(text)}</span>'
+    return f'<span class="{status_class(status)}">{html_text(text)}</span>'

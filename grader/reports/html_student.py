@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
-from html import escape
 from typing import TYPE_CHECKING
 
 from pygments import highlight
@@ -32,6 +31,7 @@ from grader.reports.classlist import flag_summary, late_note
 from grader.reports.html_page import cell, fmt, num, page, row, status_html
 from grader.reports.table import sandbox_text
 from grader.results import QuestionResult
+from grader.safetext import html_text, printable
 
 if TYPE_CHECKING:
     from grader.similarity import SimilarPair
@@ -79,18 +79,18 @@ def _cut(text: str) -> tuple[str, str]:
 
 
 def _with_note(html: str, note: str) -> str:
-    return html + (f'<p class="note">{escape(note)}</p>' if note else "")
+    return html + (f'<p class="note">{html_text(note)}</p>' if note else "")
 
 
 def highlight_diff(diff: str) -> str:
     """A unified diff as highlighted, escaped HTML (``<div class="highlight">``)."""
-    text, note = _cut(diff)
+    text, note = _cut(printable(diff, keep_lines=True))  # a bidi control would make code read as other code
     return _with_note(highlight(text, DiffLexer(), HtmlFormatter()), note)
 
 
 def highlight_python(source: str) -> str:
     """A Python file as highlighted, escaped HTML with line numbers (tracebacks cite them)."""
-    text, note = _cut(source)
+    text, note = _cut(printable(source, keep_lines=True))
     return _with_note(highlight(text, PythonLexer(), HtmlFormatter(linenos="inline")), note)
 
 
@@ -165,7 +165,7 @@ def _manifest_facts(sub: StoredSubmission) -> str:
     facts.append(("Submitted", _when(manifest.created_at)))
     if manifest.versions:
         facts.append(("Practised on", ", ".join(f"{k} {v}" for k, v in sorted(manifest.versions.items()) if v)))
-    items = "".join(f"<dt>{escape(term)}</dt><dd>{escape(value)}</dd>" for term, value in facts)
+    items = "".join(f"<dt>{html_text(term)}</dt><dd>{html_text(value)}</dd>" for term, value in facts)
     return f'<dl class="facts" id="manifest">{items}</dl>'
 
 
@@ -178,22 +178,22 @@ def _header(sub: StoredSubmission) -> str:
     )
     parts = [
         '<nav><a href="../index.html">← Class report</a></nav>',
-        f"<h1>{escape(sub.name)}</h1>",
-        f'<p class="summary">{escape(summary)}</p>',
-        f'<p class="sandbox">{escape(sandbox_text(r.sandbox))}</p>',
+        f"<h1>{html_text(sub.name)}</h1>",
+        f'<p class="summary">{html_text(summary)}</p>',
+        f'<p class="sandbox">{html_text(sandbox_text(r.sandbox))}</p>',
     ]
     if sub.problem:
-        parts.append(f'<p class="problem-box"><strong>Unusable submission:</strong> {escape(sub.problem)}</p>')
+        parts.append(f'<p class="problem-box"><strong>Unusable submission:</strong> {html_text(sub.problem)}</p>')
     if late_note(sub):
         final = f"{fmt(sub.final_score)}/{fmt(r.max_score)} points ({sub.final_percent:g}%) after the late policy"
-        parts.append(f'<p class="late" id="late"><strong>{escape(late_note(sub))}</strong>: {escape(final)}</p>')
+        parts.append(f'<p class="late" id="late"><strong>{html_text(late_note(sub))}</strong>: {html_text(final)}</p>')
     if sub.warnings:
-        items = "".join(f"<li>{escape(w)}</li>" for w in sub.warnings)
+        items = "".join(f"<li>{html_text(w)}</li>" for w in sub.warnings)
         parts.append(f'<ul class="warnings" id="warnings">{items}</ul>')
     flags = flag_summary(sub)
     if flags:
         parts.append(
-            f'<p class="flags" id="flags">{escape(flags)}: the code reaches for the grading machinery;'
+            f'<p class="flags" id="flags">{html_text(flags)}: the code reaches for the grading machinery;'
             " read it before trusting the score.</p>"
         )
     parts.append(_manifest_facts(sub))
@@ -215,7 +215,7 @@ def _short(text: str) -> str:
 
 
 def _question_row(q: QuestionResult, sectioned: bool) -> str:
-    ident = escape(q.id)
+    ident = html_text(q.id)
     if sectioned:
         first = cell(f'<a href="#{ident}">{ident}</a>')
         attrs = ""
@@ -225,12 +225,12 @@ def _question_row(q: QuestionResult, sectioned: bool) -> str:
     return row(
         [
             first,
-            cell(escape(q.title)),
-            cell(escape(q.level)),
+            cell(html_text(q.title)),
+            cell(html_text(q.level)),
             cell(status_html(q.status, bool(q.flags))),
-            num(escape(_tests_text(q))),
+            num(html_text(_tests_text(q))),
             num(f"{fmt(q.points)}/{fmt(q.max_points)}"),
-            cell(escape(_short(q.reason)), cls="note"),
+            cell(html_text(_short(q.reason)), cls="note"),
         ],
         attrs,
     )
@@ -251,20 +251,20 @@ def _reason(q: QuestionResult) -> str:
     if not q.reason:
         return ""
     first, *more = q.reason.splitlines() or [""]
-    return f'<p class="reason">{escape(first)}{" (whole message below)" if more else ""}</p>'
+    return f'<p class="reason">{html_text(first)}{" (whole message below)" if more else ""}</p>'
 
 
 def _failures(q: QuestionResult) -> str:
     parts = []
     # A one-line message is the reason already; a longer one (a traceback) is worth its own block.
     if q.message and ("\n" in q.message.strip() or q.message not in q.reason):
-        parts.append(f'<h4>What happened</h4>\n<pre class="message">{escape(q.message)}</pre>')
+        parts.append(f'<h4>What happened</h4>\n<pre class="message">{html_text(q.message)}</pre>')
     if q.failures:
         parts.append(f"<h4>Failures ({len(q.failures)})</h4>")
         for failure in q.failures:
             parts.append(
-                f'<div class="failure"><span class="test-name">{escape(failure.test)}</span>'
-                f"<pre>{escape(failure.message or '(no message)')}</pre></div>"
+                f'<div class="failure"><span class="test-name">{html_text(failure.test)}</span>'
+                f"<pre>{html_text(failure.message or '(no message)')}</pre></div>"
             )
     return "\n".join(parts)
 
@@ -272,7 +272,7 @@ def _failures(q: QuestionResult) -> str:
 def _flags(q: QuestionResult) -> str:
     if not q.flags:
         return ""
-    items = "".join(f"<li>{escape(flag)}</li>" for flag in q.flags)
+    items = "".join(f"<li>{html_text(flag)}</li>" for flag in q.flags)
     return f'<h4>Integrity flags (read the code before trusting the score)</h4>\n<ul class="flags">{items}</ul>'
 
 
@@ -301,7 +301,7 @@ def _activity_facts(a: QuestionActivity) -> str:
         facts.append(("From first to last change", between))
     if a.last_check:
         facts.append(("Last check run", _when(a.last_check)))
-    items = "".join(f"<dt>{escape(term)}</dt><dd>{escape(value)}</dd>" for term, value in facts)
+    items = "".join(f"<dt>{html_text(term)}</dt><dd>{html_text(value)}</dd>" for term, value in facts)
     return f'<dl class="facts activity">{items}</dl>'
 
 
@@ -313,7 +313,7 @@ def _similar(q: QuestionResult, name: str, similar: Sequence[SimilarPair], pages
     for p in mine:
         other = p.second if p.first == name else p.first
         href = pages.get(other)
-        who = f'<a href="{escape(href)}">{escape(other)}</a>' if href else f"<em>{escape(other)}</em>"
+        who = f'<a href="{html_text(href)}">{html_text(other)}</a>' if href else f"<em>{html_text(other)}</em>"
         extra = ", identical" if p.identical else ""
         items.append(f"<li>{100 * p.similarity:.0f}% like {who}{extra}</li>")
     return f'<h4>Similar answers</h4>\n<ul class="similar">{"".join(items)}</ul>'
@@ -341,10 +341,11 @@ def _code(sub: StoredSubmission, q: QuestionResult) -> str:
 
 
 def _section(sub: StoredSubmission, q: QuestionResult, similar: Sequence[SimilarPair], pages: Mapping[str, str]) -> str:
-    ident = escape(q.id)
+    ident = html_text(q.id)
     heading = (
-        f"<h3>{ident} {escape(q.title)} {status_html(q.status, bool(q.flags))}"
-        f' <span class="points">{fmt(q.points)}/{fmt(q.max_points)} points, {escape(_tests_text(q))} tests</span></h3>'
+        f"<h3>{ident} {html_text(q.title)} {status_html(q.status, bool(q.flags))}"
+        f' <span class="points">{fmt(q.points)}/{fmt(q.max_points)} points,'
+        f" {html_text(_tests_text(q))} tests</span></h3>"
     )
     parts = [f'<section class="question" id="{ident}">', heading]
     blocks = (_reason(q), _flags(q), _failures(q), _activity(sub, q), _similar(q, sub.name, similar, pages))

@@ -13,6 +13,7 @@ from typing import Any
 
 from grader import __version__
 from grader.gradebook import StoredSubmission
+from grader.safetext import printable
 
 __all__ = ["SCHEMA_VERSION", "render_report_json", "report_dict", "submission_to_dict"]
 
@@ -37,13 +38,25 @@ def submission_to_dict(sub: StoredSubmission) -> dict[str, Any]:
     return data
 
 
+def _printable(value: Any) -> Any:
+    """Every string of ``value`` (dicts, lists, strings; keys included) made ``printable``: the JSON holds
+    nothing a terminal obeys or UTF-8 cannot encode, whatever the results' origin."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {_printable(key): _printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(item) for item in value]
+    return value
+
+
 def report_dict(submissions: list[StoredSubmission], gradebook: str | None) -> dict[str, Any]:
     """The report as data; ``gradebook`` is None when the results were kept only for this run."""
     return {
         "schema_version": SCHEMA_VERSION,
         "kit_version": __version__,
-        "gradebook": gradebook,
-        "submissions": [submission_to_dict(s) for s in submissions],
+        "gradebook": None if gradebook is None else printable(gradebook),
+        "submissions": [_printable(submission_to_dict(s)) for s in submissions],
     }
 
 

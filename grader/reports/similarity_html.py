@@ -9,8 +9,8 @@ pages are built by the caller, who knows their file names, and escaped here too.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from html import escape
 
+from grader.safetext import html_text
 from grader.similarity import REFERENCE, SimilarityReport
 
 __all__ = ["render_similarity_section"]
@@ -22,9 +22,9 @@ def _percent(share: float) -> str:
 
 def _name(name: str, links: Mapping[str, str]) -> str:
     if name == REFERENCE:
-        return f"<em>{escape(name)}</em>"
+        return f"<em>{html_text(name)}</em>"
     href = links.get(name)
-    return f'<a href="{escape(href, quote=True)}">{escape(name)}</a>' if href else escape(name)
+    return f'<a href="{html_text(href, quote=True)}">{html_text(name)}</a>' if href else html_text(name)
 
 
 def render_similarity_section(report: SimilarityReport, links: Mapping[str, str] | None = None) -> str:
@@ -40,7 +40,11 @@ def render_similarity_section(report: SimilarityReport, links: Mapping[str, str]
         " own text (the stub's text excluded; names and strings do not hide a copy). This is for a person to"
         " read: no score was changed."
     )
-    parts = ['<section id="similarity">', "<h2>Similar submissions</h2>", f'<p class="summary">{escape(summary)}</p>']
+    parts = [
+        '<section id="similarity">',
+        "<h2>Similar submissions</h2>",
+        f'<p class="summary">{html_text(summary)}</p>',
+    ]
     if report.pairs:
         parts.append(
             "<table><thead><tr><th>Question</th><th>Submission</th><th>Similar to</th>"
@@ -49,14 +53,14 @@ def render_similarity_section(report: SimilarityReport, links: Mapping[str, str]
         for p in report.pairs:
             shares = f"{_percent(p.first_share)} / {_percent(p.second_share)}"
             parts.append(
-                f"<tr><td>{escape(p.question_id)}</td><td>{_name(p.first, links)}</td>"
+                f"<tr><td>{html_text(p.question_id)}</td><td>{_name(p.first, links)}</td>"
                 f'<td>{_name(p.second, links)}</td><td class="num">{_percent(p.similarity)}</td>'
                 f'<td class="num">{shares}</td><td>{"identical" if p.identical else ""}</td></tr>'
             )
         parts.append("</tbody></table>")
     if report.skipped:
         parts.append('<p class="summary">Notes on submissions:</p><ul>')
-        parts.extend(f"<li>{_name(name, links)}: {escape(reason)}</li>" for name, reason in report.skipped)
+        parts.extend(f"<li>{_name(name, links)}: {html_text(reason)}</li>" for name, reason in report.skipped)
         parts.append("</ul>")
     parts.append("</section>")
     return "\n".join(parts)

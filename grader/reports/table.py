@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from grader.results import QuestionResult, Status, SubmissionResult
+from grader.safetext import printable
 
 __all__ = ["STATUS_COLOURS", "render_table", "status_label"]
 
@@ -46,7 +47,7 @@ def _problems(q: QuestionResult) -> list[str]:
     lines = [f"{f.test}: {f.message}" if f.message else f.test for f in q.failures if f.test != "(timeout)"]
     if q.status in ("error", "timeout") and q.message:
         lines.insert(0, q.message)
-    return lines
+    return [printable(line) for line in lines]
 
 
 def sandbox_text(sandbox: dict[str, list[str]]) -> str:
@@ -87,9 +88,9 @@ def render_table(result: SubmissionResult, verbose: bool = False, notes: tuple[s
         if verbose and q.status != "passed":
             lines.extend(click.style(f"      -> {problem}", dim=True) for problem in _problems(q))
         if verbose:
-            lines.extend(click.style(f"      * {flag}", fg="yellow") for flag in q.flags)
+            lines.extend(click.style(f"      * {printable(flag)}", fg="yellow") for flag in q.flags)
     lines.append("")
-    lines.extend(click.style(f"note: {note}", fg="yellow") for note in notes)
+    lines.extend(click.style(f"note: {printable(note)}", fg="yellow") for note in notes)
     if any(q.flags for q in result.questions):
         lines.append(
             click.style("* the code reaches for the grading machinery: read it before trusting the score", fg="yellow")
