@@ -16,6 +16,7 @@ from grader import __version__
 from grader.assignments import RosterEntry, apply_roster, assignment_options, remember_deadline
 from grader.batch import execute_batch, plan_batch
 from grader.catalogue import LEVELS, CatalogueError, Question, find_question, select_questions
+from grader.diskfull import EXIT_DISK_FULL, describe, is_disk_full
 from grader.gradebook import DEFAULT_ASSIGNMENT, DEFAULT_GRADEBOOK, Gradebook, GradebookError, StoredSubmission
 from grader.interrupts import EXIT_INTERRUPTED, Terminated, checkpoint, exit_code_for, stop_on_signals
 from grader.reports.classlist import (
@@ -30,6 +31,7 @@ from grader.reports.jsonout import render_report_json
 from grader.reports.lms import lms_destination, lms_options, write_lms_reports
 from grader.reports.table import render_table
 from grader.runner import DEFAULT_TIMEOUT_S
+from grader.safetext import printable
 from grader.submissions import Submission, resolve_submissions
 from grader.terminal import use_colour
 
@@ -40,6 +42,8 @@ Exit codes:
   0  grading finished (and the score reached --fail-under, if given)
   1  the score is below --fail-under
   2  bad usage or unusable input (no such folder, no exercise files, ...)
+  3  the disk is full: finished results are kept, nothing half-made;
+     free some space and run the same command again
   130  interrupted (Ctrl-C); 143 and 129 for SIGTERM and SIGHUP: finished
        results are kept, nothing half-made"""
 
@@ -379,7 +383,11 @@ def _write_atomically(path: Path, text: str) -> None:
     """Write beside ``path`` and rename over it: an interrupt leaves the old report or the new, never half."""
     partial = path.with_name(f".{path.name}.partial")
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial.write_text(text, encoding="utf-8")
+    try:
+        partial.write_text(text, encoding="utf-8")
+    except OSError:  # a full disk: no half-written file is left beside the report
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(path)
 
 
@@ -752,4 +760,14 @@ def run_click_command(command: click.Command, name: str) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        # The gradebook rolled back what it was writing; results committed before are kept for the rerun.
+        click.echo(
+            f"{name}: {printable(describe(exc))}; finished results are kept, nothing half-made was stored:"
+            " free some space and run the same command again",
+            err=True,
+        )
+        sys.exit(EXIT_DISK_FULL)
     sys.exit(code if isinstance(code, int) else 0)

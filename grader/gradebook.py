@@ -8,10 +8,16 @@ libraries and the system tools they use: see ``grader.fingerprint``); stored in 
 An unchanged submission is never graded twice under one key unless asked. Each
 result also carries the hash of the file it graded, so a byte-identical file (an untouched stub, a shared
 copy) is graded once per grading key and its result reused for every other submission that holds it.
+
+Every text a submission controls (its name and source path, problems, warnings, messages, test names, flags,
+its time) is made ``printable`` before it is stored and again when it is read back, so a lone surrogate or a
+control character can neither make a write raise nor reach a report. A write that fails for want of space
+rolls its transaction back and raises ``DiskFull``: nothing half-made is stored.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import sqlite3
@@ -22,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from grader.catalogue import load_catalogue
+from grader.diskfull import DiskFull, is_disk_full
 from grader.kit import exercises_dir
 from grader.lateness import Lateness, assess
 from grader.manifest import Manifest
@@ -98,6 +105,16 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _decoded(data: bytes) -> str:
+    """A TEXT value as read: UTF-8, an invalid byte kept (surrogateescape) for ``printable`` to show, never raising."""
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def _lines(items: Iterable[str]) -> str:
+    """Several texts in one column, one per line (``printable`` leaves no line break inside any of them)."""
+    return "\n".join(printable(item) for item in items)
+
+
 @dataclass(frozen=True)
 class StoredSubmission:
     """A submission as the gradebook knows it: its identity and its latest results."""
@@ -169,6 +186,7 @@ class Gradebook:
             raise GradebookError(f"{path} is not a file")
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db.text_factory = _decoded
         try:
             tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as exc:
@@ -192,7 +210,7 @@ class Gradebook:
         submission_columns = {row[1] for row in self._db.execute("PRAGMA table_info(submissions)")}
         if "assignment" not in submission_columns:
             self._add_assignments(submission_columns)
-        self.assignment = assignment
+        self.assignment = printable(assignment)
 
     def _add_assignments(self, columns: set[str]) -> None:
         """Rebuild an older gradebook's submissions table with the assignment column in its unique key.
@@ -222,13 +240,22 @@ class Gradebook:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: committed whole, or rolled back whole (a failed COMMIT included).
+
+        SQLite may already have rolled back after ``SQLITE_FULL``; the ROLLBACK is then skipped. A write that
+        failed for want of space is raised as ``DiskFull``.
+        """
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
+            self._db.execute("COMMIT")
+        except BaseException as exc:
+            if self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            if is_disk_full(exc) and not isinstance(exc, DiskFull):
+                raise DiskFull(f"the gradebook {self.path}") from exc
             raise
-        self._db.execute("COMMIT")
 
     def submission_id(
         self,
@@ -243,6 +270,7 @@ class Gradebook:
     ) -> int:
         """The id of this exact submission in this assignment, created on first sight."""
         recorded = json.dumps(manifest.to_dict()) if manifest is not None and not manifest.problem else ""
+        name, source, problem, submitted_at = map(printable, (name, source, problem, submitted_at))
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO submissions (name, content_hash, kit_version, source, problem, warnings, graded_at,"
@@ -256,7 +284,7 @@ class Gradebook:
                     kit_version,
                     source,
                     problem,
-                    "\n".join(warnings),
+                    _lines(warnings),
                     _now(),
                     recorded,
                     self.assignment,
@@ -340,11 +368,11 @@ class Gradebook:
                     result.tests_total,
                     result.tests_skipped,
                     result.duration_s,
-                    result.message,
+                    printable(result.message),
                     _now(),
                     file_hash,
                     kit_version,
-                    "\n".join(result.flags),
+                    _lines(result.flags),
                     ",".join(result.sandbox),
                 ),
             )
@@ -353,7 +381,7 @@ class Gradebook:
             )
             db.executemany(
                 "INSERT INTO test_results VALUES (?, ?, ?, ?, ?)",
-                [(submission_id, result.id, t.name, t.outcome, t.message) for t in run.tests],
+                [(submission_id, result.id, printable(t.name), t.outcome, printable(t.message)) for t in run.tests],
             )
 
     def _question_results(self, submission_id: int, question_ids: set[str] | None) -> tuple[QuestionResult, ...]:
@@ -375,9 +403,10 @@ class Gradebook:
         ):
             if question_ids is not None and row[0] not in question_ids:
                 continue
-            flags = tuple(filter(None, row[12].split("\n")))
+            flags = tuple(printable(flag) for flag in row[12].split("\n") if flag)
             layers = tuple(filter(None, row[13].split(",")))
-            stored = QuestionResult(*row[:12], failures=tuple(failures.get(row[0], ())), flags=flags, sandbox=layers)
+            fields = (*row[:11], printable(row[11]))  # the message
+            stored = QuestionResult(*fields, failures=tuple(failures.get(row[0], ())), flags=flags, sandbox=layers)
             question = catalogue.get(row[0])
             results.append(rescore(question, stored) if question else stored)
         return tuple(results)
@@ -392,9 +421,10 @@ class Gradebook:
         if row is None:
             raise KeyError(submission_id)
         sid, name, digest, version, source, problem, warnings, graded_at, recorded, submitted_at = row
+        name, source, problem, submitted_at = map(printable, (name, source, problem, submitted_at))
         questions = self._question_results(sid, question_ids)
         result = SubmissionResult(target=name, questions=questions, duration_s=sum(q.duration_s for q in questions))
-        notes = tuple(filter(None, warnings.split("\n")))
+        notes = tuple(printable(note) for note in warnings.split("\n") if note)
         manifest = Manifest.from_dict(json.loads(recorded)) if recorded else None
         sources = {
             qid: content.decode("utf-8", errors="replace")
@@ -443,7 +473,9 @@ class Gradebook:
     def remove(self, name: str) -> int:
         """Delete every submission of student ``name`` in this assignment, with its results; how many."""
         with self._transaction() as db:
-            cursor = db.execute("DELETE FROM submissions WHERE assignment = ? AND name = ?", (self.assignment, name))
+            cursor = db.execute(
+                "DELETE FROM submissions WHERE assignment = ? AND name = ?", (self.assignment, printable(name))
+            )
         return cursor.rowcount
 
     def deadline(self) -> tuple[str, str]:
