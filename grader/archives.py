@@ -3,6 +3,11 @@
 Refused, each with a one-line reason: absolute paths, ``..`` components, links and special files, more
 than ``MAX_MEMBERS`` members, a member over ``MAX_MEMBER_BYTES`` or a total over ``MAX_TOTAL_BYTES``
 uncompressed (zip bombs), and files that are not zip or tar archives at all.
+
+Whatever else goes wrong while reading (a damaged deflate stream, a CRC mismatch, a truncated member, a bad tar
+header, a member name the file system refuses) is an ``ArchiveError`` too, with the reason: the archive is that
+student's problem, never the batch's. The one exception is a full disk (``grader.diskfull``), which is no
+student's fault and stops the run.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from grader.diskfull import is_disk_full
 
 __all__ = ["ArchiveError", "archive_stem", "extract_archive", "is_archive"]
 
@@ -43,6 +50,11 @@ def archive_stem(name: str) -> str:
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
     return name
+
+
+def _why(exc: BaseException) -> str:
+    """An error's message, or its type when it has none (``EOFError()``)."""
+    return str(exc) or type(exc).__name__
 
 
 def _safe_relative(name: str, archive: Path) -> PurePosixPath:
@@ -140,6 +152,10 @@ def extract_archive(archive: Path, destination: Path) -> None:
 
                 _extract_members(archive, destination, _tar_members(archive, tar_handle), read_tar)
             return
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as exc:
-        raise ArchiveError(f"{archive.name}: cannot be read as an archive ({exc})") from exc
+    except ArchiveError:
+        raise
+    except Exception as exc:  # zlib.error, BadZipFile, TarError, EOFError, OSError, NotImplementedError, ...
+        if is_disk_full(exc):
+            raise
+        raise ArchiveError(f"{archive.name}: cannot be read as an archive ({_why(exc)})") from exc
     raise ArchiveError(f"{archive.name}: not a zip or tar archive")

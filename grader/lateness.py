@@ -1,9 +1,11 @@
 """Due dates and late policies: how late a submission is, and what that costs.
 
 A submission's time is the one ``fastlings submit`` wrote in its manifest, else the modification time of
-what was handed in (the archive, or the newest exercise file of a folder). Both come from the candidate's
-side, so reports always show the time they used next to the penalty: a teacher can check it against the
-platform's own record of when the work arrived.
+what was handed in (the archive on the grader's disk, or the newest exercise file of a folder). Both come from
+the candidate's side, so reports always show the time they used next to the penalty: a teacher can check it
+against the platform's own record of when the work arrived. A manifest's time that is no time at all ("the
+night before the deadline") or lies in the future is never taken as "not late": the time of what was handed
+in is used instead, and a note says so (``submission_time``).
 
 Policies (``--late-policy``):
 
@@ -20,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-__all__ = ["LatePolicyError", "Lateness", "assess", "parse_due", "parse_policy"]
+__all__ = ["LatePolicyError", "Lateness", "assess", "parse_due", "parse_policy", "submission_time"]
 
 _POLICY_RE = re.compile(r"^(?P<rate>\d+(?:\.\d+)?)%/(?P<unit>day|hour)$")
 _UNIT_SECONDS = {"day": 86400, "hour": 3600}
@@ -102,7 +104,7 @@ def assess(submitted_at: str, due: str, policy: str) -> Lateness | None:
         return None
     try:
         late_by = (_moment(submitted_at) - _moment(due)).total_seconds()
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     late_by = max(0.0, late_by)
     penalty = 0.0
@@ -112,3 +114,29 @@ def assess(submitted_at: str, due: str, policy: str) -> Lateness | None:
         started_units = math.ceil(late_by / _UNIT_SECONDS[match["unit"]])
         penalty = min(100.0, float(match["rate"]) * started_units)
     return Lateness(submitted_at, due, late_by, penalty)
+
+
+_MAX_QUOTED = 60
+
+
+def submission_time(claimed: str, handed_in: str, now: datetime | None = None) -> tuple[str, str]:
+    """The time a submission is dated by, and a note when the time it claims is not used ('' when it is).
+
+    ``claimed`` is the manifest's ``created_at``, written on the candidate's machine; ``handed_in`` the
+    modification time of what was handed in, on the grader's disk. A claimed time wins when it is a time and
+    not later than ``now``; one that is no time, or in the future, gives way to ``handed_in``, and the note
+    says so in every report. No claim at all (no manifest, no ``created_at``) is ``handed_in`` without a note.
+    """
+    if not claimed:
+        return handed_in, ""
+    try:
+        future = _moment(claimed) > (now or datetime.now(UTC))
+    except (ValueError, OverflowError):
+        why = "is not a time"
+    else:
+        if not future:
+            return claimed, ""
+        why = "is in the future"
+    quoted = claimed if len(claimed) <= _MAX_QUOTED else claimed[: _MAX_QUOTED - 3] + "..."
+    used = handed_in or "unknown"
+    return handed_in, f'the manifest\'s time "{quoted}" {why}: dated by what was handed in instead ({used})'

@@ -122,6 +122,14 @@ def _text(value: object) -> str:
     return printable(value)[:_MAX_TEXT] if isinstance(value, str) else ""
 
 
+def _time_text(value: object) -> str:
+    """A time as written; a value that is not even a string (``20261201``, ``null``, a list) as its JSON and
+    ``(not a string)``: a time that is no time (reported, never taken as "not late"), not a time left out."""
+    if isinstance(value, str):
+        return _text(value)
+    return printable(json.dumps(value)[:_MAX_TEXT] + " (not a string)")[:_MAX_TEXT]
+
+
 def _activity(record: object) -> QuestionActivity:
     if not isinstance(record, dict):
         return QuestionActivity()
@@ -146,7 +154,7 @@ def _parse(data: dict[str, Any], known_files: set[str]) -> Manifest:
     versions = data.get("versions", {})
     return Manifest(
         candidate=_text(data.get("candidate", "")),
-        created_at=_text(data.get("created_at", "")),
+        created_at=_time_text(data.get("created_at", "")),
         files={name: value for name, value in files.items() if name in known_files and isinstance(value, str)},
         versions={k: _text(v) for k, v in versions.items() if k in (*COMPARED_LIBRARIES, "python")}
         if isinstance(versions, dict)
@@ -169,7 +177,7 @@ def read_manifest(*candidates: Path) -> Manifest | None:
         if path.stat().st_size > _MAX_MANIFEST_BYTES:
             return Manifest(problem="the manifest is too large to read")
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RecursionError):  # RecursionError: arrays nested a hundred thousand deep
         return Manifest(problem="the manifest is unreadable")
     if not isinstance(data, dict):
         return Manifest(problem="the manifest is unreadable")

@@ -5,6 +5,10 @@ or a class folder whose every subfolder or archive is one student's submission, 
 Archives are extracted safely into a scratch folder; an unusable one becomes a submission with a
 ``problem``, so one bad student never stops the others. Every submission is then taken in (``intake``): its
 exercise files are copied into a private folder, and only that copy is hashed, scanned and graded.
+
+Names come from the file system as they are: a name holding a byte that is not UTF-8 (read by Python with
+``surrogateescape``) is graded like any other and shown with that byte escaped (``b\\xffd``). A full disk
+while unpacking or taking in is not the student's problem: it is let through to stop the run.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from pathlib import Path
 
 from grader.archives import ArchiveError, archive_stem, extract_archive, is_archive
 from grader.catalogue import Question, load_catalogue
+from grader.diskfull import is_disk_full
 from grader.intake import IntakeError, copy_regular_file, near_misses, take_in
+from grader.lateness import submission_time
 from grader.manifest import MANIFEST_NAME, Manifest, read_manifest
 from grader.safetext import printable
 
@@ -37,7 +43,8 @@ class Submission:
     rejected: tuple[tuple[str, str], ...] = ()  # (file name, why it was not taken in)
     misnamed: tuple[tuple[str, str], ...] = ()  # (expected file name, the file that was surely meant for it)
     manifest: Manifest | None = None  # what `fastlings submit` recorded, checked (None: no manifest)
-    submitted_at: str = ""  # ISO 8601, UTC: the manifest's time, else the newest time of what was handed in
+    # ISO 8601: the manifest's time, else (none, no time, or in the future) the newest time of what was handed in
+    submitted_at: str = ""
 
     def __post_init__(self) -> None:
         # Names and messages come from folder, archive and member names the candidate chose.
@@ -106,13 +113,16 @@ def _from_archive(archive: Path, scratch: Path, name: str, extra: tuple[str, ...
     try:
         extract_archive(archive, destination)
     except (ArchiveError, OSError) as exc:  # an unreadable archive is this student's error, not the batch's
+        if is_disk_full(exc):
+            raise
         return Submission(name, archive, None, problem=str(exc))
     folder = find_exercise_folder(destination, extra=extra)
     if folder is None:
         return Submission(name, archive, None, problem=f"{archive.name} holds none of the kit's exercise files")
     manifest = read_manifest(folder / MANIFEST_NAME, destination / MANIFEST_NAME)
     warnings = manifest.warnings(folder) if manifest else ()
-    when = (manifest.created_at if manifest else "") or _file_time([archive])
+    when, note = submission_time(manifest.created_at if manifest else "", _file_time([archive]))
+    warnings += (note,) if note else ()
     return Submission(name, archive, folder, warnings=warnings, manifest=manifest, submitted_at=when)
 
 
@@ -143,7 +153,8 @@ def resolve_submissions(paths: list[Path], scratch: Path, mapping: dict[str, str
             ]
             if not entries:
                 hint = _near_miss_hint(path)
-                raise ValueError(f"{path} holds none of the kit's exercise files, nor submissions to grade{hint}")
+                message = f"{path} holds none of the kit's exercise files, nor submissions to grade{hint}"
+                raise ValueError(printable(message))
             for entry in entries:
                 if entry.is_dir():
                     folder = find_exercise_folder(entry, extra=mapped)
@@ -152,9 +163,9 @@ def resolve_submissions(paths: list[Path], scratch: Path, mapping: dict[str, str
                 else:
                     submissions.append(_from_archive(entry, scratch, archive_stem(entry.name), mapped))
         elif path.is_file():
-            raise ValueError(f"{path} is a file, not a folder or a zip/tar archive")
+            raise ValueError(printable(f"{path} is a file, not a folder or a zip/tar archive"))
         else:
-            raise ValueError(f"{path} does not exist")
+            raise ValueError(printable(f"{path} does not exist"))
     names = [s.name for s in submissions]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -188,6 +199,8 @@ def _take_in(submission: Submission, destination: Path, mapping: dict[str, str])
     try:
         rejected = take_in(original, destination, names)
     except OSError as exc:
+        if is_disk_full(exc):
+            raise
         return Submission(submission.name, submission.source, None, problem=f"cannot be read: {exc.strerror}")
     mapped: list[str] = []
     mapped_files: list[Path] = []
@@ -208,16 +221,18 @@ def _take_in(submission: Submission, destination: Path, mapping: dict[str, str])
             continue
         mapped.append(f"{expected} graded from {found} (--map)")
         mapped_files.append(source)
-    manifest, warnings = submission.manifest, submission.warnings
+    manifest, warnings, when = submission.manifest, submission.warnings, submission.submitted_at
     if manifest is None:
         with contextlib.suppress(IntakeError):  # no manifest, or not a plain small file: read as absent
             copy_regular_file(original / MANIFEST_NAME, destination / MANIFEST_NAME)
         manifest = read_manifest(destination / MANIFEST_NAME)
         warnings = manifest.warnings(destination) if manifest else ()
+    if not when:  # a folder (an archive was dated by itself): the manifest's time, else its newest file's
+        # What was handed in, for the submission's time: the exercise files and the files graded through --map.
+        handed_in = [original / name for name in names if (original / name).is_file()] + mapped_files
+        when, note = submission_time(manifest.created_at if manifest else "", _file_time(handed_in))
+        warnings += (note,) if note else ()
     warnings += tuple(mapped) + tuple(f"not graded: {why}" for why in rejected.values())
-    # What was handed in, for the submission's time: the exercise files and the files graded through --map.
-    handed_in = [original / name for name in names if (original / name).is_file()] + mapped_files
-    when = submission.submitted_at or (manifest.created_at if manifest else "") or _file_time(handed_in)
     misnamed = near_misses(original, [n for n in names if n not in mapping])
     return Submission(
         submission.name,
