@@ -25,7 +25,9 @@ Contract (the hidden tests check exactly this):
 - [q12.6] Not enough stock: the reservation logic raises ``OutOfStockError(item_id, requested, available)`` (the class
   is given) and an exception handler registered on the app for that class turns it, from any route, into 409
   ``{"detail": "Not enough stock", "status": 409, "item_id": ..., "requested": ..., "available": ...}``. The
-  stock is left unchanged. (Tests also raise ``OutOfStockError`` from a route of their own.)
+  stock is left unchanged. The tests read that registration in the source, in one of these forms:
+  ``@app.exception_handler(OutOfStockError)``, ``app.add_exception_handler(OutOfStockError, ...)``,
+  ``FastAPI(exception_handlers={OutOfStockError: ...})``.
 - [q12.7] Maintenance: while ``MAINTENANCE`` is true, ``POST /items/{item_id}/reserve`` answers 503 with detail
   ``"Store under maintenance"`` and the header ``Retry-After: 120``; ``GET /items/{item_id}`` still works.
 

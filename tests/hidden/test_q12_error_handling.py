@@ -1,5 +1,11 @@
-"""Hidden tests for q12: errors and HTTPException."""
+"""Hidden tests for q12: errors and HTTPException.
 
+That the out-of-stock handler is registered on the app is a declaration: it is read here, from the graded file's
+source (``host.source``, parsed, never run). What the handler answers is behaviour, seen in the responses.
+"""
+
+import ast
+import random
 from typing import Any
 
 import httpx
@@ -69,18 +75,45 @@ def test_not_enough_stock_is_409_and_keeps_the_stock(client: httpx.Client) -> No
     assert after.get("stock") == 3, f"a refused reservation must leave the stock at 3, got {after}"
 
 
-@pytest.mark.contract("q12.1", "q12.6")
-def test_out_of_stock_handler_applies_to_any_route(host: AppHost) -> None:
-    app = host.helper(
-        "q12.add_out_of_stock_route", path="/hidden-test/out-of-stock", item_id=7, requested=2, available=1
+def _names_out_of_stock(node: ast.expr | None) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "OutOfStockError") or (
+        isinstance(node, ast.Attribute) and node.attr == "OutOfStockError"
     )
-    with host.client(app=app, raise_server_exceptions=False) as lenient:
-        r = lenient.get("/hidden-test/out-of-stock")
-    body = _error(r, 409, "Not enough stock", "a route raising OutOfStockError(7, 2, 1)")
+
+
+def _registers_out_of_stock_handler(source: bytes) -> bool:
+    """Whether the source registers an exception handler for ``OutOfStockError`` on an app.
+
+    ``@app.exception_handler(OutOfStockError)``, ``app.add_exception_handler(OutOfStockError, ...)`` or
+    ``FastAPI(..., exception_handlers={OutOfStockError: ...})``.
+    """
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name in ("exception_handler", "add_exception_handler") and node.args and _names_out_of_stock(node.args[0]):
+            return True
+        for keyword in node.keywords:
+            handlers = keyword.value if keyword.arg == "exception_handlers" else None
+            if isinstance(handlers, ast.Dict) and any(_names_out_of_stock(key) for key in handlers.keys):
+                return True
+    return False
+
+
+@pytest.mark.contract("q12.1", "q12.6")
+def test_out_of_stock_handler_is_registered_on_the_app(client: httpx.Client, host: AppHost) -> None:
+    requested = random.randint(11, 10**6)
+    r = client.post("/items/2/reserve", json={"quantity": requested})
+    body = _error(r, 409, "Not enough stock", f"reserving {requested} of item 2 (stock 10)")
     extra = {key: body.get(key) for key in ("item_id", "requested", "available")}
-    assert extra == {"item_id": 7, "requested": 2, "available": 1}, (
-        "an exception handler registered on the app for OutOfStockError should build the body from the "
-        f"exception's attributes, got {body}"
+    assert extra == {"item_id": 2, "requested": requested, "available": 10}, (
+        f"the out-of-stock body should be built from the exception's item_id, requested and available, got {body}"
+    )
+    assert _registers_out_of_stock_handler(host.source), (
+        "the 409 should come from an exception handler registered on the app for OutOfStockError, so that it "
+        "applies to every route: the source registers none (@app.exception_handler(OutOfStockError), "
+        "app.add_exception_handler(OutOfStockError, ...) or FastAPI(exception_handlers={OutOfStockError: ...}))"
     )
 
 

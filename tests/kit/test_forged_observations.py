@@ -179,6 +179,53 @@ def test_q09_a_model_that_keeps_the_email_as_sent_is_seen_as_such(tmp_path: Path
     assert failed_tests(q09) == {"test_model_validates_on_its_own"}, q09["failures"]
 
 
+Q12_FORGE = """
+import importlib as _importlib
+
+_registry = _importlib.import_module("grader.host.helpers")._REGISTRY
+
+
+def _route_that_answers_for_the_handler(session, path, item_id, requested, available):
+    from fastapi.responses import JSONResponse
+
+    body = {"detail": "Not enough stock", "status": 409, "item_id": item_id, "requested": requested}
+    body["available"] = available
+    session.module.app.add_api_route(path, lambda: JSONResponse(body, status_code=409), methods=["GET"])
+    session.apps["q12.out_of_stock"] = session.module.app
+    return "q12.out_of_stock"
+
+
+# no handler is registered: the kit's route raising OutOfStockError is replaced by one that answers the 409 itself
+_registry["q12.add_out_of_stock_route"] = _route_that_answers_for_the_handler
+"""
+
+
+def test_q12_a_handler_only_inside_the_route_is_read_in_the_source(tmp_path: Path) -> None:
+    """The reserve route catches OutOfStockError itself (no handler on the app); the answer forges the kit's route."""
+    folder = hostile_answer(
+        tmp_path,
+        "q12_error_handling.py",
+        [
+            (
+                "    left = reserve_stock(get_item_or_404(item_id), item_id, body.quantity)",
+                "    try:\n"
+                "        left = reserve_stock(get_item_or_404(item_id), item_id, body.quantity)\n"
+                "    except OutOfStockError as exc:\n"
+                "        return await out_of_stock_handler(None, exc)",
+            ),
+            ("@app.exception_handler(OutOfStockError)\n", ""),
+            (
+                "def reserve_item(item_id: int, body: ReserveRequest)",
+                "async def reserve_item(item_id: int, body: ReserveRequest)",
+            ),
+        ],
+        Q12_FORGE,
+    )
+    q12 = graded_question(folder, "q12")
+    assert q12["status"] == "failed" and q12["points"] < q12["max_points"], q12
+    assert failed_tests(q12) == {"test_out_of_stock_handler_is_registered_on_the_app"}, q12["failures"]
+
+
 # ---- q30, q14, q22, q21 -------------------------------------------------------------------------------------------
 
 Q30_FORGE = """
