@@ -161,3 +161,70 @@ def test_following_links_visits_every_item_once(client: httpx.Client) -> None:
     assert back == list(range(1, 99)), (
         f"following previous from the last page (skip=98) should visit ids 1 to 98 once, got {back}"
     )
+
+
+PAGE_KEYS = {"items", "total", "skip", "limit", "next", "previous"}
+
+
+def expected_ids(skip: int, limit: int) -> list[int]:
+    return list(range(skip + 1, min(skip + limit, 100) + 1))
+
+
+@pytest.mark.contract("q27.2", "q27.3", "q27.4")
+def test_every_page_has_exactly_the_contract_shape(client: httpx.Client) -> None:
+    cases: tuple[tuple[dict[str, int], int, int], ...] = (
+        ({}, 0, 10),
+        ({"skip": 30}, 30, 10),
+        ({"limit": 17}, 0, 17),
+        ({"skip": 37, "limit": 13}, 37, 13),
+        ({"skip": 89, "limit": 10}, 89, 10),
+        ({"skip": 99, "limit": 1}, 99, 1),
+        ({"skip": 13, "limit": 50}, 13, 50),
+        ({"skip": 100, "limit": 10}, 100, 10),
+        ({"skip": 503, "limit": 7}, 503, 7),
+    )
+    for params, skip, limit in cases:
+        response = client.get("/items/", params=params)
+        where = f"GET /items/ with {params}"
+        assert response.status_code == 200, f"{where} should answer 200, got {response.status_code}: {response.text}"
+        page = response.json()
+        assert isinstance(page, dict) and set(page) == PAGE_KEYS, (
+            f"{where} should answer exactly the keys {sorted(PAGE_KEYS)}, got {sorted(page)}"
+        )
+        assert (page["total"], page["skip"], page["limit"]) == (100, skip, limit), (
+            f"{where} should report total 100, skip {skip}, limit {limit};"
+            f" got {page['total']}, {page['skip']}, {page['limit']}"
+        )
+        want = [{"id": n, "name": f"Item {n}"} for n in expected_ids(skip, limit)]
+        assert page["items"] == want, f"{where} should answer exactly the items {expected_ids(skip, limit)}"
+        assert response.headers.get("x-total-count") == "100", (
+            f"{where}: every page should carry X-Total-Count: 100, got {response.headers.get('x-total-count')!r}"
+        )
+
+
+@pytest.mark.contract("q27.5", "q27.6")
+def test_links_just_inside_and_just_outside_each_boundary(client: httpx.Client) -> None:
+    # (skip, limit, next skip or None, previous skip or None)
+    cases = (
+        (89, 10, 99, 79),  # one item left after the page: next still links
+        (90, 10, None, 80),  # ends exactly at item 100
+        (91, 10, None, 81),
+        (98, 1, 99, 97),
+        (99, 1, None, 98),
+        (1, 10, 11, 0),  # one item before: previous links to 0
+        (10, 10, 20, 0),
+        (11, 10, 21, 1),
+        (100, 10, None, 90),
+        (503, 7, None, 496),  # past the end: previous is still skip - limit
+    )
+    for skip, limit, next_skip, previous_skip in cases:
+        page = get_page(client, skip=skip, limit=limit)
+        context = f"skip={skip}&limit={limit}"
+        if next_skip is None:
+            assert page.get("next", "missing") is None, f"{context}: next should be null, got {page.get('next')!r}"
+        else:
+            assert_link(page, "next", next_skip, limit, context)
+        if previous_skip is None:
+            assert page.get("previous", "missing") is None, f"{context}: previous should be null"
+        else:
+            assert_link(page, "previous", previous_skip, limit, context)
