@@ -34,6 +34,7 @@ from typing import Protocol
 from grader.bridge.zygote import ZygoteServer
 from grader.catalogue import Question
 from grader.child import ChildJob, pytest_config_args
+from grader.cputime import HOST_CPU_FILE_VARIABLE, WALL_FACTOR, tree_cpu_s
 from grader.host.warm import warm_imports
 from grader.integrity import scan_file
 from grader.interrupts import checkpoint, signals_blocked_for_fork
@@ -51,7 +52,9 @@ __all__ = [
     "run_questions",
 ]
 
-DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_TIMEOUT_S = 60.0  # CPU seconds of a question's whole tree; wall clock: WALL_FACTOR times as many
+_CPU_CHECK_INTERVAL_S = 0.25
+_HOST_CPU_RECORD = "host-cpu-seconds"
 _POLL_INTERVAL_S = 0.005
 
 
@@ -90,6 +93,7 @@ class ForkedProcess:
             # The judge's temporary files (its app hosts' scratch folders among them) live in the job's
             # scratch folder, removed with it whatever happens to the judge.
             os.environ["TMPDIR"] = str(Path(job.workdir).parent)
+            os.environ[HOST_CPU_FILE_VARIABLE] = str(Path(job.workdir).parent / _HOST_CPU_RECORD)
             tempfile.tempdir = None
             from grader.child import run_child
 
@@ -126,7 +130,11 @@ class _SpawnedProcess:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-            env={**os.environ, "TMPDIR": str(Path(job.workdir).parent)},
+            env={
+                **os.environ,
+                "TMPDIR": str(Path(job.workdir).parent),
+                HOST_CPU_FILE_VARIABLE: str(Path(job.workdir).parent / _HOST_CPU_RECORD),
+            },
             pass_fds=(job.zygote_fd,) if job.zygote_fd >= 0 else (),
         )
         assert self._popen.stdin is not None
@@ -200,6 +208,19 @@ class _Running:
     process: _Process
     started: float
     scratch: Path
+    cpu_s: float = 0.0  # the question's CPU time at the last look
+    cpu_checked: float = 0.0  # when that was (monotonic)
+
+    def cpu_now(self) -> float:
+        """The CPU seconds of the question's tree, looked up at most every quarter of a second."""
+        now = time.monotonic()
+        if now - self.cpu_checked >= _CPU_CHECK_INTERVAL_S:
+            from grader.sandbox.process import Cgroup
+
+            hosts = Cgroup.named(f"grade-host-{self.process.pid}-")
+            self.cpu_s = tree_cpu_s(self.process.pid, self.scratch / _HOST_CPU_RECORD, hosts)
+            self.cpu_checked = now
+        return self.cpu_s
 
 
 def read_journal(path: Path, token: str) -> list[dict]:
@@ -228,7 +249,8 @@ def _raw_run(
     flags: tuple[str, ...],
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> RawRun:
-    """Fold the journal into a RawRun. ``end`` is how the process ended: ``exited`` or ``timeout``."""
+    """Fold the journal into a RawRun. ``end`` is how the process ended: ``exited``, ``timeout`` (its CPU limit)
+    or ``wall`` (the wall-clock ceiling, ``WALL_FACTOR`` times the limit)."""
     collected: tuple[str, ...] = ()
     imported = False
     layers: tuple[str, ...] = ()
@@ -259,11 +281,12 @@ def _raw_run(
         elif kind == "internal_error":
             message = f"the grader failed inside the test process: {event.get('message', '')}"
     running = next((name for name in collected if name not in tests), None)  # the test that never finished
-    if end == "timeout" and outcome != "timeout":
+    if end in ("timeout", "wall") and outcome != "timeout":
+        limit = f"{timeout_s:g} s CPU limit" if end == "timeout" else f"{timeout_s * WALL_FACTOR:g} s wall-clock limit"
         if outcome is None and not imported and collected:
-            message = f"the module did not finish importing within the {timeout_s:g} s limit"
+            message = f"the module did not finish importing within the {limit}"
         else:
-            message = f"did not finish within the {timeout_s:g} s limit" + (f" (stuck in {running})" if running else "")
+            message = f"did not finish within the {limit}" + (f" (stuck in {running})" if running else "")
         outcome = "timeout"
     elif outcome is None:
         outcome = "crashed"
@@ -408,11 +431,13 @@ def _start(
 
 
 def _check(item: _Running, timeout_s: float) -> RawRun | None:
+    """The question's result once its judge has ended, or once it used ``timeout_s`` CPU seconds (its whole tree),
+    or ``WALL_FACTOR`` times as many wall-clock seconds (code that sleeps); None while it may go on."""
     exit_code = item.process.poll()
     elapsed = time.monotonic() - item.started
-    if exit_code is None and elapsed < timeout_s:
+    if exit_code is None and elapsed < timeout_s * WALL_FACTOR and item.cpu_now() < timeout_s:
         return None
-    end = "exited" if exit_code is not None else "timeout"
+    end = "exited" if exit_code is not None else "timeout" if item.cpu_s >= timeout_s else "wall"
     item.process.kill()  # a child that exited may still have left processes of its own in its group
     question, child = item.job.question, item.child_job
     flags = scan_file(Path(child.module_file), question.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import signal
 import socket
 import time
@@ -15,6 +16,8 @@ from grader.bridge.errors import HostDied, HostTimeout
 from grader.protocol import MAX_FRAME_ITEMS, ChannelClosed, receive, send
 
 __all__ = ["Channel", "LocalChannel", "ProcessChannel"]
+
+_CPU_LOOK_S = 0.1  # how often a waiting judge looks at its host's CPU time
 
 
 class Channel(Protocol):
@@ -35,8 +38,12 @@ class ProcessChannel:
         pid: int,
         cleanup: Callable[[], None],
         exit_code: Callable[[bool], int | None] | None = None,
+        cpu_s: Callable[[], float] | None = None,
     ) -> None:
         self._sock = sock
+        # The host's CPU seconds so far (its cgroup, every process it started included), when they can be read:
+        # then a request's deadline is CPU time, with a wall-clock ceiling WALL_FACTOR times as long.
+        self._cpu_s = cpu_s
         self.pid = pid
         self._cleanup = cleanup
         # How to learn the host's exit code (waiting for it, or not): waitpid for a child of this process,
@@ -60,11 +67,12 @@ class ProcessChannel:
     def exchange(self, message: dict[str, Any], timeout: float, what: str) -> dict[str, Any]:
         if not self.alive:
             raise HostDied(what, self._exit_code)
-        deadline = time.monotonic() + timeout  # the whole exchange, however slowly the host trickles its reply
         self._sock.settimeout(timeout)
         try:
             send(self._sock, message)
-            return receive(self._sock, *_frame_limits(deadline))
+            self._await_reply(timeout)
+            # Once the reply has begun, the whole frame must arrive within the deadline, however slowly it trickles.
+            return receive(self._sock, *_frame_limits(time.monotonic() + timeout))
         except TimeoutError:
             self.close()
             raise HostTimeout(what, timeout) from None
@@ -72,6 +80,26 @@ class ProcessChannel:
             self._reap(grace_s=0.5)
             self.close()
             raise HostDied(what, self._exit_code) from None
+
+    def _await_reply(self, timeout: float) -> None:
+        """Wait until the host starts its reply: ``timeout`` CPU seconds of the host (or wall-clock seconds where its
+        CPU time cannot be read), and at most ``WALL_FACTOR`` times as long by the clock, for a host that sleeps.
+        A busy machine slows a host by the clock, not by its CPU time, so load does not turn an answer into a
+        timeout. Raises ``TimeoutError``."""
+        from grader.cputime import WALL_FACTOR
+
+        started = time.monotonic()
+        if self._cpu_s is None:
+            ceiling = started + timeout
+            while not select.select([self._sock], [], [], max(0.0, ceiling - time.monotonic()))[0]:
+                if time.monotonic() >= ceiling:
+                    raise TimeoutError
+            return
+        cpu_at_start = self._cpu_s()
+        ceiling = started + timeout * WALL_FACTOR
+        while not select.select([self._sock], [], [], _CPU_LOOK_S)[0]:
+            if time.monotonic() >= ceiling or self._cpu_s() - cpu_at_start >= timeout:
+                raise TimeoutError
 
     def _own_child_exit_code(self, wait: bool) -> int | None:
         try:

@@ -8,7 +8,7 @@ import os
 import shutil
 import socket
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +94,7 @@ def launch(
         tcp_ports=tuple(tcp_ports),
         env=tuple(sorted((env or {}).items())),
     )
+    from grader.cputime import record_host_cpu
     from grader.sandbox import scratch as scratch_mount
     from grader.sandbox.process import Cgroup
     from grader.weaken import weakened
@@ -109,6 +110,8 @@ def launch(
     def cleanup() -> None:
         services.close()
         if group is not None:
+            for folder in group.folders:
+                record_host_cpu(folder)  # the question's CPU limit counts its hosts, the gone ones included
             Cgroup.later(group)  # its last process may still be dying: removed a moment later, never waited on
         if capped:
             if scratch_mount.is_full(work):
@@ -126,7 +129,9 @@ def launch(
         else:
             parent = zygote.current()
             judge_end, pid = parent.spawn(policy, private, service_host)
-            channel = ProcessChannel(judge_end, pid, cleanup, lambda wait: parent.exit_code(pid, wait))
+            channel = ProcessChannel(
+                judge_end, pid, cleanup, lambda wait: parent.exit_code(pid, wait), _cpu_meter(group)
+            )
     except BaseException:
         cleanup()
         raise
@@ -151,3 +156,13 @@ def _fork_host(policy: sandbox.Policy, private: Path, service: socket.socket) ->
         become_host(host_end, service, policy, private, judge_pid, close=(judge_end,))
     host_end.close()
     return judge_end, pid
+
+
+def _cpu_meter(group: object) -> Callable[[], float] | None:
+    """The CPU seconds of a host's cgroup so far, where its hierarchy counts them (cgroup v2), else None."""
+    from grader.cputime import cgroup_cpu_s
+
+    folders = [f for f in getattr(group, "folders", []) if (f / "cpu.stat").exists()]
+    if not folders:
+        return None
+    return lambda: cgroup_cpu_s(folders[0])

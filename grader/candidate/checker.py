@@ -35,6 +35,7 @@ from pathlib import Path
 from grader.candidate.checkchild import CheckJob, pytest_args, run_in_child
 from grader.candidate.outcome import CheckResult, fold_events
 from grader.catalogue import Question
+from grader.cputime import WALL_FACTOR, spent_s
 from grader.host.warm import warm_imports
 from grader.kit import checks_dir, exercises_dir, kit_root
 from grader.runner import ForkedProcess, kill_spawned  # the grader's fork: signals held back, own group, killpg on kill
@@ -165,6 +166,7 @@ class _SpawnedCheck:
             creationflags=0 if posix else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
         )
         assert self._popen.stdin is not None and self._popen.stdout is not None
+        self.pid = self._popen.pid
         with contextlib.suppress(BrokenPipeError):
             self._popen.stdin.write(json.dumps(asdict(job)).encode())
             self._popen.stdin.close()
@@ -261,7 +263,14 @@ class RunningCheck:
             return self.result
         self._pump()
         exit_code = self._process.poll()
-        if exit_code is None and self.elapsed < self.limit_s:
+        # The limit is the check's CPU time (a busy machine does not make a right answer late), with a wall-clock
+        # ceiling for code that sleeps; where /proc cannot tell, the clock.
+        elapsed = self.elapsed
+        if (
+            exit_code is None
+            and elapsed < self.limit_s * WALL_FACTOR
+            and spent_s(self._process.pid, elapsed) < self.limit_s
+        ):
             return None
         ended = "exited" if exit_code is not None else "timeout"
         self._stop()

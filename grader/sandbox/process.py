@@ -188,6 +188,11 @@ class Cgroup:
             if owner.isdigit() and not _alive(int(owner)):
                 cls([folder]).remove(wait=False)
 
+    @staticmethod
+    def named(prefix: str) -> list[Path]:
+        """The folders of every cgroup named ``prefix...`` that this process could have made."""
+        return _named(prefix)
+
     @classmethod
     def sweep(cls, prefix: str) -> None:
         """Remove every cgroup named ``prefix...`` in the hierarchies this process could write to."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import time
 from pathlib import Path
 
 import click
@@ -147,10 +146,10 @@ def test_non_utf8_file_is_an_error_not_a_traceback(submission: Path) -> None:
 
 
 def test_endless_loop_times_out_and_the_run_still_ends(submission: Path) -> None:
+    """Limits are CPU time (the wall-clock ceiling is several times longer): on a busy machine the loop still ends
+    and the correct bystander still passes. No wall-clock assertion, so load cannot fail this test."""
     (submission / Q01).write_text("while True:\n    pass\n")
-    started = time.monotonic()
     report = grade_json(str(submission), "-q", "1", "-q", "2", "--timeout", "5")
-    assert time.monotonic() - started < 30, "a hung question must not hold up the run"
     assert question(report, "q01")["status"] == "timeout"
     assert question(report, "q02")["status"] == "passed"
 
