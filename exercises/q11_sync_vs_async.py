@@ -12,19 +12,24 @@ Contract (the hidden tests check exactly this):
 
 - [q11.1] Names the tests use: ``app``, ``blocking_io``, ``async_io``. Endpoints must look both helpers up as module
   attributes at request time (a plain call ``blocking_io()`` / ``await async_io()`` does that): the tests replace
-  them with fakes that wait on events, with bounded waits of a few seconds.
+  them with fakes whose answers they may hold back, a few seconds at most.
 - [q11.2] ``GET /sync``: a plain ``def`` endpoint that calls ``blocking_io()`` and answers
   ``{"mode": "sync", "result": <its return value>}``.
 - [q11.3] ``GET /async``: an ``async def`` endpoint that awaits ``async_io()`` and answers
-  ``{"mode": "async", "result": <its return value>}``. It runs on the server's event loop.
+  ``{"mode": "async", "result": <its return value>}``. It runs on the server's event loop: ``async_io()`` is awaited
+  there, never on a loop of its own (while one request's ``async_io()`` holds that loop, no other request reaches
+  ``async_io()``).
 - [q11.4] ``GET /offload``: an ``async def`` endpoint that must call the *blocking* helper ``blocking_io()`` and answers
   ``{"mode": "offload", "result": <its return value>}``, without blocking the event loop while it runs.
 - [q11.5] ``GET /gather``: an ``async def`` endpoint that awaits ``async_io()`` twice, both calls in flight at the same
   time, and answers ``{"mode": "gather", "results": [<first result>, <second result>]}``.
-- [q11.6] The tests check which kind each endpoint is (plain ``def`` or ``async def``), as listed above.
+- [q11.6] Each endpoint is declared as listed above: a plain ``def`` for ``/sync``, ``async def`` for ``/async``,
+  ``/offload`` and ``/gather``, each function under its route decorator (``@app.get(...)``, or an ``APIRouter``'s
+  ``.get``). The tests read these declarations in the source (parsed, never run).
 - [q11.7] Never block the event loop: ``blocking_io()`` and ``time.sleep`` must not run on the event-loop thread. The
-  tests check this directly, and check that ``GET /async`` is answered while ``/sync`` or ``/offload`` is still stuck in
-  ``blocking_io()``.
+  tests replace the module's ``time.sleep`` (the given ``blocking_io()`` sleeps with it: keep that) and
+  ``blocking_io()`` with fakes that hold on, and check that the app answers other requests meanwhile: ``GET /async``
+  while ``/sync`` or ``/offload`` is stuck in ``blocking_io()``, and any request while any endpoint sleeps.
 
 Run it: ``uvicorn q11_sync_vs_async:app --reload`` then open http://127.0.0.1:8000/docs
 """

@@ -1,214 +1,68 @@
-"""q11 (sync and async endpoints): fakes for ``blocking_io`` / ``async_io`` that observe where they run.
+"""q11 (sync and async endpoints): fakes that forward the module's helpers and ``time.sleep`` to the judge.
 
-Blocking is detected with events, never with timings: every fake waits on an event some other request sets,
-and every wait is bounded by the ``bound`` the judge passes (its ``BOUND``). The helpers report what happened;
-the judge decides whether that is right.
+Each helper only installs a fake and returns None. The fakes keep no record and decide nothing: every call
+crosses the wall to a service of the judge, which counts the calls, orders them and chooses (or holds back)
+the answers. Whether the event loop stayed free is concluded by the judge from the order in which its own
+requests were answered and its services were called.
 """
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
+import types
 from typing import Any
 
-import httpx
-from fastapi.testclient import TestClient
-
+from grader.host import services
 from grader.host.helpers import helper
 
-_REAL_SLEEP = time.sleep
-_SLEEPS_ON_LOOP: list[float] = []  # process-wide: it must survive the reload that follows record_sleep_on_loop
 
+@helper("q11.hold_loop_in_async_io")
+def hold_loop_in_async_io(session: Any, service: str) -> None:
+    """``async_io`` = a coroutine that calls the judge's ``service`` *synchronously* and returns its answer.
 
-def _on_event_loop() -> bool:
-    """True when the calling thread is running an event loop (i.e. the code would block that loop)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-def _response(response: Any) -> dict[str, Any]:
-    return {"status": response.status_code, "text": response.text}
-
-
-def _error(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
-
-
-@helper("q11.record_blocking_io")
-def record_blocking_io(session: Any) -> None:
-    """Replace ``blocking_io`` by a fake answering ``fake blocking`` that records whether it ran on the loop."""
-    seen: list[bool] = session.state.setdefault("q11:blocking_on_loop", [])
-
-    def fake_blocking_io() -> str:
-        seen.append(_on_event_loop())
-        return "fake blocking"
-
-    session.module.blocking_io = fake_blocking_io
-
-
-@helper("q11.blocking_io_calls")
-def blocking_io_calls(session: Any) -> list[bool]:
-    """For each call of the fake ``blocking_io``: whether it ran on an event-loop thread."""
-    return list(session.state.get("q11:blocking_on_loop", []))
-
-
-@helper("q11.async_while_blocked")
-def async_while_blocked(session: Any, path: str, bound: float) -> dict[str, Any]:
-    """``GET path`` in a thread, stuck in a fake ``blocking_io`` until ``GET /async`` opens its gate.
-
-    Both requests go through one entered TestClient, hence one event loop (as a server has). Reports whether
-    ``blocking_io`` was entered, the ``/async`` response (None when it was not sent), whether the blocked
-    request finished, its response or the exception it raised. The blocked fake answers ``released`` when the
-    gate opened within ``bound`` seconds, ``never released`` otherwise.
+    While the judge holds the answer, the fake blocks whatever event loop awaits it: the server's own loop
+    when the endpoint awaits ``async_io()`` there, a private one when it runs it elsewhere.
     """
-    entered = threading.Event()
-    gate = threading.Event()
 
-    def fake_blocking_io() -> str:
-        entered.set()
-        return "released" if gate.wait(bound) else "never released"
+    async def async_io_holding_its_loop(*args: Any, **kwargs: Any) -> Any:
+        return services.call(service)
 
-    async def fake_async_io() -> str:
-        gate.set()
-        return "gate opened"
-
-    session.module.blocking_io = fake_blocking_io
-    session.module.async_io = fake_async_io
-    outcome: dict[str, Any] = {}
-    observed: dict[str, Any] = {"entered": False, "async": None}
-    with TestClient(session.module.app) as client:
-
-        def call_blocking_route() -> None:
-            try:
-                outcome["response"] = client.get(path)
-            except BaseException as exc:  # reported to the judge, from the helper's own thread
-                outcome["error"] = exc
-
-        worker = threading.Thread(target=call_blocking_route, daemon=True)
-        worker.start()
-        try:
-            observed["entered"] = entered.wait(bound)
-            if observed["entered"]:
-                observed["async"] = _response(client.get("/async"))
-        finally:
-            gate.set()
-            worker.join(bound * 2)
-        observed["finished"] = not worker.is_alive()
-    observed["error"] = _error(outcome["error"]) if "error" in outcome else None
-    observed["blocked"] = _response(outcome["response"]) if "response" in outcome else None
-    return observed
+    session.module.async_io = async_io_holding_its_loop
 
 
-@helper("q11.record_async_loops")
-def record_async_loops(session: Any) -> None:
-    """Replace ``async_io`` by a fake answering ``fake async`` that records the event loop it runs on."""
-    loops: list[Any] = session.state.setdefault("q11:async_loops", [])  # kept alive: ids are never reused
+@helper("q11.forward_async_io_in_order")
+def forward_async_io_in_order(session: Any, enter: str, wait: str, leave: str) -> None:
+    """``async_io`` = a coroutine that calls ``enter`` synchronously (so the judge sees the calls in the order the
+    coroutines started), awaits ``wait`` with the answer ``enter`` gave, without blocking the loop, then calls
+    ``leave`` synchronously with that answer just before it returns ``wait``'s answer (so the judge knows a call
+    is all but finished: nothing else runs on its loop between ``leave`` and the return)."""
 
-    async def fake_async_io() -> str:
-        loops.append(asyncio.get_running_loop())
-        return "fake async"
+    async def async_io_in_order(*args: Any, **kwargs: Any) -> Any:
+        token = services.call(enter)
+        answer = await services.acall(wait, token)
+        services.call(leave, token)
+        return answer
 
-    session.module.async_io = fake_async_io
-
-
-@helper("q11.async_loops")
-def async_loops(session: Any) -> list[int]:
-    """For each call of the fake ``async_io``: the number of its event loop (0 for the first loop seen, ...)."""
-    seen: list[Any] = []
-    numbers: list[int] = []
-    for loop in session.state.get("q11:async_loops", []):
-        if not any(loop is known for known in seen):
-            seen.append(loop)
-        numbers.append(next(i for i, known in enumerate(seen) if known is loop))
-    return numbers
+    session.module.async_io = async_io_in_order
 
 
-@helper("q11.install_gather_probe")
-def install_gather_probe(session: Any, bound: float) -> None:
-    """Replace ``async_io`` by a fake whose first call waits (at most ``bound`` s) until a second call starts.
+@helper("q11.forward_sleep")
+def forward_sleep(session: Any, service: str) -> None:
+    """``time.sleep`` as the module sees it = a function forwarding ``seconds`` to the judge's ``service``.
 
-    The first call answers ``first`` when the second started while it waited, ``first alone`` otherwise; the
-    second answers ``second`` at once.
+    Only the module's own names change (``time`` bound to a copy of the module whose ``sleep`` forwards, and any
+    global that is ``time.sleep`` itself), so the kit and the libraries in the host keep the real ``sleep``.
     """
-    state: dict[str, Any] = {"calls": 0, "second_started": None}
 
-    async def fake_async_io() -> str:
-        state["calls"] += 1
-        if state["calls"] == 1:
-            state["second_started"] = asyncio.Event()
-            try:
-                await asyncio.wait_for(state["second_started"].wait(), bound)
-            except TimeoutError:
-                return "first alone"
-            return "first"
-        if state["second_started"] is not None:
-            state["second_started"].set()
-        return "second"
+    def forwarded_sleep(seconds: float = 0.0, *args: Any) -> None:
+        services.call(service, seconds if isinstance(seconds, int | float) else repr(seconds))
 
-    session.module.async_io = fake_async_io
-
-
-def _recording_sleep(seconds: float) -> None:
-    if _on_event_loop():
-        _SLEEPS_ON_LOOP.append(seconds)
-    _REAL_SLEEP(seconds)
-
-
-@helper("q11.record_sleep_on_loop")
-def record_sleep_on_loop(session: Any) -> None:
-    """Replace ``time.sleep`` process-wide by a recorder of the calls made on an event-loop thread.
-
-    Reload the module afterwards, so that a ``from time import sleep`` binds the recorder too.
-    """
-    _SLEEPS_ON_LOOP.clear()
-    time.sleep = _recording_sleep
-
-
-@helper("q11.sleeps_on_loop")
-def sleeps_on_loop(session: Any) -> list[float]:
-    """The seconds of every ``time.sleep`` call made on an event-loop thread since recording started."""
-    return list(_SLEEPS_ON_LOOP)
-
-
-@helper("q11.stop_recording_sleep")
-def stop_recording_sleep(session: Any) -> None:
-    """Put the real ``time.sleep`` back (it matters when the host runs in the judge's process, --in-process)."""
-    time.sleep = _REAL_SLEEP
-
-
-@helper("q11.concurrent_async")
-def concurrent_async(session: Any, bound: float) -> list[dict[str, Any]]:
-    """Two ``GET /async`` sent at once (asyncio.gather over httpx.ASGITransport), with a fake ``async_io``.
-
-    The fake waits (at most ``bound`` s) until both calls have arrived: it answers ``together`` when they did,
-    ``alone`` otherwise. Returns both responses, in the order they were sent.
-    """
-    arrived = 0
-    both_here: asyncio.Event | None = None
-
-    async def fake_async_io() -> str:
-        nonlocal arrived, both_here
-        arrived += 1
-        if both_here is None:
-            both_here = asyncio.Event()
-        if arrived == 2:
-            both_here.set()
-        try:
-            await asyncio.wait_for(both_here.wait(), bound)
-        except TimeoutError:
-            return "alone"
-        return "together"
-
-    session.module.async_io = fake_async_io
-
-    async def send_both() -> list[dict[str, Any]]:
-        transport = httpx.ASGITransport(app=session.module.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as ac:
-            first, second = await asyncio.gather(ac.get("/async"), ac.get("/async"))
-        return [_response(first), _response(second)]
-
-    return asyncio.run(send_both())
+    shim = types.ModuleType("time", time.__doc__)
+    shim.__dict__.update({k: v for k, v in vars(time).items() if not k.startswith("__")})
+    shim.sleep = forwarded_sleep
+    namespace = vars(session.module)
+    for name, value in list(namespace.items()):
+        if value is time:
+            namespace[name] = shim
+        elif value is time.sleep:
+            namespace[name] = forwarded_sleep
