@@ -72,15 +72,20 @@ def send(sock: socket.socket, message: dict[str, Any]) -> None:
     sock.sendall(_HEADER.pack(len(data)) + data)
 
 
-def receive(sock: socket.socket, deadline: float | None = None, max_items: int = MAX_FRAME_ITEMS) -> dict[str, Any]:
+def receive(
+    sock: socket.socket,
+    deadline: float | None = None,
+    max_items: int = MAX_FRAME_ITEMS,
+    max_bytes: int = MAX_FRAME_BYTES,
+) -> dict[str, Any]:
     """One message. Raises ``ChannelClosed`` on EOF or a malformed or oversized frame, ``TimeoutError`` when the
     whole frame has not arrived by ``deadline`` (a ``time.monotonic()`` value; None waits as the socket does).
 
     The deadline is per frame, not per read: a peer that sends one byte every few seconds cannot stretch it.
     """
     (length,) = _HEADER.unpack(_read_exactly(sock, _HEADER.size, deadline))
-    if length > MAX_FRAME_BYTES:
-        raise ChannelClosed(f"frame of {length} bytes exceeds the {MAX_FRAME_BYTES}-byte limit")
+    if length > max_bytes:
+        raise ChannelClosed(f"frame of {length} bytes exceeds the {max_bytes}-byte limit")
     data = _read_exactly(sock, length, deadline)
     items = data.count(b",") + data.count(b"[") + data.count(b"{")
     if items > max_items:

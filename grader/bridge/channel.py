@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from grader.bridge.errors import HostDied, HostTimeout
-from grader.protocol import MAX_FRAME_ITEMS, ChannelClosed, receive, send
+from grader.protocol import MAX_FRAME_BYTES, MAX_FRAME_ITEMS, ChannelClosed, receive, send
 
 __all__ = ["Channel", "LocalChannel", "ProcessChannel"]
 
@@ -132,13 +132,15 @@ class ProcessChannel:
         self._cleanup()
 
 
-def _frame_limits(deadline: float) -> tuple[float | None, int]:
-    """The deadline and value count a reply frame must meet (``KIT_WEAKEN`` lifts them, for the kit's tests)."""
+def _frame_limits(deadline: float) -> tuple[float | None, int, int]:
+    """The deadline, value count and size a reply frame must meet (``KIT_WEAKEN`` lifts them, for the kit's
+    tests)."""
     from grader.weaken import weakened
 
     return (
         None if weakened("frame-deadline") else deadline,
         2**62 if weakened("frame-values") else MAX_FRAME_ITEMS,
+        MAX_FRAME_BYTES * 1024 if weakened("frame-bytes") else MAX_FRAME_BYTES,
     )
 
 

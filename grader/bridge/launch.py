@@ -18,6 +18,7 @@ from grader.bridge.errors import BridgeError
 from grader.bridge.host import AppHost
 from grader.bridge.services import ServiceHub
 from grader.intake import copy_regular_file
+from grader.weaken import sandbox_weakenings, weakened
 
 __all__ = ["FULL_SCRATCH", "HostOptions", "launch"]
 
@@ -35,6 +36,7 @@ class HostOptions:
     in_process: bool = False
     request_timeout_s: float = 20.0
     protected: tuple[Path, ...] = field(default_factory=tuple)  # the kit, submissions, gradebook, home
+    memory_bytes: int = 2 * 1024**3  # the cgroup's ceiling for a host's whole tree (the probes lower it)
 
 
 @functools.cache
@@ -93,15 +95,19 @@ def launch(
         runtime=_runtime_paths(options.protected),
         tcp_ports=tuple(tcp_ports),
         env=tuple(sorted((env or {}).items())),
+        weaken=sandbox_weakenings(),
     )
     from grader.cputime import record_host_cpu
     from grader.sandbox import scratch as scratch_mount
     from grader.sandbox.process import Cgroup
-    from grader.weaken import weakened
 
     group, capped = None, False
     if options.sandbox != "off":
-        group = Cgroup.create(f"grade-host-{os.getpid()}-{scratch.name}", policy.memory_bytes, policy.processes)
+        group = Cgroup.create(
+            f"grade-host-{os.getpid()}-{scratch.name}",
+            "max" if "cgroup-memory" in policy.weaken else options.memory_bytes,
+            "max" if "cgroup-pids" in policy.weaken else policy.processes,
+        )
         if group is not None:
             policy = dataclasses.replace(policy, cgroup=tuple(map(str, group.folders)))
         capped = not weakened("scratch-tmpfs") and scratch_mount.mount(work)

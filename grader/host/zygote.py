@@ -148,7 +148,8 @@ class _Zygote:
                 policy,
                 module_file,
                 zygote_pid,
-                close=(self.master, judge_end, *self.clients.values()),
+                # KIT_WEAKEN=fds-keep: the host keeps the zygote's sockets, for the probe that looks for them
+                close=(judge_end,) if "fds-keep" in policy.weaken else (self.master, judge_end, *self.clients.values()),
             )
         host_end.close()
         self.hosts[client.fileno()].add(pid)

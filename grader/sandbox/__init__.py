@@ -70,6 +70,7 @@ class Policy:
     env: tuple[tuple[str, str], ...] = ()  # variables a test sets before the module is imported
     cgroup: tuple[str, ...] = ()  # folders of a cgroup made for this host, joined before anything runs
     scratch_capped: bool = False  # the judge mounted a size-limited tmpfs on ``scratch`` (grader.sandbox.scratch)
+    weaken: tuple[str, ...] = ()  # parts switched off for the kit's own tests (grader.weaken); empty when grading
     memory_bytes: int = 2 * 1024**3
     processes: int = 64
     cpu_seconds: int = 120
@@ -126,7 +127,9 @@ def apply(policy: Policy, channel_fd: int, *more_fds: int) -> Applied:
         if policy.mode == "require":
             raise SandboxUnavailable(_describe_missing(applied.missing))
         return applied
-    _close_inherited_fds(keep=(channel_fd, *more_fds))
+    off = set(policy.weaken)
+    if "fds-keep" not in off:
+        _close_inherited_fds(keep=(channel_fd, *more_fds))
     if policy.cgroup:
         try:
             Cgroup([Path(p) for p in policy.cgroup]).join()
@@ -135,7 +138,7 @@ def apply(policy: Policy, channel_fd: int, *more_fds: int) -> Applied:
             applied.missing["cgroup"] = f"could not join: {exc.strerror}"
     else:
         applied.missing["cgroup"] = "no writable cgroup hierarchy"
-    if enter_pid_namespace():
+    if enter_pid_namespace(death_signal="pidns-no-pdeathsig" not in off):
         applied.active.append("pidns")
     else:
         applied.missing["pidns"] = "unshare(CLONE_NEWPID) refused"
@@ -143,19 +146,27 @@ def apply(policy: Policy, channel_fd: int, *more_fds: int) -> Applied:
         applied.active.append("disk")
     else:
         applied.missing["disk"] = "no size-limited scratch folder (mounting a tmpfs needs CAP_SYS_ADMIN)"
-    limit_resources(limits)
+    limit_resources(limits, hard="rlimits-soft-only" not in off)
     applied.active.append("rlimits")
-    _reset_environment(policy)
+    _reset_environment(policy, clear="env-keep" not in off)
     applied.active.append("env")
-    if drop_capabilities():
+    if drop_capabilities(every_set="caps-bounding-only" not in off):
         applied.active.append("nocaps")
     else:
         applied.missing["nocaps"] = "capset failed"
     try:
+        read_only = [Path(p) for p in (*policy.runtime, policy.module_dir)] + [Path("/dev/urandom")]
+        read_write = [Path(policy.scratch), Path("/dev/null")]
+        if "landlock-write-readonly" in off:
+            read_write, read_only = read_write + read_only, []
+        if "landlock-read-anywhere" in off:
+            read_only.append(Path("/"))
         parts = landlock.restrict(
-            read_only=[Path(p) for p in (*policy.runtime, policy.module_dir)] + [Path("/dev/urandom")],
-            read_write=[Path(policy.scratch), Path("/dev/null")],
+            read_only=read_only,
+            read_write=read_write,
             tcp_connect_ports=policy.tcp_ports,
+            handle_truncate="landlock-truncate" not in off,
+            handle_tcp="landlock-tcp" not in off,
         )
         if all(parts.values()):
             applied.active.append("landlock")
@@ -167,7 +178,9 @@ def apply(policy: Policy, channel_fd: int, *more_fds: int) -> Applied:
         with contextlib.suppress(OSError):  # seccomp needs it; if it fails, seccomp reports itself missing
             landlock.set_no_new_privs()
     try:
-        seccomp.install(allow_tcp=bool(policy.tcp_ports))
+        if "seccomp-off" in off:
+            raise OSError(0, "switched off (KIT_WEAKEN)")
+        seccomp.install(allow_tcp=bool(policy.tcp_ports) or "seccomp-tcp" in off)
         applied.active.append("seccomp")
     except OSError as exc:
         applied.missing["seccomp"] = str(exc.strerror or exc)
@@ -189,10 +202,14 @@ def _close_inherited_fds(keep: tuple[int, ...]) -> None:
     os.closerange(low, 65536)
 
 
-def _reset_environment(policy: Policy) -> None:
+def _reset_environment(policy: Policy, clear: bool = True) -> None:
     import tempfile
 
     scratch = policy.scratch
+    if not clear:  # KIT_WEAKEN=env-keep: only the test's variables and the working folder
+        os.environ.update(dict(policy.env))
+        os.chdir(scratch)
+        return
     os.environ.clear()
     os.environ.update(
         {"PATH": "/usr/bin:/bin", "HOME": scratch, "TMPDIR": scratch, "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}

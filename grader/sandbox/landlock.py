@@ -88,18 +88,26 @@ def _handled_fs(abi: int) -> int:
 
 
 def restrict(
-    read_only: Iterable[Path], read_write: Iterable[Path], tcp_connect_ports: Iterable[int] = ()
+    read_only: Iterable[Path],
+    read_write: Iterable[Path],
+    tcp_connect_ports: Iterable[int] = (),
+    *,
+    handle_truncate: bool = True,
+    handle_tcp: bool = True,
 ) -> dict[str, bool]:
     """Confine this process (and all it starts) to the given paths and ports. Returns which parts applied.
 
     Paths that do not exist are skipped. Network rules need ABI 4 and scopes ABI 6; on an older kernel those
-    parts are reported ``False`` and the caller says which layer is missing.
+    parts are reported ``False`` and the caller says which layer is missing. ``handle_truncate`` and
+    ``handle_tcp`` switched off leave truncation or TCP out of the ruleset (``KIT_WEAKEN``, for the kit's tests).
     """
     abi = abi_version()
     if abi < 1:
         raise LandlockError(0, "this kernel has no Landlock")
     handled_fs = _handled_fs(abi)
-    net = abi >= 4
+    if not handle_truncate:
+        handled_fs &= ~_FS_TRUNCATE
+    net = abi >= 4 and handle_tcp
     scoped = abi >= 6
     attr = _RulesetAttr(
         handled_fs,

@@ -44,7 +44,7 @@ def set_parent_death_signal() -> None:
     _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def enter_pid_namespace() -> bool:
+def enter_pid_namespace(death_signal: bool = True) -> bool:
     """Put this process's next child in a new PID namespace; this process stays outside and becomes its waiter.
 
     Forks once: the child (PID 1 of the namespace) returns ``True`` and goes on; the parent waits for it and
@@ -55,7 +55,8 @@ def enter_pid_namespace() -> bool:
         return False
     pid = os.fork()
     if pid == 0:
-        set_parent_death_signal()
+        if death_signal:  # PID 1 dies with the waiter, and the kernel then kills the whole namespace
+            set_parent_death_signal()
         return True
     os.closerange(3, _max_fd())  # the waiter holds nothing: the judge sees EOF the moment PID 1 dies
     signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGKILL))
@@ -68,13 +69,18 @@ def _max_fd() -> int:
     return min(soft, 65536) if soft != resource.RLIM_INFINITY else 65536
 
 
-def drop_capabilities() -> bool:
-    """Empty the bounding, ambient, effective, permitted and inheritable capability sets. False if it failed."""
+def drop_capabilities(every_set: bool = True) -> bool:
+    """Empty the bounding, ambient, effective, permitted and inheritable capability sets. False if it failed.
+
+    ``every_set=False`` empties the bounding set only (``KIT_WEAKEN=caps-bounding-only``, for the kit's tests).
+    """
     import platform
 
     for cap in range(64):
         if _libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() == 22:  # EINVAL: past the last
             break
+    if not every_set:
+        return True
     _libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     number = _SYS_CAPSET.get(platform.machine())
     if number is None:
@@ -93,8 +99,11 @@ class Limits:
     processes: int = 64
 
 
-def limit_resources(limits: Limits) -> None:
-    """Lower (never raise) this process's rlimits to ``limits``."""
+def limit_resources(limits: Limits, hard: bool = True) -> None:
+    """Lower (never raise) this process's rlimits to ``limits``, hard limits included (so they stay lowered).
+
+    ``hard=False`` sets soft limits only (``KIT_WEAKEN=rlimits-soft-only``, for the kit's tests).
+    """
     for which, value in (
         (resource.RLIMIT_AS, limits.memory_bytes),
         (resource.RLIMIT_FSIZE, limits.file_size_bytes),
@@ -103,10 +112,10 @@ def limit_resources(limits: Limits) -> None:
         (resource.RLIMIT_CORE, 0),
         (resource.RLIMIT_NPROC, limits.processes),
     ):
-        _soft, hard = resource.getrlimit(which)
-        ceiling = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        _soft, current_hard = resource.getrlimit(which)
+        ceiling = value if current_hard == resource.RLIM_INFINITY else min(value, current_hard)
         with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(which, (ceiling, ceiling))
+            resource.setrlimit(which, (ceiling, ceiling if hard else current_hard))
 
 
 class Cgroup:
@@ -121,7 +130,8 @@ class Cgroup:
         self.folders = folders
 
     @classmethod
-    def create(cls, name: str, memory_bytes: int, processes: int) -> Cgroup | None:
+    def create(cls, name: str, memory_bytes: int | str, processes: int | str) -> Cgroup | None:
+        """A new cgroup capping memory and processes (``"max"``: not capped); None where none can be made."""
         folders: list[Path] = []
         try:
             for hierarchy, files in _writable_hierarchies(memory_bytes, processes):
@@ -223,7 +233,7 @@ def _own_cgroups() -> dict[str, str]:
     return paths
 
 
-def _writable_hierarchies(memory_bytes: int, processes: int) -> list[tuple[Path, dict[str, int]]]:
+def _writable_hierarchies(memory_bytes: int | str, processes: int | str) -> list[tuple[Path, dict[str, int | str]]]:
     root = Path("/sys/fs/cgroup")
     own = _own_cgroups()
     v1 = [
