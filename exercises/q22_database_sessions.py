@@ -15,12 +15,15 @@ Contract (the hidden tests check exactly this):
 - [q22.2] The tables exist once the app has started (create them at import or in the lifespan; the tests always
   start the app with ``with TestClient(app)``).
 - [q22.3] ``get_db`` is the dependency every route gets its session from. It obtains the session by calling the
-  module-level ``SessionLocal()`` at request time (the tests replace ``SessionLocal`` with a wrapper that
-  records the sessions it hands out), yields it, and closes it when the request ends, whether the request
-  succeeded, answered 4xx, or failed with an unexpected exception. The tests also replace ``get_db``
-  through ``app.dependency_overrides`` and expect every route to use the override. Every session the tests
-  hand out (through ``SessionLocal`` or the override) is fresh, with no transaction begun, so a route may
-  write with ``db.commit()`` or inside ``with db.begin():``, as it likes.
+  module-level ``SessionLocal()`` at request time, yields it, and closes it when the request ends, whether the
+  request succeeded, answered 4xx, or failed with an unexpected exception. The tests also replace ``get_db``
+  through ``app.dependency_overrides`` and expect every route to use the override. The tests check this by
+  behaviour: the sessions they hand out (through their own ``SessionLocal`` or the override) are on a SQLite
+  file of theirs with the same ``users`` table, so what a route reads and writes shows where its session came
+  from; each of those sessions takes the file's write lock as soon as it begins and keeps it until it is
+  closed (or its transaction ends), and after every response the file must be free again. Every session the
+  tests hand out is fresh, with no transaction begun, so a route may write with ``db.commit()`` or inside
+  ``with db.begin():``, as it likes.
 - [q22.4] ``POST /users/`` with ``{"email": str, "name": str}`` answers 201 with ``{"id": int, "email": ...,
   "name": ...}``. An email that is already stored answers 409 with
   ``{"detail": "Email already registered"}`` and stores nothing. A missing field answers 422.
@@ -31,8 +34,9 @@ Contract (the hidden tests check exactly this):
 - [q22.6] ``GET /users/`` answers 200 with the list of users in creation order (ascending ``id``).
 - [q22.7] ``GET /users/{user_id}`` answers 200 with the user, or 404 with ``{"detail": "User not found"}``.
 - [q22.8] An unexpected error while writing answers 500 and still closes the session and stores nothing. The tests
-  trigger it by making the session fail when it commits (a ``before_commit`` event listener that raises
-  ``RuntimeError``), so it happens whether you call ``db.commit()`` or use ``with db.begin():``.
+  trigger it by making the database refuse the commit: the rows are sent, then the commit raises
+  ``RuntimeError`` (an engine ``commit`` event listener), so it happens whether you call ``db.commit()`` or use
+  ``with db.begin():``. After the 500 the tests' file holds none of the rows and is free (see q22.3).
 
 Run it: ``DATABASE_URL=sqlite:///./demo.db uvicorn q22_database_sessions:app --reload`` then open
 http://127.0.0.1:8000/docs

@@ -1,12 +1,23 @@
-"""Hidden tests for q22: database sessions."""
+"""Hidden tests for q22: database sessions.
 
-from collections.abc import Callable, Iterator
+Nothing these tests assert is computed beside the module. Where a test needs to know where a route's session
+came from, it hands the app sessions (through ``SessionLocal`` or a ``get_db`` override) on a SQLite file it
+prepared itself, holding a user with an email the module cannot guess, and reads the file after the response.
+Those sessions take the file's write lock as soon as they begin; after every response the judge locks the file
+itself, which it can do only if the app ended the request's session.
+"""
+
+import contextlib
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.bridge import AppHost, HostOptions
 from grader.fixtures import StartHost
 
 ALICE = {"email": "alice@example.com", "name": "Alice"}
@@ -18,6 +29,7 @@ CAROL = {"email": "carol@example.com", "name": "Carol"}
 # Not the module's default file name, so a module that ignores DATABASE_URL writes somewhere else.
 DB_FILE = "test_users.sqlite"
 OTHER_DB_FILE = "other_users.sqlite"
+JUDGE_DB_FILE = "judge_users.sqlite"  # the database of the sessions the tests hand out
 
 
 def _url(path: str) -> str:
@@ -34,6 +46,47 @@ def host(start_host: StartHost) -> AppHost:
 def api(host: AppHost) -> Iterator[httpx.Client]:
     with host.client() as test_client:
         yield test_client
+
+
+@pytest.fixture
+def folder(host: AppHost, host_options: HostOptions) -> Path:
+    """Where the module's relative paths land: the host's scratch folder (this process's own folder when the
+    module runs in it, ``--in-process``)."""
+    if host_options.in_process:
+        return Path.cwd()
+    assert host.scratch is not None, "the host has no scratch folder"
+    return host.scratch
+
+
+def _judge_database(path: Path) -> dict[str, Any]:
+    """Create the users table (as the given model declares it) at ``path`` with one user the module cannot guess."""
+    user = {"id": 1, "email": f"judge-{uuid.uuid4().hex}@example.com", "name": "Judge"}
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute(
+            "CREATE TABLE users (id INTEGER NOT NULL, email VARCHAR(255) NOT NULL, name VARCHAR(100) NOT NULL, "
+            "PRIMARY KEY (id), UNIQUE (email))"
+        )
+        db.execute("INSERT INTO users (id, email, name) VALUES (:id, :email, :name)", user)
+        db.commit()
+    return user
+
+
+def _stored_emails(path: Path) -> list[str]:
+    """The emails stored in the SQLite file ``path``, read by the judge (read-only), in id order."""
+    with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)) as db:
+        db.execute("PRAGMA trusted_schema = OFF")
+        return [row[0] for row in db.execute("SELECT email FROM users ORDER BY id")]
+
+
+def _unlocked(path: Path) -> bool:
+    """Whether the judge can take the write lock of ``path`` at once (no session of the app still holds it)."""
+    with contextlib.closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as db:
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return False
+        db.execute("ROLLBACK")
+        return True
 
 
 def _create(api: httpx.Client, user: dict[str, str]) -> dict[str, Any]:
@@ -137,13 +190,16 @@ def test_failed_batch_is_rolled_back_entirely(api: httpx.Client) -> None:
 
 
 @pytest.mark.contract("q22.1", "q22.2")
-def test_data_lives_in_the_database_url(host: AppHost) -> None:
+def test_data_lives_in_the_database_url(host: AppHost, folder: Path) -> None:
     with host.client() as first:
         _create(first, ALICE)
-    stored = host.helper("q22.file", path=DB_FILE)
-    assert stored["is_file"] and stored["size"] > 0, (
+    stored = folder / DB_FILE
+    assert stored.is_file() and stored.stat().st_size > 0, (
         f"the users should be stored in the DATABASE_URL file ({_url(DB_FILE)}), but that file "
-        + ("is empty" if stored["is_file"] else "was not created")
+        + ("is empty" if stored.is_file() else "was not created")
+    )
+    assert _stored_emails(stored) == [ALICE["email"]], (
+        f"the DATABASE_URL file ({_url(DB_FILE)}) should hold Alice, it holds {_stored_emails(stored)}"
     )
     host.load()
     with host.client() as same_database:
@@ -155,57 +211,80 @@ def test_data_lives_in_the_database_url(host: AppHost) -> None:
 
 
 @pytest.mark.contract("q22.3")
-def test_every_request_closes_its_session(host: AppHost, api: httpx.Client) -> None:
-    host.helper("q22.record_sessions")
+def test_every_request_closes_its_session(host: AppHost, api: httpx.Client, folder: Path) -> None:
+    database = folder / JUDGE_DB_FILE
+    judge = _judge_database(database)
+    host.helper("q22.install_session_local", url=_url(JUDGE_DB_FILE))
+    listed = api.get("/users/")
+    assert listed.status_code == 200, f"GET /users/ should answer 200, got {listed.status_code}: {listed.text}"
+    assert [user["email"] for user in listed.json()] == [judge["email"]], (
+        "each request should get its session by calling the module's SessionLocal() at request time: the tests' "
+        f"SessionLocal holds one user ({judge['email']}), GET /users/ listed {listed.text}"
+    )
+    assert _unlocked(database), "GET /users/ left its session open (it still holds the database)"
     created = _create(api, ALICE)
-    assert api.get(f"/users/{created['id']}").status_code == 200, "GET /users/{id} should answer 200"
-    assert api.get("/users/").status_code == 200, "GET /users/ should answer 200"
-    assert api.get("/users/424242").status_code == 404, "an unknown user id should answer 404"
-    assert api.post("/users/", json=ALICE).status_code == 409, "a duplicate email should answer 409"
-    assert api.post("/users/batch", json=[BOB, BOB]).status_code == 409, "a batch repeating an email should answer 409"
-    recorded = host.helper("q22.recorded_sessions")
-    assert recorded["opened"] >= 6, (
-        f"each request should get a new session from SessionLocal(); 6 requests opened {recorded['opened']}"
+    assert _unlocked(database), "POST /users/ left its session open (it still holds the database)"
+    assert _stored_emails(database) == [judge["email"], ALICE["email"]], (
+        "POST /users/ should store Alice through the session SessionLocal() gave it"
     )
-    assert recorded["unclosed"] == 0, (
-        f"{recorded['unclosed']} of {recorded['opened']} sessions were not closed (404 and 409 responses included)"
-    )
+    requests: list[tuple[str, str, Any, int]] = [
+        ("GET", f"/users/{created['id']}", None, 200),
+        ("GET", "/users/424242", None, 404),
+        ("POST", "/users/", ALICE, 409),
+        ("POST", "/users/batch", [BOB, BOB], 409),
+    ]
+    for method, path, body, status in requests:
+        response = api.request(method, path, json=body)
+        assert response.status_code == status, f"{method} {path} should answer {status}, got {response.status_code}"
+        assert _unlocked(database), (
+            f"{method} {path} ({status}) left its session open: it still holds the database after the response "
+            "(get_db must close the session when the request ends, 4xx responses included)"
+        )
+    assert _stored_emails(database) == [judge["email"], ALICE["email"]], "the 409s should have stored nothing"
 
 
 @pytest.mark.contract("q22.3", "q22.8")
-def test_session_is_closed_and_nothing_stored_when_commit_fails(host: AppHost) -> None:
+def test_session_is_closed_and_nothing_stored_when_commit_fails(host: AppHost, folder: Path) -> None:
+    database = folder / JUDGE_DB_FILE
+    judge = _judge_database(database)
     with host.client(raise_server_exceptions=False) as api:
-        host.helper("q22.record_sessions", fail_on_commit=True)
+        host.helper("q22.install_session_local", url=_url(JUDGE_DB_FILE), fail_on_commit=True)
         response = api.post("/users/", json=ALICE)
         assert response.status_code == 500, (
             f"an unexpected failure during commit should answer 500, got {response.status_code}: {response.text}"
         )
-        recorded = host.helper("q22.recorded_sessions")
-        assert recorded["opened"], "the request should have got its session from SessionLocal()"
-        assert recorded["unclosed"] == 0, (
-            "the session must be closed even when the request fails with an exception "
-            f"({recorded['unclosed']} of {recorded['opened']} left open)"
+        assert _unlocked(database), (
+            "the session must be closed even when the request fails with an exception: after the 500 it still "
+            "holds the database"
         )
-        host.helper("q22.restore_session_local")
-        assert _emails(api) == [], "a failed commit must store nothing"
+        stored = _stored_emails(database)
+        assert stored == [judge["email"]], f"a failed commit must store nothing, the database holds {stored}"
 
 
 @pytest.mark.contract("q22.3")
-def test_routes_get_their_session_from_get_db(host: AppHost, api: httpx.Client) -> None:
-    host.helper("q22.override_get_db")
+def test_routes_get_their_session_from_get_db(host: AppHost, api: httpx.Client, folder: Path) -> None:
+    database = folder / JUDGE_DB_FILE
+    judge = _judge_database(database)
+    host.helper("q22.override_get_db", url=_url(JUDGE_DB_FILE))
     try:
-        requests: list[tuple[str, Callable[[], Any]]] = [
-            ("POST /users/", lambda: api.post("/users/", json=ALICE)),
-            ("POST /users/batch", lambda: api.post("/users/batch", json=[BOB])),
-            ("GET /users/", lambda: api.get("/users/")),
-            ("GET /users/{id}", lambda: api.get("/users/1")),
-        ]
-        for label, send in requests:
-            before = host.helper("q22.handed_out")
-            response = send()
-            assert response.status_code in (200, 201), f"{label} should succeed, got {response.status_code}"
-            assert host.helper("q22.handed_out") > before, (
-                f"{label} should get its session through the get_db dependency"
-            )
+        assert api.post("/users/", json=ALICE).status_code == 201, "POST /users/ should answer 201"
+        assert _stored_emails(database) == [judge["email"], ALICE["email"]], (
+            "POST /users/ should store Alice through the session of the get_db dependency (the tests' override)"
+        )
+        assert api.post("/users/batch", json=[BOB]).status_code == 201, "POST /users/batch should answer 201"
+        assert _stored_emails(database) == [judge["email"], ALICE["email"], BOB["email"]], (
+            "POST /users/batch should store Bob through the session of the get_db dependency (the tests' override)"
+        )
+        listed = api.get("/users/")
+        assert listed.status_code == 200, f"GET /users/ should answer 200, got {listed.status_code}"
+        assert [user["email"] for user in listed.json()] == [judge["email"], ALICE["email"], BOB["email"]], (
+            f"GET /users/ should read through the session of the get_db dependency (the tests' override), got "
+            f"{listed.text}"
+        )
+        one = api.get("/users/1")
+        assert one.status_code == 200 and one.json() == judge, (
+            f"GET /users/{{id}} should read through the session of the get_db dependency (the tests' override): "
+            f"user 1 there is {judge}, got {one.status_code}: {one.text}"
+        )
     finally:
         host.helper("common.clear_overrides")

@@ -324,6 +324,49 @@ def test_q14_the_handlers_time_is_the_judges(tmp_path: Path) -> None:
     assert failed_tests(q14) == {"test_process_time_measures_the_handler_with_perf_counter"}, q14["failures"]
 
 
+Q22_FORGE = """
+import importlib as _importlib
+
+_registry = _importlib.import_module("grader.host.helpers")._REGISTRY
+
+
+def _every_session_closed(session, **_):
+    return {"opened": 6, "unclosed": 0}
+
+
+def _one_more_each_time(session, **_):
+    session.state["forged"] = session.state.get("forged", 0) + 1
+    return session.state["forged"]
+
+
+# the kit's old record of sessions says every one was closed, and its override count grows with each request
+_registry["q22.recorded_sessions"] = _every_session_closed
+_registry["q22.handed_out"] = _one_more_each_time
+"""
+
+
+def test_q22_sessions_left_open_are_seen_by_the_judge(tmp_path: Path) -> None:
+    """get_db closes its session only when the request succeeds (no try/finally); the answer rewrites the kit's old
+    record of the sessions opened and closed."""
+    folder = hostile_answer(
+        tmp_path,
+        "q22_database_sessions.py",
+        [
+            (
+                "    db = SessionLocal()\n    try:\n        yield db\n    finally:\n        db.close()",
+                "    db = SessionLocal()\n    yield db\n    db.close()",
+            )
+        ],
+        Q22_FORGE,
+    )
+    q22 = graded_question(folder, "q22")
+    assert q22["status"] == "failed" and q22["points"] < q22["max_points"], q22
+    assert failed_tests(q22) == {
+        "test_every_request_closes_its_session",
+        "test_session_is_closed_and_nothing_stored_when_commit_fails",
+    }, q22["failures"]
+
+
 # ---- q11, q20, q26 ------------------------------------------------------------------------------------------------
 
 Q11_FORGE = """

@@ -1,107 +1,84 @@
-"""Helpers for q22 (database sessions): record the sessions ``SessionLocal()`` hands out, override ``get_db``.
+"""Helpers for q22 (database sessions): installers of the judge's databases in place of ``SessionLocal`` and
+``get_db``, and of the environment of the next import.
 
-``record_sessions`` replaces the module's ``SessionLocal`` by a wrapper that hands out real sessions and notes
-which were opened and which closed (optionally making every commit fail); ``override_get_db`` puts a ``get_db``
-of the kit's in ``app.dependency_overrides`` and counts the sessions it yields. The judge reads the counts.
+Nothing here observes or reports anything. The sessions handed out are on SQLite files the judge prepared and
+reads itself: what a route read or wrote there shows where its session came from. Each session takes the file's
+write lock as soon as it begins and keeps it until it ends, so a session the app leaves open keeps the database
+locked, which the judge sees by trying to lock the file after the response. Every session handed out is kept
+referenced here, so that a session left open stays open (the garbage collector does not end it early).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from grader.host.helpers import helper
 
-_ORIGINAL = "q22:SessionLocal"
-_RECORDER = "q22:recorder"
-_HANDED_OUT = "q22:handed_out"
+_KEPT = "q22:sessions"
 
 
-def _fail_commit(session: Any) -> None:
+def _fail_commit(connection: Any) -> None:
     raise RuntimeError("simulated database failure during commit")
 
 
-@helper("q22.record_sessions")
-def record_sessions(session: Any, fail_on_commit: bool = False) -> None:
-    """``module.SessionLocal`` = a wrapper of the original that records the sessions opened and closed.
+def _sessions(session: Any, url: str, fail_on_commit: bool) -> Any:
+    """A function handing out fresh sessions (no transaction begun) on the SQLite database at ``url``."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.orm import sessionmaker
 
-    With ``fail_on_commit`` each session it hands out gets a ``before_commit`` listener raising ``RuntimeError``.
-    Listening and wrapping ``close`` do not begin a transaction: the route still gets a fresh session.
-    """
-    module = session.module
-    original = session.state.setdefault(_ORIGINAL, module.SessionLocal)
-    opened: list[Any] = []
-    closed: list[Any] = []
-    session.state[_RECORDER] = (opened, closed)
+    engine = create_engine(url)
 
-    def recorder(*args: Any, **kwargs: Any) -> Any:
-        db = original(*args, **kwargs)
-        original_close = db.close
+    @event.listens_for(engine, "connect")
+    def _driver_begins_nothing(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None  # the "begin" listener below begins every transaction
 
-        def close() -> None:
-            closed.append(db)
-            original_close()
+    @event.listens_for(engine, "begin")
+    def _take_the_write_lock(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-        db.close = close
-        if fail_on_commit:
-            from sqlalchemy import event
+    @event.listens_for(engine, "checkin")
+    def _end_what_is_left(dbapi_connection: Any, record: Any) -> None:
+        # A commit that failed leaves SQLite's transaction open while SQLAlchemy counts it as ended: a session
+        # that is closed gives its connection back here, and nothing of its transaction may outlive it.
+        if dbapi_connection is not None and dbapi_connection.in_transaction:
+            dbapi_connection.rollback()
 
-            event.listen(db, "before_commit", _fail_commit)
-        opened.append(db)
+    if fail_on_commit:
+        event.listen(engine, "commit", _fail_commit)
+    make = sessionmaker(bind=engine)
+    kept: list[Any] = session.state.setdefault(_KEPT, [])
+
+    def fresh_session(*args: Any, **kwargs: Any) -> Any:
+        db = make(*args, **kwargs)
+        kept.append(db)
         return db
 
-    module.SessionLocal = recorder
+    return fresh_session
 
 
-@helper("q22.recorded_sessions")
-def recorded_sessions(session: Any) -> dict[str, int]:
-    """How many sessions the recorder handed out, and how many of them were never closed."""
-    opened, closed = session.state.get(_RECORDER, ([], []))
-    unclosed = sum(1 for db in opened if not any(db is done for done in closed))
-    return {"opened": len(opened), "unclosed": unclosed}
-
-
-@helper("q22.restore_session_local")
-def restore_session_local(session: Any) -> None:
-    """Put the module's own ``SessionLocal`` back."""
-    if _ORIGINAL in session.state:
-        session.module.SessionLocal = session.state.pop(_ORIGINAL)
+@helper("q22.install_session_local")
+def install_session_local(session: Any, url: str, fail_on_commit: bool = False) -> None:
+    """``module.SessionLocal`` = a maker of sessions on the judge's database ``url``; with ``fail_on_commit`` every
+    commit fails with ``RuntimeError`` after the rows were sent (as a database refusing the commit would)."""
+    session.module.SessionLocal = _sessions(session, url, fail_on_commit)
 
 
 @helper("q22.override_get_db")
-def override_get_db(session: Any) -> None:
-    """``app.dependency_overrides[get_db]`` = a generator yielding ``module.SessionLocal()``, counting each one.
-
-    The session is yielded untouched (no transaction begun), as the contract promises: a route may then call
-    ``db.commit()`` or open ``with db.begin():``; nothing here may use the session before the route does.
-    """
+def override_get_db(session: Any, url: str) -> None:
+    """``app.dependency_overrides[get_db]`` = a generator yielding a session on the judge's database ``url``."""
     module = session.module
-    handed_out: list[int] = session.state.setdefault(_HANDED_OUT, [])
+    fresh_session = _sessions(session, url, fail_on_commit=False)
 
     def override() -> Iterator[Any]:
-        db = module.SessionLocal()
-        handed_out.append(1)
+        db = fresh_session()
         try:
             yield db
         finally:
             db.close()
 
     module.app.dependency_overrides[module.get_db] = override
-
-
-@helper("q22.handed_out")
-def handed_out(session: Any) -> int:
-    """How many sessions the ``get_db`` override has yielded so far."""
-    return len(session.state.get(_HANDED_OUT, []))
-
-
-@helper("q22.file")
-def file_info(session: Any, path: str) -> dict[str, Any]:
-    """Whether ``path`` (relative to the host's working folder, where the module runs) is a file, and its size."""
-    target = Path(path)
-    return {"is_file": target.is_file(), "size": target.stat().st_size if target.is_file() else 0}
 
 
 @helper("q22.set_env")
