@@ -18,9 +18,17 @@ Contract (the hidden tests check exactly this):
 - [q28.4] ``GET /subapi/info`` → 200 ``{"root_path": <the request's root_path>, "sub_url": <request.url_for of the
   /sub route>}``, i.e. ``{"root_path": "/subapi", "sub_url": "http://testserver/subapi/sub"}`` under the
   default TestClient; with ``TestClient(app, base_url="http://api.example.com")`` the URL starts with that host.
+  Read both from the request, never write them out: behind a proxy that serves everything under ``/api``
+  (``uvicorn --root-path /api``) the same route answers ``"/api/subapi"`` and ``http://.../api/subapi/sub``, and
+  ``subapi`` served on its own (``TestClient(subapi)``, which the tests also do) answers
+  ``{"root_path": "", "sub_url": "http://testserver/sub"}``.
 - [q28.5] Errors stay separate: the sub API answers every HTTP error with its own body ``{"error": <detail>}``, the
-  404 of an unknown path under the mount included (``GET /subapi/nope`` → 404 ``{"error": "Not Found"}``),
-  while the main app keeps FastAPI's default (``GET /nope`` → 404 ``{"detail": "Not Found"}``).
+  404 of an unknown path under the mount included (``GET /subapi/nope`` → 404 ``{"error": "Not Found"}``), and
+  the 405 of any method its routes do not serve (``POST``, ``PUT``, ``DELETE``, ``OPTIONS``...), while the main app
+  keeps FastAPI's default (``GET /nope`` → 404 ``{"detail": "Not Found"}``, ``POST /app`` → 405
+  ``{"detail": "Method Not Allowed"}``), for every path outside the mount (``/subapix/sub`` is the main app's).
+  An HTTP error here is an ``HTTPException`` (Starlette's or FastAPI's); a request validation error (422) is not
+  one, and no sub API route takes a parameter that could give it.
 - [q28.6] Docs and schemas stay separate: ``/openapi.json`` has the title ``"Main API"`` and lists ``/app`` but no sub
   API route (no path containing ``sub`` or ``info``); ``/subapi/openapi.json`` has the title ``"Sub API"``,
   lists exactly ``/sub`` and ``/info`` (paths relative to the mount) and has

@@ -144,3 +144,45 @@ def test_both_lifespans_run_nested(host: AppHost) -> None:
     expected = ["main startup", "subapi startup", "subapi shutdown", "main shutdown"]
     stopped = host.fact("events")
     assert stopped == expected, f"after shutdown, events should be {expected}, got {stopped}"
+
+
+@pytest.mark.contract("q28.1", "q28.4")
+def test_sub_app_served_alone_reads_its_root_path_from_the_request(host: AppHost) -> None:
+    with closing(host.client(app="subapi", lifespan=False)) as sub_client:
+        body = get_json(sub_client, "/info")
+    expected = {"root_path": "", "sub_url": "http://testserver/sub"}
+    assert body == expected, (
+        f"`subapi` served on its own should answer GET /info with {expected} (read root_path and the URL from the "
+        f"request, never write them out), got {body}"
+    )
+
+
+SUB_ERRORS = (
+    ("GET", "/subapi/nope", 404, "Not Found"),
+    ("GET", "/subapi/", 404, "Not Found"),
+    ("GET", "/subapi/sub/extra", 404, "Not Found"),
+    ("GET", "/subapi/app", 404, "Not Found"),
+    ("POST", "/subapi/sub", 405, "Method Not Allowed"),
+    ("PUT", "/subapi/info", 405, "Method Not Allowed"),
+    ("DELETE", "/subapi/sub", 405, "Method Not Allowed"),
+    ("OPTIONS", "/subapi/info", 405, "Method Not Allowed"),
+)
+MAIN_ERRORS = (
+    ("GET", "/nope", 404, "Not Found"),
+    ("GET", "/subapix/sub", 404, "Not Found"),
+    ("GET", "/sub", 404, "Not Found"),
+    ("POST", "/app", 405, "Method Not Allowed"),
+    ("OPTIONS", "/app", 405, "Method Not Allowed"),
+)
+
+
+@pytest.mark.contract("q28.5")
+def test_every_http_error_keeps_the_body_of_its_app(client: httpx.Client) -> None:
+    get_json(client, "/subapi/sub")
+    for errors, key, owner in ((SUB_ERRORS, "error", "the sub API"), (MAIN_ERRORS, "detail", "the main app")):
+        for method, path, status, detail in errors:
+            response = client.request(method, path)
+            assert response.status_code == status, f"{method} {path} should answer {status}, got {response.status_code}"
+            assert response.json() == {key: detail}, (
+                f"{method} {path} is an error of {owner}: it should answer {{{key!r}: {detail!r}}}, got {response.text}"
+            )
