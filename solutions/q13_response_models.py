@@ -11,7 +11,11 @@ Contract (the hidden tests check exactly this):
 
 - [q13.1] Names the tests use: ``app``, ``items_db``. Each record in ``items_db`` (``dict[int, dict]``, keyed by id) is
   a dict holding ``"id"`` plus every field the client *sent* when creating the item (``cost_price`` included);
-  fields the client left out are not stored. Tests read records and also insert records of their own.
+  fields the client left out are not stored. Tests read records and also insert or change records of their
+  own: they put a mapping of theirs in place of ``items_db`` (it keeps the records on the tests' side), so use
+  ``items_db`` through mapping operations only (``items_db[item_id] = record`` with the record complete,
+  ``items_db[item_id]``, ``.get``, ``in``, ``.values()``, iteration), look it up when a request runs, and never
+  rebind it.
 - [q13.2] Response models (the tests read them from ``/openapi.json``): ``ItemOut`` with ``id: int``, ``name: str``;
   ``ItemDetail`` with ``id: int``, ``name: str``, ``price: float``, ``description: str | None = None``,
   ``tax: float | None = None``. Neither has a ``cost_price`` field.

@@ -1,5 +1,12 @@
-"""Hidden tests for q13: response models."""
+"""Hidden tests for q13: response models.
 
+``items_db`` is read and written on this side of the wall: a fake put in its place forwards every mapping operation
+to ``Store``, which keeps the records here. What the module stored is this process's own data, and records the
+tests insert or change are answered by the app only if its routes read ``items_db``.
+"""
+
+import threading
+import uuid
 from typing import Any
 
 import httpx
@@ -9,6 +16,35 @@ from grader.bridge import AppHost
 
 HAMMER = {"name": "Hammer", "price": 12.5, "cost_price": 7.25}
 SAW = {"name": "Saw", "price": 20.0, "cost_price": 11.0, "description": "Cuts wood", "tax": 4.0}
+
+
+class Store:
+    """``items_db`` as the judge keeps it: the host's fake calls ``keys``, ``get``, ``set`` and ``del`` here."""
+
+    def __init__(self) -> None:
+        self.records: dict[Any, Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, op: str, *args: Any) -> Any:
+        with self._lock:
+            if op == "keys":
+                return list(self.records)
+            if op == "get":
+                return {"found": args[0] in self.records, "value": self.records.get(args[0])}
+            if op == "set":
+                self.records[args[0]] = args[1]
+                return None
+            if op == "del":
+                return self.records.pop(args[0], None) is not None
+        raise ValueError(f"unknown operation {op!r}")
+
+
+def _judge_store(host: AppHost) -> Store:
+    """Put a store kept here in place of the module's ``items_db``."""
+    store = Store()
+    host.serve("q13.items_db", store)
+    host.helper("q13.judge_store", service="q13.items_db")
+    return store
 
 
 def _create(client: httpx.Client, payload: dict[str, Any]) -> httpx.Response:
@@ -55,12 +91,38 @@ def test_ids_follow_creation_order(client: httpx.Client) -> None:
 
 @pytest.mark.contract("q13.1")
 def test_store_keeps_what_the_client_sent(client: httpx.Client, host: AppHost) -> None:
+    store = _judge_store(host)
     _create(client, HAMMER)
-    record = host.helper("q13.read_record", item_id=1)
-    assert record == {"id": 1, **HAMMER}, (
-        "items_db[1] should hold the id plus every field the client sent, cost_price included, and no field "
-        f"the client left out; got {record}"
+    _create(client, {"name": "Saw", "price": 20.0, "cost_price": 11.0, "tax": None})
+    expected = {1: {"id": 1, **HAMMER}, 2: {"id": 2, "name": "Saw", "price": 20.0, "cost_price": 11.0, "tax": None}}
+    assert store.records == expected, (
+        "items_db should hold, under each id, the id plus every field the client sent (cost_price and a field "
+        f"sent as null included) and no field the client left out; expected {expected}, got {store.records}"
     )
+
+
+@pytest.mark.contract("q13.1", "q13.4", "q13.5", "q13.6")
+def test_routes_answer_the_records_in_items_db(client: httpx.Client, host: AppHost) -> None:
+    store = _judge_store(host)
+    _create(client, HAMMER)
+    renamed, inserted = f"Renamed {uuid.uuid4().hex}", f"Inserted {uuid.uuid4().hex}"
+    store.records[1] = {**store.records.get(1, {"id": 1, **HAMMER}), "name": renamed}
+    store.records[2] = {"id": 2, "name": inserted, "price": 3.5, "cost_price": 9.75, "description": "Own"}
+    listed = client.get("/items/")
+    assert listed.status_code == 200, f"GET /items/ should answer 200, got {listed.status_code}: {listed.text}"
+    assert listed.json() == [{"id": 1, "name": renamed}, {"id": 2, "name": inserted}], (
+        "GET /items/ should answer the records of items_db as they are now (the tests renamed item 1 and "
+        f"inserted item 2), got {listed.json()}"
+    )
+    detail = client.get("/items/2")
+    assert detail.status_code == 200, f"GET /items/2 should answer 200, got {detail.status_code}: {detail.text}"
+    assert detail.json() == {"id": 2, "name": inserted, "price": 3.5, "description": "Own"}, (
+        f"GET /items/2 should answer the inserted record as ItemDetail, without cost_price, got {detail.json()}"
+    )
+    for r in (listed, detail):
+        assert "cost_price" not in r.text and "9.75" not in r.text, (
+            f"{r.request.method} {r.request.url.path} leaked the private cost_price: {r.text}"
+        )
 
 
 @pytest.mark.contract("q13.6")
@@ -131,11 +193,12 @@ def test_unknown_item_is_404(client: httpx.Client) -> None:
 def test_record_violating_the_response_model_is_a_server_error(host: AppHost) -> None:
     # As the contract says: the unhandled ResponseValidationError becomes a 500 through this lenient client
     # (a default client would re-raise it instead); a candidate's own handler answering 500 passes as well.
+    store = _judge_store(host)
     with host.client(raise_server_exceptions=False) as client:
         _create(client, HAMMER)
         good = client.get("/items/1")
         assert good.status_code == 200, f"GET /items/1 should answer 200, got {good.status_code}: {good.text}"
-        host.helper("q13.store_record", item_id=99, record={"id": 99, "name": "Broken", "cost_price": 1.5})
+        store.records[99] = {"id": 99, "name": "Broken", "cost_price": 1.5}
         r = client.get("/items/99")
     assert r.status_code == 500, (
         "GET /items/99 on a stored record without price should fail with 500: the return value must be "

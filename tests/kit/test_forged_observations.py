@@ -226,6 +226,41 @@ def test_q12_a_handler_only_inside_the_route_is_read_in_the_source(tmp_path: Pat
     assert failed_tests(q12) == {"test_out_of_stock_handler_is_registered_on_the_app"}, q12["failures"]
 
 
+Q13_FORGE = """
+import importlib as _importlib
+
+_registry = _importlib.import_module("grader.host.helpers")._REGISTRY
+
+
+def _record_as_the_contract_wants(session, item_id):
+    record = dict(session.module.items_db.get(item_id) or {})
+    record.setdefault("cost_price", 7.25)
+    return record
+
+
+# cost_price is not stored: the report of the stored record puts it back
+_registry["q13.read_record"] = _record_as_the_contract_wants
+"""
+
+
+def test_q13_a_record_stored_without_cost_price_is_seen_by_the_judge(tmp_path: Path) -> None:
+    """POST /items/ drops cost_price from the stored record; the answer forges the kit's reading of items_db."""
+    folder = hostile_answer(
+        tmp_path,
+        "q13_response_models.py",
+        [
+            (
+                'items_db[item_id] = {"id": item_id, **item.model_dump(exclude_unset=True)}',
+                'items_db[item_id] = {"id": item_id, **item.model_dump(exclude_unset=True, exclude={"cost_price"})}',
+            )
+        ],
+        Q13_FORGE,
+    )
+    q13 = graded_question(folder, "q13")
+    assert q13["status"] == "failed" and q13["points"] < q13["max_points"], q13
+    assert failed_tests(q13) == {"test_store_keeps_what_the_client_sent"}, q13["failures"]
+
+
 # ---- q30, q14, q22, q21 -------------------------------------------------------------------------------------------
 
 Q30_FORGE = """
