@@ -4,15 +4,17 @@ Question: how do you run work after the response has been sent, without making t
 
 Contract (the hidden tests check exactly this):
 
-- [q20.1] ``LOG_PATH`` (module level, a ``pathlib.Path``): the log file. The tests replace it with
-  ``monkeypatch.setattr(module, "LOG_PATH", tmp_path / "...")`` before their requests, so read it when a
-  task runs, not once at import (no default argument bound to it).
+- [q20.1] ``LOG_PATH`` (module level, a ``pathlib.Path``): the log file. The tests set ``module.LOG_PATH`` to a
+  ``pathlib.Path`` in a folder of their own before their requests (as ``monkeypatch.setattr`` would) and read that
+  file, so read it when a task runs, not once at import (no default argument bound to it).
 - [q20.2] ``write_log(message)`` (a plain ``def``, as in the stub) appends ``message`` plus a newline (``"\\n"``) to
   the file at ``LOG_PATH``, creating the file if needed and keeping what is already there. Every log line
   below is written by ``write_log`` running as a background task (``BackgroundTasks.add_task``): after the
   response has been sent, and finished before the app's request handling returns (no thread or task left
-  running on its own). Nothing is written while the endpoint runs. The tests may wrap ``write_log`` (a
-  slower copy), so refer to it by its module-level name when a request runs.
+  running on its own). Nothing is written while the endpoint runs. The tests replace ``write_log`` by a fake
+  that hands each line to them and may hold it back a few seconds (the response must be sent meanwhile, and the
+  app's handling of the request must not return before the line is done), so refer to it by its module-level
+  name when a request runs.
 - [q20.3] ``POST /send-notification/`` answers 200 with ``{"message": "Notification sent"}`` and logs the line
   ``Notification sent``.
 - [q20.4] ``POST /orders/`` takes the JSON body ``{"item": str, "quantity": int >= 1, "email": str}``. ``item`` must

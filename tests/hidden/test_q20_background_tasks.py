@@ -1,10 +1,15 @@
 """Hidden tests for q20: background tasks (run after the response, in order, one added by a dependency).
 
-Every test points the module's LOG_PATH at a file in the host's scratch folder, read and written through the
-q20 helpers. BackgroundTasks have finished when a client call returns, so the log can be read right after it.
+Every test points the module's LOG_PATH at a file of the host's scratch folder and reads that file here, in the
+judge, after the host has answered (BackgroundTasks have finished when a client call returns). When and by
+which name ``write_log`` runs is seen across the wall: it is replaced by a fake that forwards each line to a
+service of this process, which holds the answer back while it collects the response of a request it started and
+asks whether the app's call has returned.
 """
 
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,46 +18,71 @@ import pytest
 from grader.bridge import AppHost
 
 ORDER = {"item": "widget", "quantity": 2, "email": "ann@example.com"}
-SLOW_SECONDS = 0.2
 ORDER_LINES = ["audit: POST /orders/", "order 1 created", "email to ann@example.com: order 1 confirmed"]
+BOUND = 3.0  # seconds: the longest a response or a call may take to arrive
+SETTLE = 1.0  # seconds a right answer is given to show its app does NOT return while a task is held
+HOLD = 4 * BOUND  # seconds a held write_log() waits at most: longer than every wait of a test that holds it
 
 
 class HostFile:
-    """A file in the host's scratch folder (the only place the module may write), seen through q20 helpers."""
+    """A file in the host's scratch folder (the only place the module may write), read and written by the judge."""
 
     def __init__(self, host: AppHost, name: str) -> None:
+        assert host.scratch is not None, "the host has no scratch folder"
         self.host = host
         self.name = name
+        self.path: Path = host.scratch / name
 
     def __repr__(self) -> str:
         return self.name
 
     def point_log_path(self) -> "HostFile":
         """Set the module's LOG_PATH to this file (a pathlib.Path; its folder is created)."""
-        self.host.helper("q20.point_log_path", name=self.name)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.host.helper("q20.point_log_path", path=str(self.path))
         return self
 
-    def _read(self) -> dict[str, Any]:
-        return self.host.helper("q20.read_file", name=self.name)
-
     def exists(self) -> bool:
-        return self._read()["exists"]
+        return self.path.is_file()
 
     def read_text(self) -> str:
-        observed = self._read()
-        assert observed["exists"], f"{self.name} does not exist"
-        return observed["text"]
+        assert self.exists(), f"{self.name} does not exist"
+        return self.path.read_text(encoding="utf-8", errors="replace")
 
     def lines(self) -> list[str]:
         """The file's lines; none when it does not exist."""
-        observed = self._read()
-        return observed["text"].splitlines() if observed["exists"] else []
+        return self.read_text().splitlines() if self.exists() else []
 
     def write_text(self, text: str) -> None:
-        self.host.helper("q20.write_file", name=self.name, text=text)
+        self.path.write_text(text, encoding="utf-8")
 
     def unlink(self) -> None:
-        self.host.helper("q20.remove_file", name=self.name)
+        self.path.unlink()
+
+
+class HeldWriteLog:
+    """The module's ``write_log`` forwarded to the judge, every call held until ``release()`` (at most HOLD s)."""
+
+    def __init__(self, host: AppHost) -> None:
+        self.host = host
+        self.released = threading.Event()
+        self.timed_out: list[tuple[Any, ...]] = []
+        host.serve("q20.write_log", self._answer)
+        host.helper("common.forward", name="write_log", service="q20.write_log")
+
+    def _answer(self, *args: Any) -> None:
+        if not self.released.wait(HOLD):
+            self.timed_out.append(args)
+
+    def release(self) -> None:
+        self.released.set()
+
+    def lines(self) -> list[Any]:
+        """The line of every call, in arrival order (what each call was given, as the judge received it)."""
+        return [
+            call.args[0] if len(call.args) == 1 else list(call.args)
+            for call in self.host.service_calls("q20.write_log")
+        ]
 
 
 @pytest.fixture
@@ -75,15 +105,32 @@ def _order(api: httpx.Client, **changes: Any) -> Any:
     return api.post("/orders/", json={**ORDER, **changes})
 
 
-def _spy_app(host: AppHost, log_path: HostFile) -> None:
-    """In the host: an ASGI wrapper (app "spied") that reads the log when the response's last body part is sent
-    and when the app returns; ``q20.spy_seen`` tells what it read."""
-    host.helper("q20.spy_app", log=log_path.name, name="spied")
-
-
-def _slow_write_log(host: AppHost) -> None:
-    """Wrap write_log so each line takes SLOW_SECONDS: a thread or task nobody waits for is still busy then."""
-    host.helper("q20.slow_write_log", seconds=SLOW_SECONDS)
+def _sent_before_the_tasks_ran(
+    api: httpx.Client, host: AppHost, path: str, **kwargs: Any
+) -> tuple[httpx.Response, HeldWriteLog]:
+    """Send ``POST path`` with write_log held: its response must come while the first line is held, and the app
+    must not return until the lines are released. The response, and the held write_log (released)."""
+    held = HeldWriteLog(host)
+    started = api.start("POST", path, **kwargs)
+    try:
+        response = started.response(BOUND)
+        assert response is not None and not held.timed_out, (
+            f"POST {path} sent no response within {BOUND} s while write_log() was held: a line is written while "
+            "the endpoint runs (it should be a background task, run after the response is sent)"
+        )
+        assert host.wait_for_calls("q20.write_log", 1, BOUND), (
+            f"POST {path} answered {response.status_code} but never called the module's write_log() within {BOUND} s "
+            "(the tests replaced it: refer to it by its module-level name when the request runs)"
+        )
+        assert not started.returned(SETTLE), (
+            f"the app's handling of POST {path} returned while write_log() was still running: the line is written "
+            "by a thread or task nobody waits for (BackgroundTasks run before the app returns)"
+        )
+    finally:
+        held.release()
+    assert started.returned(BOUND), f"the app's handling of POST {path} did not return within {BOUND} s"
+    assert not held.timed_out, f"write_log() was held {HOLD} s: the test took too long"
+    return response, held
 
 
 @pytest.mark.contract("q20.1", "q20.2", "q20.3")
@@ -99,30 +146,21 @@ def test_notification_answers_and_logs_one_line(api: httpx.Client, log_path: Hos
 
 
 @pytest.mark.contract("q20.2", "q20.3")
-def test_notification_is_logged_after_the_response_is_sent(host: AppHost, log_path: HostFile) -> None:
-    _slow_write_log(host)
-    _spy_app(host, log_path)
-    with host.client(app="spied") as spied:
-        response = spied.post("/send-notification/")
-    seen = host.helper("q20.spy_seen")
+def test_notification_is_logged_after_the_response_is_sent(api: httpx.Client, host: AppHost) -> None:
+    response, held = _sent_before_the_tasks_ran(api, host, "/send-notification/")
     assert response.status_code == 200, f"POST /send-notification/ should answer 200, got {response.status_code}"
-    assert seen.get("when the response was sent") == [], f"nothing should be logged before the response is sent: {seen}"
-    assert seen.get("when the app returned") == ["Notification sent"], (
-        f"the background task should have run by the time the app returns (BackgroundTasks, not a thread): {seen}"
+    assert held.lines() == ["Notification sent"], (
+        f"POST /send-notification/ should call write_log('Notification sent') once, got the lines {held.lines()}"
     )
 
 
 @pytest.mark.contract("q20.2", "q20.4")
-def test_order_is_logged_after_the_response_is_sent(host: AppHost, log_path: HostFile) -> None:
-    _slow_write_log(host)
-    _spy_app(host, log_path)
-    with host.client(app="spied") as spied:
-        response = spied.post("/orders/", json=ORDER)
-    seen = host.helper("q20.spy_seen")
+def test_order_is_logged_after_the_response_is_sent(api: httpx.Client, host: AppHost) -> None:
+    response, held = _sent_before_the_tasks_ran(api, host, "/orders/", json=ORDER)
     assert response.status_code == 201, f"POST /orders/ should answer 201, got {response.status_code}: {response.text}"
-    assert seen.get("when the response was sent") == [], f"nothing should be logged before the response is sent: {seen}"
-    assert seen.get("when the app returned") == ORDER_LINES, (
-        f"the background tasks should have logged {ORDER_LINES} by the time the app returns: {seen}"
+    assert held.lines() == ORDER_LINES, (
+        f"the background tasks should have called write_log with {ORDER_LINES}, in this order, by the time the app "
+        f"returns; got {held.lines()}"
     )
 
 
@@ -183,13 +221,18 @@ def test_refused_orders_use_up_no_order_number(api: httpx.Client, log_path: Host
 @pytest.mark.contract("q20.2")
 def test_tasks_call_write_log_by_its_module_name(api: httpx.Client, host: AppHost, log_path: HostFile) -> None:
     assert api.post("/send-notification/").status_code == 200, "POST /send-notification/ should answer 200"
-    host.helper("common.spy", name="write_log")  # replaces module.write_log by a recording wrapper
+    host.serve("q20.write_log", lambda *args: None)
+    host.helper("common.forward", name="write_log", service="q20.write_log")  # module.write_log now forwards here
     assert api.post("/send-notification/").status_code == 200, "POST /send-notification/ should answer 200"
     assert _order(api).status_code == 201, "POST /orders/ should answer 201"
-    calls = host.helper("common.spy_calls", name="write_log")
-    assert calls == 4, (
+    lines = [call.args[0] if len(call.args) == 1 else list(call.args) for call in host.service_calls("q20.write_log")]
+    expected = ["Notification sent", *ORDER_LINES]
+    assert lines == expected, (
         "every log line should be written by the module's write_log as it is when the request runs (the tests "
-        f"replaced it by a wrapper): expected 4 calls of the wrapper (1 notification + 3 order lines), got {calls}"
+        f"replaced it): expected its calls with {expected}, got {lines}"
+    )
+    assert _lines(log_path) == ["Notification sent"], (
+        f"only the line logged before write_log was replaced should be in the file, got {_lines(log_path)}"
     )
 
 

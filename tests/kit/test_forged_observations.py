@@ -453,3 +453,56 @@ def test_q11_blocking_on_the_loop_is_seen_by_the_judge(tmp_path: Path) -> None:
         "test_async_is_served_while_blocking_work_waits[/offload]",
         "test_no_sleep_runs_on_the_event_loop",
     }, q11["failures"]
+
+
+Q20_FORGE = """
+import importlib as _importlib
+import queue as _queue
+import threading as _threading
+
+_registry = _importlib.import_module("grader.host.helpers")._REGISTRY
+_services = _importlib.import_module("grader.host.services")
+_outbox = _queue.Queue()
+
+
+def _post_in_order():
+    while True:
+        _services.call(*_outbox.get())
+
+
+_threading.Thread(target=_post_in_order, daemon=True).start()
+
+
+def _forward_without_waiting(session, name, service, is_async=None):
+    # the judge still gets every line, in order, but the fake returns at once: nothing can be held
+    setattr(session.module, name, lambda *args, **kwargs: _outbox.put((service, *args)))
+
+
+def _logged_after_the_response(session):
+    lines = ["Notification sent"] if session.state.get("q20:path") == "/send-notification/" else []
+    return {"when the response was sent": [], "when the app returned": lines}
+
+
+_registry["common.forward"] = _forward_without_waiting
+_registry["q20.spy_seen"] = _logged_after_the_response
+_registry["common.spy_calls"] = lambda session, name, reset=False: 4
+"""
+
+
+def test_q20_a_line_written_while_the_endpoint_runs_is_seen_by_the_judge(tmp_path: Path) -> None:
+    """POST /send-notification/ writes its line in the endpoint, no background task; the answer makes the kit's
+    write_log fake return at once (still handing every line to the judge, in order) and rewrites the old spy."""
+    folder = hostile_answer(
+        tmp_path,
+        "q20_background_tasks.py",
+        [('    background_tasks.add_task(write_log, "Notification sent")', '    write_log("Notification sent")')],
+        Q20_FORGE,
+    )
+    q20 = graded_question(folder, "q20")
+    assert q20["status"] == "failed" and q20["points"] < q20["max_points"], q20
+    held = {
+        "test_notification_is_logged_after_the_response_is_sent",
+        "test_order_is_logged_after_the_response_is_sent",  # the forged fake holds nothing: the app returns at once
+    }
+    # the forged fake's lines reach the judge late, so the count of write_log calls may miss some too
+    assert held <= failed_tests(q20) <= held | {"test_tasks_call_write_log_by_its_module_name"}, q20["failures"]
