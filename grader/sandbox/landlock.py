@@ -92,6 +92,8 @@ def restrict(
     read_write: Iterable[Path],
     tcp_connect_ports: Iterable[int] = (),
     *,
+    tcp_bind_ports: Iterable[int] = (),
+    executable: Iterable[Path] = (),
     handle_truncate: bool = True,
     handle_tcp: bool = True,
 ) -> dict[str, bool]:
@@ -117,13 +119,14 @@ def restrict(
     size = ctypes.sizeof(_RulesetAttr) if net or scoped else 8
     ruleset = _syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     try:
-        for paths, rights in ((read_only, READ_ONLY), (read_write, handled_fs)):
+        for paths, rights in ((read_only, READ_ONLY), (executable, READ_ONLY | _FS_EXECUTE), (read_write, handled_fs)):
             for path in paths:
                 _allow_path(ruleset, Path(path), rights & handled_fs)
         if net:
-            for port in tcp_connect_ports:
-                rule = _NetPortAttr(_NET_CONNECT_TCP, port)
-                _syscall(_SYS_ADD_RULE, ruleset, _RULE_NET_PORT, ctypes.byref(rule), ctypes.c_uint32(0))
+            for access, ports in ((_NET_CONNECT_TCP, tcp_connect_ports), (_NET_BIND_TCP, tcp_bind_ports)):
+                for port in ports:
+                    rule = _NetPortAttr(access, port)
+                    _syscall(_SYS_ADD_RULE, ruleset, _RULE_NET_PORT, ctypes.byref(rule), ctypes.c_uint32(0))
         set_no_new_privs()
         _syscall(_SYS_RESTRICT_SELF, ruleset, ctypes.c_uint32(0))
     finally:

@@ -15,15 +15,12 @@ connects as another user, whose password the module never sees.
 
 import collections
 import contextlib
-import ctypes
 import json
 import os
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -283,12 +280,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _die_with_parent() -> None:
-    """Runs in the child before exec: if the test process dies (killed by a timeout), redis-server gets SIGTERM."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
@@ -315,15 +306,19 @@ def _lock_down(probe: redis.Redis, port: int) -> RedisServer:
 
 
 def _start_redis(binary: str, workdir: Path) -> tuple[subprocess.Popen[bytes], RedisServer] | None:
+    """A private redis-server, itself confined (``grader.sandbox.confined_exec``): it reads the system's runtime,
+    writes only ``workdir``, binds only its port and connects nowhere, so MIGRATE or REPLICAOF cannot make it a
+    pivot to another service on the machine, and it dies with this process."""
+    from grader.sandbox.confined_exec import command as confined
+
     port = _free_port()
-    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    command += ["--dir", str(workdir)]
+    program = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    program += ["--dir", str(workdir)]
     process = subprocess.Popen(
-        command,
+        confined(program, read=[], write=[str(workdir)], bind=[port]),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
     )
     probe = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
     deadline = time.monotonic() + 5

@@ -18,6 +18,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -748,3 +749,52 @@ def test_what_a_host_writes_in_all_has_a_ceiling(tmp_path: Path, defence: str) -
         return
     assert q02["status"] == "error" and q02["points"] == 0, q02
     assert "filled its scratch folder" in q02["message"] and "256 MiB" in q02["message"], q02["message"]
+
+
+REDIS_PIVOT = """
+import os
+if os.environ.get("REDIS_URL"):
+    import redis as _redis
+    _server = _redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=2)
+    for _command in (
+        ("SET", "pivot", "x"),
+        ("MIGRATE", "127.0.0.1", {port}, "pivot", 0, 1000, "REPLACE"),
+        ("REPLICAOF", "127.0.0.1", {port}),
+        ("CONFIG", "SET", "dir", "/"),
+    ):
+        try:
+            _server.execute_command(*_command)
+        except Exception:
+            pass
+"""
+
+
+def test_the_tests_redis_server_is_no_pivot(tmp_path: Path) -> None:
+    """q30's Redis tests hand the module a redis-server: MIGRATE and REPLICAOF must not make it connect to another
+    service on the machine (the module's user has no dangerous command, and the server itself may connect to no
+    port at all)."""
+    import shutil
+
+    if shutil.which("redis-server") is None:
+        if os.environ.get("KIT_REQUIRE_REDIS") == "1":
+            pytest.fail("redis-server is required here (KIT_REQUIRE_REDIS=1)")
+        pytest.skip("redis-server not installed")
+    other_service = socket.socket()
+    other_service.bind(("127.0.0.1", 0))
+    other_service.listen(8)
+    other_service.setblocking(False)
+    folder = tmp_path / "candidate"
+    folder.mkdir()
+    solution = (solutions_dir() / "q30_performance.py").read_text()
+    (folder / "q30_performance.py").write_text(solution + REDIS_PIVOT.format(port=other_service.getsockname()[1]))
+    try:
+        report = grade(str(folder), "-q", "30")
+        time.sleep(1.5)  # a replica would retry its master within a second
+        reached = []
+        with contextlib.suppress(BlockingIOError):
+            other_service.accept()[0].close()
+            reached.append("connected")
+    finally:
+        other_service.close()
+    assert reached == [], "the tests' redis-server connected to another service"
+    assert question(report, "q30")["status"] == "passed", question(report, "q30")
