@@ -402,6 +402,43 @@ def test_q22_sessions_left_open_are_seen_by_the_judge(tmp_path: Path) -> None:
     }, q22["failures"]
 
 
+Q21_FORGE = """
+import importlib as _importlib
+
+_session = _importlib.import_module("grader.host.session")
+_registry = _importlib.import_module("grader.host.helpers")._REGISTRY
+_real_call = _session.HostSession._op_call
+
+
+def _answered_without_calling(self, message):
+    if message.get("name") == "reset_limits":
+        return {"value": None, "kind": "value"}
+    return _real_call(self, message)
+
+
+def _reported_as_called(session, **_):
+    return "NoneType"
+
+
+# the judge's call of reset_limits() and the kit's old helper both answer as if it ran, and nothing is reset
+_session.HostSession._op_call = _answered_without_calling
+_registry["q21.reset_limits"] = _reported_as_called
+"""
+
+
+def test_q21_a_reset_that_forgets_nothing_is_seen_by_the_judge(tmp_path: Path) -> None:
+    """reset_limits() forgets nothing; the answer makes the host report the call done without running anything."""
+    folder = hostile_answer(
+        tmp_path,
+        "q21_rate_limiting.py",
+        [("def reset_limits() -> None:\n    limiter.reset()", "def reset_limits() -> None:\n    pass")],
+        Q21_FORGE,
+    )
+    q21 = graded_question(folder, "q21")
+    assert q21["status"] == "failed" and q21["points"] < q21["max_points"], q21
+    assert failed_tests(q21) == {"test_reset_limits_gives_every_client_a_full_new_allowance"}, q21["failures"]
+
+
 # ---- q11, q20, q26 ------------------------------------------------------------------------------------------------
 
 Q11_FORGE = """
