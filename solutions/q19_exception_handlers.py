@@ -12,8 +12,9 @@ Contract (the hidden tests check exactly this):
   and its ``id``; ``GET /bookings/{booking_id}`` answers 200 with a booking or 404
   ``{"detail": "Booking not found"}``; ``POST /bookings/import`` takes any JSON object and validates it
   with ``Booking.model_validate`` inside the endpoint; ``GET /reports/daily`` fails with an unexpected
-  ``RuntimeError``. A ``Booking`` needs ``check_out`` after ``check_in``: its model validator raises
-  ``ValueError("check_out must be after check_in")``; ``guests`` must be from 1 to 4.
+  ``RuntimeError`` and ``GET /reports/partners`` with an unexpected ``KeyError``. A ``Booking`` needs
+  ``check_out`` after ``check_in``: its model validator raises ``ValueError("check_out must be after
+  check_in")``; ``guests`` must be from 1 to 4.
 - [q19.2] A ``pydantic.ValidationError`` raised inside an endpoint answers 422 with ``{"detail": <the error
   list>}``: the list of ``exc.errors()``, made JSON-safe (a model validator's ``ValueError`` must not break
   the response), where each error keeps at least ``type``, ``loc`` (a list) and ``msg``. Example: an import
@@ -28,7 +29,9 @@ Contract (the hidden tests check exactly this):
   allowed).
 - [q19.5] Any other unhandled exception answers 500 with the JSON ``{"error": "internal_error"}`` (extra keys
   allowed) and nothing that leaks the failure: not the exception's text, not its class name, no
-  traceback. The tests call the app with ``TestClient(app, raise_server_exceptions=False)``.
+  traceback. The tests see this on the given ``GET /reports/daily`` (a ``RuntimeError``) and
+  ``GET /reports/partners`` (a ``KeyError``), calling the app with
+  ``TestClient(app, raise_server_exceptions=False)``.
 - [q19.6] ``HTTPException`` keeps FastAPI's usual answers: the 404 above and ``{"detail": "Not Found"}`` for an
   unknown path.
 
@@ -103,6 +106,14 @@ def read_booking(booking_id: int) -> dict[str, Any]:
 @app.get("/reports/daily")
 def daily_report() -> dict[str, Any]:
     raise RuntimeError("cannot reach postgres://admin:hunter2@10.0.0.5/reports")
+
+
+PARTNER_KEYS: dict[str, str] = {}  # filled from the vault in production; empty here
+
+
+@app.get("/reports/partners")
+def partner_report() -> dict[str, Any]:
+    return {"partner": "acme", "key": PARTNER_KEYS["acme-hunter2-api-key"]}  # fails with a KeyError
 
 
 @app.exception_handler(pydantic.ValidationError)

@@ -70,6 +70,14 @@ def daily_report() -> dict[str, Any]:
     raise RuntimeError("cannot reach postgres://admin:hunter2@10.0.0.5/reports")
 
 
+PARTNER_KEYS: dict[str, str] = {}  # filled from the vault in production; empty here
+
+
+@app.get("/reports/partners")
+def partner_report() -> dict[str, Any]:
+    return {"partner": "acme", "key": PARTNER_KEYS["acme-hunter2-api-key"]}  # fails with a KeyError
+
+
 # --- exception handlers -------------------------------------------------------------------------------
 # Registered with add_exception_handler (no decorators). Starlette picks the most specific class in the
 # MRO, so HTTPException keeps FastAPI's own handler and the Exception handler only sees what is left.

@@ -261,6 +261,39 @@ def test_q13_a_record_stored_without_cost_price_is_seen_by_the_judge(tmp_path: P
     assert failed_tests(q13) == {"test_store_keeps_what_the_client_sent"}, q13["failures"]
 
 
+Q19_FORGE = """
+import importlib as _importlib
+
+_registry = _importlib.import_module("grader.host.helpers")._REGISTRY
+
+
+def _route_that_answers_for_the_catch_all(session, path, secret):
+    from fastapi.responses import JSONResponse
+
+    answer = JSONResponse({"error": "internal_error"}, status_code=500)
+    session.module.app.add_api_route(path, lambda: answer)
+    session.apps["q19.failing"] = session.module.app
+    return "q19.failing"
+
+
+# the catch-all only covers RuntimeError: the kit's route raising a KeyError is replaced by one answering the 500
+_registry["q19.add_failing_route"] = _route_that_answers_for_the_catch_all
+"""
+
+
+def test_q19_a_catch_all_for_runtime_error_only_is_seen_on_a_given_route(tmp_path: Path) -> None:
+    """The catch-all is registered for RuntimeError only; the answer forges the kit's route raising a KeyError."""
+    folder = hostile_answer(
+        tmp_path,
+        "q19_exception_handlers.py",
+        [("@app.exception_handler(Exception)", "@app.exception_handler(RuntimeError)")],
+        Q19_FORGE,
+    )
+    q19 = graded_question(folder, "q19")
+    assert q19["status"] == "failed" and q19["points"] < q19["max_points"], q19
+    assert failed_tests(q19) == {"test_any_unhandled_exception_type_answers_json_500"}, q19["failures"]
+
+
 # ---- q30, q14, q22, q21 -------------------------------------------------------------------------------------------
 
 Q30_FORGE = """
