@@ -106,11 +106,13 @@ def _order(api: httpx.Client, **changes: Any) -> Any:
 
 
 def _sent_before_the_tasks_ran(
-    api: httpx.Client, host: AppHost, path: str, **kwargs: Any
+    api: httpx.Client, host: AppHost, log_path: HostFile, path: str, **kwargs: Any
 ) -> tuple[httpx.Response, HeldWriteLog]:
-    """Send ``POST path`` with write_log held: its response must come while the first line is held, and the app
-    must not return until the lines are released. The response, and the held write_log (released)."""
+    """Send ``POST path`` with write_log held: its response must come while the first line is held, the app must
+    not return until the lines are released, and nothing but write_log may write the log. The response, and the
+    held write_log (released)."""
     held = HeldWriteLog(host)
+    before = _lines(log_path)
     started = api.start("POST", path, **kwargs)
     try:
         response = started.response(BOUND)
@@ -130,6 +132,11 @@ def _sent_before_the_tasks_ran(
         held.release()
     assert started.returned(BOUND), f"the app's handling of POST {path} did not return within {BOUND} s"
     assert not held.timed_out, f"write_log() was held {HOLD} s: the test took too long"
+    written = _lines(log_path)[len(before) :]
+    assert written == [], (
+        f"POST {path} wrote {written} to LOG_PATH although the tests had replaced write_log: every line should be "
+        "written by write_log, called by its module-level name when the task runs"
+    )
     return response, held
 
 
@@ -146,8 +153,10 @@ def test_notification_answers_and_logs_one_line(api: httpx.Client, log_path: Hos
 
 
 @pytest.mark.contract("q20.2", "q20.3")
-def test_notification_is_logged_after_the_response_is_sent(api: httpx.Client, host: AppHost) -> None:
-    response, held = _sent_before_the_tasks_ran(api, host, "/send-notification/")
+def test_notification_is_logged_after_the_response_is_sent(
+    api: httpx.Client, host: AppHost, log_path: HostFile
+) -> None:
+    response, held = _sent_before_the_tasks_ran(api, host, log_path, "/send-notification/")
     assert response.status_code == 200, f"POST /send-notification/ should answer 200, got {response.status_code}"
     assert held.lines() == ["Notification sent"], (
         f"POST /send-notification/ should call write_log('Notification sent') once, got the lines {held.lines()}"
@@ -155,8 +164,8 @@ def test_notification_is_logged_after_the_response_is_sent(api: httpx.Client, ho
 
 
 @pytest.mark.contract("q20.2", "q20.4")
-def test_order_is_logged_after_the_response_is_sent(api: httpx.Client, host: AppHost) -> None:
-    response, held = _sent_before_the_tasks_ran(api, host, "/orders/", json=ORDER)
+def test_order_is_logged_after_the_response_is_sent(api: httpx.Client, host: AppHost, log_path: HostFile) -> None:
+    response, held = _sent_before_the_tasks_ran(api, host, log_path, "/orders/", json=ORDER)
     assert response.status_code == 201, f"POST /orders/ should answer 201, got {response.status_code}: {response.text}"
     assert held.lines() == ORDER_LINES, (
         f"the background tasks should have called write_log with {ORDER_LINES}, in this order, by the time the app "
