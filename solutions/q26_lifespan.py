@@ -17,14 +17,18 @@ Contract (the hidden tests check exactly this):
   ``Cache``. Create the resources ONLY with ``await ConnectionPool.open()`` and ``await Cache.open()`` and
   release them with their ``close()`` methods: these append ``"pool opened"``, ``"cache opened"``,
   ``"cache closed"`` and ``"pool closed"`` to ``events``, which is how the tests watch start-up and shutdown.
-  A closed resource refuses to work.
-- [q26.2] ``app`` is created with a lifespan (no ``on_event``). Importing the module and running the app emit no
-  ``DeprecationWarning``.
+  A closed resource refuses to work. The tests read your source for calls of ``ConnectionPool(...)`` or
+  ``Cache(...)`` outside the given classes: there must be none.
+- [q26.2] ``app`` is created with a lifespan, ``app = FastAPI(lifespan=...)``, and none of the deprecated event
+  hooks (``on_event``, ``add_event_handler``, ``on_startup=`` / ``on_shutdown=``), which emit a
+  ``DeprecationWarning``, appears in the module. The tests read this declaration in the source (parsed, never
+  run); that the lifespan does its work is what the bullets below check.
 - [q26.3] Nothing is opened at import time: ``events`` stays empty until the app starts (the tests enter
   ``with TestClient(app)``). At start-up, before the first request, ``events`` becomes
   ``["pool opened", "cache opened"]``; nothing is closed while the app runs, whatever the requests do.
-- [q26.4] One pool and one cache serve every request of a run (no resource per request). Keep them on
-  ``app.state`` or reach them through a dependency (lifespan state included): your choice.
+- [q26.4] One pool and one cache serve every request of a run (no resource per request: the tests count every
+  ``ConnectionPool`` and ``Cache`` built). Keep them on ``app.state`` or reach them through a dependency (lifespan
+  state included): your choice.
 - [q26.5] At shutdown ``events`` ends with ``"cache closed"`` then ``"pool closed"``: a full run gives exactly
   ``["pool opened", "cache opened", "cache closed", "pool closed"]``.
 - [q26.6] The same ``app`` can be started again after a shutdown (the tests enter a second ``TestClient(app)``): it

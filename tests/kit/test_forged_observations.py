@@ -576,3 +576,68 @@ def test_q20_a_line_written_while_the_endpoint_runs_is_seen_by_the_judge(tmp_pat
     }
     # the forged fake's lines reach the judge late, so the count of write_log calls may miss some too
     assert held <= failed_tests(q20) <= held | {"test_tasks_call_write_log_by_its_module_name"}, q20["failures"]
+
+
+Q26_FORGE = """
+import importlib as _importlib
+
+_registry = _importlib.import_module("grader.host.helpers")._REGISTRY
+_services = _importlib.import_module("grader.host.services")
+
+
+def _forward_the_first_of_each(session, service):
+    # the judge hears of one ConnectionPool and one Cache per run, however many are built
+    for name in ("ConnectionPool", "Cache"):
+        cls = getattr(session.module, name)
+        init, told = cls.__init__, []
+
+        def quiet_init(self, *args, _name=name, _init=init, _told=told, **kwargs):
+            if not _told:
+                _told.append(1)
+                _services.call(service, _name)
+            _init(self, *args, **kwargs)
+
+        cls.__init__ = quiet_init
+
+
+def _a_clean_run(session, user_id=1):
+    events = ["pool opened", "cache opened", "cache closed", "pool closed"]
+    return {"deprecations": [], "status": 200, "text": "{}", "events": events}
+
+
+_registry["q26.forward_constructions"] = _forward_the_first_of_each
+_registry["q26.count_instances"] = lambda session: None
+_registry["q26.instances"] = lambda session: {"ConnectionPool": 1, "Cache": 1}
+_registry["q26.fresh_run_recording_warnings"] = _a_clean_run
+"""
+
+
+def test_q26_a_pool_per_request_and_on_event_hooks_are_seen_by_the_judge(tmp_path: Path) -> None:
+    """Start-up and shutdown use the deprecated on_event hooks, and every request builds a new pool without
+    open(); the answer under-reports the constructions to the judge and rewrites the old count and warnings."""
+    folder = hostile_answer(
+        tmp_path,
+        "q26_lifespan.py",
+        [
+            (
+                "app = FastAPI(lifespan=lifespan)",
+                "app = FastAPI()\n\n\n"
+                '@app.on_event("startup")\nasync def open_resources() -> None:\n'
+                "    app.state.pool = await ConnectionPool.open()\n    app.state.cache = await Cache.open()\n\n\n"
+                '@app.on_event("shutdown")\nasync def close_resources() -> None:\n'
+                "    await app.state.cache.close()\n    await app.state.pool.close()",
+            ),
+            (
+                "def get_pool(request: Request) -> ConnectionPool:\n    return request.app.state.pool",
+                "def get_pool(request: Request) -> ConnectionPool:\n    return ConnectionPool()",
+            ),
+        ],
+        Q26_FORGE,
+    )
+    q26 = graded_question(folder, "q26")
+    assert q26["status"] == "failed" and q26["points"] < q26["max_points"], q26
+    assert failed_tests(q26) == {
+        "test_one_pool_and_one_cache_are_built_per_run",
+        "test_app_is_declared_with_a_lifespan_and_no_deprecated_hook",
+        "test_failed_startup_closes_what_was_opened",  # on_event start-up leaves the pool open when Cache.open fails
+    }, q26["failures"]
