@@ -1,10 +1,14 @@
-"""A second answer to q07, written blind from the contract in exercises/q07_http_methods.py."""
+"""A second answer to q07, written blind from the contract in exercises/q07_http_methods.py.
+
+The PATCH refusal of a null name or price was added when q07.5 settled that case (422, not a null stored).
+"""
 
 from itertools import count
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Response, status
 from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -127,7 +131,17 @@ def replace_item(item_id: int, item: ItemIn) -> dict[str, Any]:
 @router.patch("/{item_id}", response_model=Item)
 def patch_item(item_id: int, changes: ItemPatch) -> JSONResponse:
     # exclude_unset keeps only the fields the client actually sent, explicit nulls included.
-    updated = store.patch(item_id, changes.model_dump(exclude_unset=True))
+    sent = changes.model_dump(exclude_unset=True)
+    # name and price may be left out, not nulled: refused the way FastAPI refuses a bad body.
+    nulls = [field for field in ("name", "price") if field in sent and sent[field] is None]
+    if nulls:
+        raise RequestValidationError(
+            [
+                {"type": "none_forbidden", "loc": ("body", field), "msg": "may not be null", "input": None}
+                for field in nulls
+            ]
+        )
+    updated = store.patch(item_id, sent)
     return _json(updated)
 
 
