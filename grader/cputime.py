@@ -7,7 +7,8 @@ not depend on the load. Sleeping code uses no CPU; a wall-clock ceiling several 
 Counted: the judge process and the children it reaped (``/proc/<pid>/stat``), the hosts still running (the
 ``cpu.stat`` of their cgroups, which holds every process a host started), and the hosts already gone (each host's
 usage is written by the judge to ``KIT_HOST_CPU_FILE`` before its cgroup is removed). Where a host has no cgroup
-(no writable cgroup v2 hierarchy), its CPU is not counted and the wall-clock ceiling is what bounds it.
+that counts CPU (neither a writable cgroup v2 hierarchy nor v1's cpuacct), its CPU is not counted and the
+wall-clock ceiling is what bounds it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "HOST_CPU_FILE_VARIABLE",
     "WALL_FACTOR",
     "cgroup_cpu_s",
+    "counts_cpu",
     "process_cpu_s",
     "record_host_cpu",
     "spent_s",
@@ -56,13 +58,21 @@ def spent_s(pid: int, elapsed_s: float) -> float:
 
 
 def cgroup_cpu_s(folder: Path) -> float:
-    """The CPU time used by every process that ever ran in a cgroup v2 ``folder``; 0 when it cannot be read."""
+    """The CPU time used by every process that ever ran in a cgroup ``folder`` (v2's ``cpu.stat``, or v1's
+    ``cpuacct.usage``); 0 when the folder counts none (a v1 memory or pids folder) or cannot be read."""
+    with contextlib.suppress(OSError, ValueError):
+        return int((folder / "cpuacct.usage").read_text()) / 1e9
     with contextlib.suppress(OSError, ValueError):
         for line in (folder / "cpu.stat").read_text().splitlines():
             key, _, value = line.partition(" ")
             if key == "usage_usec":
                 return int(value) / 1e6
     return 0.0
+
+
+def counts_cpu(folder: Path) -> bool:
+    """Whether a cgroup folder counts CPU time (v2, or v1's cpuacct hierarchy)."""
+    return (folder / "cpu.stat").exists() or (folder / "cpuacct.usage").exists()
 
 
 def record_host_cpu(folder: Path) -> None:

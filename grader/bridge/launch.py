@@ -165,10 +165,10 @@ def _fork_host(policy: sandbox.Policy, private: Path, service: socket.socket) ->
 
 
 def _cpu_meter(group: object) -> Callable[[], float] | None:
-    """The CPU seconds of a host's cgroup so far, where its hierarchy counts them (cgroup v2), else None."""
-    from grader.cputime import cgroup_cpu_s
+    """The CPU seconds of a host's cgroup so far, where a hierarchy counts them (v2, v1's cpuacct), else None."""
+    from grader.cputime import cgroup_cpu_s, counts_cpu
 
-    folders = [f for f in getattr(group, "folders", []) if (f / "cpu.stat").exists()]
+    folders = [f for f in getattr(group, "folders", []) if counts_cpu(f)]
     if not folders:
         return None
     return lambda: cgroup_cpu_s(folders[0])

@@ -241,6 +241,10 @@ def _writable_hierarchies(memory_bytes: int | str, processes: int | str) -> list
         (root / "pids" / own.get("pids", "/").lstrip("/"), {"pids.max": processes}),
     ]
     if all(os.access(path, os.W_OK) and (path / "cgroup.procs").exists() for path, _ in v1):
+        # cpuacct counts the tree's CPU time (the question's limit); it limits nothing, so it is optional
+        accounting = root / "cpuacct" / own.get("cpuacct", "/").lstrip("/")
+        if os.access(accounting, os.W_OK) and (accounting / "cpuacct.usage").exists():
+            v1.append((accounting, {}))
         return v1
     v2 = root / own.get("", "/").lstrip("/")
     controllers = (

@@ -18,6 +18,8 @@ import errno
 import os
 import signal
 import socket
+import struct
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,6 +30,9 @@ import pytest
 
 from grader.bridge import AppHost, BridgeError, CandidateError, HostOptions, launch
 from grader.kit import kit_root
+
+FRAME_LIMIT = 64 * 1024**2  # the protocol's documented limits (README, grader/protocol.py)
+FRAME_VALUES = 250_000
 
 PRELUDE = '''
 import ctypes, errno, os, resource, socket, struct, sys, time
@@ -322,13 +327,12 @@ def _send_everywhere(write):
 
 @pytest.mark.parametrize("weakened", [False, True], ids=["every layer", "its layer weakened"])
 def test_send_a_frame_over_the_size_limit(run_probe: Callable[..., AppHost], weakened: bool) -> None:
-    from grader.protocol import MAX_FRAME_BYTES
-
+    """One byte over the protocol's documented 64 MiB (a literal here, so a changed limit fails this test)."""
     body = (
         _FRAME_WRITER
         + f"""
 _head = b'{{"ok": true, "result": {{"loaded": true}}, "pad": "'
-_frame = _head + b"x" * ({MAX_FRAME_BYTES} + 1 - len(_head) - 2) + b'"}}'
+_frame = _head + b"x" * ({FRAME_LIMIT} + 1 - len(_head) - 2) + b'"}}'
 
 def _write(fd):
     try:
@@ -374,3 +378,24 @@ _send_everywhere(_write)
     else:
         with pytest.raises(CandidateError):
             host.load()  # the whole frame had to arrive within the 2 s deadline
+
+
+def test_a_frame_of_too_many_values_is_refused_unparsed() -> None:
+    """The value count is checked before parsing: one past the documented limit is refused, at the limit taken."""
+    from grader.protocol import ChannelClosed, receive
+
+    def frame(values: int) -> bytes:
+        body = b'{"ok": true, "result": [' + b",".join([b"0"] * values) + b"]}"
+        return struct.pack(">I", len(body)) + body
+
+    for values, refused in ((FRAME_VALUES - 2, False), (FRAME_VALUES, True)):  # braces and brackets count too
+        judge, host = socket.socketpair()
+        with judge, host:
+            sender = threading.Thread(target=host.sendall, args=(frame(values),))
+            sender.start()
+            if refused:
+                with pytest.raises(ChannelClosed):
+                    receive(judge, time.monotonic() + 10)
+            else:
+                assert len(receive(judge, time.monotonic() + 10)["result"]) == values
+            sender.join()
