@@ -91,3 +91,49 @@ def test_hidden_tests_reach_the_module_only_through_the_bridge(path: Path) -> No
     assert not {"fastapi.testclient", "starlette.testclient", "grader.loading"} & imports, imports
     for fixture in ("target_module", "load_target", "target_path"):
         assert fixture not in text, f"{path.name} uses {fixture}: hidden tests use host / client / start_host"
+
+
+# q25's candidate tests run in the candidate's own process by design: their outcomes are the one thing a host
+# helper reports (README, "What a score guarantees"); every other helper only installs.
+SELF_REPORTED_HELPERS = {"q25.run_test"}
+
+
+def _helpers() -> list[tuple[str, ast.FunctionDef, Path]]:
+    found = []
+    for path in sorted((GRADER / "host" / "helpers").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                for decorator in node.decorator_list:
+                    if (
+                        isinstance(decorator, ast.Call)
+                        and getattr(decorator.func, "id", "") == "helper"
+                        and isinstance(decorator.args[0], ast.Constant)
+                    ):
+                        found.append((str(decorator.args[0].value), node, path))
+    return found
+
+
+def test_host_helpers_install_and_never_report() -> None:
+    """Nothing the judge asserts is computed beside the candidate's code: a helper that returned an observation
+    (a count, a record, whether something happened) would hand the candidate a verdict to rewrite."""
+    helpers = _helpers()
+    assert len(helpers) >= 10, "the helpers were not found"
+    for name, function, path in helpers:
+        if name in SELF_REPORTED_HELPERS:
+            continue
+        returns = function.returns
+        assert isinstance(returns, ast.Constant) and returns.value is None, (
+            f"{path.name}: helper {name} must be annotated `-> None` and return nothing"
+        )
+        for node in ast.walk(function):
+            if isinstance(node, ast.Return) and node.value is not None:
+                assert _inside_nested(function, node), f"{path.name}: helper {name} returns a value"
+
+
+def _inside_nested(function: ast.FunctionDef, node: ast.Return) -> bool:
+    """Whether ``node`` belongs to a function or lambda defined inside ``function`` (the fakes it installs)."""
+    nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+    return any(
+        inner is not function and isinstance(inner, nested) and any(child is node for child in ast.walk(inner))
+        for inner in ast.walk(function)
+    )

@@ -1,6 +1,8 @@
-"""Helpers every question may use: dependency overrides, spies on module functions, patched constants.
+"""Helpers every question may use: dependency overrides, patched constants, fakes that forward to the judge.
 
-Values cross as JSON; the objects they stand for are built here, in the host, from names the judge gives.
+Every helper here *installs* something and reports nothing: what the app then does is observed by the judge
+(its responses, and the calls the forwarding fakes make to the judge's services). Values cross as JSON; the
+objects they stand for are built here, in the host, from names the judge gives.
 """
 
 from __future__ import annotations
@@ -46,47 +48,10 @@ def clear_overrides(session: Any, app: str = "app") -> None:
     (session.apps.get(app) or _attribute(session, app)).dependency_overrides.clear()
 
 
-@helper("common.spy")
-def spy(session: Any, name: str) -> None:
-    """Replace ``module.<name>`` by a wrapper that records each call, then calls the original."""
-    original = _attribute(session, name)
-    calls: list[int] = session.state.setdefault(f"spy:{name}", [])
-
-    def recording(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return original(*args, **kwargs)
-
-    setattr(session.module, name, recording)
-
-
-@helper("common.spy_calls")
-def spy_calls(session: Any, name: str, reset: bool = False) -> int:
-    """How many times the spied ``module.<name>`` was called (since the last reset)."""
-    calls: list[int] = session.state.setdefault(f"spy:{name}", [])
-    count = len(calls)
-    if reset:
-        calls.clear()
-    return count
-
-
 @helper("common.set")
 def set_value(session: Any, name: str, value: Any) -> None:
     """``module.<name> = value`` (a JSON value), as ``monkeypatch.setattr`` would; it lasts until the next load."""
     setattr(session.module, name, value)
-
-
-@helper("common.construct")
-def construct(session: Any, name: str, kwargs: dict[str, Any], attributes: list[str]) -> dict[str, Any]:
-    """Call ``module.<name>(**kwargs)`` and report whether it is a class and the named attributes of the result."""
-    target = _attribute(session, name)
-    made = target(**kwargs)
-    values = {attribute: getattr(made, attribute, None) for attribute in attributes}
-    from grader.protocol import json_safe
-
-    return {
-        "is_class": isinstance(target, type),
-        "attributes": {k: v if json_safe(v) else repr(type(v)) for k, v in values.items()},
-    }
 
 
 @helper("common.forward")
