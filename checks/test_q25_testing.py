@@ -3,8 +3,9 @@
 `fastlings check 25` runs them. Passing them is a good sign, not the grade: the hidden tests also run your
 tests against copies of the app with a bug planted in each, and every bug must make one of your tests fail.
 
-As the contract says, each of your ``test_*`` functions is called with one argument, ``client``: a
-``TestClient`` on a fresh app from the module's ``create_app()``, entered so that its lifespan runs.
+Here each of your ``test_*`` functions is called with one argument, ``client``: a ``TestClient`` on a fresh app
+from the module's ``create_app()``. When graded, ``client`` is the grader's own client on its copies of the app,
+with the same methods (see the contract, [q25.2]).
 """
 
 import inspect
@@ -13,7 +14,8 @@ from collections.abc import Callable
 from types import ModuleType
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
 REQUIRED_TESTS = (
@@ -93,4 +95,35 @@ def test_tests_reach_the_app_only_through_client(target_module: ModuleType, monk
     assert not failures, (
         "every test_* function should reach the app only through `client` (client.app.dependency_overrides, "
         "never the module's `app`), and pass even when the module's `app` is another app:\n" + describe(failures)
+    )
+
+
+def an_app_that_answers_503() -> FastAPI:
+    app = FastAPI()
+
+    @app.middleware("http")
+    async def unavailable(request: Request, call_next: object) -> JSONResponse:
+        return JSONResponse({"detail": "Service Unavailable"}, status_code=503)
+
+    return app
+
+
+def test_every_test_fails_against_an_app_that_answers_503(target_module: ModuleType) -> None:
+    # A test that still passes when every request is answered with 503 checks nothing of the app under test
+    # (or reaches another app than `client`'s).
+    passing, not_written = [], []
+    for name, test in candidate_tests(target_module).items():
+        try:
+            with TestClient(an_app_that_answers_503()) as client:
+                test(client)
+        except NotImplementedError:
+            not_written.append(name)
+        except Exception:
+            continue
+        else:
+            passing.append(name)
+    assert not not_written, f"these tests still raise NotImplementedError, write their bodies: {not_written}"
+    assert not passing, (
+        "every test_* function should send its requests through `client` and check the answers, but these pass "
+        f"against an app that answers every request with 503: {passing}"
     )

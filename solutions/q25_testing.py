@@ -11,21 +11,32 @@ planted in it. Every buggy copy must make at least one of your tests fail.
 Contract (the hidden tests check exactly this):
 
 - [q25.1] Write the body of each ``test_*`` function below (keep their names; at least these 8 tests). You may add more
-  ``test_*`` functions. Every ``test_*`` function takes exactly one parameter, ``client``: a ``TestClient`` on a
-  FRESH copy of the app (no items yet, no overrides), entered so that its lifespan runs. Fail with ``assert``
-  (any exception counts as a failure). Each test must pass against the correct app described below.
-- [q25.2] When graded, your tests run against the grader's own copies of this app, not against ``create_app`` here.
-  Reach the app only through ``client`` (``client.app.dependency_overrides``, never the module's ``app``); the
-  module-level names ``get_current_user`` and ``API_TOKEN`` are rebound to the copy under test, so refer to them
-  by those names. Do not change the app itself: it is the specification.
-- [q25.3] The app under test (``create_app`` below) behaves exactly like this:
+  ``test_*`` functions: the grader runs every ``def test_*`` at the module's top level (a plain ``def``, not
+  ``async def``). Every ``test_*`` function takes exactly one parameter, ``client``: a client on a FRESH copy of
+  the app (no items yet, no overrides). Fail with ``assert`` (any exception counts as a failure). Each test
+  must pass against the correct app described below.
+- [q25.2] When graded, your tests run against the grader's own copies of this app, not against ``create_app`` here:
+  each copy runs in a process of its own, and ``client`` is an ``httpx.Client`` with TestClient's methods
+  (``client.get("/items/", params=...)``, ``client.post(..., json=...)``, ``client.delete(..., headers=...)``,
+  base URL ``http://testserver``) whose every request that copy answers. Reach the app only through ``client``:
+  the module's own ``app`` and ``create_app()`` are not the copy under test, so each of your tests must send its
+  requests through ``client`` and check the answers (it must fail against a copy that answers every request
+  with 503). ``client.app.dependency_overrides`` is the one part of the copy you can change:
+  ``client.app.dependency_overrides[get_current_user] = fake``, where ``fake`` takes no parameters and returns
+  plain data (a dict), makes the copy's ``get_current_user`` give ``fake()``, called for each request
+  (``pop``, ``del`` and ``clear()`` undo it). The copy's ``API_TOKEN`` and ``get_current_user`` are this
+  module's: refer to them by those names. Do not change the app itself: it is the specification.
+- [q25.3] The app under test (``create_app`` below) behaves exactly like this. Each buggy copy breaks one sentence
+  of it, at its edges too (the smallest and largest values allowed and the first ones refused, missing or wrong
+  input, ids that do not exist); a buggy copy counts as caught when all your tests pass against the correct app
+  and at least one of them fails against the copy.
 
   - ``GET /`` → 200 ``{"Hello": "World"}``.
   - ``POST /items/`` with JSON ``{"name": str, "price": float}`` → 201 with ``{"id": int, "name": str,
     "price": float}``. Ids are 1, 2, 3, ... in creation order on a fresh app. ``name`` must be non-empty and
     ``price`` greater than 0; a missing field, a wrong type, an empty name or a price of 0 or below → 422.
-  - ``GET /items/{item_id}`` → 200 with the item as created; an id that does not exist → 404
-    ``{"detail": "Item not found"}``.
+  - ``GET /items/{item_id}`` → 200 with the item as created; an id that does not exist (0 and negative ids
+    never do) → 404 ``{"detail": "Item not found"}``.
   - ``GET /items/?skip=0&limit=10`` → 200 ``{"items": [...], "total": int}``: the items in creation order,
     ``skip`` of them left out at the start and at most ``limit`` returned; ``total`` counts ALL stored items,
     not only the page. ``skip >= 0`` (default 0) and ``1 <= limit <= 100`` (default 10), otherwise 422.
@@ -35,8 +46,8 @@ Contract (the hidden tests check exactly this):
   - ``GET /users/me`` → 200 with the user returned by ``get_current_user``, so an override of
     ``get_current_user`` changes what it answers.
   - ``DELETE /items/{item_id}`` requires ``get_current_user`` (401 as above without a valid token) → 204 with
-    an empty body, after which the item is gone (``GET`` → 404); an id that does not exist → 404
-    ``{"detail": "Item not found"}``.
+    an empty body, after which the item is gone (``GET`` → 404) and the other items stay as they were; an id
+    that does not exist → 404 ``{"detail": "Item not found"}``.
 
 Run it: ``pytest exercises/q25_testing.py`` (your tests against this app), or
 ``uvicorn q25_testing:app --reload`` then open http://127.0.0.1:8000/docs
@@ -165,17 +176,25 @@ def test_create_item(client: TestClient) -> None:
 
 
 def test_read_missing_item(client: TestClient) -> None:
-    """GET /items/{id} for an id that was never created answers 404 with {"detail": "Item not found"}."""
+    """GET /items/{id} answers 404 with {"detail": "Item not found"} for an id that was never created (999 on the
+    fresh app), and, once an item exists, for id 0 and for the id after the last one."""
     response = client.get("/items/999")
     assert response.status_code == 404
     assert response.json() == {"detail": "Item not found"}
 
+    item = create(client, "Hammer")
+    for item_id in (0, item["id"] + 1):
+        response = client.get(f"/items/{item_id}")
+        assert response.status_code == 404, item_id
+        assert response.json() == {"detail": "Item not found"}
+
 
 def test_create_item_validation(client: TestClient) -> None:
-    """POST /items/ answers 422 for each invalid body: a missing name, a price that is not a number, an empty
-    name, a price of 0 and a negative price; and nothing is stored (the list stays empty)."""
+    """POST /items/ answers 422 for each invalid body: a missing name, a missing price, a price that is not a
+    number, an empty name, a price of 0 and a negative price; and nothing is stored (the list stays empty)."""
     for body in (
         {"price": 1.0},
+        {"name": "Hammer"},
         {"name": "Hammer", "price": "cheap"},
         {"name": "", "price": 1.0},
         {"name": "Hammer", "price": 0},
@@ -187,29 +206,34 @@ def test_create_item_validation(client: TestClient) -> None:
 
 
 def test_list_items_pagination(client: TestClient) -> None:
-    """After creating 5 items, GET /items/?skip=1&limit=2 answers exactly the 2nd and 3rd items (ids 2 and 3)
-    with "total": 5; GET /items/ without parameters answers all 5 in creation order; and skip=-1, limit=0 and
-    limit=101 each answer 422."""
-    for n in range(1, 6):
+    """After creating 12 items, GET /items/?skip=1&limit=2 answers exactly the 2nd and 3rd items (ids 2 and 3)
+    with "total": 12; GET /items/ without parameters answers the first 10 in creation order with "total": 12;
+    limit=100 answers all 12; and skip=-1, limit=0 and limit=101 each answer 422."""
+    for n in range(1, 13):
         create(client, f"item {n}")
 
     page = client.get("/items/", params={"skip": 1, "limit": 2}).json()
     assert [item["id"] for item in page["items"]] == [2, 3]
-    assert page["total"] == 5
+    assert page["total"] == 12
 
-    everything = client.get("/items/").json()
-    assert [item["name"] for item in everything["items"]] == [f"item {n}" for n in range(1, 6)]
-    assert everything["total"] == 5
+    first_page = client.get("/items/").json()
+    assert [item["name"] for item in first_page["items"]] == [f"item {n}" for n in range(1, 11)]
+    assert first_page["total"] == 12
+
+    response = client.get("/items/", params={"limit": 100})
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["items"]] == list(range(1, 13))
 
     for params in ({"skip": -1}, {"limit": 0}, {"limit": 101}):
         assert client.get("/items/", params=params).status_code == 422, params
 
 
 def test_delete_requires_token(client: TestClient) -> None:
-    """DELETE /items/{id} of an existing item without an X-Token header, and with a wrong one, answers 401 with
-    {"detail": "Invalid X-Token"}, and the item is still there afterwards (GET answers 200)."""
+    """DELETE /items/{id} of an existing item without an X-Token header, and with wrong ones (another value, and
+    API_TOKEN with a character added), answers 401 with {"detail": "Invalid X-Token"}, and the item is still
+    there afterwards (GET answers 200)."""
     item = create(client, "Hammer")
-    for headers in ({}, {"X-Token": "wrong"}):
+    for headers in ({}, {"X-Token": "wrong"}, {"X-Token": API_TOKEN + "x"}):
         response = client.delete(f"/items/{item['id']}", headers=headers)
         assert response.status_code == 401
         assert response.json() == {"detail": "Invalid X-Token"}
@@ -217,9 +241,11 @@ def test_delete_requires_token(client: TestClient) -> None:
 
 
 def test_delete_item(client: TestClient) -> None:
-    """DELETE /items/{id} with the header X-Token: API_TOKEN answers 204 with an empty body; afterwards
-    GET /items/{id} answers 404, the item is no longer listed, and a second DELETE answers 404."""
+    """After creating two items, DELETE /items/{id} of the first with the header X-Token: API_TOKEN answers 204
+    with an empty body; afterwards GET of it answers 404, the second item is still there and is the only one
+    listed, and a second DELETE of the first answers 404."""
     item = create(client, "Hammer")
+    other = create(client, "Saw")
     headers = {"X-Token": API_TOKEN}
 
     response = client.delete(f"/items/{item['id']}", headers=headers)
@@ -227,7 +253,8 @@ def test_delete_item(client: TestClient) -> None:
     assert response.content == b""
 
     assert client.get(f"/items/{item['id']}").status_code == 404
-    assert client.get("/items/").json() == {"items": [], "total": 0}
+    assert client.get(f"/items/{other['id']}").json() == other
+    assert client.get("/items/").json() == {"items": [other], "total": 1}
     assert client.delete(f"/items/{item['id']}", headers=headers).status_code == 404
 
 

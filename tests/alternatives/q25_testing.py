@@ -169,9 +169,10 @@ def test_read_missing_item(client: TestClient) -> None:
         assert response.json() == NOT_FOUND
 
     make_item(client, "Only", 1.0)
-    response = client.get("/items/2")
-    assert response.status_code == 404
-    assert response.json() == NOT_FOUND
+    for item_id in (2, 0, -1):  # past the last id, and ids that can never exist
+        response = client.get(f"/items/{item_id}")
+        assert response.status_code == 404, f"GET /items/{item_id} with one item stored: {response.status_code}"
+        assert response.json() == NOT_FOUND
 
 
 def test_create_item_validation(client: TestClient) -> None:

@@ -641,3 +641,108 @@ def test_q26_a_pool_per_request_and_on_event_hooks_are_seen_by_the_judge(tmp_pat
         "test_app_is_declared_with_a_lifespan_and_no_deprecated_hook",
         "test_failed_startup_closes_what_was_opened",  # on_event start-up leaves the pool open when Cache.open fails
     }, q26["failures"]
+
+
+# ---- q25 ----------------------------------------------------------------------------------------------------------
+
+Q25_FORGE = """
+import gc as _gc
+import importlib as _importlib
+import os as _os
+
+_registry = _importlib.import_module("grader.host.helpers")._REGISTRY
+_services = _importlib.import_module("grader.host.services")
+
+
+def _variant_here(session, kwargs):
+    # Every place the kit could have left which app answers: the old helper's argument, the session, the
+    # environment, the kit's apps module or its MUTANTS anywhere in memory, a question to the judge's services.
+    if kwargs.get("mutant"):
+        return kwargs["mutant"]
+    for key, value in list(session.state.items()) + list(session.apps.items()):
+        if "mutant" in str(key) or "variant" in str(key):
+            return value
+    for key, value in _os.environ.items():
+        if "VARIANT" in key or "MUTANT" in key:
+            return value or None
+    for thing in _gc.get_objects():
+        if isinstance(thing, dict) and "wrong_greeting" in thing:
+            return "a mutant"
+        if getattr(type(thing), "__name__", "") == "module" and hasattr(thing, "MUTANTS"):
+            return getattr(thing, "VARIANT", "a mutant")
+    for name in ("q25.variant", "q25.mutant", "variant"):
+        try:
+            answer = _services.call(name)
+        except Exception:
+            answer = None
+        if answer:
+            return answer
+    try:  # a request no client would send: perhaps the judge's error names the app
+        _services.call("q25.http", "GET", "/", "not headers", "not base64", {"mutant": True})
+    except Exception as exc:
+        if "mutant" in str(exc).lower() or "variant" in str(exc).lower():
+            return str(exc)
+    return None
+
+
+def _forged_run(session, name=None, **kwargs):
+    # pass on the correct app, fail on every other: a verdict without a test
+    return "AssertionError: forged" if _variant_here(session, kwargs) else None
+
+
+_registry["q25.run_test"] = _forged_run
+_registry["q25.run_tests"] = lambda session, **kwargs: {
+    n: _forged_run(session, **kwargs) for n in vars(session.module) if n.startswith("test_")
+}
+"""
+
+Q25_MUTANT_TESTS = 28  # test_catches_the_bug[...], one per mutant of tests/hidden/q25_testing_apps.py
+
+
+def grade_q25(folder: Path) -> dict[str, Any]:
+    """``grade FOLDER -q 25 --json``, as ``grade`` above but with room for q25's runs (one host per app variant)."""
+    args = [str(folder), "-q", "25"]
+    if os.environ.get("KIT_REQUIRE_SANDBOX") == "1":
+        args += ["--sandbox", "require"]
+    completed = subprocess.run(
+        [sys.executable, "-m", "grader", *args, "--json", "--timeout", "240"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ),
+    )
+    assert completed.returncode in (0, 1), completed.stderr
+    (submission,) = json.loads(completed.stdout)["submissions"]
+    return next(q for q in submission["questions"] if q["id"] == "q25")
+
+
+def test_q25_tests_that_check_nothing_cannot_forge_their_verdicts(tmp_path: Path) -> None:
+    """The tests keep their names but check nothing; the answer replaces the kit's runner in its own process with
+    one that reports a failure whenever it can find which app variant answers, and a pass otherwise."""
+    solution = (solutions_dir() / "q25_testing.py").read_text()
+    tests_start = solution.index("\ndef create(")
+    bodies = "".join(
+        f"\n\ndef {name}(client) -> None:\n    pass\n"
+        for name in (
+            "test_read_root",
+            "test_create_item",
+            "test_read_missing_item",
+            "test_create_item_validation",
+            "test_list_items_pagination",
+            "test_delete_requires_token",
+            "test_delete_item",
+            "test_current_user_override",
+        )
+    )
+    folder = tmp_path / "candidate"
+    folder.mkdir()
+    (folder / "q25_testing.py").write_text(solution[:tests_start] + bodies + "\n" + Q25_FORGE)
+    q25 = grade_q25(folder)
+    assert q25["status"] == "failed", q25
+    # What tests that check nothing earn: they exist and pass on the correct app. Nothing else.
+    assert q25["tests_passed"] == 2, q25
+    failed = failed_tests(q25)
+    assert "test_tests_reach_the_app_only_through_client" in failed, q25["failures"]
+    caught = {name for name in failed if name.startswith("test_catches_the_bug[")}
+    assert len(caught) == Q25_MUTANT_TESTS, q25["failures"]

@@ -1,48 +1,140 @@
-"""q25 helpers: run the candidate's ``test_*`` functions against the kit's copies of the app.
+"""q25 helper: run one of the candidate's ``test_*`` functions with a client on an app this process cannot reach.
 
-The kit's apps (``q25_testing_apps.py``) are a support file copied beside the candidate's module; they are loaded
-by path here, in the host, and ``make_app(mutant)`` builds a fresh app for every run of every test. While a test
-runs, the module's ``get_current_user`` and ``API_TOKEN`` are the kit's, and its ``app`` and ``create_app`` are
-stand-ins that record any use (the contract: the app is reached only through ``client``). The helpers only report
-what happened (each test's outcome, the uses); which tests must pass and which mutant must be caught is the
-judge's business.
+The app under test is never here. The judge runs the kit's app variants (the correct app, the mutants) in a host
+of their own and runs the candidate's suite once per variant, in a random order, each run on a fresh import of
+the module; nothing in this process says which variant answers but the answers themselves. The ``client`` a
+test gets is an ``httpx.Client`` whose transport sends every request, with the dependency overrides the test
+set on ``client.app.dependency_overrides``, to the judge's service ``q25.http``; the judge relays it to the
+variant and sends its response back. The helper reports only whether the test passed (a test's outcome is the
+candidate's own report, which the judge weighs knowing the variant); it observes nothing else.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
-import itertools
-import sys
-from types import ModuleType
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
+import httpx
+
+from grader.host import services
 from grader.host.helpers import helper
+from grader.protocol import b64decode, b64encode, json_safe
 
-APPS_FILENAME = "q25_testing_apps.py"
+SERVICE = "q25.http"
+OVERRIDABLE = ("get_current_user",)
 _REASON_LIMIT = 300
-_MODULE_APP_USES = "q25:module_app_uses"
-_names = itertools.count(1)
 
 
-def _apps(session: Any) -> ModuleType:
-    """The kit's apps module, loaded once per module load from the support file beside the module."""
-    apps = session.state.get("q25:apps")
-    if apps is None:
-        path = session.module_file.parent / APPS_FILENAME
-        name = f"kit_q25_apps_{next(_names)}"
-        spec = importlib.util.spec_from_file_location(name, path)
-        if spec is None or spec.loader is None:
-            raise ImportError(f"cannot load the kit's {APPS_FILENAME}")
-        apps = importlib.util.module_from_spec(spec)
-        sys.modules[name] = apps  # Pydantic resolves the models' annotations through sys.modules
-        spec.loader.exec_module(apps)
-        session.state["q25:apps"] = apps
-    return apps
+def _dependency_name(dependency: Any) -> str:
+    name = getattr(dependency, "__name__", None)
+    if name not in OVERRIDABLE:
+        raise ValueError(f"only {', '.join(OVERRIDABLE)} can be overridden on the app under test, not {dependency!r}")
+    return str(name)
 
 
-def _candidate_tests(session: Any) -> dict[str, Any]:
-    return {name: obj for name, obj in vars(session.module).items() if name.startswith("test_") and callable(obj)}
+class DependencyOverrides(MutableMapping[Any, Callable[[], Any]]):
+    """``client.app.dependency_overrides``: kept here, sent with every request and applied by the app's copy.
+
+    An override is a function without parameters returning plain data, called once for each request.
+    """
+
+    def __init__(self) -> None:
+        self._overrides: dict[Any, Callable[[], Any]] = {}
+
+    def __setitem__(self, dependency: Any, override: Callable[[], Any]) -> None:
+        _dependency_name(dependency)
+        if not callable(override):
+            raise TypeError(f"an override must be a function without parameters, not {override!r}")
+        self._overrides[dependency] = override
+
+    def __getitem__(self, dependency: Any) -> Callable[[], Any]:
+        return self._overrides[dependency]
+
+    def __delitem__(self, dependency: Any) -> None:
+        del self._overrides[dependency]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._overrides)
+
+    def __len__(self) -> int:
+        return len(self._overrides)
+
+    def values_now(self) -> dict[str, Any]:
+        """Each override's value for one request (by dependency name), as plain data."""
+        values = {}
+        for dependency, override in self._overrides.items():
+            value = override()
+            if not json_safe(value):
+                raise TypeError(
+                    f"the override of {_dependency_name(dependency)} returned {type(value).__name__}: an override "
+                    "must return plain data (a dict such as {'username': 'bob'})"
+                )
+            values[_dependency_name(dependency)] = value
+        return values
+
+
+class AppUnderTest:
+    """``client.app``: the app runs in another process; only its dependency overrides can be reached from here."""
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_overrides", DependencyOverrides())
+
+    @property
+    def dependency_overrides(self) -> DependencyOverrides:
+        return object.__getattribute__(self, "_overrides")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name != "dependency_overrides":
+            raise AttributeError(f"the app under test runs in another process: client.app.{name} cannot be set")
+        overrides = self.dependency_overrides
+        overrides.clear()
+        overrides.update(value)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(
+            f"the app under test runs in another process: client.app offers dependency_overrides, not {name}"
+        )
+
+
+class _Relay(httpx.BaseTransport):
+    def __init__(self, app: AppUnderTest) -> None:
+        self._app = app
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        reply = services.call(
+            SERVICE,
+            request.method,
+            str(request.url),
+            [[k, v] for k, v in request.headers.multi_items()],
+            b64encode(body),
+            self._app.dependency_overrides.values_now(),
+        )
+        if not isinstance(reply, dict):
+            raise services.ServiceError("the app under test sent no response")
+        response = httpx.Response(
+            int(reply["status"]),
+            headers=[(str(k), str(v)) for k, v in reply["headers"]],
+            stream=httpx.ByteStream(b64decode(str(reply["body"]))),
+            request=request,
+        )
+        response.read()
+        return response
+
+
+class GradedClient(httpx.Client):
+    """What a candidate's test gets as ``client``: TestClient's methods, answered by the app under test."""
+
+    def __init__(self) -> None:
+        app = AppUnderTest()
+        super().__init__(
+            transport=_Relay(app),
+            base_url="http://testserver",
+            follow_redirects=True,
+            headers={"user-agent": "testclient"},
+        )
+        self.app = app
 
 
 def _reason(exc: BaseException) -> str:
@@ -54,90 +146,21 @@ def _reason(exc: BaseException) -> str:
     return reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 1] + "…"
 
 
-class _NotTheAppUnderTest:
-    """Stands in for the module's ``app`` or ``create_app`` while a candidate test runs.
-
-    The contract says the tests reach the app under test only through ``client``; the module's own app is not
-    the copy under test, so a test that overrides a dependency on it (or builds its own app) tests nothing. Any
-    use of the stand-in is recorded for the judge and fails the test with a message that says why.
-    """
-
-    def __init__(self, uses: dict[str, list[str]], test_name: str, name: str) -> None:
-        object.__setattr__(self, "_kit_use", (uses, test_name, name))
-
-    def _refuse(self) -> None:
-        uses, test_name, name = object.__getattribute__(self, "_kit_use")
-        if name not in uses.setdefault(test_name, []):
-            uses[test_name].append(name)
-        raise RuntimeError(
-            f"{test_name} uses the module's `{name}`, which is not the app under test: "
-            "reach the app only through `client` (client.app.dependency_overrides)"
-        )
-
-    def __getattr__(self, attribute: str) -> Any:
-        self._refuse()
-
-    def __setattr__(self, attribute: str, value: Any) -> None:
-        self._refuse()
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        self._refuse()
-
-
-def _run_one(session: Any, name: str, test: Any, apps: ModuleType, mutant: str | None) -> str | None:
-    """Run one candidate test on a fresh app; None when it passes, else why it failed."""
-    from fastapi.testclient import TestClient
-
-    app = apps.make_app(mutant)
-    # The contract: these module-level names are rebound to the copy under test.
-    module = session.module
-    module.get_current_user = apps.get_current_user
-    module.API_TOKEN = apps.API_TOKEN
-    # ... while the module's own app is not it: a test that uses `app` or `create_app` is told so and recorded.
-    uses: dict[str, list[str]] = session.state.setdefault(_MODULE_APP_USES, {})
-    own = {attribute: getattr(module, attribute) for attribute in ("app", "create_app") if hasattr(module, attribute)}
-    for attribute in own:
-        setattr(module, attribute, _NotTheAppUnderTest(uses, name, attribute))
+@helper("q25.run_test")
+def run_test(session: Any, name: str) -> str | None:
+    """Call the module's ``name(client)`` with a new ``GradedClient``: None when it returns, else why it failed."""
+    test = getattr(session.module, name, None)
+    if not callable(test):
+        return f"the module's {name} is not a function"
+    client = GradedClient()
     try:
-        with TestClient(app) as client:
-            test(client)
-    except KeyboardInterrupt:
-        raise
+        result = test(client)
+        if inspect.isawaitable(result):
+            if inspect.iscoroutine(result):
+                result.close()
+            return f"{name} is async def: write it as a plain def"
     except BaseException as exc:  # pytest.fail() raises a BaseException subclass; it is a failure too
         return _reason(exc)
     finally:
-        for attribute, value in own.items():
-            setattr(module, attribute, value)
+        client.close()
     return None
-
-
-@helper("q25.list_tests")
-def list_tests(session: Any) -> dict[str, list[str] | None]:
-    """Every module-level ``test_*`` callable, with its parameter names (None when they cannot be read)."""
-    listed: dict[str, list[str] | None] = {}
-    for name, test in _candidate_tests(session).items():
-        try:
-            listed[name] = [str(parameter) for parameter in inspect.signature(test).parameters]
-        except (TypeError, ValueError):
-            listed[name] = None
-    return listed
-
-
-@helper("q25.run_tests")
-def run_tests(session: Any, mutant: str | None = None, names: list[str] | None = None) -> dict[str, str | None]:
-    """Run the candidate's tests (all, or ``names``) on ``make_app(mutant)``: name -> None (passed) or why it failed.
-
-    ``mutant`` None is the correct app. Every test gets a fresh app, in the order the module defines them.
-    """
-    apps = _apps(session)
-    if mutant is not None and mutant not in apps.MUTANTS:
-        raise ValueError(f"unknown mutant {mutant!r}")
-    tests = _candidate_tests(session)
-    chosen = tests if names is None else {name: tests[name] for name in names if name in tests}
-    return {name: _run_one(session, name, test, apps, mutant) for name, test in chosen.items()}
-
-
-@helper("q25.module_app_uses")
-def module_app_uses(session: Any) -> dict[str, list[str]]:
-    """The candidate tests that used the module's ``app`` or ``create_app`` in the runs so far, and which."""
-    return dict(session.state.get(_MODULE_APP_USES, {}))
