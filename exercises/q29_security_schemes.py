@@ -16,25 +16,33 @@ Contract (the hidden tests check exactly this):
   ``items:write`` (with any descriptions).
 - [q29.3] ``POST /token`` reads an OAuth2 password **form** (``OAuth2PasswordRequestForm``: form fields ``username``,
   ``password`` and an optional ``scope`` holding space-separated scope names; JSON bodies are not accepted)
-  and answers 200 with ``{"access_token": <non-empty string>, "token_type": "bearer"}``.
+  and answers 200 with ``{"access_token": <non-empty string>, "token_type": "bearer"}`` (exactly these two keys).
+  Usernames and passwords match exactly and may be any text, non-ASCII included (``wönderland`` is wrong).
   The token is granted the requested scopes that the user may hold; any other requested scope is silently left
   out (no error). Without a ``scope`` field the token has no scopes.
   Unknown user or wrong password → 401 ``{"detail": "Incorrect username or password"}``.
 - [q29.4] The token format is yours (an opaque random string or a JWT). The tests only use tokens returned by
   ``POST /token`` and send them as ``Authorization: Bearer <token>``; they also send made-up tokens and tokens
   with one character changed, which must be refused. The changed character is never the last one (its low
-  base64 bits carry no data, and JWT libraries differ on whether they check them).
+  base64 bits carry no data, and JWT libraries differ on whether they check them), and it is replaced by a
+  letter (``A``, or ``B`` where it was an ``A``), never by ``+`` or ``/``: python-jose reads those as ``-`` and
+  ``_`` and so accepts the changed token, PyJWT refuses it.
 - [q29.5] Token-protected routes answer 401 with a ``WWW-Authenticate`` header whose value starts with ``Bearer`` when
-  the ``Authorization`` header is missing, is not a Bearer credential, or holds a token the server did not issue.
+  the ``Authorization`` header is missing, is not a Bearer credential (``Bearer`` with nothing after it
+  included), or holds a token the server did not issue: every such 401 of ``GET /users/me``, ``GET /items/`` and
+  ``POST /items/``. The other answers are free on this point: the 401 of ``POST /token`` or of
+  ``/service/status`` and the 403 of a missing scope may carry any ``WWW-Authenticate`` or none.
 - [q29.6] A valid token that lacks a required scope → 403 ``{"detail": "Not enough permissions"}``.
-- [q29.7] ``GET /users/me`` (valid token, no scope needed) → 200
-  ``{"username": <name>, "scopes": [<granted scopes>]}`` (scope order is free).
+- [q29.7] ``GET /users/me`` (valid token, no scope needed) → 200 exactly
+  ``{"username": <name>, "scopes": [<granted scopes>]}`` (scope order is free; each granted scope once, even if
+  it was requested twice; scope names match exactly, so ``ITEMS:READ`` is an unknown scope, left out).
 - [q29.8] ``GET /items/`` (scope ``items:read``) → 200 with a JSON list of ``{"id": int, "name": str}`` (it starts
   with a few demo items).
-- [q29.9] ``POST /items/`` (scope ``items:write``) with JSON ``{"name": str}`` → 201 with
-  ``{"id": int, "name": str}``; the new item then appears in ``GET /items/``.
+- [q29.9] ``POST /items/`` (scope ``items:write``) with JSON ``{"name": str}`` (any text, non-ASCII included) →
+  201 with exactly ``{"id": int, "name": str}``, a new id never in use; the new item then appears in
+  ``GET /items/``.
 - [q29.10] ``GET /service/status`` is protected by an API key scheme reading the header ``X-API-Key``: the right key →
-  200 ``{"status": "ok"}``; a missing or wrong key → 401.
+  200 ``{"status": "ok"}``; a missing, empty or wrong key (another case, one character short) → 401.
 - [q29.11] ``/openapi.json``: ``components.securitySchemes`` holds an entry
   ``{"type": "oauth2", "flows": {"password": {"tokenUrl": "token", "scopes": {...both scopes...}}}}`` and an
   entry ``{"type": "apiKey", "in": "header", "name": "X-API-Key"}`` (the entry names are free). Each protected

@@ -260,3 +260,121 @@ def test_openapi_operations_name_their_scheme_and_scopes(client: httpx.Client) -
         assert found == [scopes], (
             f"{method.upper()} {path} should list the security requirement {{{scheme!r}: {scopes}}}, got {requirements}"
         )
+
+
+TOKEN_ROUTES = (("GET", "/users/me", None), ("GET", "/items/", None), ("POST", "/items/", {"name": "saw"}))
+
+
+def changed_at(token: str, index: int) -> str:
+    """The token with the character at ``index`` replaced by a letter (A, or B where it was an A)."""
+    while token[index] == ".":
+        index += 1
+    return token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1 :]
+
+
+@pytest.mark.contract("q29.4", "q29.5")
+def test_every_401_of_every_token_route_carries_the_bearer_challenge(client: httpx.Client) -> None:
+    token = get_token(client, ALICE, "items:read items:write")
+    for method, path, body in TOKEN_ROUTES:
+        response = client.request(method, path, json=body, headers=bearer(token))
+        assert response.status_code in (200, 201), f"{method} {path} with a valid token should succeed"
+    bad: list[tuple[dict[str, str], str]] = [
+        ({}, "without an Authorization header"),
+        ({"Authorization": "Basic YWxpY2U6d29uZGVybGFuZA=="}, "with Basic credentials"),
+        ({"Authorization": f"Token {token}"}, "with the valid token under the scheme Token"),
+        ({"Authorization": "Bearer"}, "with Bearer and no token"),
+        (bearer("alice"), "with the made-up token 'alice'"),
+        (bearer("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl"), "with a made-up JWT"),
+    ]
+    for index in (1, len(token) // 2, len(token) - 2):
+        bad.append((bearer(changed_at(token, index)), f"with the token's character {index} of {len(token)} changed"))
+    for method, path, body in TOKEN_ROUTES:
+        for headers, what in bad:
+            assert_bearer_challenge(client.request(method, path, json=body, headers=headers), f"{method} {path} {what}")
+
+
+@pytest.mark.contract("q29.1", "q29.3")
+def test_near_miss_and_non_ascii_credentials_are_refused(host: AppHost) -> None:
+    with host.client(raise_server_exceptions=False) as client:
+        get_token(client, ALICE)
+        for form in (
+            {"username": "alice", "password": "w\u00f6nderland"},
+            {"username": "alice", "password": "wonderland\u0301"},
+            {"username": "alice", "password": "\U0001f407"},
+            {"username": "alice", "password": "Wonderland"},
+            {"username": "Alice", "password": "wonderland"},
+            {"username": "\u00e5lice", "password": "wonderland"},
+            {"username": "bob", "password": "wonderland"},
+        ):
+            response = client.post("/token", data=form)
+            assert response.status_code == 401, (
+                f"POST /token with {form} should answer 401, got {response.status_code}: {response.text}"
+            )
+            assert response.json() == {"detail": "Incorrect username or password"}, (
+                f'POST /token with {form} should answer {{"detail": "Incorrect username or password"}}: {response.text}'
+            )
+
+
+@pytest.mark.contract("q29.3")
+def test_token_response_has_exactly_two_keys(client: httpx.Client) -> None:
+    for credentials, scope in ((ALICE, "items:read"), (BOB, None)):
+        form = dict(credentials) if scope is None else {**credentials, "scope": scope}
+        response = client.post("/token", data=form)
+        assert response.status_code == 200, f"POST /token should answer 200, got {response.status_code}"
+        body = response.json()
+        assert isinstance(body, dict) and set(body) == {"access_token", "token_type"}, (
+            f"POST /token should answer exactly the keys access_token and token_type, got {response.text}"
+        )
+        assert body["token_type"] == "bearer", f'token_type should be "bearer", got {response.text}'
+
+
+@pytest.mark.contract("q29.3", "q29.7")
+def test_requested_scopes_are_matched_exactly_and_granted_once(client: httpx.Client) -> None:
+    cases = (
+        (ALICE, "items:read items:read", ["items:read"]),
+        (ALICE, "ITEMS:READ items:write", ["items:write"]),
+        (ALICE, "items:read admin items:delete", ["items:read"]),
+        (ALICE, "", []),
+        (ALICE, "  items:write   items:read ", ["items:read", "items:write"]),
+        (BOB, "items:write", []),
+        (BOB, "items:write items:read items:read", ["items:read"]),
+    )
+    for credentials, scope, expected in cases:
+        response = client.get("/users/me", headers=bearer(get_token(client, credentials, scope)))
+        assert response.status_code == 200, f"GET /users/me should answer 200, got {response.status_code}"
+        body = response.json()
+        who = credentials["username"]
+        assert isinstance(body, dict) and set(body) == {"username", "scopes"}, (
+            f"GET /users/me should answer exactly the keys username and scopes, got {body}"
+        )
+        assert body["username"] == who, f"GET /users/me with {who}'s token should name {who}, got {body}"
+        assert sorted(body["scopes"]) == expected, (
+            f"{who}'s token requested with scope={scope!r} should carry exactly {expected} (each once), got {body}"
+        )
+
+
+@pytest.mark.contract("q29.9")
+def test_created_items_get_new_ids_and_keep_their_names(client: httpx.Client) -> None:
+    token = get_token(client, ALICE, "items:write items:read")
+    for name in ("tournevis \u00e0 cliquet \U0001f527", "\u87ba\u4e1d\u5200", "cle\u0301"):
+        used = {item["id"] for item in client.get("/items/", headers=bearer(token)).json()}
+        response = client.post("/items/", json={"name": name}, headers=bearer(token))
+        assert response.status_code == 201, f"POST /items/ {name!r} should answer 201, got {response.status_code}"
+        created = response.json()
+        assert isinstance(created, dict) and set(created) == {"id", "name"} and created["name"] == name, (
+            f"POST /items/ should answer exactly {{'id': <new id>, 'name': {name!r}}}, got {response.text}"
+        )
+        assert isinstance(created["id"], int) and created["id"] not in used, (
+            f"POST /items/ should give a new id, not one of {sorted(used)}, got {created['id']!r}"
+        )
+        assert created in client.get("/items/", headers=bearer(token)).json(), f"{created} should then be listed"
+
+
+@pytest.mark.contract("q29.10")
+def test_every_bad_api_key_is_401(client: httpx.Client) -> None:
+    assert client.get("/service/status", headers={"X-API-Key": API_KEY}).status_code == 200, "the key should work"
+    for key in ("", "Service-Key-123", "SERVICE-KEY-123", "service-key-12", "service-key-1234", "service_key_123"):
+        response = client.get("/service/status", headers={"X-API-Key": key})
+        assert response.status_code == 401, f"GET /service/status with X-API-Key {key!r} should answer 401"
+    response = client.get("/service/status", headers={"X-Api-Key-2": API_KEY})
+    assert response.status_code == 401, "the key under another header name should answer 401"
