@@ -15,11 +15,12 @@ Contract (the hidden tests check exactly this):
   ``{"message": "Item created", "id": <the new id>}`` (exactly these two keys) and a ``Location`` header pointing
   at the new item: its path is ``/items/<id>`` (``/items/1``, or a full URL such as ``http://testserver/items/1``
   as ``request.url_for`` gives). A new id is a positive integer that no stored item holds (an item created by
-  PUT may already hold 1).
+  PUT may already hold 1, or any other id; and ids PUT stored at 0 or below never make a new id 0 or negative).
 - [q08.2] ``GET /items/{item_id}`` answers **200** with the stored item, or **404** with
   ``{"detail": "Item not found"}`` when there is none.
-- [q08.3] ``PUT /items/{item_id}`` with an item as the JSON body stores it under that id: it answers **201** when no
-  item had that id (created) and **200** when it replaced one. Both answers carry the stored item.
+- [q08.3] ``PUT /items/{item_id}`` with an item as the JSON body stores it under that id, which may be any integer
+  (``/items/0`` and ``/items/-5`` too): it answers **201** when no item holds that id (never stored, or deleted
+  since: created) and **200** when it replaced one. Both answers carry the stored item.
 - [q08.4] ``DELETE /items/{item_id}`` removes the item and answers **204** with an empty body (no ``null``, no
   ``{}``: zero bytes), or **404** with ``{"detail": "Item not found"}`` when there is none.
 - [q08.5] A body that is not an item answers 422 (FastAPI does that for you).
@@ -53,7 +54,7 @@ def get_item_or_404(item_id: int) -> Item:
 
 @app.post("/items/", status_code=status.HTTP_201_CREATED)
 def create_item(data: ItemIn, response: Response) -> dict[str, str | int]:
-    item_id = max(items, default=0) + 1
+    item_id = max([0, *items]) + 1  # above every stored id, and positive even if PUT stored only ids <= 0
     items[item_id] = Item(id=item_id, **data.model_dump())
     response.headers["Location"] = f"/items/{item_id}"
     return {"message": "Item created", "id": item_id}

@@ -149,3 +149,127 @@ def test_post_after_delete_keeps_other_items(client: httpx.Client) -> None:
     third = _post(client, {"name": "Ink", "price": 3.0})
     assert third != second, f"POST gave the new item id {third}, which the stored item {second} still holds"
     assert client.get(f"/items/{second}").json() == {"id": second, **PEN}, "POST must not overwrite a stored item"
+
+
+# Items with uneven prices and names in several scripts.
+CAMERA = {"name": "Caméra 📷", "price": 249.99}
+TEA = {"name": "緑茶", "price": 3.17}
+LENS = {"name": "Zoe\u0308's lens", "price": 1337.05}
+
+
+def _assert_stored(response: httpx.Response, status_code: int, item_id: int, item: dict[str, Any], what: str) -> None:
+    assert response.status_code == status_code, f"{what} should answer {status_code}, got {response.status_code}"
+    body = response.json()
+    assert body == {"id": item_id, **item}, (
+        f"{what} should answer exactly the stored item {{'id': {item_id}, ...}} (id, name, price), got {body}"
+    )
+
+
+@pytest.mark.contract("q08.1")
+def test_every_post_answers_exactly_message_id_and_a_matching_location(client: httpx.Client) -> None:
+    seen: set[int] = set()
+    for item in (CAMERA, TEA, LENS, CAMERA):
+        response = client.post("/items/", json=item)
+        assert response.status_code == 201, f"POST /items/ should answer 201, got {response.status_code}"
+        body = response.json()
+        assert set(body) == {"message", "id"} and body["message"] == "Item created", (
+            f'every POST should answer exactly {{"message": "Item created", "id": ...}}, got {body}'
+        )
+        item_id = body["id"]
+        assert isinstance(item_id, int) and item_id > 0 and item_id not in seen, f"a new positive id, got {item_id}"
+        seen.add(item_id)
+        location = urlsplit(response.headers.get("location", ""))
+        assert location.path == f"/items/{item_id}", f"the Location should point at /items/{item_id}, got {location}"
+        _assert_stored(client.get(location.path), 200, item_id, item, f"GET {location.path}")
+
+
+@pytest.mark.contract("q08.1")
+def test_post_skips_every_id_put_already_holds(client: httpx.Client) -> None:
+    first, second = _post(client, CAMERA), _post(client, TEA)
+    held = {first, second}
+    for put_id in (second + 1, second + 2, second + 4):
+        assert client.put(f"/items/{put_id}", json=LENS).status_code == 201, f"PUT /items/{put_id} should answer 201"
+        held.add(put_id)
+    for _ in range(4):
+        new_id = _post(client, PEN)
+        assert new_id > 0 and new_id not in held, f"POST gave the id {new_id}, which a stored item holds ({held})"
+        held.add(new_id)
+    _assert_stored(client.get(f"/items/{second + 1}"), 200, second + 1, LENS, "an item stored by PUT")
+
+
+@pytest.mark.contract("q08.1")
+def test_post_ids_stay_positive_after_put_stored_ids_at_zero_or_below(client: httpx.Client) -> None:
+    assert client.put("/items/-5", json=TEA).status_code == 201, "PUT /items/-5 should answer 201"
+    new_id = _post(client, CAMERA)
+    assert new_id > 0, f"a new id must be positive even when the only stored id is -5, got {new_id}"
+    assert client.put("/items/0", json=LENS).status_code == 201, "PUT /items/0 should answer 201"
+    another = _post(client, PEN)
+    assert another > 0 and another != new_id, f"a new id must be positive and unused, got {another}"
+    _assert_stored(client.get("/items/-5"), 200, -5, TEA, "GET /items/-5")
+
+
+@pytest.mark.contract("q08.3")
+def test_put_takes_any_integer_id_and_answers_201_then_200(client: httpx.Client) -> None:
+    for item_id in (0, -5, 2_147_483_659, 31):
+        _assert_stored(
+            client.put(f"/items/{item_id}", json=CAMERA), 201, item_id, CAMERA, f"PUT /items/{item_id} (new)"
+        )
+        _assert_stored(client.put(f"/items/{item_id}", json=TEA), 200, item_id, TEA, f"PUT /items/{item_id} (again)")
+        _assert_stored(client.get(f"/items/{item_id}"), 200, item_id, TEA, f"GET /items/{item_id}")
+
+
+@pytest.mark.contract("q08.3")
+def test_put_on_a_deleted_id_creates_it_again_with_201(client: httpx.Client) -> None:
+    item_id = _post(client, CAMERA)
+    assert client.delete(f"/items/{item_id}").status_code == 204, "DELETE should answer 204"
+    _assert_stored(client.put(f"/items/{item_id}", json=LENS), 201, item_id, LENS, "PUT on a deleted id")
+    _assert_stored(client.put(f"/items/{item_id}", json=TEA), 200, item_id, TEA, "PUT on that id once more")
+    assert client.delete("/items/13").status_code == 404, "DELETE of an id never stored should answer 404"
+    _assert_stored(client.put("/items/13", json=LENS), 201, 13, LENS, "PUT /items/13 after a refused DELETE")
+    assert client.delete("/items/13").status_code == 204, "DELETE /items/13 should answer 204"
+    _assert_stored(client.put("/items/13", json=CAMERA), 201, 13, CAMERA, "PUT /items/13 once PUT's item was deleted")
+
+
+@pytest.mark.contract("q08.2", "q08.4")
+def test_every_404_has_the_same_detail(client: httpx.Client) -> None:
+    item_id = _post(client, CAMERA)
+    assert client.delete(f"/items/{item_id}").status_code == 204, "DELETE should answer 204"
+    for missing in (item_id, item_id + 1, 0, -1):
+        for method in ("GET", "DELETE"):
+            response = client.request(method, f"/items/{missing}")
+            assert response.status_code == 404, f"{method} /items/{missing} should answer 404"
+            assert response.json() == {"detail": "Item not found"}, (
+                f'{method} /items/{missing} should answer {{"detail": "Item not found"}}, got {response.text}'
+            )
+
+
+@pytest.mark.contract("q08.4")
+def test_every_delete_answers_zero_bytes(client: httpx.Client) -> None:
+    ids = [_post(client, item) for item in (CAMERA, TEA)]
+    assert client.put("/items/-2", json=LENS).status_code == 201, "PUT /items/-2 should answer 201"
+    for item_id in (*ids, -2):
+        response = client.delete(f"/items/{item_id}")
+        assert response.status_code == 204, f"DELETE /items/{item_id} should answer 204, got {response.status_code}"
+        assert response.content == b"", f"DELETE /items/{item_id}: a 204 has zero bytes, got {response.content!r}"
+        assert client.get(f"/items/{item_id}").status_code == 404, f"/items/{item_id} should be gone after DELETE"
+
+
+@pytest.mark.contract("q08.5")
+def test_every_bad_body_is_422_on_both_routes_and_stores_nothing(client: httpx.Client) -> None:
+    assert client.post("/items/", json=TEA).status_code == 201, "POST /items/ should work before bad bodies are sent"
+    bad_bodies = (
+        {},
+        {"name": None, "price": 1.25},
+        {"name": 5, "price": 1.25},
+        {"name": "Ink", "price": None},
+        {"name": "Ink", "price": [1.25]},
+        [TEA],
+        "緑茶",
+    )
+    for body in bad_bodies:
+        for method, path in (("POST", "/items/"), ("PUT", "/items/77")):
+            response = client.request(method, path, json=body)
+            assert response.status_code == 422, (
+                f"{method} {path} with {body!r} should answer 422, got {response.status_code}"
+            )
+    assert client.get("/items/77").status_code == 404, "a refused PUT should store nothing"
