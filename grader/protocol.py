@@ -14,7 +14,8 @@ Operations (fields after the name):
 - ``client_open`` ``app``, ``raise_server_exceptions``, ``base_url``, ``client``, ``lifespan``: a TestClient
   inside the host, lifespan entered when asked; result ``{"cid": n}``; ``client_close`` ``cid``;
 - ``http`` ``cid``, ``method``, ``url``, ``headers`` (pairs), ``body`` (b64): result ``status``, ``headers``,
-  ``body``;
+  ``body``; header names and values are their bytes as latin-1 text (one character per byte), so any byte,
+  UTF-8 included, crosses intact;
 - ``http_start`` (fields of ``http``): start a request on the client's event loop and answer at once
   ``{"rid": n}``; ``http_wait`` ``rid``, ``timeout_s``: its response (as ``http``) once the app has sent its last
   body part, or ``{"pending": true}``; ``http_returned`` ``rid``, ``timeout_s``: ``{"returned": bool}``, whether

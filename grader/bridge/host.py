@@ -161,7 +161,7 @@ class _BridgeTransport(httpx.BaseTransport):
             cid=self._cid,
             method=request.method,
             url=str(request.url),
-            headers=[[k, v] for k, v in request.headers.multi_items()],
+            headers=_latin1_headers(request.headers.raw),
             body=b64encode(body),
             what=f"{request.method} {request.url.raw_path.decode('ascii', 'replace')}",
         )
@@ -195,7 +195,7 @@ class BridgeClient(httpx.Client):
             cid=self._cid,
             method=request.method,
             url=str(request.url),
-            headers=[[k, v] for k, v in request.headers.multi_items()],
+            headers=_latin1_headers(request.headers.raw),
             body=b64encode(request.read()),
             what=f"starting {request.method} {request.url.raw_path.decode('ascii', 'replace')}",
         )["rid"]
@@ -247,10 +247,15 @@ class StartedResponse:
         return bool(reply["returned"])
 
 
+def _latin1_headers(raw: list[tuple[bytes, bytes]]) -> list[list[str]]:
+    """Headers as the protocol carries them: the bytes, one latin-1 character each, so any byte crosses intact."""
+    return [[k.decode("latin-1"), v.decode("latin-1")] for k, v in raw]
+
+
 def _response(reply: dict[str, Any], request: httpx.Request) -> httpx.Response:
     response = httpx.Response(
         reply["status"],
-        headers=[(k, v) for k, v in reply["headers"]],
+        headers=[(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply["headers"]],
         stream=httpx.ByteStream(b64decode(reply["body"])),
         request=request,
     )

@@ -22,6 +22,7 @@ __all__ = ["ServiceCall", "ServiceHub"]
 
 Handler = Callable[..., Any]
 _MAX_CALLS = 10_000  # a host that calls without end is stopped being recorded, not the judge's memory
+_MAX_IN_FLIGHT = 64  # calls answered at once; past that a call is refused at once, not given a thread
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class ServiceHub:
         self._lock = threading.Lock()
         self._send_lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
+        self._in_flight = threading.BoundedSemaphore(_MAX_IN_FLIGHT)
         threading.Thread(target=self._serve, name="judge-services", daemon=True).start()
 
     def serve(self, name: str, handler: Handler) -> None:
@@ -82,6 +84,11 @@ class ServiceHub:
             reply = {"id": number, "result": handler(*args) if handler else None}
         except Exception as exc:  # a handler's refusal goes back to the fake, which raises it in the host
             reply = {"id": number, "error": f"{type(exc).__name__}: {exc}"}
+        finally:
+            self._in_flight.release()
+        self._reply(reply)
+
+    def _reply(self, reply: dict[str, Any]) -> None:
         with self._send_lock, contextlib.suppress(OSError, ValueError):
             send(self._sock, reply)
 

@@ -180,7 +180,7 @@ class HostSession:
         request = client.build_request(
             str(message["method"]),
             str(message["url"]),
-            headers=[(str(k), str(v)) for k, v in message.get("headers", [])],
+            headers=_raw_headers(message),
             content=b64decode(message.get("body", "")),
         )
         client.cookies.clear()  # the judge's client keeps the cookies; sending them twice would be wrong
@@ -191,7 +191,11 @@ class HostSession:
                 body = b"".join(response.iter_raw())
             finally:
                 response.close()
-            return response.status_code, response.headers.multi_items(), body
+            return (
+                response.status_code,
+                [[k.decode("latin-1"), v.decode("latin-1")] for k, v in response.headers.raw],
+                body,
+            )
 
         status, headers, body = self._candidate("request", send)
         return {"status": status, "headers": headers, "body": b64encode(body)}
@@ -202,7 +206,7 @@ class HostSession:
         client = self._client(message)
         if getattr(client, "portal", None) is None:
             raise RequestError("started requests need a client opened with its lifespan")
-        headers = [(str(k), str(v)) for k, v in message.get("headers", [])]
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in _raw_headers(message)]
         started = self._candidate(
             "request",
             lambda: StartedRequest(
@@ -332,6 +336,11 @@ def refuse_servers() -> None:
     uvicorn.run = refuse  # type: ignore[assignment]
     uvicorn.Server.run = refuse  # type: ignore[method-assign]
     uvicorn.Server.serve = refuse  # type: ignore[method-assign]
+
+
+def _raw_headers(message: dict[str, Any]) -> list[tuple[bytes, bytes]]:
+    """A request's headers as the bytes the judge sent: each travels as a latin-1 string (one char per byte)."""
+    return [(str(k).encode("latin-1"), str(v).encode("latin-1")) for k, v in message.get("headers", [])]
 
 
 def _reraise(error: BaseException) -> None:

@@ -39,6 +39,7 @@ WARM_MODULES = (
     "slowapi",
     "pickle",
     "uvicorn",
+    "pytest",  # q25's hosts run the candidate's own tests
     "grader.loading",
     "grader.host.main",
 )
