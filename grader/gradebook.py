@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from grader.book_review import REVIEW_TABLES, Review, ensure_review_schema, with_review
 from grader.catalogue import load_catalogue
 from grader.diskfull import DiskFull, is_disk_full
 from grader.kit import exercises_dir
@@ -132,6 +133,8 @@ class StoredSubmission:
     sources: dict[str, str] = field(default_factory=dict)  # question id -> the graded file's text
     submitted_at: str = ""  # ISO 8601: the manifest's time, else the submission's file time ('' unknown)
     lateness: Lateness | None = None  # against the assignment's due date, when it has one
+    # The human review (grader.book_review): its points are already in ``result``, the auto ones in review.auto_points.
+    review: Review | None = None
 
     @property
     def final_score(self) -> float:
@@ -161,7 +164,7 @@ class StoredSubmission:
         return "".join(lines)
 
 
-_OUR_TABLES = {"submissions", "question_results", "test_results", "files", "assignments"}
+_OUR_TABLES = {"submissions", "question_results", "test_results", "files", "assignments"} | REVIEW_TABLES
 DEFAULT_ASSIGNMENT = "default"
 # Columns of `submissions` in the order of the current schema, for rebuilding an older gradebook's table.
 _SUBMISSION_COLUMNS = (
@@ -204,6 +207,7 @@ class Gradebook:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
+        ensure_review_schema(self._db)  # the human half, in tables of its own (an older gradebook gets them)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(question_results)")}
         if "sandbox" not in columns:  # a gradebook from before the sandbox: layers unknown for its rows
             self._db.execute("ALTER TABLE question_results ADD COLUMN sandbox TEXT NOT NULL DEFAULT ''")
@@ -437,7 +441,7 @@ class Gradebook:
         }
         due, policy = self.deadline()
         lateness = assess(submitted_at, due, policy or "none")
-        return StoredSubmission(
+        stored = StoredSubmission(
             sid,
             name,
             digest,
@@ -452,6 +456,7 @@ class Gradebook:
             submitted_at,
             lateness,
         )
+        return with_review(self._db, self.assignment, stored)  # final points: auto + rubric + adjustments
 
     def latest(self, question_ids: set[str] | None = None) -> list[StoredSubmission]:
         """Each student's most recently graded submission in this assignment, by name."""
