@@ -22,6 +22,7 @@ import pytest
 from grader import batch as batch_module
 from grader import gradebook as gradebook_module
 from grader.batch import MISSING_FILE, execute_batch, is_untouched_stub, plan_batch, rejected_run
+from grader.book_review import REVIEW_TABLES
 from grader.catalogue import Question, find_question
 from grader.fingerprint import grading_key
 from grader.gradebook import Gradebook, GradebookError, StoredSubmission
@@ -330,7 +331,10 @@ def test_a_new_gradebook_is_made_with_its_folders_in_wal_mode(book: Path) -> Non
     assert book.is_file()
     assert _rows(book, "PRAGMA journal_mode") == [("wal",)]
     tables = _rows(book, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    assert tables == [("assignments",), ("files",), ("question_results",), ("submissions",), ("test_results",)]
+    review = [(name,) for name in sorted(REVIEW_TABLES)]  # the human half, in tables of its own (book_review)
+    assert tables == sorted(
+        [("assignments",), ("files",), ("question_results",), ("submissions",), ("test_results",), *review]
+    )
 
 
 def test_opening_a_current_gradebook_changes_nothing(book: Path) -> None:
