@@ -6,21 +6,26 @@ Write two upload routes on ``app`` that check every file and describe what they 
 
 Contract (the hidden tests check exactly this):
 
-- [q15.1] ``POST /upload/`` takes one file in the multipart form field ``file`` and answers 200 with
+- [q15.1] ``POST /upload/`` takes one file in the multipart form field ``file`` and answers 200 with exactly
   ``{"filename": <name sent>, "content_type": <type the client declared>, "size": <bytes>,
-  "sha256": <SHA-256 of the content, lowercase hex>}``.
-- [q15.2] Rules checked for every file, each refused with its own status and a body ``{"detail": <non-empty
-  message>}`` (the wording is free):
-  * content type: the declared media type, ignoring parameters such as ``; charset=utf-8``, must be one
-    of ``ALLOWED_CONTENT_TYPES`` (``text/plain``, ``image/png``, ``image/jpeg``, ``application/pdf``),
-    otherwise **415**;
+  "sha256": <SHA-256 of the content, lowercase hex>}``. The name is reported as sent, in any script; the type is
+  the whole declared value, as sent: its parameters and its case are kept (a file declared
+  ``Text/Plain; charset=utf-8`` is reported with ``"content_type": "Text/Plain; charset=utf-8"``).
+- [q15.2] Rules checked for every file, on both routes, each refused with its own status and a body of exactly
+  ``{"detail": <non-empty message>}`` (the wording is free):
+  * content type: the declared media type, ignoring parameters such as ``; charset=utf-8``, the spaces around
+    it and its case (media types are case-insensitive: ``IMAGE/PNG`` is ``image/png``), must be one of
+    ``ALLOWED_CONTENT_TYPES`` (``text/plain``, ``image/png``, ``image/jpeg``, ``application/pdf``), otherwise
+    **415**;
   * an empty file (0 bytes) → **400**;
   * a file larger than ``MAX_FILE_SIZE`` = 1 MiB (1_048_576 bytes) → **413**; exactly 1 MiB is accepted.
-  A file that breaks several rules may get the status of any rule it breaks.
+  A file that breaks several rules may get the status of any rule it breaks. The limits hold for each file on
+  its own (two files of 700 KiB together are fine).
 - [q15.3] ``POST /uploads/`` takes several files, all in the repeated form field ``files``, and answers 200 with
   ``{"files": [<one object as above per file, in the order sent>], "count": <number of files>,
-  "total_size": <sum of the sizes>}``. If any file breaks a rule, the whole request is refused with
-  that file's status.
+  "total_size": <sum of the sizes>}`` (exactly these three keys); every file sent is listed, the same file sent
+  twice included. If any file breaks a rule, the whole request is refused with that file's status; when several
+  files break rules, the status is that of the first of them in the order sent.
 - [q15.4] A request without the expected form field answers 422 (FastAPI's own validation).
 
 Run it: ``uvicorn q15_file_uploads:app --reload`` then
