@@ -30,6 +30,7 @@ from grader.reports.classlist import (
 from grader.reports.jsonout import render_report_json
 from grader.reports.lms import lms_destination, lms_options, write_lms_reports
 from grader.reports.table import render_table
+from grader.review.cli import feedback_command, review_command
 from grader.runner import DEFAULT_TIMEOUT_S
 from grader.safetext import printable
 from grader.submissions import Submission, resolve_submissions
@@ -736,6 +737,11 @@ def similarity_command(
         click.echo(json.dumps(similarity_to_dict(report), indent=2, ensure_ascii=False))
     else:
         click.echo(render_similarity_table(report))
+
+
+# The human half (issue 22): the review app and the students' feedback pages (grader/review/).
+cli.add_command(review_command)
+cli.add_command(feedback_command)
 
 
 def main() -> None:

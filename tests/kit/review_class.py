@@ -34,7 +34,7 @@ points = 0.5
 
 
 def _answer(name: str, qid: str) -> bytes:
-    body = f'"""{qid} answer of {name}."""\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n'
+    body = f'"""{qid}: an answer."""\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n'
     if name == "carol" and qid == "q02":
         body += f"\n# {INJECTION}\nGREETING = {INJECTION!r}\n"
     return body.encode()

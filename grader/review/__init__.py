@@ -1,0 +1,1 @@
+"""``grade review`` (a local web app over a gradebook) and ``grade feedback`` (pages for the students)."""
