@@ -10,6 +10,7 @@ import click
 
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
+from grader.reports.review_parts import any_reviewed, review_properties, reviewed_text
 from grader.reports.table import STATUS_COLOURS, render_sandbox, render_table, status_label
 from grader.results import STATUS_SYMBOLS
 from grader.safetext import printable, spreadsheet_cell
@@ -92,6 +93,9 @@ def render_class_table(
                 _note(sub),
             )
         )
+    if any_reviewed(submissions):  # the human review (issue 22): questions reviewed, recommendation
+        headers = (*headers, "reviewed")
+        rows = [(*row, reviewed_text(sub)) for row, sub in zip(rows, submissions, strict=True)]
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(headers)]
     widths[4] = max(len(headers[4]), len(questions))
     numbers = "".join(str(q.number % 10) for q in questions)  # the units digit: 1234567890123...
@@ -196,6 +200,8 @@ def render_junit(submissions: list[StoredSubmission]) -> str:
             time=f"{sub.result.duration_s:.2f}",
         )
         properties = ET.SubElement(suite, "properties")
+        for name, value in review_properties(sub):  # the human review (issue 22)
+            ET.SubElement(properties, "property", name=name, value=value)
         sandbox = sub.result.sandbox
         ET.SubElement(properties, "property", name="sandbox.active", value=",".join(sandbox["active"]))
         ET.SubElement(properties, "property", name="sandbox.missing", value=",".join(sandbox["missing"]))

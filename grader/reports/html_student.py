@@ -29,6 +29,7 @@ from grader.gradebook import StoredSubmission
 from grader.manifest import QuestionActivity
 from grader.reports.classlist import flag_summary, late_note
 from grader.reports.html_page import cell, fmt, num, page, row, status_html
+from grader.reports.review_parts import review_html
 from grader.reports.table import sandbox_text
 from grader.results import QuestionResult
 from grader.safetext import html_text, printable
@@ -372,4 +373,5 @@ def render_student(
     elif questions and not sub.problem:
         parts.append('<p class="note">No question was attempted: every file is missing or the untouched stub.</p>')
     shows_code = any(sub.sources.get(q.id) is not None for q in attempted)
+    parts.extend(filter(None, [review_html(sub)]))  # the human review (issue 22), when there is one
     return page(f"{sub.name}: class report", "\n".join(parts) + "\n", pygments_css() if shows_code else "")

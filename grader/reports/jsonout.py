@@ -13,6 +13,7 @@ from typing import Any
 
 from grader import __version__
 from grader.gradebook import StoredSubmission
+from grader.reports.review_parts import review_json
 from grader.safetext import printable
 
 __all__ = ["SCHEMA_VERSION", "render_report_json", "report_dict", "submission_to_dict"]
@@ -35,6 +36,9 @@ def submission_to_dict(sub: StoredSubmission) -> dict[str, Any]:
         final_score=sub.final_score,
         final_percent=sub.final_percent,
     )
+    review = review_json(sub)
+    if review is not None:  # the human review (issue 22): only on a reviewed submission
+        data["review"] = review
     return data
 
 

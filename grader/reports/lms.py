@@ -28,6 +28,7 @@ import click
 
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
+from grader.reports.review_parts import student_comments
 from grader.safetext import printable, spreadsheet_cell
 
 __all__ = [
@@ -87,6 +88,7 @@ def _feedback(sub: StoredSubmission) -> str:
     flagged = [q.id for q in result.questions if q.flags]
     if flagged:
         parts.append(f"integrity flags (a person reads the code; scores unchanged): {', '.join(flagged)}")
+    parts.extend(student_comments(sub))  # what the reviewer wrote to the student (issue 22)
     return "; ".join(parts)
 
 
