@@ -96,7 +96,8 @@ def create_app(config: ReviewConfig) -> FastAPI:
             )
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"  # the token may sit in the URL
+        # The token may sit in the URL: no other site sees it (and same-origin posts keep their Origin header).
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
