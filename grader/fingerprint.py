@@ -6,7 +6,9 @@ counted 4 skipped tests before ``redis-server`` was installed and 13 passed afte
 is the kit version, then a hash of
 
 - the hidden tests and the code that runs them and scores them (the judge, the bridge, the host and its
-  helpers, the fixtures, the scoring, the catalogue with its points);
+  helpers, the fixtures, the scoring), and the catalogue's ids and slugs (which files are graded as which
+  question); not its points, titles, levels or hints, which decide no outcome: the gradebook stores per-test
+  outcomes and recomputes points whenever it is read, so changing a question's points regrades nothing;
 - the versions of the libraries the tests and the exercises run on;
 - which system tools the tests use are present (``redis-server``).
 """
@@ -20,13 +22,14 @@ import shutil
 from pathlib import Path
 
 from grader import __version__
+from grader.catalogue import load_catalogue
 from grader.kit import hidden_tests_dir
 
 __all__ = ["grading_key"]
 
 _GRADER = Path(__file__).resolve().parent
 # The grader's own files that decide an outcome (reports and the CLI only present it).
-_DECIDING_CODE = ("child.py", "runner.py", "fixtures.py", "scoring.py", "loading.py", "protocol.py", "catalogue.toml")
+_DECIDING_CODE = ("child.py", "runner.py", "fixtures.py", "scoring.py", "loading.py", "protocol.py")
 _DECIDING_FOLDERS = ("bridge", "host", "sandbox")
 _DISTRIBUTIONS = (
     "fastapi",
@@ -67,6 +70,8 @@ def key_parts(tests_dir: Path | None = None) -> list[tuple[str, str]]:
     for path in deciding:
         digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "absent"
         parts.append((f"file:{path.name}", digest))
+    files = ",".join(f"{q.id}={q.slug}" for q in load_catalogue())
+    parts.append(("catalogue:files", hashlib.sha256(files.encode()).hexdigest()))
     parts += [(f"package:{name}", _version(name)) for name in _DISTRIBUTIONS]
     parts += [(f"tool:{tool}", "present" if shutil.which(tool) else "absent") for tool in _SYSTEM_TOOLS]
     return parts

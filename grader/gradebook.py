@@ -23,12 +23,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from grader.book_review import REVIEW_TABLES, Review, ensure_review_schema, with_review
-from grader.catalogue import load_catalogue
+from grader.catalogue import Question, load_catalogue
 from grader.diskfull import DiskFull, is_disk_full
 from grader.kit import exercises_dir
 from grader.lateness import Lateness, assess
@@ -37,7 +37,7 @@ from grader.results import QuestionResult, RawRun, SubmissionResult, TestFailure
 from grader.safetext import printable
 from grader.scoring import rescore
 
-__all__ = ["DEFAULT_GRADEBOOK", "Gradebook", "GradebookError", "StoredSubmission"]
+__all__ = ["DEFAULT_GRADEBOOK", "AssignmentSettings", "Gradebook", "GradebookError", "StoredSubmission"]
 
 DEFAULT_GRADEBOOK = Path("gradebook.sqlite3")
 _SUBMISSIONS_TABLE = """
@@ -53,16 +53,22 @@ CREATE TABLE IF NOT EXISTS {name} (
     manifest TEXT NOT NULL DEFAULT '',
     assignment TEXT NOT NULL DEFAULT 'default',
     submitted_at TEXT NOT NULL DEFAULT '',
+    time_source TEXT NOT NULL DEFAULT '',
     UNIQUE (assignment, name, content_hash, kit_version)
 );
 """
+# What an assignment remembers beyond its due date (each a column of ``assignments``, '' when never given):
+# its questions (ids, one per line), its points ({id: points} JSON, overriding the catalogue), its roster (JSON),
+# the name of its LMS column, the submission times the teacher gave ({student: ISO time} JSON), and where its
+# questions were first given (``grade pack`` or the first grading).
+_SETTINGS_COLUMNS = ("questions", "points", "roster", "lms_column", "times", "origin")
 _SCHEMA = (
     _SUBMISSIONS_TABLE.format(name="submissions")
     + """
 CREATE TABLE IF NOT EXISTS assignments (
     name TEXT PRIMARY KEY,
     due TEXT NOT NULL DEFAULT '',
-    late_policy TEXT NOT NULL DEFAULT ''
+    late_policy TEXT NOT NULL DEFAULT ''{settings}
 );
 CREATE TABLE IF NOT EXISTS question_results (
     submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
@@ -99,7 +105,7 @@ CREATE TABLE IF NOT EXISTS files (
     content BLOB NOT NULL
 );
 """
-)
+).replace("{settings}", "".join(f",\n    {column} TEXT NOT NULL DEFAULT ''" for column in _SETTINGS_COLUMNS))
 
 
 def _now() -> str:
@@ -133,8 +139,18 @@ class StoredSubmission:
     sources: dict[str, str] = field(default_factory=dict)  # question id -> the graded file's text
     submitted_at: str = ""  # ISO 8601: the manifest's time, else the submission's file time ('' unknown)
     lateness: Lateness | None = None  # against the assignment's due date, when it has one
+    # Where ``submitted_at`` comes from: "manifest" (fastlings submit), "file" (a file's modification time on the
+    # grader's disk), "teacher" (a time the teacher gave, --submission-times), or "" (unknown).
+    time_source: str = ""
+    # The questions asked of this submission that have no stored result yet (a batch stopped or still running).
+    ungraded: tuple[str, ...] = ()
     # The human review (grader.book_review): its points are already in ``result``, the auto ones in review.auto_points.
     review: Review | None = None
+
+    @property
+    def incomplete(self) -> bool:
+        """Some of its questions are not graded yet: no score of it is final (every report says so)."""
+        return bool(self.ungraded)
 
     @property
     def final_score(self) -> float:
@@ -142,9 +158,14 @@ class StoredSubmission:
         return self.lateness.apply(self.result.score) if self.lateness else self.result.score
 
     @property
-    def final_percent(self) -> float:
+    def exact_final_percent(self) -> float:
+        """The final score in percent, unrounded: what ``--fail-under`` compares."""
         max_score = self.result.max_score
-        return round(100.0 * self.final_score / max_score, 1) if max_score else 0.0
+        return 100.0 * self.final_score / max_score if max_score else 0.0
+
+    @property
+    def final_percent(self) -> float:
+        return round(self.exact_final_percent, 1)
 
     def diff_against_stub(self, question_id: str) -> str:
         """The unified diff from the kit's stub to the graded file ('' when either is unknown)."""
@@ -168,8 +189,49 @@ _OUR_TABLES = {"submissions", "question_results", "test_results", "files", "assi
 DEFAULT_ASSIGNMENT = "default"
 # Columns of `submissions` in the order of the current schema, for rebuilding an older gradebook's table.
 _SUBMISSION_COLUMNS = (
-    "id, name, content_hash, kit_version, source, problem, warnings, graded_at, manifest, assignment, submitted_at"
+    "id, name, content_hash, kit_version, source, problem, warnings, graded_at, manifest, assignment, submitted_at,"
+    " time_source"
 )
+
+
+@dataclass(frozen=True)
+class AssignmentSettings:
+    """What the gradebook remembers of one assignment, each given once and kept for every later run and report.
+
+    Empty values were never given: ``questions`` empty means the assignment has no question set yet (the next
+    grading records the one it grades), ``points`` holds only the questions whose points differ from the
+    catalogue's.
+    """
+
+    name: str
+    questions: tuple[str, ...] = ()
+    points: dict[str, float] = field(default_factory=dict)
+    due: str = ""
+    late_policy: str = ""
+    roster: tuple[tuple[str, str, str], ...] = ()  # (id, name, email) per expected student, in the roster's order
+    lms_column: str = ""
+    times: dict[str, str] = field(default_factory=dict)  # student -> the submission time the teacher gave
+    origin: str = ""  # where the questions were given: "grade pack" or "first grading"
+
+    def catalogue(self) -> tuple[Question, ...]:
+        """Every question of the catalogue, at this assignment's points."""
+        return tuple(replace(q, points=self.points[q.id]) if q.id in self.points else q for q in load_catalogue())
+
+    def in_force(self) -> tuple[Question, ...]:
+        """The assignment's questions at its points, in catalogue order (every question when none was given)."""
+        catalogue = self.catalogue()
+        return tuple(q for q in catalogue if q.id in self.questions) if self.questions else catalogue
+
+
+def _json_field(text: str, default: object) -> object:
+    """A JSON column as stored ('' or a value this kit wrote), ``default`` when it cannot be read."""
+    if not text:
+        return default
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return default
+    return value if isinstance(value, type(default)) else default
 
 
 class GradebookError(Exception):
@@ -214,6 +276,12 @@ class Gradebook:
         submission_columns = {row[1] for row in self._db.execute("PRAGMA table_info(submissions)")}
         if "assignment" not in submission_columns:
             self._add_assignments(submission_columns)
+        elif "time_source" not in submission_columns:  # from before the source of a time was kept: unknown
+            self._db.execute("ALTER TABLE submissions ADD COLUMN time_source TEXT NOT NULL DEFAULT ''")
+        assignment_columns = {row[1] for row in self._db.execute("PRAGMA table_info(assignments)")}
+        for column in _SETTINGS_COLUMNS:  # an assignment from before it remembered more than its due date
+            if column not in assignment_columns:
+                self._db.execute(f"ALTER TABLE assignments ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
         self.assignment = printable(assignment)
 
     def _add_assignments(self, columns: set[str]) -> None:
@@ -271,6 +339,7 @@ class Gradebook:
         warnings: Iterable[str] = (),
         manifest: Manifest | None = None,
         submitted_at: str = "",
+        time_source: str = "",
     ) -> int:
         """The id of this exact submission in this assignment, created on first sight."""
         recorded = json.dumps(manifest.to_dict()) if manifest is not None and not manifest.problem else ""
@@ -278,10 +347,11 @@ class Gradebook:
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO submissions (name, content_hash, kit_version, source, problem, warnings, graded_at,"
-                " manifest, assignment, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " manifest, assignment, submitted_at, time_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (assignment, name, content_hash, kit_version)"
                 " DO UPDATE SET source = excluded.source, problem = excluded.problem, warnings = excluded.warnings,"
-                " graded_at = excluded.graded_at, manifest = excluded.manifest, submitted_at = excluded.submitted_at",
+                " graded_at = excluded.graded_at, manifest = excluded.manifest, submitted_at = excluded.submitted_at,"
+                " time_source = excluded.time_source",
                 (
                     name,
                     content_hash,
@@ -293,6 +363,7 @@ class Gradebook:
                     recorded,
                     self.assignment,
                     submitted_at,
+                    time_source,
                 ),
             )
             row = db.execute(
@@ -389,8 +460,9 @@ class Gradebook:
             )
 
     def _question_results(self, submission_id: int, question_ids: set[str] | None) -> tuple[QuestionResult, ...]:
-        """The stored results, their points recomputed under today's catalogue (see ``scoring.rescore``)."""
-        catalogue = {q.id: q for q in load_catalogue()}
+        """The stored results, their points recomputed under today's catalogue and this assignment's points (see
+        ``scoring.rescore``): changing either changes every report at once, and grades nothing again."""
+        catalogue = {q.id: q for q in self.settings().catalogue()}
         failures: dict[str, list[TestFailure]] = {}
         for qid, test, message in self._db.execute(
             "SELECT question_id, test, message FROM test_results"
@@ -418,15 +490,19 @@ class Gradebook:
     def load(self, submission_id: int, question_ids: set[str] | None = None) -> StoredSubmission:
         """One stored submission with its results (all questions, or those in ``question_ids``)."""
         row = self._db.execute(
-            "SELECT id, name, content_hash, kit_version, source, problem, warnings, graded_at, manifest, submitted_at"
-            " FROM submissions WHERE id = ?",
+            "SELECT id, name, content_hash, kit_version, source, problem, warnings, graded_at, manifest, submitted_at,"
+            " time_source FROM submissions WHERE id = ?",
             (submission_id,),
         ).fetchone()
         if row is None:
             raise KeyError(submission_id)
-        sid, name, digest, version, source, problem, warnings, graded_at, recorded, submitted_at = row
+        sid, name, digest, version, source, problem, warnings, graded_at, recorded, submitted_at, time_source = row
         name, source, problem, submitted_at = map(printable, (name, source, problem, submitted_at))
+        settings = self.settings()
+        if name in settings.times:  # the teacher's record of when it arrived wins over the candidate's side
+            submitted_at, time_source = settings.times[name], "teacher"
         questions = self._question_results(sid, question_ids)
+        ungraded = () if problem or question_ids is None else tuple(sorted(question_ids - {q.id for q in questions}))
         result = SubmissionResult(target=name, questions=questions, duration_s=sum(q.duration_s for q in questions))
         notes = tuple(printable(note) for note in warnings.split("\n") if note)
         manifest = Manifest.from_dict(json.loads(recorded)) if recorded else None
@@ -439,8 +515,7 @@ class Gradebook:
             )
             if question_ids is None or qid in question_ids
         }
-        due, policy = self.deadline()
-        lateness = assess(submitted_at, due, policy or "none")
+        lateness = assess(submitted_at, settings.due, settings.late_policy or "none")
         stored = StoredSubmission(
             sid,
             name,
@@ -455,6 +530,8 @@ class Gradebook:
             sources,
             submitted_at,
             lateness,
+            printable(time_source),
+            ungraded,
         )
         return with_review(self._db, self.assignment, stored)  # final points: auto + rubric + adjustments
 
@@ -469,11 +546,15 @@ class Gradebook:
         return [self.load(row[0], question_ids) for row in rows]
 
     def assignments(self) -> dict[str, int]:
-        """Every assignment the gradebook holds and its number of students."""
+        """Every assignment the gradebook holds and its number of students (0 for one described, not yet graded)."""
         rows = self._db.execute(
-            "SELECT assignment, count(DISTINCT name) FROM submissions GROUP BY assignment ORDER BY assignment"
+            "SELECT assignment, count(DISTINCT name) FROM submissions GROUP BY assignment"
+            " UNION ALL SELECT name, 0 FROM assignments WHERE questions != ''"
         )
-        return {name: count for name, count in rows}
+        held: dict[str, int] = {}
+        for name, count in rows:
+            held[name] = max(held.get(name, 0), count)
+        return dict(sorted(held.items()))
 
     def remove(self, name: str) -> int:
         """Delete every submission of student ``name`` in this assignment, with its results; how many."""
@@ -485,14 +566,104 @@ class Gradebook:
 
     def deadline(self) -> tuple[str, str]:
         """This assignment's due date (ISO 8601) and late policy, as last set ('' for none)."""
-        row = self._db.execute("SELECT due, late_policy FROM assignments WHERE name = ?", (self.assignment,)).fetchone()
-        return (row[0], row[1]) if row else ("", "")
+        settings = self.settings()
+        return settings.due, settings.late_policy
 
     def set_deadline(self, due: str, late_policy: str) -> None:
         """Remember the due date and late policy, so that later reports apply the same ones."""
+        self.update_settings(due=due, late_policy=late_policy)
+
+    def settings(self) -> AssignmentSettings:
+        """What this assignment remembers (all empty for an assignment never described)."""
+        row = self._db.execute(
+            "SELECT due, late_policy, questions, points, roster, lms_column, times, origin FROM assignments"
+            " WHERE name = ?",
+            (self.assignment,),
+        ).fetchone()
+        if row is None:
+            return AssignmentSettings(self.assignment)
+        due, policy, questions, points, roster, lms_column, times, origin = row
+        known = {q.id for q in load_catalogue()}
+        points_read = _json_field(points, {})
+        roster_read = _json_field(roster, [])
+        times_read = _json_field(times, {})
+        return AssignmentSettings(
+            name=self.assignment,
+            questions=tuple(qid for qid in questions.split("\n") if qid in known),
+            points={
+                qid: float(value)
+                for qid, value in points_read.items()  # type: ignore[union-attr]
+                if qid in known and isinstance(value, int | float) and value > 0
+            },
+            due=due,
+            late_policy=policy,
+            roster=tuple(
+                tuple(printable(str(part)) for part in entry[:3])  # type: ignore[misc]
+                for entry in roster_read  # type: ignore[union-attr]
+                if isinstance(entry, list) and len(entry) == 3
+            ),
+            lms_column=printable(lms_column),
+            times={
+                printable(str(name)): printable(str(when))
+                for name, when in times_read.items()  # type: ignore[union-attr]
+            },
+            origin=origin,
+        )
+
+    def update_settings(self, **changes: object) -> AssignmentSettings:
+        """Remember what is given (the fields of ``AssignmentSettings`` but ``name``); return the settings now."""
+        current = self.settings()
+        merged = replace(current, **changes)  # type: ignore[arg-type]
+        stored = (
+            merged.due,
+            merged.late_policy,
+            "\n".join(merged.questions),
+            json.dumps(merged.points, sort_keys=True) if merged.points else "",
+            json.dumps([list(entry) for entry in merged.roster], ensure_ascii=False) if merged.roster else "",
+            printable(merged.lms_column),
+            json.dumps(merged.times, sort_keys=True, ensure_ascii=False) if merged.times else "",
+            merged.origin,
+        )
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO assignments VALUES (?, ?, ?)"
-                " ON CONFLICT (name) DO UPDATE SET due = excluded.due, late_policy = excluded.late_policy",
-                (self.assignment, due, late_policy),
+                "INSERT INTO assignments (name, due, late_policy, questions, points, roster, lms_column, times, origin)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET due = excluded.due,"
+                " late_policy = excluded.late_policy, questions = excluded.questions, points = excluded.points,"
+                " roster = excluded.roster, lms_column = excluded.lms_column, times = excluded.times,"
+                " origin = excluded.origin",
+                (self.assignment, *stored),
             )
+        return merged
+
+    def graded_question_ids(self) -> set[str]:
+        """The questions any submission of this assignment has a result for."""
+        rows = self._db.execute(
+            "SELECT DISTINCT r.question_id FROM question_results r JOIN submissions s ON s.id = r.submission_id"
+            " WHERE s.assignment = ?",
+            (self.assignment,),
+        )
+        return {row[0] for row in rows}
+
+    @staticmethod
+    def holds(path: Path, assignment: str) -> bool:
+        """Whether the gradebook file at ``path`` knows ``assignment`` (read only; False for anything unreadable)."""
+        if not path.is_file():
+            return False
+        try:
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        except sqlite3.Error:
+            return False
+        try:
+            described = db.execute(
+                "SELECT 1 FROM assignments WHERE name = ? AND questions != ''", (assignment,)
+            ).fetchone()
+            graded = db.execute("SELECT 1 FROM submissions WHERE assignment = ? LIMIT 1", (assignment,)).fetchone()
+            return bool(described or graded)
+        except sqlite3.Error:
+            return False
+        finally:
+            db.close()
+
+    def described(self) -> bool:
+        """Whether this assignment is known here: described (questions recorded) or holding submissions."""
+        return bool(self.settings().questions) or self.assignment in self.assignments()
