@@ -113,6 +113,7 @@ def plan_batch(
             submission.warnings,
             submission.manifest,
             submission.submitted_at,
+            submission.time_source,
         )
         ids.append(sid)
         if submission.folder is None:

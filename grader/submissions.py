@@ -2,6 +2,9 @@
 
 A path can be a submission folder, a submission archive (zip or tar, e.g. from the candidate's ``submit``),
 or a class folder whose every subfolder or archive is one student's submission, named by the student's id.
+A folder holding what ``fastlings submit`` zipped (its ``manifest.json`` beside ``exercises/``), or an
+``exercises/`` folder of answers, is one submission, graded exactly as its zip would be; a candidate's whole
+pack folder is refused with the path to grade instead.
 Archives are extracted safely into a scratch folder; an unusable one becomes a submission with a
 ``problem``, so one bad student never stops the others. Every submission is then taken in (``intake``): its
 exercise files are copied into a private folder, and only that copy is hashed, scanned and graded.
@@ -28,9 +31,17 @@ from grader.lateness import submission_time
 from grader.manifest import MANIFEST_NAME, Manifest, read_manifest
 from grader.safetext import printable
 
-__all__ = ["MANIFEST_NAME", "Submission", "content_hash", "find_exercise_folder", "resolve_submissions"]
+__all__ = [
+    "MANIFEST_NAME",
+    "Submission",
+    "content_hash",
+    "find_exercise_folder",
+    "pack_folder_message",
+    "resolve_submissions",
+]
 
 _SEARCH_DEPTH = 4
+_PACK_MARKER = Path(".fastlings") / "pack.json"  # what `grade pack` writes into every pack (grader.pack)
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,7 @@ class Submission:
     manifest: Manifest | None = None  # what `fastlings submit` recorded, checked (None: no manifest)
     # ISO 8601: the manifest's time, else (none, no time, or in the future) the newest time of what was handed in
     submitted_at: str = ""
+    time_source: str = ""  # "manifest", or "file" (a modification time on this disk), or "" (unknown)
 
     def __post_init__(self) -> None:
         # Names and messages come from folder, archive and member names the candidate chose.
@@ -107,6 +119,14 @@ def _file_time(paths: list[Path]) -> str:
     return datetime.fromtimestamp(max(times), UTC).isoformat(timespec="seconds") if times else ""
 
 
+def _dated(manifest: Manifest | None, file_time: str) -> tuple[str, str, str]:
+    """(the submission's time, a note when the manifest's time is not used, where the time comes from)."""
+    claimed = manifest.created_at if manifest else ""
+    when, note = submission_time(claimed, file_time)
+    source = "manifest" if claimed and when == claimed and not note else "file" if when else ""
+    return when, note, source
+
+
 def _from_archive(archive: Path, scratch: Path, name: str, extra: tuple[str, ...] = ()) -> Submission:
     destination = scratch / f"{len(list(scratch.iterdir()))}-{archive.name}"
     destination.mkdir()
@@ -121,13 +141,40 @@ def _from_archive(archive: Path, scratch: Path, name: str, extra: tuple[str, ...
         return Submission(name, archive, None, problem=f"{archive.name} holds none of the kit's exercise files")
     manifest = read_manifest(folder / MANIFEST_NAME, destination / MANIFEST_NAME)
     warnings = manifest.warnings(folder) if manifest else ()
-    when, note = submission_time(manifest.created_at if manifest else "", _file_time([archive]))
+    when, note, source = _dated(manifest, _file_time([archive]))
     warnings += (note,) if note else ()
-    return Submission(name, archive, folder, warnings=warnings, manifest=manifest, submitted_at=when)
+    return Submission(
+        name, archive, folder, warnings=warnings, manifest=manifest, submitted_at=when, time_source=source
+    )
 
 
 def _is_submission_folder(folder: Path, extra: tuple[str, ...] = ()) -> bool:
     return bool(_exercise_files(folder, load_catalogue(), extra))
+
+
+def _is_pack_folder(folder: Path) -> bool:
+    """A candidate's pack as `grade pack` wrote it (its marker, or its pristine stubs beside the practice tool)."""
+    return (folder / _PACK_MARKER).is_file() or (
+        (folder / ".fastlings" / "original").is_dir() and (folder / "grader" / "candidate").is_dir()
+    )
+
+
+def pack_folder_message(folder: Path) -> str:
+    """What to grade instead of a candidate's whole pack folder: its answers, or the zips `fastlings submit` wrote."""
+    zips = sorted(p.name for p in folder.glob("submission-*.zip") if p.is_file())
+    answers = folder / "exercises"
+    where = f"grade {answers}" + (f", or the zip fastlings submit wrote: grade {folder / zips[-1]}" if zips else "")
+    return f"{folder} is a candidate's whole pack folder (stubs, checks, the practice tool): {where}"
+
+
+def _is_unpacked_submission(folder: Path, extra: tuple[str, ...] = ()) -> bool:
+    """One submission whose exercise files lie one level down: an unzipped `fastlings submit` zip (its manifest
+    beside ``exercises/``) or a folder holding an ``exercises/`` folder of answers. Never a pack folder."""
+    if _is_pack_folder(folder):
+        return False
+    if (folder / MANIFEST_NAME).is_file() and find_exercise_folder(folder, extra=extra) is not None:
+        return True
+    return _is_submission_folder(folder / "exercises", extra)
 
 
 def resolve_submissions(paths: list[Path], scratch: Path, mapping: dict[str, str] | None = None) -> list[Submission]:
@@ -145,6 +192,11 @@ def resolve_submissions(paths: list[Path], scratch: Path, mapping: dict[str, str
             submissions.append(_from_archive(path, scratch, archive_stem(path.name), mapped))
         elif path.is_dir() and _is_submission_folder(path, mapped):
             submissions.append(Submission(path.resolve().name, path, path))
+        elif path.is_dir() and _is_pack_folder(path):
+            raise ValueError(printable(pack_folder_message(path)))
+        elif path.is_dir() and _is_unpacked_submission(path, mapped):
+            folder = find_exercise_folder(path, extra=mapped)
+            submissions.append(Submission(path.resolve().name, path, folder))
         elif path.is_dir():
             entries = [
                 p
@@ -222,15 +274,21 @@ def _take_in(submission: Submission, destination: Path, mapping: dict[str, str])
         mapped.append(f"{expected} graded from {found} (--map)")
         mapped_files.append(source)
     manifest, warnings, when = submission.manifest, submission.warnings, submission.submitted_at
+    source = submission.time_source
     if manifest is None:
-        with contextlib.suppress(IntakeError):  # no manifest, or not a plain small file: read as absent
-            copy_regular_file(original / MANIFEST_NAME, destination / MANIFEST_NAME)
+        # Beside the exercise files, or at the submission's root: an unzipped `fastlings submit` zip keeps its
+        # manifest beside exercises/, and is read exactly as the zip would be.
+        roots = [original] + ([submission.source] if submission.source.is_dir() else [])
+        for root in roots:
+            with contextlib.suppress(IntakeError):  # no manifest, or not a plain small file: read as absent
+                copy_regular_file(root / MANIFEST_NAME, destination / MANIFEST_NAME)
+                break
         manifest = read_manifest(destination / MANIFEST_NAME)
         warnings = manifest.warnings(destination) if manifest else ()
     if not when:  # a folder (an archive was dated by itself): the manifest's time, else its newest file's
         # What was handed in, for the submission's time: the exercise files and the files graded through --map.
         handed_in = [original / name for name in names if (original / name).is_file()] + mapped_files
-        when, note = submission_time(manifest.created_at if manifest else "", _file_time(handed_in))
+        when, note, source = _dated(manifest, _file_time(handed_in))
         warnings += (note,) if note else ()
     warnings += tuple(mapped) + tuple(f"not graded: {why}" for why in rejected.values())
     misnamed = near_misses(original, [n for n in names if n not in mapping])
@@ -244,4 +302,5 @@ def _take_in(submission: Submission, destination: Path, mapping: dict[str, str])
         tuple(sorted(misnamed.items())),
         manifest,
         when,
+        source,
     )
