@@ -1,7 +1,8 @@
 """The class statistics of the HTML report: pure functions over stored results, no HTML.
 
-Only usable submissions count (those without a ``problem``: an archive that could not be opened says
-nothing about the class's work); the caller lists the others apart.
+Only graded submissions count (those without a ``problem``, whose every question has a result: an archive that
+could not be opened, or a grading not finished, says nothing about the class's work; ``reports.summary`` defines
+the class mean for every report alike); the caller lists the others apart.
 
 **Which questions separate strong from weak students** is measured by the *corrected item-total
 correlation* (also called the rest correlation): for one question, the Pearson correlation, over the
@@ -46,8 +47,8 @@ MIN_STUDENTS_FOR_DISCRIMINATION = 3
 
 
 def usable(submissions: Iterable[StoredSubmission]) -> list[StoredSubmission]:
-    """The submissions that count in the statistics: those that could be graded at all."""
-    return [s for s in submissions if not s.problem]
+    """The submissions that count in the statistics: graded, and completely (``reports.summary.graded``)."""
+    return [s for s in submissions if not s.problem and not s.incomplete]
 
 
 def score_buckets(percents: Iterable[float]) -> list[int]:

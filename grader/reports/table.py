@@ -7,7 +7,7 @@ import click
 from grader.results import QuestionResult, Status, SubmissionResult
 from grader.safetext import printable
 
-__all__ = ["STATUS_COLOURS", "render_table", "status_label"]
+__all__ = ["STATUS_COLOURS", "elapsed_text", "render_table", "status_label"]
 
 STATUS_COLOURS: dict[Status, str] = {
     "passed": "green",
@@ -70,11 +70,33 @@ def render_sandbox(sandbox: dict[str, list[str]]) -> str:
     return click.style(text, fg="yellow")
 
 
-def render_table(result: SubmissionResult, verbose: bool = False, notes: tuple[str, ...] = ()) -> str:
+def elapsed_text(seconds: float) -> str:
+    """A run's wall-clock time as people read it: ``11.2 s``, ``1 min 42 s``, ``1 h 3 min``."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+def render_table(
+    result: SubmissionResult,
+    verbose: bool = False,
+    notes: tuple[str, ...] = (),
+    *,
+    elapsed_s: float | None = None,
+    ungraded: tuple[str, ...] = (),
+    final: tuple[float, float] | None = None,
+) -> str:
     """Plain text with ANSI styles; click.echo strips the styles when colour is off.
 
     ``-v`` lists every failure of every question that did not pass, one line each, and the integrity flags;
     ``notes`` are the submission's own warnings (files changed after submit, files not taken in).
+    ``elapsed_s`` is the run's wall-clock time (None for a report from the gradebook); ``ungraded`` the
+    questions with no result yet (the score is then not given: it would not be the submission's); ``final``
+    the (score, percent) after a late penalty, when there is one.
     """
     rows = [_cells(q) for q in result.questions]
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(_HEADERS)]
@@ -102,12 +124,29 @@ def render_table(result: SubmissionResult, verbose: bool = False, notes: tuple[s
     if sandbox_line:
         lines.append(sandbox_line)
     passed = sum(q.passed for q in result.questions)
-    lines.append(
-        click.style(
-            f"score         {_fmt_points(result.score)}/{_fmt_points(result.max_score)} points "
-            f"({result.percent:g}%), {passed}/{len(result.questions)} questions passed "
-            f"in {result.duration_s:.1f}s",
-            bold=True,
+    if ungraded:
+        asked = len(result.questions) + len(ungraded)
+        text = (
+            f"score         incomplete: {', '.join(ungraded)} not graded yet ({len(result.questions)} of {asked}"
+            " questions graded); run the same grading again to finish"
         )
-    )
+        lines.append(click.style(text, bold=True, fg="yellow"))
+    else:
+        lines.append(
+            click.style(
+                f"score         {_fmt_points(result.score)}/{_fmt_points(result.max_score)} points "
+                f"({result.percent:g}%), {passed}/{len(result.questions)} questions passed",
+                bold=True,
+            )
+        )
+        if final is not None:
+            lines.append(
+                click.style(
+                    f"final         {_fmt_points(final[0])}/{_fmt_points(result.max_score)} points ({final[1]:g}%)"
+                    " after the late penalty",
+                    bold=True,
+                )
+            )
+    if elapsed_s is not None:
+        lines.append(f"time          {elapsed_text(elapsed_s)} elapsed")
     return "\n".join(lines)

@@ -78,8 +78,16 @@ def test_color_can_be_forced_even_off_a_terminal(submission: Path) -> None:
 
 def test_json_output_is_one_object_with_the_documented_keys(submission: Path) -> None:
     report = grade_json(str(submission), "-q", "q02")
-    assert report.keys() == {"schema_version", "kit_version", "gradebook", "submissions"}
-    assert (report["schema_version"], report["gradebook"]) == (1, None), "no gradebook kept for one submission"
+    assert report.keys() == {
+        "schema_version",
+        "kit_version",
+        "gradebook",
+        "assignment",
+        "class",
+        "elapsed_s",
+        "submissions",
+    }
+    assert (report["schema_version"], report["gradebook"]) == (2, None), "no gradebook kept for one submission"
     (only,) = report["submissions"]
     assert {"name", "score", "max_score", "percent", "duration_s", "questions", "warnings"} <= only.keys()
     (q02,) = only["questions"]
@@ -96,7 +104,7 @@ def test_untouched_stub_is_not_attempted_and_not_run() -> None:
     assert result.exit_code == 0, result.output
     assert re.search(r"q02 .* not attempted\s+-\s+0/1", result.output)
     assert "->" not in result.output, "an untouched stub has no failures to list"
-    assert "0.0s" in result.output, "nothing ran"
+    assert grade_json(str(exercises_dir()), "-q", "2")["submissions"][0]["duration_s"] == 0.0, "nothing ran"
 
 
 def test_verbose_lists_every_failure_of_an_attempted_question(submission: Path) -> None:

@@ -124,7 +124,7 @@ def test_a_file_is_replaced_only_when_an_earlier_run_wrote_it(tmp_path: Path) ->
         assert lms_destination("canvas", path) == {"canvas": path}, f"{lms}'s own file"
     path.write_bytes(b"\xef\xbb\xbfStudent,ID,SIS User ID,SIS Login ID,Section,FastAPI interview kit\n")
     assert lms_destination("moodle", path) == {"moodle": path}, "line ends do not matter"
-    for near in (" \r\n", "\t\n", "XX\r\n"):
+    for near in (" \r\n", "\t\n", ",XX\r\n"):
         path.write_text(f"{BOM}Student,ID,SIS User ID,SIS Login ID,Section,FastAPI interview kit{near}", newline="")
         with pytest.raises(LmsCsvError, match="exists and was not written by grade"):
             lms_destination("canvas", path)
@@ -158,13 +158,15 @@ def test_reports_are_written_whole_and_nothing_is_left_beside_them(tmp_path: Pat
 def test_the_options_are_declared_once_for_both_commands(tmp_path: Path) -> None:
     @click.command()  # declared here, so that the options are made under a mutant
     @lms_options
-    def _options(lms: str | None, lms_csv: Path | None) -> None:
-        click.echo(f"{lms!r} {lms_csv!r}")
+    def _options(lms: str | None, lms_csv: Path | None, lms_unusable: str) -> None:
+        click.echo(f"{lms!r} {lms_csv!r} {lms_unusable}")
 
     runner = CliRunner()
-    assert runner.invoke(_options, []).output == "None None\n"
+    assert runner.invoke(_options, []).output == "None None zero\n"
     out = tmp_path / "g.csv"
-    assert runner.invoke(_options, ["--lms", "moodle", "--lms-csv", str(out)]).output == f"'moodle' {out!r}\n"
+    given = ["--lms", "moodle", "--lms-csv", str(out), "--lms-unusable", "blank"]
+    assert runner.invoke(_options, given).output == f"'moodle' {out!r} blank\n"
+    assert runner.invoke(_options, ["--lms-unusable", "none"]).exit_code == 2
     assert runner.invoke(_options, ["--lms", "blackboard"]).exit_code == 2
     assert runner.invoke(_options, ["--lms-csv", str(tmp_path)]).exit_code == 2, "a folder is no CSV file"
     help_text = " ".join(runner.invoke(_options, ["--help"]).output.split())
