@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from grader.exports.classroom import classroom_results, write_classroom_outputs, write_github_classroom
-from grader.exports.common import ExportError, load_report
+from grader.exports.common import ExportError, assignment_questions, load_report
 from grader.exports.gradescope import (
     DEFAULT_VISIBILITY,
     VISIBILITIES,
@@ -78,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     classroom.add_argument("output", type=Path)
     classroom.add_argument("--fail-under", type=float, default=100.0)
     classroom.add_argument("--errors", type=Path, default=None)
+    classroom.add_argument("-q", "--question", action="append", help="the assignment's questions (default: all)")
+    classroom.add_argument("--points", action="append", help="Q=POINTS where the assignment differs")
     return parser
 
 
@@ -99,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         _write_gradescope_results(args.report, args.results, args.errors, args.visibility)
         return 0
     try:
-        print(write_classroom_outputs(args.report, args.output, args.fail_under, args.errors))
+        questions = assignment_questions(args.question, args.points)
+        print(write_classroom_outputs(args.report, args.output, args.fail_under, args.errors, questions))
     except OSError as exc:
         print(f"error: cannot write {args.output}: {exc}", file=sys.stderr)
         return 1

@@ -28,7 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from grader.catalogue import Question, load_catalogue
-from grader.exports.common import ExportError, load_report, one_submission, refuse_existing, truncate
+from grader.exports.common import (
+    ExportError,
+    assignment_args,
+    load_report,
+    one_submission,
+    refuse_existing,
+    truncate,
+)
 
 __all__ = [
     "GRADE_STEP_ID",
@@ -111,9 +118,9 @@ jobs:
         run: |
           set +e
           # Exit 1 below a threshold or 2 on unusable input: the next command reports either to Classroom.
-          grade exercises --json > grade.json 2> grade-errors.txt
+          grade exercises --json@ASSIGNMENT_ARGS@ > grade.json 2> grade-errors.txt
           cat grade-errors.txt >&2
-          python -m grader.exports classroom-results grade.json "$GITHUB_OUTPUT" \\
+          python -m grader.exports classroom-results grade.json "$GITHUB_OUTPUT"@ASSIGNMENT_ARGS@ \\
             --fail-under @FAIL_UNDER@ --errors grade-errors.txt
 
       - name: Upload the grade report
@@ -289,7 +296,7 @@ def classroom_results(
     questions = questions or load_catalogue()
     report = one_submission(report) if report is not None else None
     graded = {q["id"]: q for q in report["questions"]} if report is not None else {}
-    below = report is None or float(report.get("percent", 0.0)) < fail_under
+    below = report is None or _exact_percent(report) < fail_under
     results: dict[str, dict[str, Any]] = {}
     for question in questions:
         label = f"{question.id} · {question.title}"
@@ -311,6 +318,15 @@ def classroom_results(
             last.append(_entry(f"adjustment to grade's total ({difference:+g} points)", difference >= 0, difference))
         settle_total(results, total)
     return results
+
+
+def _exact_percent(report: dict[str, Any]) -> float:
+    """The submission's percent, unrounded (the report's ``percent`` is rounded to one decimal): 39.17% is below
+    a threshold of 39.2. An incomplete report (no score) counts as nothing."""
+    score, max_score = report.get("score"), report.get("max_score")
+    if score is None or not max_score:
+        return 0.0
+    return 100.0 * float(score) / float(max_score)
 
 
 def github_output(results: dict[str, dict[str, Any]]) -> str:
@@ -339,7 +355,11 @@ def _log_table(report: dict[str, Any] | None, problem: str) -> str:
 
 
 def write_classroom_outputs(
-    report_path: Path, output_path: Path, fail_under: float = 100.0, errors_path: Path | None = None
+    report_path: Path,
+    output_path: Path,
+    fail_under: float = 100.0,
+    errors_path: Path | None = None,
+    questions: tuple[Question, ...] | None = None,
 ) -> str:
     """Read ``grade --json``'s report, append the runners' results to ``$GITHUB_OUTPUT``; return the log text.
 
@@ -355,7 +375,7 @@ def write_classroom_outputs(
         report: dict[str, Any] | None = load_report(report_path)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         report, problem = None, problem or f"grade wrote no usable report ({exc})"
-    results = classroom_results(report, fail_under=fail_under, problem=problem)
+    results = classroom_results(report, questions, fail_under=fail_under, problem=problem)
     with output_path.open("a", encoding="utf-8") as handle:
         handle.write(github_output(results))
     return _log_table(report, problem)
@@ -372,15 +392,18 @@ def workflow_text(questions: tuple[Question, ...], fail_under: float) -> str:
         .replace("@REPORTER@", REPORTER)
         .replace("@ENV@", env)
         .replace("@RUNNERS@", ",".join(q.id for q in questions))
+        .replace("@ASSIGNMENT_ARGS@", f" {args}" if (args := assignment_args(questions)) else "")
     )
 
 
-def write_github_classroom(out: Path, fail_under: float = 100.0) -> Path:
-    """Write the GitHub Classroom files to the new folder ``out``: the workflow and a README for the teacher."""
+def write_github_classroom(out: Path, fail_under: float = 100.0, questions: tuple[Question, ...] | None = None) -> Path:
+    """Write the GitHub Classroom files to the new folder ``out``: the workflow and a README for the teacher.
+
+    ``questions`` are the assignment's questions at its points (None: every question at the catalogue's)."""
     refuse_existing(out)
     if not 0 <= fail_under <= 100:
         raise ExportError(f"--fail-under must be between 0 and 100, not {fail_under:g}")
-    questions = load_catalogue()
+    questions = questions or load_catalogue()
     workflows = out / ".github" / "workflows"
     workflows.mkdir(parents=True)
     (workflows / "classroom.yml").write_text(workflow_text(questions, fail_under), encoding="utf-8")

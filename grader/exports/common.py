@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ExportError", "load_report", "one_submission", "refuse_existing", "truncate"]
+from grader.catalogue import Question, load_catalogue, select_questions
+
+__all__ = [
+    "ExportError",
+    "assignment_args",
+    "assignment_questions",
+    "load_report",
+    "one_submission",
+    "refuse_existing",
+    "truncate",
+]
 
 
 class ExportError(Exception):
@@ -33,12 +44,35 @@ def one_submission(report: dict[str, Any]) -> dict[str, Any]:
         report = submissions[0]
     if not isinstance(report, dict) or not isinstance(report.get("questions"), list):
         raise KeyError("the report has no questions")
+    if report.get("incomplete"):  # a grading that did not finish has no score to hand a platform
+        raise ValueError(f"the grading did not finish: {', '.join(map(str, report.get('ungraded') or []))} not graded")
     return report
 
 
 def load_report(path: Path) -> dict[str, Any]:
     """The submission in the ``grade --json`` report at ``path`` (OSError, ValueError or KeyError if unusable)."""
     return one_submission(json.loads(path.read_text(encoding="utf-8")))
+
+
+def assignment_args(questions: tuple[Question, ...] | None) -> str:
+    """The `grade` options that grade an assignment's questions at its points (``-q q02 -q q03 --points q03=2``);
+    '' for every question at the catalogue's points."""
+    if questions is None:
+        return ""
+    catalogue = {q.id: q for q in load_catalogue()}
+    args = [f"-q {q.id}" for q in questions] if len(questions) != len(catalogue) else []
+    args += [f"--points {q.id}={q.points:g}" for q in questions if q.points != catalogue[q.id].points]
+    return " ".join(args)
+
+
+def assignment_questions(keys: list[str] | None, points: list[str] | None) -> tuple[Question, ...]:
+    """The inverse of ``assignment_args``, for the platforms' steps: the questions at their points."""
+    given = {}
+    for entry in points or []:
+        qid, _, value = entry.partition("=")
+        given[qid] = float(value)
+    chosen = select_questions(tuple(keys or ()))
+    return tuple(replace(q, points=given[q.id]) if q.id in given else q for q in chosen)
 
 
 def refuse_existing(out: Path) -> None:
