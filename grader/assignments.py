@@ -260,7 +260,13 @@ def questions_in_force(
                 f"{', '.join(outside)} {'is' if len(outside) == 1 else 'are'} not in assignment {book.assignment!r}"
                 f" ({_ids(settings.questions)}): `grade assignment {book.assignment} -q ...` changes its questions"
             )
-        return tuple(q for q in chosen if q.id in settings.questions)
+        narrowed = tuple(q for q in chosen if q.id in settings.questions)
+        if not narrowed:
+            raise AssignmentError(
+                f"none of assignment {book.assignment!r}'s questions ({_ids(settings.questions)}) is of level"
+                f" {' or '.join(levels)}"
+            )
+        return narrowed
     if record and chosen:
         book.update_settings(questions=tuple(q.id for q in chosen), origin="first grading")
     return chosen
