@@ -4,7 +4,8 @@ The pack is an installable project of its own: the stubs, the public checks, thi
 solution and no hidden test), a pyproject that installs the `fastlings` command, a candidate README,
 pristine copies of the stubs for `fastlings reset`, and the kit's ``constraints.txt`` (the exact versions the
 kit is tested with), which the README's install line uses, so the candidate practises on the versions the
-grader runs. It is a folder, or a zip when OUT ends in `.zip`.
+grader runs. It is a folder, or an archive when OUT ends in `.zip`, `.tar.gz`, `.tgz` or `.tar`; the archive
+holds one folder named like OUT without its suffix (``week3.tar.gz`` unpacks to ``week3/``).
 
 A pack can hold a subset of the questions (an assignment): the pack's copy of the catalogue then lists only
 those, so `fastlings` in the pack knows no others. Its title and instructions go at the top of its README.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tarfile
 import tempfile
 import tomllib
 import zipfile
@@ -23,13 +25,19 @@ from importlib import resources
 from pathlib import Path
 
 from grader import __version__
+from grader.archives import archive_stem
 from grader.catalogue import Question, load_catalogue
+from grader.hints import seal
 from grader.kit import checks_dir, exercises_dir, kit_root
 
 __all__ = ["PACK_MARKER", "PackError", "write_pack"]
 
 PACK_MARKER = ".fastlings/pack.json"  # written into every pack: what --force may replace
 CONSTRAINTS = "constraints.txt"
+# OUT's suffix decides what is written (shutil.make_archive's format), any other name is a folder.
+_ARCHIVE_FORMATS = {".zip": "zip", ".tar.gz": "gztar", ".tgz": "gztar", ".tar": "tar"}
+# Archive suffixes a pack is not written as: a folder with such a name would look like an archive.
+_OTHER_ARCHIVES = (".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".7z", ".rar", ".gz", ".bz2", ".xz")
 
 _PACK_PYPROJECT = """\
 [build-system]
@@ -66,9 +74,19 @@ class PackError(Exception):
     """The pack cannot be written; the message says why."""
 
 
+# Dependencies of the kit that practice never imports: the grader's report plugin, and the HTML report's highlighter
+# (pytest brings Pygments anyway). The teacher-side extras (copydetect: the `grader` extra) are never read here.
+_GRADER_ONLY = {"pytest-json-report", "pygments"}
+
+
 def _dependencies() -> list[str]:
+    """The kit's dependencies a candidate's practice needs: the web stack, pytest, uvicorn and the exercises' own."""
     data = tomllib.loads((kit_root() / "pyproject.toml").read_text(encoding="utf-8"))
-    return list(data["project"]["dependencies"])
+    return [
+        dep
+        for dep in data["project"]["dependencies"]
+        if re.split(r"[\s<>=!~;\[]", dep, maxsplit=1)[0].lower() not in _GRADER_ONLY
+    ]
 
 
 def _copy_package(destination: Path) -> None:
@@ -91,6 +109,24 @@ def _catalogue_subset(text: str, keep: set[str]) -> str:
     head, *entries = re.split(r"(?m)^(?=\[\[question\]\]\s*$)", text)
     kept = [entry for entry in entries if (match := re.search(r'(?m)^id\s*=\s*"(q\d\d)"', entry)) and match[1] in keep]
     return head + "".join(kept)
+
+
+_HINTS_RE = re.compile(r"(?ms)^hints\s*=\s*\[.*?^\]")
+
+
+def _seal_hints(text: str) -> str:
+    """The catalogue's text with every question's hints sealed (``grader.hints``): only `fastlings hint` shows one."""
+    head, *entries = re.split(r"(?m)^(?=\[\[question\]\]\s*$)", text)
+    sealed = []
+    for entry in entries:
+        qid = tomllib.loads(entry.replace("[[question]]", "", 1))["id"]
+        block = _HINTS_RE.search(entry)
+        if block is None:
+            raise PackError(f"{qid}: its hints are not a `hints = [...]` list the pack can seal")
+        hints = tomllib.loads(block[0])["hints"]
+        lines = "".join(f"  {json.dumps(seal(qid, index, hint))},\n" for index, hint in enumerate(hints))
+        sealed.append(entry[: block.start()] + f"hints = [\n{lines}]" + entry[block.end() :])
+    return head + "".join(sealed)
 
 
 def _readme(title: str | None, instructions: str | None) -> str:
@@ -117,10 +153,11 @@ def _build(
         if check.is_file():
             shutil.copyfile(check, folder / "checks" / q.test_filename)
     _copy_package(folder)
+    catalogue = folder / "grader" / "catalogue.toml"
+    text = catalogue.read_text(encoding="utf-8")
     if len(questions) != len(load_catalogue()):
-        catalogue = folder / "grader" / "catalogue.toml"
-        subset = _catalogue_subset(catalogue.read_text(encoding="utf-8"), {q.id for q in questions})
-        catalogue.write_text(subset, encoding="utf-8")
+        text = _catalogue_subset(text, {q.id for q in questions})
+    catalogue.write_text(_seal_hints(text), encoding="utf-8")
     if (kit_root() / CONSTRAINTS).is_file():
         shutil.copyfile(kit_root() / CONSTRAINTS, folder / CONSTRAINTS)
     dependencies = "\n".join(f'    "{dep}",' for dep in _dependencies())
@@ -135,8 +172,21 @@ def _build(
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "title": title or "",
         "questions": [q.id for q in questions],
+        # Every question of the kit, so that fastlings can tell one left out of this pack from one that does not exist.
+        "kit_questions": {q.id: q.slug for q in load_catalogue()},
     }
     (folder / PACK_MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+
+
+def _archive_format(out: Path) -> str | None:
+    """The archive format OUT's name asks for (``zip``, ``gztar``, ``tar``), None for a folder."""
+    name = out.name.lower()
+    for suffix, fmt in sorted(_ARCHIVE_FORMATS.items(), key=lambda item: -len(item[0])):
+        if name.endswith(suffix):
+            return fmt
+    if name.endswith(_OTHER_ARCHIVES):
+        raise PackError(f"{out.name}: a pack is a folder, a .zip, a .tar.gz (.tgz) or a .tar, not this kind of archive")
+    return None
 
 
 def _is_pack(path: Path) -> bool:
@@ -145,14 +195,19 @@ def _is_pack(path: Path) -> bool:
         return (path / PACK_MARKER).is_file() or (
             (path / ".fastlings" / "original").is_dir() and (path / "grader" / "candidate").is_dir()
         )
-    if path.is_file() and path.suffix == ".zip":
-        try:
+    if not path.is_file():
+        return False
+    names: list[str] = []
+    try:
+        if _archive_format(path) == "zip":
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()
-        except (zipfile.BadZipFile, OSError):
-            return False
-        return any(name.endswith(PACK_MARKER) or "/.fastlings/original/" in name for name in names)
-    return False
+        elif _archive_format(path) is not None:
+            with tarfile.open(path) as archive:
+                names = archive.getnames()
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, PackError):
+        return False
+    return any(name.endswith(PACK_MARKER) or "/.fastlings/original/" in name for name in names)
 
 
 def write_pack(
@@ -163,13 +218,15 @@ def write_pack(
     instructions: str | None = None,
     force: bool = False,
 ) -> Path:
-    """Write the pack to ``out`` (a new folder, or a new ``.zip``) for ``questions`` (default: all of them).
+    """Write the pack to ``out`` (a new folder, or a new ``.zip``, ``.tar.gz``, ``.tgz`` or ``.tar``) for ``questions``
+    (default: all of them).
 
     Nothing is overwritten, except, with ``force``, an earlier pack at ``out`` (never any other folder or file).
     """
     questions = load_catalogue() if questions is None else questions
     if not questions:
         raise PackError("no question selected: the pack would be empty")
+    fmt = _archive_format(out)
     if out.exists() or out.is_symlink():
         if not force:
             raise PackError(
@@ -183,10 +240,11 @@ def write_pack(
     # Built beside OUT and renamed into place: a failed build leaves no half-written pack, and a pack being
     # replaced (--force) stays whole until the new one is complete.
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".pack-") as scratch:
-        folder = Path(scratch) / out.stem
+        stem = archive_stem(out.name) if fmt is not None else out.name
+        folder = Path(scratch) / stem
         _build(folder, questions, title, instructions)
-        if out.suffix == ".zip":
-            built = Path(shutil.make_archive(str(Path(scratch) / "pack"), "zip", root_dir=scratch, base_dir=out.stem))
+        if fmt is not None:
+            built = Path(shutil.make_archive(str(Path(scratch) / "pack"), fmt, root_dir=scratch, base_dir=stem))
             if out.exists():
                 out.unlink()
             built.replace(out)

@@ -20,6 +20,7 @@ from grader.candidate.workspace import WorkspaceError, backup_and_reset, is_unto
 from grader.catalogue import CatalogueError, Question, find_question, load_catalogue
 from grader.kit import exercises_dir, state_dir
 from grader.terminal import use_colour
+from grader.words import counted
 
 __all__ = ["cli", "main"]
 
@@ -47,11 +48,48 @@ def _lines(lines: list[str]) -> None:
     _echo("\n".join(lines))
 
 
+def _left_out_of_pack(key: str) -> str | None:
+    """The id of the kit's question ``key`` names when this pack left it out (None: in the pack, or no such question).
+
+    A pack records every question of the kit it was written from (``.fastlings/pack.json``), by id and slug.
+    """
+    import json
+
+    try:
+        kit = json.loads((state_dir() / "pack.json").read_text(encoding="utf-8")).get("kit_questions", {})
+    except (OSError, ValueError, AttributeError):
+        return None
+    wanted = key.strip().lower().removesuffix(".py")
+    if wanted.isdigit():
+        wanted = f"q{int(wanted):02d}"
+    return next((qid for qid, slug in kit.items() if wanted in (qid, slug, f"{qid}_{slug}")), None)
+
+
 def _question(key: str) -> Question:
     try:
         return find_question(key)
     except CatalogueError as exc:
+        left_out = _left_out_of_pack(key) if isinstance(exc, CatalogueError) else None
+        if left_out is not None:  # a pack of some questions: q16 exists, just not here
+            held = ", ".join(q.id for q in load_catalogue())
+            message = f"{left_out} is not in this pack: it holds {held} (`fastlings list` shows them)"
+            raise click.BadParameter(message, param_hint="Q") from exc
         raise click.BadParameter(str(exc), param_hint="Q") from exc
+
+
+def _question_or_current(key: str | None, command: str) -> Question:
+    """Q as given, else the question being worked on (the one `fastlings check` would check)."""
+    if key:
+        return _question(key)
+    progress = _progress()
+    questions = load_catalogue()
+    upcoming = next_question(progress, questions)
+    if upcoming is not None:
+        return upcoming
+    current = next((q for q in questions if q.id == progress.current), None)
+    if current is not None:
+        return current
+    raise click.UsageError(f"every question passes its public checks: name one (`fastlings {command} 3`)")
 
 
 def _progress() -> Progress:
@@ -158,10 +196,11 @@ def check_command(question_key: str | None, check_all: bool, limit_s: float) -> 
 
 
 @cli.command("hint", short_help="One more hint for a question.")
-@click.argument("question_key", metavar="Q")
-def hint_command(question_key: str) -> None:
-    """Show the hints of question Q, one more each time you ask (the time each is first shown is recorded)."""
-    question = _question(question_key)
+@click.argument("question_key", metavar="[Q]", required=False)
+def hint_command(question_key: str | None) -> None:
+    """Show the hints of question Q (default: the question you are on, as for `check`), one more each time you
+    ask. The time each is first shown is recorded, and `fastlings submit` puts it in the manifest."""
+    question = _question_or_current(question_key, "hint")
     progress = _progress()
     shown = progress.record_hint(question.id, len(question.hints))
     save_progress(_state_file(), progress)
@@ -201,23 +240,24 @@ def watch_command(interval: float, limit_s: float) -> None:
 
 
 @cli.command("serve", short_help="Run your app with uvicorn; open /docs.")
-@click.argument("question_key", metavar="Q")
+@click.argument("question_key", metavar="[Q]", required=False)
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port [default: 8000, or the next free one].")
-def serve_command(question_key: str, port: int | None) -> None:
-    """Run your app for question Q with uvicorn on 127.0.0.1, reloading on save, and print its /docs URL.
+def serve_command(question_key: str | None, port: int | None) -> None:
+    """Run your app for question Q (default: the question you are on, as for `check`) with uvicorn on 127.0.0.1,
+    reloading on save, and print its /docs URL.
 
     \b
     /docs and /redoc work offline (Swagger UI and ReDoc are served locally).
     When port 8000 is taken the next free port is used; a port given with --port must be free.
-    Exit codes: 0 stopped with Ctrl-C, 1 the app could not be served, 2 bad usage.
+    Exit codes: 0 stopped with Ctrl-C, 143 stopped by SIGTERM (129 SIGHUP), 1 the app could not be served,
+    2 bad usage.
     """
     import os
+    import signal
 
-    import uvicorn
+    from grader.candidate.serving import FOLDER_VARIABLE, MODULE_VARIABLE, PortTaken, find_port, serve_reloading
 
-    from grader.candidate.serving import FOLDER_VARIABLE, MODULE_VARIABLE, PortTaken, find_port
-
-    question = _question(question_key)
+    question = _question_or_current(question_key, "serve")
     if not (exercises_dir() / question.filename).is_file():
         raise click.ClickException(f"{exercises_dir() / question.filename} does not exist")
     host = "127.0.0.1"
@@ -232,17 +272,13 @@ def serve_command(question_key: str, port: int | None) -> None:
     _echo(f"serving {question.filename} at http://{host}:{chosen}  (Ctrl-C to stop)")
     _echo(f"open http://{host}:{chosen}/docs")
     try:
-        uvicorn.run(
-            "grader.candidate.serving:create_app",
-            factory=True,
-            host=host,
-            port=chosen,
-            reload=True,
-            reload_dirs=[str(exercises_dir())],
-        )
-    except SystemExit as exc:
-        if exc.code not in (0, None):
-            raise click.ClickException(f"uvicorn could not serve the app on port {chosen} (see above)") from exc
+        stopped_by = serve_reloading(host, chosen, exercises_dir())
+    except (SystemExit, OSError) as exc:
+        if isinstance(exc, SystemExit) and exc.code in (0, None):
+            return
+        raise click.ClickException(f"uvicorn could not serve the app on port {chosen} ({exc})") from exc
+    if stopped_by is not None and stopped_by != signal.SIGINT:
+        sys.exit(128 + stopped_by)  # 143 for SIGTERM, 129 for SIGHUP, as the other commands
 
 
 def _touched(question: Question) -> bool:
@@ -305,7 +341,7 @@ def _warnings_before_submit(questions: tuple[Question, ...]) -> list[str]:
     before = _progress()
     stale = [q for q in questions if _touched(q) and _stale(q, before)]
     if stale:
-        _echo(f"checking {len(stale)} question(s) changed since their last check…")
+        _echo(f"checking {counted(len(stale), 'question')} changed since their last check…")
         _check_quietly(stale)
     progress = _progress()
     untouched = [q.id for q in questions if is_untouched(q)]

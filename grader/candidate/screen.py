@@ -16,6 +16,7 @@ from grader.candidate.failures import Failure, display_path
 from grader.candidate.outcome import CheckResult
 from grader.candidate.state import Progress
 from grader.catalogue import Question
+from grader.hints import reveal
 from grader.kit import exercises_dir
 
 __all__ = [
@@ -123,7 +124,11 @@ def render_check(
 
 
 def render_hints(question: Question, shown: int) -> list[str]:
-    lines = [f"hint {number}/{len(question.hints)}: {hint}" for number, hint in enumerate(question.hints[:shown], 1)]
+    """The first ``shown`` hints of ``question``, opened (a pack ships them sealed: ``grader.hints``)."""
+    lines = [
+        f"hint {number}/{len(question.hints)}: {reveal(question.id, number - 1, hint)}"
+        for number, hint in enumerate(question.hints[:shown], 1)
+    ]
     if shown >= len(question.hints):
         lines.append(click.style("that was the last hint.", dim=True))
     return lines

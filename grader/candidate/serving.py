@@ -6,8 +6,13 @@ get the Swagger UI and ReDoc files installed with the ``fastapi-offline`` packag
 are made to point there. The candidate's code is not changed, and everything else (lifespan included) goes
 straight to their app.
 
-Exit codes of ``serve``: 0 stopped with Ctrl-C, 1 the app could not be served (no such file, the port given
-with --port is taken, uvicorn failed to start), 2 bad usage.
+Exit codes of ``serve``: 0 stopped with Ctrl-C, 143 stopped by SIGTERM and 129 by SIGHUP (as every fastlings
+command), 1 the app could not be served (no such file, the port given with --port is taken, uvicorn failed to
+start), 2 bad usage.
+
+uvicorn's reloader takes SIGINT and SIGTERM for itself (it stops the app's process and returns as if nothing
+happened, and ``uvicorn.run`` swallows a KeyboardInterrupt), so ``serve_reloading`` runs that reloader itself
+and records which signal stopped it, SIGHUP included: the command can then exit with that signal's code.
 """
 
 from __future__ import annotations
@@ -16,13 +21,14 @@ import errno
 import functools
 import importlib
 import os
+import signal
 import socket
 import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ASSETS_PREFIX", "PortTaken", "create_app", "find_port", "offline_assets"]
+__all__ = ["ASSETS_PREFIX", "PortTaken", "create_app", "find_port", "offline_assets", "serve_reloading"]
 
 ASSETS_PREFIX = "/_fastlings/docs"
 MODULE_VARIABLE = "FASTLINGS_SERVE_MODULE"
@@ -133,3 +139,39 @@ def create_app() -> ASGIApp:
     if app is None:
         raise RuntimeError(f"{module_name}.py defines no `app`: the contract names the application `app`")
     return wrap_app(app)
+
+
+def serve_reloading(host: str, port: int, folder: Path) -> int | None:
+    """Serve ``create_app`` with uvicorn, reloading when a file under ``folder`` changes, until a signal.
+
+    Returns the signal that stopped it (SIGINT, SIGTERM or SIGHUP), or None when uvicorn stopped by itself.
+    The app runs in uvicorn's own child process, which the reloader stops before this returns.
+    """
+    import uvicorn
+    from uvicorn.supervisors import ChangeReload
+
+    config = uvicorn.Config(
+        "grader.candidate.serving:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=True,
+        reload_dirs=[str(folder)],
+    )
+    server = uvicorn.Server(config=config)
+    reloader = ChangeReload(config, target=server.run, sockets=[config.bind_socket()])
+    received: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        received.append(signum)
+        reloader.should_exit.set()
+
+    reloader.signal_handler = stop  # type: ignore[method-assign]  # installed for SIGINT and SIGTERM at startup
+    hangup = getattr(signal, "SIGHUP", None)
+    previous = signal.signal(hangup, stop) if hangup is not None else None
+    try:
+        reloader.run()
+    finally:
+        if hangup is not None:
+            signal.signal(hangup, previous)
+    return received[0] if received else None

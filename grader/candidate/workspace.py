@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -137,9 +138,19 @@ def _backed_up(question: Question, content: bytes) -> bool:
 
 
 def submission_name(name: str) -> str:
-    """The candidate's name as it goes into a file name: lower case ASCII letters, digits and dashes."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return slug[:60] or "candidate"
+    """The candidate's name as it goes into a file name: lower-case letters and digits joined by dashes.
+
+    Accents come off Latin letters (``Zoë Ångström`` → ``zoe-angstrom``); letters of other scripts are kept as
+    they are (``李雷`` → ``李雷``, ``Дмитрий`` → ``дмитрий``, ``Ελένη`` → ``ελένη``), so the zip still names its
+    author. Punctuation, spaces and anything else a file name should not hold become single dashes.
+    """
+    letters = []
+    for ch in unicodedata.normalize("NFC", name.casefold()):
+        bare = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        letters.append(bare if bare.isascii() else ch)  # é → e, but й stays й (и is another letter)
+    slug = "".join(ch if ch.isalnum() else "-" for ch in "".join(letters))
+    slug = re.sub(r"-+", "-", slug).strip("-")
+    return slug[:60].strip("-") or "candidate"
 
 
 def _question_record(question: Question, path: Path, progress: Progress | None) -> dict[str, object]:

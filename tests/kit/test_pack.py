@@ -187,6 +187,12 @@ def test_the_pack_installs_in_a_fresh_venv_and_round_trips_a_submission(pack: Pa
         timeout=600,
     )
     assert install.returncode == 0, install.stderr[-2000:]
+    # Only what practice needs: none of the grader's libraries (copydetect alone brought numpy, matplotlib, pillow
+    # and fonttools: 279 MB of venv before the split, 104 MB after, measured on the full pack).
+    grader_only = ("copydetect", "numpy", "matplotlib", "PIL", "fontTools", "pytest_jsonreport")
+    probe = f"import importlib.util as u; print([m for m in {grader_only!r} if u.find_spec(m)])"
+    installed = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True)
+    assert installed.stdout.strip() == "[]"
     fastlings = str(venv / "bin" / "fastlings")
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("FASTAPI_KIT_ROOT", None)
