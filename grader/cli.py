@@ -99,7 +99,7 @@ def cli() -> None:
     grade dev-check           maintainer check of the kit itself
     grade doctor              which sandbox layers this machine offers
     grade report              the classes a gradebook holds, as a table, JSON, CSV, JUnit or HTML
-    grade similarity          answers identical or near-identical to each other (scores unchanged)
+    grade similarity          answers that stand out as alike, grouped and ranked (scores unchanged)
     grade remove STUDENT      take a student's submissions out of an assignment
     grade pack OUT            write the candidate pack (stubs, public checks, fastlings)
     grade export ...          grading for Gradescope or GitHub Classroom (`grade export --help`)
@@ -690,7 +690,7 @@ def export_github_classroom_command(out: Path, fail_under: float) -> None:
     click.echo(f"next: read {written / 'README.md'}, set KIT_SOURCE in .github/workflows/classroom.yml")
 
 
-@cli.command("similarity", short_help="Answers identical or near-identical to each other (scores unchanged).")
+@cli.command("similarity", short_help="Answers that stand out as alike, grouped and ranked (scores unchanged).")
 @_stored_gradebook_option
 @_selection_options("Compare")
 @click.option("--assignment", default=DEFAULT_ASSIGNMENT, show_default=True, help="The assignment to compare within.")
@@ -699,9 +699,24 @@ def export_github_classroom_command(out: Path, fail_under: float) -> None:
     type=click.FloatRange(0, 1),
     default=0.8,
     show_default=True,
-    help="List pairs that share at least this part (0 to 1) of one side's own text.",
+    help="Consider pairs that share at least this part (0 to 1) of one side's own text.",
+)
+@click.option(
+    "--margin",
+    type=click.FloatRange(0, 1),
+    default=0.1,
+    show_default=True,
+    help="Flag a pair only this much (0 to 1) above its question's baseline.",
+)
+@click.option(
+    "--min-shared",
+    type=click.IntRange(min=0),
+    default=400,
+    show_default=True,
+    help="Flag a pair only when it shares this many characters of code (names and spaces aside).",
 )
 @click.option("--reference/--no-reference", default=True, show_default=True, help="Compare with the solutions too.")
+@click.option("--all", "every_pair", is_flag=True, help="List every pair at the threshold, flagged or not.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
 def similarity_command(
     gradebook_path: Path,
@@ -709,22 +724,28 @@ def similarity_command(
     levels: tuple[str, ...],
     assignment: str,
     threshold: float,
+    margin: float,
+    min_shared: int,
     reference: bool,
+    every_pair: bool,
     as_json: bool,
 ) -> None:
-    """List, question by question, the submissions in a gradebook whose answers are identical or nearly so,
-    to each other or to the kit's reference solution. The stub's own text does not count, an untouched stub
-    is not compared, and renamed variables do not hide a copy (copydetect's winnowed fingerprints). The files
-    are read again from where the gradebook says they were graded. It is for a person to read: it never
-    changes a score.
+    """Clusters of submissions in a gradebook whose answers to a question are more alike than independent
+    answers to it are, ranked by how far they stand out. Each question's baseline is how alike the kit's
+    reference solution and its blind alternative are, raised to the class's typical similarity; a pair is
+    flagged at --threshold or more, --margin above the baseline, sharing --min-shared characters. The stub's
+    own text does not count, an untouched stub is not compared, and renamed variables do not hide a copy
+    (copydetect's winnowed fingerprints, the `grader` extra). It is for a person to read: it never changes a
+    score.
 
     \b
     Example:
-      grade similarity --gradebook fall.sqlite3 --threshold 0.6
+      grade similarity --gradebook fall.sqlite3
+      grade similarity --gradebook fall.sqlite3 -q 7 --all
     """
     import json
 
-    from grader.similarity import find_similar, render_similarity_table, similarity_to_dict
+    from grader.similarity import SimilarityUnavailable, find_similar, render_similarity_table, similarity_to_dict
 
     questions = _resolve_questions(question_keys, levels)
     if not gradebook_path.is_file():
@@ -732,11 +753,14 @@ def similarity_command(
     with _as_unusable_input(GradebookError), Gradebook(gradebook_path, assignment) as book:
         _check_assignment(book)
         stored = book.latest({q.id for q in questions})
-    report = find_similar(stored, questions, threshold=threshold, reference=reference)
+    with _as_unusable_input(SimilarityUnavailable):
+        report = find_similar(
+            stored, questions, threshold=threshold, reference=reference, margin=margin, min_shared=min_shared
+        )
     if as_json:
         click.echo(json.dumps(similarity_to_dict(report), indent=2, ensure_ascii=False))
     else:
-        click.echo(render_similarity_table(report))
+        click.echo(render_similarity_table(report, every_pair=every_pair))
 
 
 # The human half (issue 22): the review app and the students' feedback pages (grader/review/).

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "alternatives_dir",
     "checks_dir",
     "default_target_dir",
     "exercises_dir",
@@ -28,6 +29,11 @@ def exercises_dir() -> Path:
 
 def solutions_dir() -> Path:
     return kit_root() / "solutions"
+
+
+def alternatives_dir() -> Path:
+    """Independent answers written blind from the stubs: the fairness guard, and the similarity baseline."""
+    return kit_root() / "tests" / "alternatives"
 
 
 def hidden_tests_dir() -> Path:

@@ -396,11 +396,14 @@ def _similarity(graded: list[StoredSubmission], questions: tuple[Question, ...])
 
     Imported here: copydetect brings numpy and matplotlib (about a second), paid only when HTML is written.
     """
-    from grader.similarity import DEFAULT_THRESHOLD, SimilarityReport, find_similar
+    from grader.similarity import DEFAULT_THRESHOLD, SimilarityReport, SimilarityUnavailable, find_similar
 
     if not graded:
         return SimilarityReport(DEFAULT_THRESHOLD, ())
-    return find_similar(graded, questions, threshold=DEFAULT_THRESHOLD, reference=True)
+    try:
+        return find_similar(graded, questions, threshold=DEFAULT_THRESHOLD, reference=True)
+    except SimilarityUnavailable as exc:  # the report is still written, saying why it compared nothing
+        return SimilarityReport(DEFAULT_THRESHOLD, (), unavailable=str(exc))
 
 
 def write_html_report(submissions: list[StoredSubmission], questions: tuple[Question, ...], out_dir: Path) -> Path:
@@ -412,7 +415,7 @@ def write_html_report(submissions: list[StoredSubmission], questions: tuple[Ques
     similarity = _similarity(usable(submissions), questions)
     by_name: Mapping[str, str] = {sub.name: page_name for sub, page_name in zip(submissions, pages, strict=True)}
     for sub, page_name in zip(submissions, pages, strict=True):
-        (students_dir / page_name).write_text(render_student(sub, similarity.pairs, by_name), encoding="utf-8")
+        (students_dir / page_name).write_text(render_student(sub, similarity.clusters), encoding="utf-8")
     links = {name: f"{STUDENTS_DIR}/{page_name}" for name, page_name in by_name.items()}
     index = out_dir / "index.html"
     index.write_text(

@@ -6,8 +6,9 @@ candidate's manifest says). The questions table has one row per question; a ques
 attempt (the untouched stub) or whose file is missing is that one row and nothing more, so the page of an
 untouched submission is short. Every other question gets a section, ``id="qNN"`` (the class grid links
 there), with its status and reason, all its failures, the hints the candidate asked for and when, the first
-and last change to the file and the time between them (when ``fastlings submit`` recorded them), its
-similarity to other answers, and the diff of the graded file against the kit's stub.
+and last change to the file and the time between them (when ``fastlings submit`` recorded them, said to be the
+candidate's own record), whether it is in a cluster of similar answers (never naming a classmate: the page may
+be handed to the student), and the diff of the graded file against the kit's stub.
 
 The diff and the file are highlighted by Pygments, which escapes the code it formats; its CSS is inlined in
 the page's ``<style>`` (the Content-Security-Policy allows inline styles, never scripts), and only on pages
@@ -16,7 +17,7 @@ that show code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -35,7 +36,7 @@ from grader.results import QuestionResult
 from grader.safetext import html_text, printable
 
 if TYPE_CHECKING:
-    from grader.similarity import SimilarPair
+    from grader.similarity import Cluster
 
 __all__ = [
     "MAX_CODE_LINES",
@@ -154,6 +155,15 @@ def _hint_time(moment: str, first_change: str) -> str:
 
 # ------------------------------------------------------------------------------------------------ header
 
+# What the manifest's activity is worth, said once on every page that shows it.
+OWN_RECORD = (
+    "Hints asked for, change times and checks are the candidate's own record: fastlings wrote them on the"
+    " candidate's machine and <code>fastlings submit</code> copied them into the manifest. The pack ships hints"
+    " sealed, so that reading one takes <code>fastlings hint</code>, which records it; but nothing stops a"
+    " determined candidate from reading one unrecorded or editing the record. Use it to start a conversation,"
+    " not as evidence."
+)
+
 
 def _manifest_facts(sub: StoredSubmission) -> str:
     manifest = sub.manifest
@@ -167,7 +177,7 @@ def _manifest_facts(sub: StoredSubmission) -> str:
     if manifest.versions:
         facts.append(("Practised on", ", ".join(f"{k} {v}" for k, v in sorted(manifest.versions.items()) if v)))
     items = "".join(f"<dt>{html_text(term)}</dt><dd>{html_text(value)}</dd>" for term, value in facts)
-    return f'<dl class="facts" id="manifest">{items}</dl>'
+    return f'<dl class="facts" id="manifest">{items}</dl>\n<p class="note" id="own-record">{OWN_RECORD}</p>'
 
 
 def _header(sub: StoredSubmission) -> str:
@@ -306,18 +316,23 @@ def _activity_facts(a: QuestionActivity) -> str:
     return f'<dl class="facts activity">{items}</dl>'
 
 
-def _similar(q: QuestionResult, name: str, similar: Sequence[SimilarPair], pages: Mapping[str, str]) -> str:
-    mine = [p for p in similar if p.question_id == q.id and name in (p.first, p.second)]
-    if not mine:
+def _similar(q: QuestionResult, name: str, clusters: Sequence[Cluster]) -> str:
+    """Whether this answer is in a cluster of the class's similarity report, naming no classmate: a student's
+    page may be handed to the student. The class page (the teacher's) says who is in the cluster."""
+    cluster = next((c for c in clusters if c.question_id == q.id and name in c.members), None)
+    if cluster is None:
         return ""
-    items = []
-    for p in mine:
-        other = p.second if p.first == name else p.first
-        href = pages.get(other)
-        who = f'<a href="{html_text(href)}">{html_text(other)}</a>' if href else f"<em>{html_text(other)}</em>"
-        extra = ", identical" if p.identical else ""
-        items.append(f"<li>{100 * p.similarity:.0f}% like {who}{extra}</li>")
-    return f'<h4>Similar answers</h4>\n<ul class="similar">{"".join(items)}</ul>'
+    others = len(cluster.students) - 1
+    with_whom = [f"{others} other submission{'' if others == 1 else 's'}"] if others else []
+    if cluster.with_reference:
+        with_whom.append("the reference solution")
+    text = (
+        f"This answer is in similarity cluster {cluster.rank} of the class report, with {' and '.join(with_whom)}:"
+        f" {100 * cluster.similarity:.0f}% alike{', identical' if cluster.identical else ''}, where independent"
+        f" answers to this question are {100 * cluster.baseline:.0f}% alike. It asks for a conversation, not a"
+        " verdict; the score is unchanged."
+    )
+    return f'<h4>Similar answers</h4>\n<p class="similar">{html_text(text)}</p>'
 
 
 def _code(sub: StoredSubmission, q: QuestionResult) -> str:
@@ -341,7 +356,7 @@ def _code(sub: StoredSubmission, q: QuestionResult) -> str:
     return "\n".join(parts)
 
 
-def _section(sub: StoredSubmission, q: QuestionResult, similar: Sequence[SimilarPair], pages: Mapping[str, str]) -> str:
+def _section(sub: StoredSubmission, q: QuestionResult, clusters: Sequence[Cluster]) -> str:
     ident = html_text(q.id)
     heading = (
         f"<h3>{ident} {html_text(q.title)} {status_html(q.status, bool(q.flags))}"
@@ -349,17 +364,14 @@ def _section(sub: StoredSubmission, q: QuestionResult, similar: Sequence[Similar
         f" {html_text(_tests_text(q))} tests</span></h3>"
     )
     parts = [f'<section class="question" id="{ident}">', heading]
-    blocks = (_reason(q), _flags(q), _failures(q), _activity(sub, q), _similar(q, sub.name, similar, pages))
+    blocks = (_reason(q), _flags(q), _failures(q), _activity(sub, q), _similar(q, sub.name, clusters))
     parts.extend(block for block in (*blocks, _code(sub, q)) if block)
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def render_student(
-    sub: StoredSubmission, similar: Sequence[SimilarPair] = (), pages: Mapping[str, str] | None = None
-) -> str:
-    """The student's page; ``similar`` are the class's similar pairs, ``pages`` maps names to page file names."""
-    pages = pages or {}
+def render_student(sub: StoredSubmission, clusters: Sequence[Cluster] = ()) -> str:
+    """The student's page; ``clusters`` are the class's similarity clusters (the page names no classmate)."""
     questions = sub.result.questions
     # An unusable submission's questions all carry its one problem, which the header already says.
     attempted = [] if sub.problem else [q for q in questions if has_section(q)]
@@ -368,7 +380,7 @@ def render_student(
     parts.append(table if questions else "<p>No question was graded.</p>")
     if attempted:
         parts.append('<h2>Answers</h2>\n<div id="answers">')
-        parts.extend(_section(sub, q, similar, pages) for q in attempted)
+        parts.extend(_section(sub, q, clusters) for q in attempted)
         parts.append("</div>")
     elif questions and not sub.problem:
         parts.append('<p class="note">No question was attempted: every file is missing or the untouched stub.</p>')

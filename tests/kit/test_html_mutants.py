@@ -32,7 +32,7 @@ from grader.reports.html_page import CSS, status_class, status_html
 from grader.reports.html_stats import corrected_item_total
 from grader.reports.html_student import highlight_diff, highlight_python, pygments_css, render_student
 from grader.results import QuestionResult, SubmissionResult, TestFailure
-from grader.similarity import SimilarPair
+from grader.similarity import REFERENCE, SimilarPair, cluster_pairs
 
 GOLDEN = Path(__file__).parent / "golden" / "interviewer"
 Q1 = Question("q01", "what_is_fastapi", "What is FastAPI", "basic", 1.0, ("h",))
@@ -283,15 +283,27 @@ def test_a_correlation_needs_one_rest_score_per_student() -> None:
         corrected_item_total([1.0, 0.0, 1.0], [1.0, 2.0])
 
 
-def test_a_similar_answer_is_listed_with_its_share_and_its_link(kit: Path) -> None:
+def test_a_similar_answer_says_its_cluster_and_never_names_a_classmate(kit: Path) -> None:
     ann = make_class()[0]
     pairs = (
-        SimilarPair("q02", "ann", "bob", 0.873, 0.5, False, 120),
-        SimilarPair("q02", "cy", "ann", 0.2, 0.81, False, 90),
-        SimilarPair("q02", "cy", "bob", 0.99, 0.99, False, 90),  # not ann's: not on her page
-        SimilarPair("q03", "bob", "ann", 1.0, 1.0, True, 200),
+        SimilarPair("q02", "ann", "bob", 0.873, 0.5, False, 520, 0.4, True),
+        SimilarPair("q02", "cy", "ann", 0.2, 0.81, False, 490, 0.4, True),
+        SimilarPair("q02", "dee", "eve", 0.99, 0.99, False, 900, 0.4, True),  # not ann's: not on her page
+        SimilarPair("q03", "bob", "ann", 1.0, 1.0, True, 600, 0.5, True),
+        SimilarPair("q03", "ann", REFERENCE, 1.0, 1.0, True, 600, 0.5, True),
+        SimilarPair("q01", "ann", "bob", 0.95, 0.95, False, 100, 0.3, False),  # does not stand out: not shown
     )
-    page = render_student(ann, pairs, {"bob": "bob.html"})
-    assert '<ul class="similar"><li>87% like <a href="bob.html">bob</a></li><li>81% like <em>cy</em></li></ul>' in page
-    assert '<ul class="similar"><li>100% like <a href="bob.html">bob</a>, identical</li></ul>' in page
-    assert page.count('<ul class="similar">') == 2
+    clusters = cluster_pairs(pairs)
+    page = render_student(ann, clusters)
+    rank = {c.question_id + "/" + c.members[0]: c.rank for c in clusters}
+    assert (
+        f'<p class="similar">This answer is in similarity cluster {rank["q02/ann"]} of the class report, with 2 other'
+        " submissions: 87% alike, where independent answers to this question are 40% alike. It asks for a"
+        " conversation, not a verdict; the score is unchanged.</p>"
+    ) in page
+    assert (
+        f"This answer is in similarity cluster {rank['q03/ann']} of the class report, with 1 other submission and"
+        " the reference solution: 100% alike, identical, where independent answers to this question are 50% alike."
+    ) in page
+    assert page.count('<p class="similar">') == 2
+    assert not re.search(r"\b(bob|cy|dee|eve)\b", page), "no classmate is named"

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from grader import similarity
 from grader.catalogue import Question
 from grader.gradebook import StoredSubmission
 from grader.manifest import Manifest, QuestionActivity
@@ -198,6 +199,8 @@ def kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (root / "exercises" / question.filename).write_text(STUBS[question.id], encoding="utf-8")
     (root / "solutions" / "q02_basic_app.py").write_text(SOLUTION_Q02, encoding="utf-8")
     monkeypatch.setenv("FASTAPI_KIT_ROOT", str(root))
+    # These answers are a few lines: shared text of any length counts, so that the class page has a cluster.
+    monkeypatch.setattr(similarity, "MIN_SHARED", 0)
     return root
 
 
@@ -337,15 +340,21 @@ def test_the_similarity_section_links_to_the_students_pages(report: Path) -> Non
     text = _read(report, "index.html")
     section = re.search(r'<section id="similarity">.*?</section>', text, re.S)
     assert section is not None
-    rows = re.findall(r"<tr><td>(q\d\d)</td><td>(.*?)</td><td>(.*?)</td>", section.group())
-    assert rows == [
-        ("q02", '<a href="students/alice.html">alice</a>', "<em>(reference solution)</em>"),
-        ("q02", '<a href="students/alice.html">alice</a>', '<a href="students/bob.html">bob</a>'),
-        ("q02", '<a href="students/bob.html">bob</a>', "<em>(reference solution)</em>"),
-    ]
+    rows = re.findall(r'<tr id="cluster-(\d)"><td class="num">\d</td><td>(q\d\d)</td><td>(.*?)</td>', section.group())
+    members = (
+        '<a href="students/alice.html">alice</a>, <a href="students/bob.html">bob</a>, <em>(reference solution)</em>'
+    )
+    assert rows == [("1", "q02", members)]
     assert "carol" not in section.group()  # unusable: not compared, and already listed apart
-    bob = _section(_read(report, "students/bob.html"), "q02")
-    assert '100% like <a href="alice.html">alice</a>' in bob and "like <em>(reference solution)</em>" in bob
+    # A student's page says the answer is in a cluster, and never who else is in it: it may go to the student.
+    bob_page = _read(report, "students/bob.html")
+    bob = _section(bob_page, "q02")
+    assert (
+        "This answer is in similarity cluster 1 of the class report, with 1 other submission and the reference"
+        " solution: 100% alike, where independent answers to this question are 0% alike." in bob
+    )
+    assert "alice" not in bob_page and "carol" not in bob_page and "evil" not in bob_page
+    assert "alice" not in _read(report, "students/_evil.html")
 
 
 def test_candidate_text_is_escaped(report: Path) -> None:
@@ -619,9 +628,9 @@ def test_the_report_renders_in_a_headless_browser(driver: Any, report: Path, tmp
     stats = driver.find_elements(By.CSS_SELECTOR, "table#question-stats tbody tr")
     assert len(stats) == len(QUESTIONS) and stats[0].is_displayed()
 
-    similar = driver.find_elements(By.CSS_SELECTOR, "section#similarity table tbody tr")
-    assert len(similar) == 3 and similar[0].is_displayed()
-    assert [a.text for a in similar[1].find_elements(By.TAG_NAME, "a")] == ["alice", "bob"]
+    similar = driver.find_elements(By.CSS_SELECTOR, "section#similarity table.clusters tbody tr")
+    assert len(similar) == 1 and similar[0].is_displayed()
+    assert [a.text for a in similar[0].find_elements(By.TAG_NAME, "a")] == ["alice", "bob"]
 
     screenshot = tmp_path / "index.png"
     assert driver.save_screenshot(str(screenshot))

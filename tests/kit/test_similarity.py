@@ -9,8 +9,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import shutil
+import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,15 +23,21 @@ from click.testing import CliRunner, Result
 from grader.catalogue import find_question
 from grader.cli import cli
 from grader.gradebook import Gradebook
-from grader.kit import exercises_dir
+from grader.kit import alternatives_dir, exercises_dir, solutions_dir
 from grader.reports.similarity_html import render_similarity_section
 from grader.results import QuestionResult, RawRun
 from grader.similarity import (
+    MIN_CLASS_ANSWERS,
+    MIN_SHARED,
     REFERENCE,
+    Baseline,
     SimilarityReport,
     SimilarPair,
+    cluster_pairs,
     compare_question,
+    find_similar,
     graded_files,
+    kit_baseline,
     render_similarity_table,
 )
 from grader.submissions import content_hash
@@ -169,9 +178,15 @@ def test_grade_similarity_reads_the_files_the_gradebook_graded(tmp_path: Path, m
     assert result.exit_code == 0, result.output
     overlap = compare_question("q02", {"a": SOLUTION, "b": RENAMED}, stub=STUB, threshold=0)[0][0].overlap
     pair = {"question": "q02", "similarity": 1.0, "first_share": 1.0, "second_share": 1.0, "overlap": overlap}
+    pair |= {"baseline": 0.0, "stands_out": False}  # no alternative in this kit, too few answers; and too short
+    assert overlap < MIN_SHARED
     assert json.loads(result.output) == {
         "threshold": 0.5,
         "noise_threshold": 25,
+        "margin": 0.1,
+        "min_shared": 400,
+        "clusters": [],
+        "baselines": {"q02": {"kit": None, "class": None, "baseline": 0.0}},
         "pairs": [
             {**pair, "first": "alice", "second": REFERENCE, "identical": True},
             {**pair, "first": "alice", "second": "bob", "identical": False},
@@ -184,12 +199,15 @@ def test_grade_similarity_reads_the_files_the_gradebook_graded(tmp_path: Path, m
             {"name": "gone", "reason": f"not compared: its source {school / 'gone'} is no longer there"},
         ],
     }
-    table = _similarity("--gradebook", str(book_path), "-q", "2", "--no-reference").output
+    table = _similarity("--gradebook", str(book_path), "-q", "2", "--no-reference", "--all").output
     assert table.splitlines()[:3] == [
-        "question  first  second  similarity  shares",
-        "q02       alice  bob     100%        100% / 100%",
+        "question  first  second  similarity  shares       baseline",
+        "q02       alice  bob     100%        100% / 100%  0%",
         "",
     ]
+    clusters = _similarity("--gradebook", str(book_path), "-q", "2", "--no-reference").output
+    assert clusters.startswith("0 clusters of answers stand out (0 students): pairs at 80% similarity or more")
+    assert "1 other pair at 80% or more is no more alike than independent answers" in clusters
     with Gradebook(book_path) as book:
         assert all(not s.result.questions for s in book.latest()), "nothing was graded or scored"
 
@@ -241,52 +259,162 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert high.exit_code == 2 and "1.5 is not in the range 0<=x<=1" in high.output
     empty = _similarity("--gradebook", str(tmp_path / "g.sqlite3"), "-q", "2")
     assert empty.exit_code == 0
-    assert empty.output.endswith("scores are unchanged\n") and empty.output.startswith("0 pairs at 80% similarity")
+    assert "scores are unchanged. (--all lists every pair)\n" in empty.output
+    assert empty.output.startswith("0 clusters of answers stand out (0 students)")
 
 
 REPORT = SimilarityReport(
     0.8,
     (
-        SimilarPair("q03", "<script>alert(1)</script>", "bob", 0.95, 0.9, False, 300),
-        SimilarPair("q03", "bob", REFERENCE, 1.0, 1.0, True, 310),
+        SimilarPair("q03", "<script>alert(1)</script>", "bob", 0.95, 0.9, False, 500, 0.5, True),
+        SimilarPair("q03", "bob", REFERENCE, 1.0, 1.0, True, 510, 0.5, True),
+        SimilarPair("q05", "ann", "cat", 0.9, 0.9, False, 120, 0.3, False),
     ),
-    {"q03": 2},
+    {"q03": 2, "q05": 2},
     (("x&y", "not compared: its source class/x&y is no longer there"),),
+    {"q03": Baseline("q03", 0.5, None), "q05": Baseline("q05", 0.3, None)},
 )
+REPORT = replace(REPORT, clusters=cluster_pairs(REPORT.pairs))
 
 
-def test_the_table_has_a_row_per_pair() -> None:
+def test_the_table_has_a_row_per_cluster_and_every_pair_with_all() -> None:
     assert render_similarity_table(REPORT) == (
-        "question  first                      second                similarity  shares\n"
-        "q03       <script>alert(1)</script>  bob                   95%         95% / 90%\n"
-        "q03       bob                        (reference solution)  100%        100% / 100%  identical\n"
+        "rank  question  similarity  baseline  above  members\n"
+        "1     q03       100%        50%       +50    <script>alert(1)</script>, bob, (reference solution)\n"
         "\n"
-        "2 pairs at 80% similarity or more, the stubs' own text excluded (shares: of each side's own tokens, the part"
-        " found in the other); scores are unchanged\n"
+        "1 cluster of answers stands out (2 students): pairs at 80% similarity or more, at least 10 points above"
+        " their question's baseline (how alike independent correct answers to it are) and sharing at least 400"
+        " characters of their own text. 1 other pair at 80% or more is no more alike than independent answers to"
+        " their question, or too short to tell, and not flagged. The stubs' own text is excluded; scores are"
+        " unchanged. (--all lists every pair)\n"
         "x&y: not compared: its source class/x&y is no longer there"
     )
+    assert render_similarity_table(REPORT, every_pair=True).splitlines()[:4] == [
+        "question  first                      second                similarity  shares       baseline",
+        "q03       <script>alert(1)</script>  bob                   95%         95% / 90%    50%       stands out",
+        "q03       bob                        (reference solution)  100%        100% / 100%  50%       stands out,"
+        " identical",
+        "q05       ann                        cat                   90%         90% / 90%    30%",
+    ]
 
 
-def test_the_html_section_escapes_every_name_and_link() -> None:
+def test_the_html_section_lists_the_clusters_and_escapes_every_name_and_link() -> None:
     links = {"bob": 'students/bob.html"onclick="x', "<script>alert(1)</script>": "students/script.html"}
-    assert render_similarity_section(REPORT, links) == (
-        '<section id="similarity">\n'
-        "<h2>Similar submissions</h2>\n"
-        '<p class="summary">2 pairs of answers share 80% or more of their own text (the stub&#x27;s text excluded;'
-        " names and strings do not hide a copy). This is for a person to read: no score was changed.</p>\n"
-        '<table><thead><tr><th>Question</th><th>Submission</th><th>Similar to</th><th class="num">Similarity</th>'
-        '<th class="num">Shares</th><th></th></tr></thead><tbody>\n'
-        '<tr><td>q03</td><td><a href="students/script.html">&lt;script&gt;alert(1)&lt;/script&gt;</a></td>'
-        '<td><a href="students/bob.html&quot;onclick=&quot;x">bob</a></td><td class="num">95%</td>'
-        '<td class="num">95% / 90%</td><td></td></tr>\n'
-        '<tr><td>q03</td><td><a href="students/bob.html&quot;onclick=&quot;x">bob</a></td>'
-        '<td><em>(reference solution)</em></td><td class="num">100%</td><td class="num">100% / 100%</td>'
-        "<td>identical</td></tr>\n"
-        "</tbody></table>\n"
-        '<p class="summary">Notes on submissions:</p><ul>\n'
-        "<li>x&amp;y: not compared: its source class/x&amp;y is no longer there</li>\n"
-        "</ul>\n"
-        "</section>"
-    )
-    assert "<script>" not in render_similarity_section(REPORT)
+    section = render_similarity_section(REPORT, links)
+    assert (
+        '<table class="clusters"><thead><tr><th class="num">Rank</th><th>Question</th><th>Submissions</th>'
+        '<th class="num">Similarity</th><th class="num">Baseline</th><th class="num">Above it</th><th></th>'
+        "</tr></thead><tbody>\n"
+        '<tr id="cluster-1"><td class="num">1</td><td>q03</td><td><a href="students/script.html">'
+        '&lt;script&gt;alert(1)&lt;/script&gt;</a>, <a href="students/bob.html&quot;onclick=&quot;x">bob</a>,'
+        ' <em>(reference solution)</em></td><td class="num">100%</td><td class="num">50%</td>'
+        '<td class="num">+50</td><td></td></tr>\n'
+        "</tbody></table>"
+    ) in section
+    assert '<tr><td>q05</td><td class="num">2</td><td class="num">30%</td><td class="num">–</td>' in section
+    assert "<li>x&amp;y: not compared: its source class/x&amp;y is no longer there</li>" in section
+    assert "ann" not in section.split("</tbody></table>")[0], "a pair that does not stand out is not listed"
+    assert "<script>" not in section
     assert find_question("q03").id == "q03"
+
+
+def test_clusters_join_the_pairs_that_stand_out_and_rank_by_how_far_above_the_baseline() -> None:
+    def pair(q: str, a: str, b: str, similarity: float, baseline: float, out: bool = True) -> SimilarPair:
+        return SimilarPair(q, a, b, similarity, similarity, similarity == 1.0, 900, baseline, out)
+
+    pairs = [
+        pair("q05", "ann", "ben", 0.9, 0.5),
+        pair("q05", "ben", "cy", 0.85, 0.5),  # ann - ben - cy: one cluster, though ann and cy are not a pair
+        pair("q05", "dee", "eve", 0.99, 0.5, out=False),  # does not stand out: in no cluster
+        pair("q07", "fay", REFERENCE, 1.0, 0.2),
+        pair("q07", "gus", "hal", 0.95, 0.2),
+        pair("q09", "ann", "ben", 0.95, 0.75),  # the same two students, another question: its own cluster
+    ]
+    clusters = cluster_pairs(pairs)
+    assert [(c.rank, c.question_id, c.members, c.excess) for c in clusters] == [
+        (1, "q07", ("fay", REFERENCE), 0.8),
+        (2, "q07", ("gus", "hal"), 0.75),
+        (3, "q05", ("ann", "ben", "cy"), 0.4),
+        (4, "q09", ("ann", "ben"), 0.2),
+    ]
+    assert clusters[0].with_reference and clusters[0].students == ("fay",) and clusters[0].identical
+    report = SimilarityReport(0.8, tuple(pairs), clusters=clusters)
+    assert report.cluster_of("q05", "cy") == clusters[2] and report.cluster_of("q05", "dee") is None
+
+
+# -- the baseline: real answers of the kit, compared as a class's are ------------------------------------------------
+
+INDEPENDENT_Q03 = Path(__file__).parent / "data" / "independent_q03_path_parameters.py"
+
+
+def _rename(text: str) -> str:
+    """A copy with every function renamed: what copying and touching up looks like."""
+    for index, name in enumerate(sorted(set(re.findall(r"def (\w+)\(", text)))):
+        text = re.sub(rf"\b{name}\b", f"handler_{index}", text)
+    return text
+
+
+def _record_text(book: Gradebook, name: str, question_id: str, text: str) -> None:
+    q = find_question(question_id)
+    sid = book.submission_id(name, f"hash-{name}", "key", f"/nowhere/{name}")
+    result = QuestionResult(q.id, q.slug, q.title, q.level, "passed", q.points, q.points, 1, 1, 0, 0.1)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    book.record(sid, result, RawRun(q.id, "completed", (), (), "", 0.1), digest, "key", text.encode())
+
+
+def test_the_kit_baseline_is_the_reference_against_its_blind_alternative() -> None:
+    for qid in ("q02", "q03", "q07"):
+        q = find_question(qid)
+        stub, solution, alternative = (
+            (folder / q.filename).read_text() for folder in (exercises_dir(), solutions_dir(), alternatives_dir())
+        )
+        (pair,), _ = compare_question(qid, {"alt": alternative}, stub, solution, threshold=0)
+        assert kit_baseline(q) == pair.similarity
+    assert kit_baseline(find_question("q07")) < 0.5, "q07's two independent answers share little"
+
+
+def test_an_independent_answer_to_a_short_question_is_not_flagged_a_copy_of_a_long_one_is(tmp_path: Path) -> None:
+    """The issue's false alarm: an answer written independently is 94% like the reference on q03 (the reference
+    is 300 characters of code: there is little room to differ). It is listed with --all, never flagged; a copy of
+    q07's reference and a copy of a classmate's q07, each with renamed functions, are flagged, as clusters."""
+    q03, q07 = find_question("q03"), find_question("q07")
+    alternative = (alternatives_dir() / q07.filename).read_text()
+    with Gradebook(tmp_path / "class.sqlite3") as book:
+        _record_text(book, "dee", "q03", INDEPENDENT_Q03.read_text())
+        _record_text(book, "ann", "q07", _rename((solutions_dir() / q07.filename).read_text()))
+        _record_text(book, "ben", "q07", alternative)
+        _record_text(book, "cy", "q07", _rename(alternative))
+        stored = book.latest()
+    (dee,) = find_similar([s for s in stored if s.name == "dee"], (q03,)).pairs
+    report = find_similar([s for s in stored if s.name != "dee"], (q07,))
+    assert dee.second == REFERENCE and dee.similarity >= 0.9 and not dee.stands_out
+    assert dee.baseline == kit_baseline(q03) and dee.overlap < MIN_SHARED
+    expected = [("q07", ("ann", REFERENCE)), ("q07", ("ben", "cy"))]
+    assert [(c.question_id, c.members) for c in report.clusters] == expected
+    assert all(c.similarity == 1.0 and c.baseline == kit_baseline(q07) for c in report.clusters)
+
+
+def test_a_class_whose_answers_are_all_alike_raises_its_own_baseline(tmp_path: Path) -> None:
+    """Six students handing in q07 with renamed functions (the teacher wrote it on the board): the class's typical
+    similarity is 100%, so nothing stands out from it, though each pair is far above the kit's baseline."""
+    q07 = find_question("q07")
+    solution = (solutions_dir() / q07.filename).read_text()
+    with Gradebook(tmp_path / "class.sqlite3") as book:
+        for index in range(MIN_CLASS_ANSWERS + 1):
+            _record_text(book, f"s{index}", "q07", _rename(solution).replace("handler_", f"h{index}_"))
+        stored = book.latest()
+    report = find_similar(stored, (q07,), reference=False)
+    assert report.baselines["q07"].typical == 1.0 and report.baselines["q07"].value == 1.0
+    assert len(report.pairs) == 15 and report.clusters == ()
+    fewer = find_similar(stored[: MIN_CLASS_ANSWERS - 1], (q07,), reference=False)
+    assert fewer.baselines["q07"].typical is None and len(fewer.clusters) == 1, "too few answers for a class level"
+
+
+def test_without_copydetect_similarity_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """copydetect is the `grader` extra (never in a candidate's pack): without it, one line says what to install."""
+    Gradebook(tmp_path / "g.sqlite3").close()
+    monkeypatch.setitem(sys.modules, "copydetect", None)  # import copydetect now raises ImportError
+    result = _similarity("--gradebook", str(tmp_path / "g.sqlite3"), "-q", "2")
+    assert result.exit_code == 2
+    assert 'comparing answers needs copydetect, the kit\'s `grader` extra: pip install -e ".[grader]"' in result.output
+    assert "Traceback" not in result.output
