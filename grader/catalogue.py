@@ -16,6 +16,7 @@ __all__ = [
     "LEVELS",
     "CatalogueError",
     "Question",
+    "explain_empty_selection",
     "find_question",
     "load_catalogue",
     "select_questions",
@@ -117,3 +118,22 @@ def select_questions(
     questions = load_catalogue() if questions is None else questions
     chosen = {find_question(k, questions).id for k in keys} if keys else {q.id for q in questions}
     return tuple(q for q in questions if q.id in chosen and (not levels or q.level in levels))
+
+
+def explain_empty_selection(
+    keys: tuple[str, ...] = (), levels: tuple[str, ...] = (), questions: tuple[Question, ...] | None = None
+) -> str:
+    """Why ``select_questions(keys, levels)`` is empty, in one sentence naming what each option kept.
+
+    The only way to select nothing is a level that none of the named questions (or none at all) has:
+    ``-q 3 --level advanced`` says that q03 is basic.
+    """
+    questions = load_catalogue() if questions is None else questions
+    named = [find_question(k, questions) for k in keys] if keys else []
+    wanted = " or ".join(levels)
+    if named:
+        found = ", ".join(f"{q.id} is {q.level}" for q in dict.fromkeys(named))
+        return f"no question selected: {found}, and --level keeps only {wanted} questions"
+    if levels:
+        return f"no question selected: this catalogue has no {wanted} question"
+    return "no question selected: the catalogue is empty"

@@ -15,7 +15,14 @@ import click
 from grader import __version__
 from grader.assignments import RosterEntry, apply_roster, assignment_options, remember_deadline
 from grader.batch import execute_batch, plan_batch
-from grader.catalogue import LEVELS, CatalogueError, Question, find_question, select_questions
+from grader.catalogue import (
+    LEVELS,
+    CatalogueError,
+    Question,
+    explain_empty_selection,
+    find_question,
+    select_questions,
+)
 from grader.diskfull import EXIT_DISK_FULL, describe, is_disk_full
 from grader.gradebook import DEFAULT_ASSIGNMENT, DEFAULT_GRADEBOOK, Gradebook, GradebookError, StoredSubmission
 from grader.interrupts import EXIT_INTERRUPTED, Terminated, checkpoint, exit_code_for, stop_on_signals
@@ -35,6 +42,7 @@ from grader.runner import DEFAULT_TIMEOUT_S
 from grader.safetext import printable
 from grader.submissions import Submission, resolve_submissions
 from grader.terminal import use_colour
+from grader.words import counted
 
 __all__ = ["main"]
 
@@ -85,7 +93,7 @@ def _resolve_questions(question_keys: tuple[str, ...], levels: tuple[str, ...]) 
     except CatalogueError as exc:
         raise click.BadParameter(str(exc), param_hint="'-q' / '--question'") from exc
     if not chosen:
-        raise click.UsageError("the selection matches no question")
+        raise click.UsageError(explain_empty_selection(question_keys, levels))
     return chosen
 
 
@@ -335,7 +343,11 @@ def _grade(
 ) -> list[StoredSubmission]:
     """Grade every submission as one batch into the gradebook; ``keep`` says the gradebook outlives the run."""
     plan = plan_batch(submissions, questions, book, regrade)
-    label = f"grading {len(submissions)} submissions" if len(submissions) > 1 else f"grading {len(plan.jobs)} questions"
+    label = (
+        f"grading {counted(len(submissions), 'submission')}"
+        if len(submissions) > 1
+        else f"grading {counted(len(plan.jobs), 'question')}"
+    )
     show_bar = sys.stderr.isatty() and not options.as_json and bool(plan.jobs)
     with (
         click.progressbar(length=len(plan.jobs), label=label, file=sys.stderr)
@@ -488,7 +500,7 @@ def _check_assignment(book: Gradebook) -> None:
     """A report of an assignment the gradebook does not hold is a usage error that names those it holds."""
     held = book.assignments()
     if held and book.assignment not in held:
-        names = ", ".join(f"{name} ({count} students)" for name, count in held.items())
+        names = ", ".join(f"{name} ({counted(count, 'student')})" for name, count in held.items())
         raise UnusableInput(f"{book.path} holds no assignment {book.assignment!r}; it holds {names}")
 
 
@@ -517,7 +529,7 @@ def remove_command(students: tuple[str, ...], gradebook_path: Path, assignment: 
         if not yes:
             click.confirm(f"Remove {', '.join(students)} from {assignment!r} in {gradebook_path}?", abort=True)
         removed = sum(book.remove(name) for name in students)
-    click.echo(f"removed {removed} submission(s) of {len(students)} student(s) from {assignment!r}")
+    click.echo(f"removed {counted(removed, 'submission')} of {counted(len(students), 'student')} from {assignment!r}")
 
 
 @cli.command("dev-check", short_help="Prove the kit consistent (maintainers).")
@@ -542,7 +554,7 @@ def dev_check_command(timeout: float, no_mutants: bool, question_keys: tuple[str
     for problem in result.problems:
         click.echo(f"- {problem}")
     if result.problems:
-        click.echo(f"dev-check: {len(result.problems)} problem(s)", err=True)
+        click.echo(f"dev-check: {counted(len(result.problems), 'problem')}", err=True)
         sys.exit(1)
     click.echo("dev-check: all questions consistent, every bullet tested, every mutant caught")
 
@@ -607,7 +619,8 @@ def pack_command(
     instructions: Path | None,
     force: bool,
 ) -> None:
-    """Write the candidate pack to OUT (a new folder, or a .zip): stubs, public checks, the `fastlings`
+    """Write the candidate pack to OUT (a new folder, or a .zip, .tar.gz or .tar holding one folder named like OUT
+    without its suffix): stubs, public checks, the `fastlings`
     practice tool, a candidate README and the kit's constraints.txt (the exact versions grading runs), and
     nothing of the solutions or the hidden tests.
 
@@ -620,9 +633,11 @@ def pack_command(
 
     with _as_unusable_input(PackError, CatalogueError, OSError, UnicodeDecodeError):
         questions = select_questions(question_keys, levels)
+        if not questions:
+            raise UnusableInput(explain_empty_selection(question_keys, levels))
         text = instructions.read_text(encoding="utf-8") if instructions is not None else None
         written = write_pack(out, questions=questions, title=title, instructions=text, force=force)
-    click.echo(f"wrote the candidate pack to {written} ({len(questions)} questions)")
+    click.echo(f"wrote the candidate pack to {written} ({counted(len(questions), 'question')})")
     click.echo("candidates: pip install -e . -c constraints.txt inside it, then `fastlings watch`")
 
 

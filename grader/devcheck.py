@@ -19,6 +19,7 @@ from grader.contracts import MutantError, Traceability, apply_mutant, check_trac
 from grader.kit import checks_dir, exercises_dir, hidden_tests_dir, solutions_dir
 from grader.results import RawRun
 from grader.runner import DEFAULT_TIMEOUT_S, GradingJob, run_jobs, run_questions
+from grader.words import counted
 
 __all__ = [
     "DevCheckResult",
@@ -225,7 +226,7 @@ def run_dev_check(
     problems += trace_problems
     complete = tuple(q for q in chosen if all(p.is_file() for p in _question_files(q)))
     for kind, tests_dir in (("hidden tests", hidden_tests_dir()), ("public checks", checks_dir())):
-        say(f"running the {kind} of {len(complete)} questions on the solutions and on the stubs...")
+        say(f"running the {kind} of {counted(len(complete), 'question')} on the solutions and on the stubs...")
         on_solutions = run_questions(complete, solutions_dir(), timeout_s=timeout_s, tests_dir=tests_dir)
         on_stubs = run_questions(complete, exercises_dir(), timeout_s=timeout_s, tests_dir=tests_dir)
         problems += check_runs(complete, on_solutions, on_stubs, kind)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from grader.words import counted
+
 __all__ = [
     "STATUSES",
     "QuestionResult",
@@ -95,9 +97,8 @@ class QuestionResult:
             return "not attempted: the file is the untouched stub"
         if self.status == "failed":
             first = self.failures[0].message if self.failures else ""
-            return f"{self.tests_total - self.tests_passed - self.tests_skipped} test(s) failed" + (
-                f", first: {first}" if first else ""
-            )
+            failed = self.tests_total - self.tests_passed - self.tests_skipped
+            return f"{counted(failed, 'test')} failed" + (f", first: {first}" if first else "")
         if self.status == "missing" and not self.message:
             return f"missing: there is no {self.id}_{self.slug}.py"
         return f"{self.status}: {self.message}" if self.message else self.status

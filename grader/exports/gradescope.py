@@ -29,6 +29,7 @@ from grader.catalogue import Question, load_catalogue
 from grader.exports.common import ExportError, one_submission, refuse_existing, truncate
 from grader.kit import exercises_dir, hidden_tests_dir, kit_root
 from grader.submissions import find_exercise_folder
+from grader.words import counted
 
 __all__ = [
     "DEFAULT_VISIBILITY",
@@ -189,9 +190,9 @@ def _summary(report: dict[str, Any], tests: list[dict[str, Any]], visibility: st
     max_score = round(sum(t["max_score"] for t in tests), 2)
     passed = sum(1 for t in tests if t["status"] == "passed")
     if visibility == "visible":
-        lines = [f"{score:g}/{max_score:g} points: {passed} of {len(tests)} questions passed."]
+        lines = [f"{score:g}/{max_score:g} points: {passed} of {counted(len(tests), 'question')} passed."]
     else:
-        lines = [f"Graded {len(tests)} questions: {_WHEN_SHOWN[visibility]}"]
+        lines = [f"Graded {counted(len(tests), 'question')}: {_WHEN_SHOWN[visibility]}"]
     flagged = [(q["id"], flag) for q in report["questions"] for flag in q.get("flags") or []]
     if flagged:
         lines.append("Integrity flags (a person will read this code; flags never change a score):")

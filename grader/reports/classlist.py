@@ -50,9 +50,18 @@ def late_note(sub: StoredSubmission) -> str:
     return text + (f"; {sub.result.percent:g}% before the penalty)" if sub.lateness.penalty_percent else ")")
 
 
+def misnamed_note(sub: StoredSubmission) -> str:
+    """``q03: a file named q03.py was found instead: rename it ..., or ... --map q03=q03.py`` for each question that
+    is missing only because its file has another name: shown without -v, since it is the one thing to fix."""
+    return "; ".join(
+        f"{q.id}: {q.message}" for q in sub.result.questions if q.status == "missing" and q.message.startswith("a file")
+    )
+
+
 def submission_notes(sub: StoredSubmission) -> list[str]:
     """What a reader must know beside the score: the problem, lateness, warnings and integrity flags."""
-    return [note for note in (sub.problem, late_note(sub), *sub.warnings, flag_summary(sub)) if note]
+    notes = (sub.problem, late_note(sub), *sub.warnings, misnamed_note(sub), flag_summary(sub))
+    return [note for note in notes if note]
 
 
 def _note(sub: StoredSubmission) -> str:

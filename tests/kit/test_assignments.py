@@ -128,9 +128,9 @@ def test_assignments_are_separate_and_a_student_can_be_removed(classroom: Path, 
     week2 = json.loads(grade("report", "--gradebook", book, "--assignment", "week2", "--json")[1])
     assert [s["name"] for s in week2["submissions"]] == ["ann"]
     code, _, err = grade("report", "--gradebook", book, "--assignment", "week9")
-    assert code == 2 and "week1 (2 students), week2 (1 students)" in err
+    assert code == 2 and "week1 (2 students), week2 (1 student)" in err
     code, out, _ = grade("remove", "ann", "--gradebook", book, "--assignment", "week1", "--yes")
-    assert code == 0 and "removed 1 submission(s)" in out
+    assert code == 0 and "removed 1 submission of 1 student" in out
     week1 = json.loads(grade("report", "--gradebook", book, "--assignment", "week1", "--json")[1])
     assert [s["name"] for s in week1["submissions"]] == ["bob"]
     week2 = json.loads(grade("report", "--gradebook", book, "--assignment", "week2", "--json")[1])

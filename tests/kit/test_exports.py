@@ -201,7 +201,7 @@ def test_by_default_no_hidden_test_name_is_shown_before_the_due_date() -> None:
     assert results == {
         "score": 0.5,
         "execution_time": 1,
-        "output": "Graded 1 questions: each question's result (points and failing tests) is shown here after the"
+        "output": "Graded 1 question: each question's result (points and failing tests) is shown here after the"
         " due date.",
         "visibility": "visible",
         "stdout_visibility": "hidden",

@@ -187,7 +187,7 @@ def test_the_class_csv_in_full() -> None:
     assert render_class_csv(make_class(), QUESTIONS) == (
         "student,q01,q02,q03,score,max_score,percent,q01_status,q02_status,q03_status,reasons,notes,submitted_at,"
         "penalty_percent,final_score,final_percent\n"
-        'alice,1,1.33,0,2.33,3,77.7,passed,failed,missing,"q02 1 test(s) failed, first: assert 404 == 200",'
+        'alice,1,1.33,0,2.33,3,77.7,passed,failed,missing,"q02 1 test failed, first: assert 404 == 200",'
         "integrity flags: q01,,0,2.33,77.7\n"
         f"bob,0,0,0,0,3,0.0,error,error,missing,q01 error: {PROBLEM}; q02 error: {PROBLEM},{PROBLEM},,0,0,0.0\n"
         "'=carl,0,0.5,0,0.5,3,16.7,missing,timeout,missing,q01 missing: there is no q01_first.py; q02 timeout:"
@@ -553,7 +553,7 @@ def test_a_late_penalty_of_nothing_says_late_without_a_price() -> None:
 
 def test_late_work_in_the_csv_json_and_junit() -> None:
     assert render_class_csv(late_class(), QUESTIONS).splitlines()[1:] == [
-        'alice,1,1.33,0,2.33,3,77.7,passed,failed,missing,"q02 1 test(s) failed, first: assert 404 == 200",'
+        'alice,1,1.33,0,2.33,3,77.7,passed,failed,missing,"q02 1 test failed, first: assert 404 == 200",'
         f'"{LATE_NOTE}; integrity flags: q01",2025-03-02T01:00:00+00:00,20,1.86,62.0',
         f"bob,0,0,0,0,3,0.0,error,error,missing,q01 error: {PROBLEM}; q02 error: {PROBLEM},{PROBLEM},,0,0,0.0",
         "'=carl,0,0.5,0,0.5,3,16.7,missing,timeout,missing,q01 missing: there is no q01_first.py; q02 timeout:"
