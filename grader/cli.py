@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,21 @@ from typing import Any
 import click
 
 from grader import __version__
-from grader.assignments import RosterEntry, apply_roster, assignment_options, remember_deadline
+from grader.assignment_cli import assignment_command
+from grader.assignments import (
+    AssignmentError,
+    AssignmentExtras,
+    RosterEntry,
+    apply_roster,
+    assignment_options,
+    check_points,
+    extra_assignment_options,
+    lms_item,
+    manifest_mismatch,
+    questions_in_force,
+    record_pack,
+    settle,
+)
 from grader.batch import execute_batch, plan_batch
 from grader.catalogue import (
     LEVELS,
@@ -35,7 +50,7 @@ from grader.reports.classlist import (
     submission_notes,
 )
 from grader.reports.jsonout import render_report_json
-from grader.reports.lms import lms_destination, lms_options, write_lms_reports
+from grader.reports.lms import DEFAULT_ITEM, lms_destination, lms_options, write_lms_reports
 from grader.reports.table import render_table
 from grader.review.cli import feedback_command, review_command
 from grader.runner import DEFAULT_TIMEOUT_S
@@ -109,6 +124,7 @@ def cli() -> None:
     grade report              the classes a gradebook holds, as a table, JSON, CSV, JUnit or HTML
     grade similarity          answers that stand out as alike, grouped and ranked (scores unchanged)
     grade remove STUDENT      take a student's submissions out of an assignment
+    grade assignment          what an assignment remembers (questions, points, roster, ...)
     grade pack OUT            write the candidate pack (stubs, public checks, fastlings)
     grade export ...          grading for Gradescope or GitHub Classroom (`grade export --help`)
 
@@ -174,6 +190,7 @@ def cli() -> None:
 )
 @lms_options
 @assignment_options
+@extra_assignment_options
 def run_command(
     submissions: tuple[Path, ...],
     question_keys: tuple[str, ...],
@@ -191,12 +208,14 @@ def run_command(
     html_dir: Path | None,
     lms: str | None,
     lms_csv: Path | None,
+    lms_unusable: str,
     colour: bool | None,
     sandbox: str,
     assignment: str,
     due: str | None,
     late_policy: str | None,
     roster: list[RosterEntry] | None,
+    extras: AssignmentExtras,
 ) -> None:
     """Grade SUBMISSIONS (default: ./exercises).
 
@@ -235,6 +254,7 @@ def run_command(
     # Folders no candidate process may read, beside the kit, its own private copy and the home folder.
     protected = (*(p.resolve() for p in paths), (gradebook_path or DEFAULT_GRADEBOOK).resolve().parent, Path.cwd())
     options = _RunOptions(timeout, jobs, verbose, as_json, fail_under, colour, sandbox, protected)
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="grade-") as scratch:
         try:
             resolved = resolve_submissions(paths, Path(scratch), mapping)
@@ -243,22 +263,76 @@ def run_command(
         single = len(paths) == 1 and len(resolved) == 1 and resolved[0].source == paths[0]
         if single and resolved[0].folder is None:
             raise UnusableInput(resolved[0].problem)
-        # One submission is a class of one: the same grading, reports and JSON. Without --gradebook, its
-        # results live in a gradebook that is gone when the run ends.
-        book = gradebook_path or (Path(scratch) / "gradebook.sqlite3" if single else DEFAULT_GRADEBOOK)
-        keep = book != Path(scratch) / "gradebook.sqlite3"
-        with _as_unusable_input(GradebookError), Gradebook(book, assignment) as opened:
-            remember_deadline(opened, due, late_policy)
+        # One submission is a class of one: the same grading, reports and JSON. Without --gradebook, it goes
+        # into ./gradebook.sqlite3 when that gradebook knows the assignment (`grade pack` or a class graded
+        # there); otherwise its results live in a gradebook that is gone when the run ends.
+        temporary = Path(scratch) / "gradebook.sqlite3"
+        implicit = single and Gradebook.holds(DEFAULT_GRADEBOOK, assignment)
+        book = gradebook_path or (temporary if single and not implicit else DEFAULT_GRADEBOOK)
+        keep = book != temporary
+        _RUN_STATE["kept"] = keep
+        with _as_unusable_input(GradebookError, AssignmentError), Gradebook(book, assignment) as opened:
+            settled = settle(opened, question_keys, levels, due, late_policy, roster, extras, record=True)
+            questions = settled.questions
+            resolved = _with_manifest_warnings(resolved, questions)
             stored = _grade(resolved, questions, options, opened, regrade, keep)
-    stored = apply_roster(stored, roster, questions)
-    kept = None if gradebook_path is None and single else str(book)
-    _emit(stored, questions, reports, as_json=as_json, verbose=verbose, colour=colour, gradebook=kept)
+            said = _assignment_line(opened, questions) if keep and not as_json else ""
+    stored = apply_roster(stored, settled.roster, questions)
+    _emit(
+        stored,
+        questions,
+        reports,
+        as_json=as_json,
+        verbose=verbose,
+        colour=colour,
+        gradebook=str(book) if keep else None,
+        assignment=settled.settings.name,
+        item=lms_item(settled.settings, DEFAULT_ITEM),
+        lms_unusable=lms_unusable,
+        elapsed_s=time.monotonic() - started,
+    )
+    if said:
+        click.echo(said, err=True)
     if fail_under is not None:
-        below = [s.name for s in stored if s.final_percent < fail_under]
+        # The unrounded percent: 39.17% is below --fail-under 39.2, though it is shown as 39.2%.
+        below = [s for s in stored if s.incomplete or s.exact_final_percent < fail_under]
         if below:
             if not as_json:
-                click.echo(f"below --fail-under {fail_under:g}%: {', '.join(below)}", err=True)
+                shown = ", ".join(f"{s.name} ({'incomplete' if s.incomplete else _percent(s)})" for s in below)
+                click.echo(f"below --fail-under {fail_under:g}%: {shown}", err=True)
             sys.exit(1)
+
+
+# How the run in progress keeps its results, for what an interrupt can promise (see run_click_command).
+_RUN_STATE: dict[str, bool] = {}
+
+
+def _percent(sub: StoredSubmission) -> str:
+    """A percent as exact as it needs to be to explain a comparison: ``39.17%``."""
+    return f"{round(sub.exact_final_percent, 2):g}%"
+
+
+def _assignment_line(book: Gradebook, questions: tuple[Question, ...]) -> str:
+    """The assignment this run graded against, in one line (for stderr, when a gradebook keeps it)."""
+    settings = book.settings()
+    total = round(sum(q.points for q in questions), 2)
+    origin = f", given at {settings.origin}" if settings.origin else ""
+    ids = ", ".join(q.id for q in questions) if len(questions) <= 10 else f"{questions[0].id} ... {questions[-1].id}"
+    return (
+        f"assignment {settings.name!r} in {book.path}: {len(questions)} question"
+        f"{'' if len(questions) == 1 else 's'} ({ids}), {total:g} point{'' if total == 1 else 's'}{origin}"
+    )
+
+
+def _with_manifest_warnings(submissions: list[Submission], questions: tuple[Question, ...]) -> list[Submission]:
+    """Each submission whose submit manifest lists other questions than the assignment's, with a warning."""
+    from dataclasses import replace
+
+    warned = []
+    for sub in submissions:
+        note = manifest_mismatch(sub.manifest.files, questions) if sub.manifest is not None else ""
+        warned.append(replace(sub, warnings=(*sub.warnings, note)) if note else sub)
+    return warned
 
 
 def _parse_map(entries: tuple[str, ...], questions: tuple[Question, ...]) -> dict[str, str]:
@@ -379,17 +453,31 @@ def _emit(
     verbose: bool,
     colour: bool | None,
     gradebook: str | None,
+    assignment: str = DEFAULT_ASSIGNMENT,
+    item: str = DEFAULT_ITEM,
+    lms_unusable: str = "zero",
+    elapsed_s: float | None = None,
 ) -> None:
-    """The reports and the terminal output, the same for a fresh run and for `grade report`."""
-    _write_reports(stored, questions, reports)
+    """The reports and the terminal output, the same for a fresh run and for `grade report` (``elapsed_s`` None:
+    nothing was graded, so no time is shown)."""
+    for note in _write_reports(stored, questions, reports, item, lms_unusable):
+        click.echo(note, err=True)
     if as_json:
-        click.echo(render_report_json(stored, gradebook))
+        click.echo(
+            render_report_json(stored, gradebook, questions=questions, assignment=assignment, elapsed_s=elapsed_s)
+        )
     elif len(stored) == 1:
         only = stored[0]
         notes = tuple(submission_notes(only))
-        click.echo(render_table(only.result, verbose=verbose, notes=notes), color=use_colour(colour))
+        penalised = only.lateness is not None and only.lateness.penalty_percent > 0
+        final = (only.final_score, only.final_percent) if penalised else None
+        table = render_table(
+            only.result, verbose=verbose, notes=notes, elapsed_s=elapsed_s, ungraded=only.ungraded, final=final
+        )
+        click.echo(table, color=use_colour(colour))
     else:
-        click.echo(render_class_table(stored, questions, verbose=verbose), color=use_colour(colour))
+        table = render_class_table(stored, questions, verbose=verbose, elapsed_s=elapsed_s)
+        click.echo(table, color=use_colour(colour))
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -404,9 +492,12 @@ def _write_atomically(path: Path, text: str) -> None:
     partial.replace(path)
 
 
-def _write_reports(stored: list, questions: tuple[Question, ...], reports: dict[str, Path | None]) -> None:
+def _write_reports(
+    stored: list, questions: tuple[Question, ...], reports: dict[str, Path | None], item: str, lms_unusable: str
+) -> list[str]:
+    """Write the report files asked for; what the LMS file's reader must know, one line each."""
     checkpoint("reports")
-    write_lms_reports(stored, questions, reports)
+    notes = write_lms_reports(stored, questions, reports, item, lms_unusable)
     if reports["csv"]:
         _write_atomically(reports["csv"], render_class_csv(stored, questions))
     if reports["junit"]:
@@ -416,6 +507,7 @@ def _write_reports(stored: list, questions: tuple[Question, ...], reports: dict[
 
         with _as_unusable_input(ReportFolderError):
             write_html_report(stored, questions, reports["html"])
+    return notes
 
 
 run_command.epilog = EXIT_CODES_HELP
@@ -459,6 +551,7 @@ def _selection_options(verb: str) -> Callable[[Callable[..., Any]], Callable[...
 @click.option("--color/--no-color", "colour", default=None, help="Force colour on or off [default: on a terminal].")
 @lms_options
 @assignment_options
+@extra_assignment_options
 def report_command(
     gradebook_path: Path,
     question_keys: tuple[str, ...],
@@ -470,13 +563,19 @@ def report_command(
     html_dir: Path | None,
     lms: str | None,
     lms_csv: Path | None,
+    lms_unusable: str,
     colour: bool | None,
     assignment: str,
     due: str | None,
     late_policy: str | None,
     roster: list[RosterEntry] | None,
+    extras: AssignmentExtras,
 ) -> None:
     """Report on what a gradebook holds, without grading anything: each student's latest submission.
+
+    The assignment's questions, points, roster, due date, late policy and LMS column are the ones it
+    remembers; -q and --level narrow the report to some of its questions. A student whose grading is not
+    finished is shown incomplete.
 
     \b
     Example:
@@ -488,12 +587,24 @@ def report_command(
     reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
     _check_report_destinations(reports)
     reports.update(lms_destination(lms, lms_csv))  # Canvas or Moodle grade import
-    with _as_unusable_input(GradebookError), Gradebook(gradebook_path, assignment) as book:
+    with _as_unusable_input(GradebookError, AssignmentError), Gradebook(gradebook_path, assignment) as book:
         _check_assignment(book)
-        remember_deadline(book, due, late_policy)
+        settled = settle(book, question_keys, levels, due, late_policy, roster, extras, record=False)
+        questions = settled.questions
         stored = book.latest({q.id for q in questions})
-    stored = apply_roster(stored, roster, questions)
-    _emit(stored, questions, reports, as_json=as_json, verbose=verbose, colour=colour, gradebook=str(gradebook_path))
+    stored = apply_roster(stored, settled.roster, questions)
+    _emit(
+        stored,
+        questions,
+        reports,
+        as_json=as_json,
+        verbose=verbose,
+        colour=colour,
+        gradebook=str(gradebook_path),
+        assignment=settled.settings.name,
+        item=lms_item(settled.settings, DEFAULT_ITEM),
+        lms_unusable=lms_unusable,
+    )
 
 
 def _check_assignment(book: Gradebook) -> None:
@@ -598,6 +709,33 @@ def doctor_command(as_json: bool) -> None:
     sys.exit(1 if any(report.values()) else 0)
 
 
+def _pack_assignment_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Where `grade pack` records the assignment it hands out, and its points and LMS column."""
+    command = click.option(
+        "--lms-column", metavar="NAME", help="The assignment's column in Canvas or Moodle [default: its name]."
+    )(command)
+    command = click.option(
+        "--points",
+        multiple=True,
+        metavar="Q=POINTS",
+        callback=check_points,
+        help="A question's points in this assignment (e.g. q03=5), instead of the catalogue's.",
+    )(command)
+    command = click.option(
+        "--gradebook",
+        "gradebook_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"The gradebook the assignment is recorded in [default: {DEFAULT_GRADEBOOK} beside OUT].",
+    )(command)
+    return click.option(
+        "--assignment",
+        default=DEFAULT_ASSIGNMENT,
+        show_default=True,
+        help="The assignment this pack is: its questions and points are recorded for `grade`.",
+    )(command)
+
+
 @cli.command("pack", short_help="Write the candidate pack.")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
@@ -611,6 +749,7 @@ def doctor_command(as_json: bool) -> None:
     help="A text or Markdown file of instructions, put at the top of the pack's README.",
 )
 @click.option("--force", is_flag=True, help="Replace OUT if it is an earlier pack (never anything else).")
+@_pack_assignment_options
 def pack_command(
     out: Path,
     question_keys: tuple[str, ...],
@@ -618,11 +757,18 @@ def pack_command(
     title: str | None,
     instructions: Path | None,
     force: bool,
+    assignment: str,
+    gradebook_path: Path | None,
+    points: dict[str, float],
+    lms_column: str | None,
 ) -> None:
     """Write the candidate pack to OUT (a new folder, or a .zip, .tar.gz or .tar holding one folder named like OUT
     without its suffix): stubs, public checks, the `fastlings`
     practice tool, a candidate README and the kit's constraints.txt (the exact versions grading runs), and
     nothing of the solutions or the hidden tests.
+
+    The pack's questions (and --points) are recorded as an assignment in a gradebook beside OUT: `grade`
+    run there (or given that --gradebook) grades its submissions on those questions, out of their points.
 
     \b
     grade pack candidate.zip
@@ -636,8 +782,14 @@ def pack_command(
         if not questions:
             raise UnusableInput(explain_empty_selection(question_keys, levels))
         text = instructions.read_text(encoding="utf-8") if instructions is not None else None
+        book = gradebook_path or out.parent / DEFAULT_GRADEBOOK  # the assignment is recorded beside the pack
+        with _as_unusable_input(AssignmentError, GradebookError):
+            record_pack(book, assignment, questions, points, lms_column, check_only=True)
         written = write_pack(out, questions=questions, title=title, instructions=text, force=force)
     click.echo(f"wrote the candidate pack to {written} ({counted(len(questions), 'question')})")
+    with _as_unusable_input(AssignmentError, GradebookError):
+        for line in record_pack(book, assignment, questions, points, lms_column):
+            click.echo(line)
     click.echo("candidates: pip install -e . -c constraints.txt inside it, then `fastlings watch`")
 
 
@@ -651,6 +803,33 @@ def export_group() -> None:
     """
 
 
+def _export_assignment_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--assignment`` and ``--gradebook``: export an assignment's questions and points, as a gradebook keeps them."""
+    command = click.option(
+        "--gradebook",
+        "gradebook_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_GRADEBOOK,
+        show_default=True,
+        help="The gradebook that remembers --assignment.",
+    )(command)
+    return click.option(
+        "--assignment",
+        default=None,
+        help="Grade only this assignment's questions, at its points [default: every question, catalogue points].",
+    )(command)
+
+
+def _exported_questions(assignment: str | None, gradebook_path: Path) -> tuple[Question, ...] | None:
+    """The questions of ``assignment`` at its points (None without one), or a usage error naming what is held."""
+    if assignment is None:
+        return None
+    if not Gradebook.holds(gradebook_path, assignment):
+        raise UnusableInput(f"{gradebook_path} holds no assignment {assignment!r}: grade pack or grade it first")
+    with _as_unusable_input(GradebookError), Gradebook(gradebook_path, assignment) as book:
+        return questions_in_force(book, record=False)
+
+
 @export_group.command("gradescope", short_help="A Gradescope autograder zip.")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
@@ -660,7 +839,8 @@ def export_group() -> None:
     show_default=True,
     help="When students see each question's result (its points and the names of the hidden tests it failed).",
 )
-def export_gradescope_command(out: Path, visibility: str) -> None:
+@_export_assignment_options
+def export_gradescope_command(out: Path, visibility: str, assignment: str | None, gradebook_path: Path) -> None:
     """Write a Gradescope autograder to OUT (a new .zip): setup.sh, run_autograder and a copy of the kit
     (grader, hidden tests, stubs, and constraints.txt: the library versions the kit was tested with; never the
     solutions). Upload it as a programming assignment's autograder; students submit their qNN_<slug>.py files
@@ -672,8 +852,9 @@ def export_gradescope_command(out: Path, visibility: str) -> None:
     """
     from grader.exports import ExportError, write_gradescope
 
+    questions = _exported_questions(assignment, gradebook_path)
     with _as_unusable_input(ExportError):
-        written = write_gradescope(out, visibility=visibility)
+        written = write_gradescope(out, visibility=visibility, questions=questions)
     click.echo(f"wrote the Gradescope autograder to {written} (question results: {visibility})")
     click.echo("upload it in the assignment's Configure Autograder page (Zip file upload)")
 
@@ -688,7 +869,8 @@ def export_gradescope_command(out: Path, visibility: str) -> None:
     metavar="PERCENT",
     help="The workflow run fails below this score.",
 )
-def export_github_classroom_command(out: Path, fail_under: float) -> None:
+@_export_assignment_options
+def export_github_classroom_command(out: Path, fail_under: float, assignment: str | None, gradebook_path: Path) -> None:
     """Write GitHub Classroom autograding to OUT (a new folder): a workflow that installs the kit, grades
     every push once and reports grade's own score (partial credit included) to Classroom, one result per
     question, and a README saying what to fill in.
@@ -699,8 +881,9 @@ def export_github_classroom_command(out: Path, fail_under: float) -> None:
     """
     from grader.exports import ExportError, write_github_classroom
 
+    questions = _exported_questions(assignment, gradebook_path)
     with _as_unusable_input(ExportError):
-        written = write_github_classroom(out, fail_under=fail_under)
+        written = write_github_classroom(out, fail_under=fail_under, questions=questions)
     click.echo(f"wrote the GitHub Classroom files to {written}")
     click.echo(f"next: read {written / 'README.md'}, set KIT_SOURCE in .github/workflows/classroom.yml")
 
@@ -765,8 +948,9 @@ def similarity_command(
     questions = _resolve_questions(question_keys, levels)
     if not gradebook_path.is_file():
         raise UnusableInput(f"{gradebook_path} does not exist: grade a class first (grade CLASS --gradebook ...)")
-    with _as_unusable_input(GradebookError), Gradebook(gradebook_path, assignment) as book:
+    with _as_unusable_input(GradebookError, AssignmentError), Gradebook(gradebook_path, assignment) as book:
         _check_assignment(book)
+        questions = questions_in_force(book, question_keys, levels, record=False)  # the assignment's
         stored = book.latest({q.id for q in questions})
     with _as_unusable_input(SimilarityUnavailable):
         report = find_similar(
@@ -777,6 +961,8 @@ def similarity_command(
     else:
         click.echo(render_similarity_table(report, every_pair=every_pair))
 
+
+cli.add_command(assignment_command)
 
 # The human half (issue 22): the review app and the students' feedback pages (grader/review/).
 cli.add_command(review_command)
@@ -800,7 +986,17 @@ def run_click_command(command: click.Command, name: str) -> None:
     except (click.exceptions.Abort, KeyboardInterrupt) as interrupt:
         cause = interrupt.__cause__ if isinstance(interrupt, click.exceptions.Abort) else interrupt
         how = f"stopped by {cause}" if isinstance(cause, Terminated) else "interrupted"
-        click.echo(f"{name}: {how}; finished results are kept, nothing half-made was stored", err=True)
+        if _RUN_STATE.get("kept") is False:  # one submission graded into a gradebook of its own run
+            click.echo(
+                f"{name}: {how}; nothing was kept (without --gradebook, one submission is graded into a temporary"
+                " gradebook): the same command starts again from the beginning; give --gradebook to make it resume",
+                err=True,
+            )
+        else:
+            click.echo(
+                f"{name}: {how}; finished results are kept, nothing half-made was stored: the same command resumes",
+                err=True,
+            )
         sys.exit(exit_code_for(cause) if cause is not None else EXIT_INTERRUPTED)
     except click.ClickException as exc:
         exc.show()

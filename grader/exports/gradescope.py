@@ -26,7 +26,7 @@ from typing import Any
 
 from grader.archives import ArchiveError, extract_archive, is_archive
 from grader.catalogue import Question, load_catalogue
-from grader.exports.common import ExportError, one_submission, refuse_existing, truncate
+from grader.exports.common import ExportError, assignment_args, one_submission, refuse_existing, truncate
 from grader.kit import exercises_dir, hidden_tests_dir, kit_root
 from grader.submissions import find_exercise_folder
 from grader.words import counted
@@ -118,7 +118,7 @@ _RUN = """\
 # qNN_<slug>.py files (at any depth, or inside the zip written by `fastlings submit`), grades them with the
 # kit's hidden tests and writes $AUTOGRADER_ROOT/results/results.json. Each path can be overridden, so the
 # script also runs on a laptop: AUTOGRADER_ROOT, GRADER_KIT, GRADER_PYTHON, and GRADE_ARGS (extra `grade`
-# options, e.g. "-q 2" to grade one question).
+# options, e.g. "--timeout 120").
 set -euo pipefail
 
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
@@ -128,6 +128,8 @@ SUBMISSION="$ROOT/submission"
 RESULTS="$ROOT/results"
 # When students see each question's result, chosen at export (grade export gradescope --visibility).
 VISIBILITY="@VISIBILITY@"
+# The assignment's questions and points, chosen at export (grade export gradescope --assignment).
+ASSIGNMENT_ARGS="@ASSIGNMENT_ARGS@"
 
 # The kit's own copy of the grader and its hidden tests, whatever else the interpreter has installed.
 export FASTAPI_KIT_ROOT="$KIT"
@@ -141,7 +143,7 @@ mkdir -p "$RESULTS"
 # Word splitting is wanted: GRADE_ARGS holds several options.
 # shellcheck disable=SC2086
 if "$PYTHON" -m grader.exports gradescope-collect "$SUBMISSION" "$WORK/exercises" 2>> "$WORK/errors.txt"; then
-    (cd "$WORK" && "$PYTHON" -m grader run "$WORK/exercises" --json ${GRADE_ARGS:-} \\
+    (cd "$WORK" && "$PYTHON" -m grader run "$WORK/exercises" --json $ASSIGNMENT_ARGS ${GRADE_ARGS:-} \\
         > "$WORK/grade.json" 2>> "$WORK/errors.txt") || true
 fi
 
@@ -294,11 +296,14 @@ def _zip_member(archive: zipfile.ZipFile, name: str, data: str | bytes, mode: in
     archive.writestr(info, data)
 
 
-def write_gradescope(out: Path, visibility: str = DEFAULT_VISIBILITY) -> Path:
+def write_gradescope(
+    out: Path, visibility: str = DEFAULT_VISIBILITY, questions: tuple[Question, ...] | None = None
+) -> Path:
     """Write a Gradescope autograder zip to ``out`` (a new ``.zip``); never overwrites anything.
 
     At the zip's root, as Gradescope requires: ``setup.sh``, ``run_autograder`` and the kit in ``kit/``, which
-    Gradescope extracts to ``/autograder/source/kit``. ``visibility`` is when students see each question.
+    Gradescope extracts to ``/autograder/source/kit``. ``visibility`` is when students see each question;
+    ``questions`` the assignment's questions at its points (None: every question at the catalogue's).
     """
     refuse_existing(out)
     if out.suffix.lower() != ".zip":
@@ -317,7 +322,8 @@ def write_gradescope(out: Path, visibility: str = DEFAULT_VISIBILITY) -> Path:
     try:
         with archive:
             _zip_member(archive, "setup.sh", _SETUP, _SCRIPT_MODE)
-            _zip_member(archive, "run_autograder", _RUN.replace("@VISIBILITY@", visibility), _SCRIPT_MODE)
+            run = _RUN.replace("@VISIBILITY@", visibility).replace("@ASSIGNMENT_ARGS@", assignment_args(questions))
+            _zip_member(archive, "run_autograder", run, _SCRIPT_MODE)
             for path, name in _kit_files():
                 _zip_member(archive, f"kit/{name}", path.read_bytes(), _FILE_MODE)
     except BaseException:

@@ -31,6 +31,7 @@ from grader.manifest import QuestionActivity
 from grader.reports.classlist import flag_summary, late_note
 from grader.reports.html_page import cell, fmt, num, page, row, status_html
 from grader.reports.review_parts import review_html
+from grader.reports.summary import incomplete_note
 from grader.reports.table import sandbox_text
 from grader.results import QuestionResult
 from grader.safetext import html_text, printable
@@ -187,6 +188,9 @@ def _header(sub: StoredSubmission) -> str:
         f"{fmt(r.score)}/{fmt(r.max_score)} points ({r.percent:g}%), {passed}/{len(r.questions)} questions passed,"
         f" graded {sub.graded_at}"
     )
+    if sub.incomplete:
+        graded_count = len(r.questions)
+        summary = f"incomplete: {graded_count} of {graded_count + len(sub.ungraded)} questions graded so far"
     parts = [
         '<nav><a href="../index.html">← Class report</a></nav>',
         f"<h1>{html_text(sub.name)}</h1>",
@@ -195,6 +199,8 @@ def _header(sub: StoredSubmission) -> str:
     ]
     if sub.problem:
         parts.append(f'<p class="problem-box"><strong>Unusable submission:</strong> {html_text(sub.problem)}</p>')
+    if sub.incomplete:
+        parts.append(f'<p class="problem-box" id="incomplete">{html_text(incomplete_note(sub))}</p>')
     if late_note(sub):
         final = f"{fmt(sub.final_score)}/{fmt(r.max_score)} points ({sub.final_percent:g}%) after the late policy"
         parts.append(f'<p class="late" id="late"><strong>{html_text(late_note(sub))}</strong>: {html_text(final)}</p>')

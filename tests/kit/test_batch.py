@@ -178,7 +178,7 @@ def test_a_batch_in_a_terminal_shows_a_progress_bar(classroom: Path, tmp_path: P
     try:
         child.expect("grading 4 submissions")
         child.expect("100%")
-        child.expect("4 submissions, mean")
+        child.expect("4 submissions; mean")
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)

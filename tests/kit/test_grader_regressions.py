@@ -79,7 +79,7 @@ def test_the_csv_rows_are_exact(graded: dict[str, Path]) -> None:
     rows = list(csv.reader(graded["csv"].read_text().splitlines()))
     assert rows[0] == [
         "student", "q02", "q03", "score", "max_score", "percent", "q02_status", "q03_status", "reasons", "notes",
-        "submitted_at", "penalty_percent", "final_score", "final_percent",
+        "submitted_at", "penalty_percent", "final_score", "final_percent", "time_source",
     ]  # fmt: skip
     by_student = {row[0]: row for row in rows[1:]}
     assert by_student["alice"][:10] == ["alice", "1", "1", "2", "2", "100.0", "passed", "passed", "", ""]
@@ -91,7 +91,7 @@ def test_the_csv_rows_are_exact(graded: dict[str, Path]) -> None:
     assert by_student["eve"][9].startswith("integrity flags: q02")
     for row in rows[1:]:
         assert row[10], "every row has the submission's time"
-        assert row[11:] == ["0", row[3], row[5]], "no due date: no penalty, the final score is the score"
+        assert row[11:] == ["0", row[3], row[5], "file"], "no due date: no penalty, the final score is the score"
 
 
 def test_junit_counts_a_missing_question_as_a_failure(graded: dict[str, Path]) -> None:

@@ -43,6 +43,7 @@ from grader.reports.html import (
     write_html_report,
 )
 from grader.reports.jsonout import render_report_json
+from grader.reports.summary import MEAN_DEFINITION
 from grader.reports.table import render_sandbox, render_table, sandbox_text
 from grader.results import QuestionResult, SubmissionResult, TestFailure
 
@@ -83,6 +84,9 @@ def _q(
         q.id, q.slug, q.title, q.level, status, points, q.points, passed, total, skipped, 0.5,  # type: ignore[arg-type]
         message, failures, flags, sandbox,
     )  # fmt: skip
+
+
+MEAN = "mean 47.2% over 2 graded submissions (not counted: 2 unusable)"
 
 
 def _sub(
@@ -163,7 +167,7 @@ def test_the_class_table_in_full() -> None:
             LEGEND,
             "",
             f"{YELLOW}sandbox       seccomp, env; missing {MISSING} (run `grade doctor`){END}",
-            f"{BOLD}4 submissions, mean 23.6%{END}",
+            f"{BOLD}4 submissions; mean 47.2% over 2 graded submissions (not counted: 2 unusable){END}",
         ]
     )  # fmt: skip
 
@@ -179,20 +183,20 @@ def test_a_class_table_where_every_layer_ran() -> None:
     lines = render_class_table([alice], QUESTIONS).split("\n")
     assert lines[-2:] == [
         "sandbox       all 8 layers (landlock, seccomp, pidns, cgroup, disk, nocaps, rlimits, env)",
-        f"{BOLD}1 submissions, mean 77.7%{END}",
+        f"{BOLD}1 submission; mean 77.7% over 1 graded submission{END}",
     ]
 
 
 def test_the_class_csv_in_full() -> None:
     assert render_class_csv(make_class(), QUESTIONS) == (
         "student,q01,q02,q03,score,max_score,percent,q01_status,q02_status,q03_status,reasons,notes,submitted_at,"
-        "penalty_percent,final_score,final_percent\n"
+        "penalty_percent,final_score,final_percent,time_source\n"
         'alice,1,1.33,0,2.33,3,77.7,passed,failed,missing,"q02 1 test failed, first: assert 404 == 200",'
-        "integrity flags: q01,,0,2.33,77.7\n"
-        f"bob,0,0,0,0,3,0.0,error,error,missing,q01 error: {PROBLEM}; q02 error: {PROBLEM},{PROBLEM},,0,0,0.0\n"
+        "integrity flags: q01,,0,2.33,77.7,\n"
+        f"bob,0,0,0,0,3,0.0,error,error,missing,q01 error: {PROBLEM}; q02 error: {PROBLEM},{PROBLEM},,0,0,0.0,\n"
         "'=carl,0,0.5,0,0.5,3,16.7,missing,timeout,missing,q01 missing: there is no q01_first.py; q02 timeout:"
-        " stuck in test_c,files changed after submit: q01_first.py; fichier modifié,,0,0.5,16.7\n"
-        f"dora,0,0,0,0,6,0.0,missing,missing,missing,,{DORA},,0,0,0.0\n"
+        " stuck in test_c,files changed after submit: q01_first.py; fichier modifié,,0,0.5,16.7,\n"
+        f"dora,0,0,0,0,6,0.0,missing,missing,missing,,{DORA},,0,0,0.0,\n"
     )
 
 
@@ -201,8 +205,17 @@ def test_the_class_json_in_full() -> None:
     data = json.loads(text)
     assert text == json.dumps(data, indent=2, ensure_ascii=False)
     assert "fichier modifié" in text
-    assert list(data) == ["schema_version", "kit_version", "gradebook", "submissions"]
-    assert (data["schema_version"], data["kit_version"], data["gradebook"]) == (1, __version__, "book.sqlite3")
+    keys = ["schema_version", "kit_version", "gradebook", "assignment", "class", "elapsed_s", "submissions"]
+    assert list(data) == keys
+    assert (data["schema_version"], data["kit_version"], data["gradebook"]) == (2, __version__, "book.sqlite3")
+    assert data["assignment"] == {"name": "default", "questions": ["q01", "q02"], "max_score": 3.0}
+    assert data["class"] == {
+        "mean_percent": 47.2,
+        "counted": 2,
+        "not_counted": {"unusable": 2, "absent": 0, "incomplete": 0},
+        "definition": MEAN_DEFINITION,
+    }
+    assert data["elapsed_s"] is None, "a report from the gradebook graded nothing"
     carl = data["submissions"][2]
     expected = make_class()[2].result.to_dict()
     expected.update(
@@ -217,6 +230,9 @@ def test_the_class_json_in_full() -> None:
         late=None,
         final_score=0.5,
         final_percent=16.7,
+        submitted_at_source="",
+        incomplete=False,
+        ungraded=[],
     )
     assert carl == expected
     assert [s["name"] for s in data["submissions"]] == ["alice", "bob", "=carl", "dora"]
@@ -237,17 +253,30 @@ def test_the_junit_report_in_full() -> None:
         ("=carl", "2", "1", "1", "1.25"),
         ("dora", "1", "0", "1", "0.00"),
     ]
+
+    def scores(score: str, max_score: str, percent: str) -> list[tuple[str, str]]:
+        return [
+            ("score", score),
+            ("max_score", max_score),
+            ("percent", percent),
+            ("final_score", score),
+            ("final_percent", percent),
+            ("class.mean", MEAN),
+        ]
+
     assert [props for _, props, _ in suites] == [
-        [("sandbox.active", ",".join(ALL)), ("sandbox.missing", ""), ("integrity.q01", "imports gc")],
-        [("sandbox.active", ""), ("sandbox.missing", "")],
+        [*scores("2.33", "3", "77.7"), ("sandbox.active", ",".join(ALL)), ("sandbox.missing", ""),
+         ("integrity.q01", "imports gc")],
+        [*scores("0", "3", "0"), ("sandbox.active", ""), ("sandbox.missing", "")],
         [
+            *scores("0.5", "3", "16.7"),
             ("sandbox.active", "seccomp,env"),
             ("sandbox.missing", "landlock,pidns,cgroup,disk,nocaps,rlimits"),
             ("warning", "files changed after submit: q01_first.py"),
             ("warning", "fichier modifié"),
         ],
-        [("sandbox.active", ""), ("sandbox.missing", "")],
-    ]
+        [*scores("0", "0", "0"), ("sandbox.active", ""), ("sandbox.missing", "")],
+    ]  # fmt: skip
 
     def case(element: ET.Element) -> tuple:
         outcome = next(iter(element), None)
@@ -297,7 +326,7 @@ def test_the_submission_table_in_full() -> None:
         "basic         1/1 points",
         "intermediate  1.33/2 points",
         "sandbox       all 8 layers (landlock, seccomp, pidns, cgroup, disk, nocaps, rlimits, env)",
-        f"{BOLD}score         2.33/3 points (77.7%), 1/2 questions passed in 1.2s{END}",
+        f"{BOLD}score         2.33/3 points (77.7%), 1/2 questions passed{END}",
     ]
     assert render_table(alice) == "\n".join([*head, "", f"{YELLOW}{FLAGGED}{END} (-v says why)", *tail])
     # -v: each flag under its question, every failure of a question that did not pass (not only the first).
@@ -333,7 +362,7 @@ def test_the_verbose_table_says_what_went_wrong_first() -> None:
         f"{dim}      -> SyntaxError: bad input (line 3){END}",
     ]
     assert "\x1b[90mmissing\x1b[0m" in lines[1] and "\x1b[35merror  \x1b[0m" in lines[5]
-    assert lines[-1] == f"{BOLD}score         0/6 points (0%), 0/3 questions passed in 0.0s{END}"
+    assert lines[-1] == f"{BOLD}score         0/6 points (0%), 0/3 questions passed{END}"
     assert lines[-2] == (  # q02's code ran with no layer at all
         f"\x1b[33msandbox       none; missing {', '.join(ALL)} (run `grade doctor`)\x1b[0m"
     )
@@ -350,7 +379,7 @@ def test_an_empty_submission_table() -> None:
         [
             f"{BOLD}id  title  level  status  tests  points{END}",
             "",
-            f"{BOLD}score         0/0 points (0%), 0/0 questions passed in 0.0s{END}",
+            f"{BOLD}score         0/0 points (0%), 0/0 questions passed{END}",
         ]
     )
 
@@ -383,8 +412,24 @@ def test_one_submission_is_a_class_of_one_in_json() -> None:
         "late": None,
         "final_score": 0.5,
         "final_percent": 16.7,
+        "submitted_at_source": "",
+        "incomplete": False,
+        "ungraded": [],
     }
-    report = {"schema_version": 1, "kit_version": __version__, "gradebook": None, "submissions": [submission]}
+    report = {
+        "schema_version": 2,
+        "kit_version": __version__,
+        "gradebook": None,
+        "assignment": {"name": "default", "questions": ["q01", "q02"], "max_score": 3.0},
+        "class": {
+            "mean_percent": 16.7,
+            "counted": 1,
+            "not_counted": {"unusable": 0, "absent": 0, "incomplete": 0},
+            "definition": MEAN_DEFINITION,
+        },
+        "elapsed_s": None,
+        "submissions": [submission],
+    }
     assert text == json.dumps(report, indent=2, ensure_ascii=False)
     assert "Second & <more>" in text
 
@@ -449,7 +494,7 @@ def test_a_page_list_shorter_than_the_class_is_an_error() -> None:
 
 def test_junit_properties_are_property_elements() -> None:
     root = ET.fromstring(render_junit(make_class()[:1]))
-    assert [p.tag for p in root.find("testsuite/properties")] == ["property", "property", "property"]
+    assert [p.tag for p in root.find("testsuite/properties")] == ["property"] * 9
 
 
 def test_the_json_report_keeps_non_ascii_text_readable() -> None:
@@ -496,7 +541,7 @@ def test_the_index_of_a_ten_student_class() -> None:
     ]
     assert '<text x="0" y="87">q04 A title far longer than the lab…<title>' in page
     assert '<text x="0" y="109">q05 Exactly thirty-two characters!!!<title>' in page
-    summary = "10 submissions; graded: mean 100.0%, median 100.0%, lowest 100%, best 100%"
+    summary = "10 submissions; mean 100.0% over 10 graded submissions; median 100.0%, lowest 100%, best 100%"
     assert f'<p class="summary">{summary}</p>' in page
 
 
@@ -539,7 +584,9 @@ def test_late_work_in_the_class_table_is_its_final_score_and_a_note() -> None:
     assert lines[4] == f"=carl    0.5/3   16.7%    0/2     {GREY}-{END}{YELLOW}T{END}{GREY}-{END}        " + (
         f"{YELLOW}{'files changed after submit: q01_first.py; fichier modifié'.ljust(width)}{END}"
     )
-    assert lines[-1] == f"{BOLD}3 submissions, mean 26.2%{END}", "the mean of the final percents"
+    assert lines[-1] == f"{BOLD}3 submissions; mean 39.4% over 2 graded submissions (not counted: 1 unusable){END}", (
+        "the mean of the final percents of the graded submissions: (62 + 16.7) / 2"
+    )
 
 
 def test_a_late_penalty_of_nothing_says_late_without_a_price() -> None:
@@ -554,11 +601,11 @@ def test_a_late_penalty_of_nothing_says_late_without_a_price() -> None:
 def test_late_work_in_the_csv_json_and_junit() -> None:
     assert render_class_csv(late_class(), QUESTIONS).splitlines()[1:] == [
         'alice,1,1.33,0,2.33,3,77.7,passed,failed,missing,"q02 1 test failed, first: assert 404 == 200",'
-        f'"{LATE_NOTE}; integrity flags: q01",2025-03-02T01:00:00+00:00,20,1.86,62.0',
-        f"bob,0,0,0,0,3,0.0,error,error,missing,q01 error: {PROBLEM}; q02 error: {PROBLEM},{PROBLEM},,0,0,0.0",
+        f'"{LATE_NOTE}; integrity flags: q01",2025-03-02T01:00:00+00:00,20,1.86,62.0,',
+        f"bob,0,0,0,0,3,0.0,error,error,missing,q01 error: {PROBLEM}; q02 error: {PROBLEM},{PROBLEM},,0,0,0.0,",
         "'=carl,0,0.5,0,0.5,3,16.7,missing,timeout,missing,q01 missing: there is no q01_first.py; q02 timeout:"
         " stuck in test_c,files changed after submit: q01_first.py; fichier modifié,2025-02-28T12:00:00+00:00,0,"
-        "0.5,16.7",
+        "0.5,16.7,",
     ]
     alice = json.loads(render_report_json(late_class(), None))["submissions"][0]
     assert {k: alice[k] for k in ("score", "percent", "submitted_at", "late", "final_score", "final_percent")} == {
@@ -570,12 +617,22 @@ def test_late_work_in_the_csv_json_and_junit() -> None:
         "final_percent": 62.0,
     }
     root = ET.fromstring(render_junit(late_class()))
-    assert [(p.get("name"), p.get("value")) for p in root.find("testsuite/properties")][2:] == [
+    assert [(p.get("name"), p.get("value")) for p in root.find("testsuite/properties")][3:5] == [
+        ("final_score", "1.86"),
+        ("final_percent", "62"),
+    ]
+    assert [(p.get("name"), p.get("value")) for p in root.find("testsuite/properties")][8:] == [
         ("late", LATE_NOTE),
         ("integrity.q01", "imports gc"),
     ]
     carl = root.findall("testsuite")[2]
     assert [p.get("name") for p in carl.find("properties")] == [
+        "score",
+        "max_score",
+        "percent",
+        "final_score",
+        "final_percent",
+        "class.mean",
         "sandbox.active",
         "sandbox.missing",
         "warning",
@@ -613,7 +670,11 @@ def test_the_grid_of_a_wide_class_numbers_its_columns_by_their_last_digit() -> N
 def test_a_class_whose_code_never_ran_has_no_sandbox_line() -> None:
     bob, dora = make_class()[1], make_class()[3]
     lines = render_class_table([bob, dora], QUESTIONS).split("\n")
-    assert lines[-3:] == [LEGEND, "", f"{BOLD}2 submissions, mean 0.0%{END}"]
+    assert lines[-3:] == [
+        LEGEND,
+        "",
+        f"{BOLD}2 submissions; no graded submission: no mean (not counted: 2 unusable){END}",
+    ]
     assert class_sandbox([bob, dora]) == {"active": [], "missing": []}
     alice, carl = make_class()[0], make_class()[2]
     assert class_sandbox([carl, alice, bob]) == {
@@ -670,7 +731,7 @@ def test_junit_counts_a_question_not_attempted_as_a_failure_with_its_reason() ->
 def test_every_junit_property_is_a_property_element() -> None:
     root = ET.fromstring(render_junit(late_class()))
     tags = [[p.tag for p in suite.find("properties")] for suite in root]
-    assert tags == [["property"] * 4, ["property"] * 2, ["property"] * 4]
+    assert tags == [["property"] * 10, ["property"] * 8, ["property"] * 10]
 
 
 def test_flags_on_several_questions_are_listed_together() -> None:
