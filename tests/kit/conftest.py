@@ -74,3 +74,50 @@ def pack(pristine_pack: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.chdir(folder)
     return folder
+
+
+def _processes_named(name: str) -> list[int]:
+    """The pids of every live process whose command name (``comm``, 15 characters at most) is ``name``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.fixture
+def processes_named() -> Callable[[str], list[int]]:
+    """``processes_named(name)``: the live processes called ``name`` (a daemon a hostile module left behind)."""
+    return _processes_named
+
+
+# Candidate-side code that writes frames straight onto every socket a host holds (its channel to the judge and
+# its link to the judge's services), each from a thread of its own, then sleeps: ``_send_everywhere(write)``.
+FRAME_WRITER = """
+import os, stat, threading, time
+
+def _sockets():
+    found = []
+    for fd in range(3, 256):
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                found.append(fd)
+        except OSError:
+            pass
+    return found
+
+def _send_everywhere(write):
+    for fd in _sockets():
+        threading.Thread(target=write, args=(fd,), daemon=True).start()
+    time.sleep(600)
+"""
+
+
+@pytest.fixture
+def frame_writer() -> str:
+    """Module text defining ``_send_everywhere(write)`` (see ``FRAME_WRITER``), for attacks on the protocol."""
+    return FRAME_WRITER

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -303,21 +304,13 @@ if os.fork() == 0:
 """
 
 
-def _processes_named(name: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if (entry / "comm").read_text().strip() == name:
-                    found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.parametrize("sandbox", ["auto", "off"])
-def test_no_process_outlives_its_question(tmp_path: Path, baseline: dict[str, Any], sandbox: str) -> None:
+def test_no_process_outlives_its_question(
+    tmp_path: Path, baseline: dict[str, Any], processes_named: Callable[[str], list[int]], sandbox: str
+) -> None:
     name = "kit" + uuid.uuid4().hex[:10]  # comm names hold 15 characters
     report = grade(str(submission(tmp_path, DAEMON.format(name=name))), "-q", "2", "-q", "3", "--sandbox", sandbox)
-    survivors = _processes_named(name)
+    survivors = processes_named(name)
     for pid in survivors:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -479,7 +472,9 @@ def test_every_sandbox_layer_works_where_ci_requires_it() -> None:
 
 
 @pytest.mark.parametrize("use_fork", [True, False], ids=["forked judge", "fresh-interpreter judge"])
-def test_a_timeout_leaves_no_process_behind_on_either_launcher(tmp_path: Path, use_fork: bool) -> None:
+def test_a_timeout_leaves_no_process_behind_on_either_launcher(
+    tmp_path: Path, processes_named: Callable[[str], list[int]], use_fork: bool
+) -> None:
     from grader.catalogue import select_questions
     from grader.runner import GradingJob, run_jobs
 
@@ -487,7 +482,7 @@ def test_a_timeout_leaves_no_process_behind_on_either_launcher(tmp_path: Path, u
     (tmp_path / Q03).write_text(DAEMON.format(name=name) + "\nwhile True:\n    pass\n")
     (q03,) = select_questions(("q03",))
     ((_job, run),) = run_jobs([GradingJob("hang", q03, tmp_path)], use_fork=use_fork, timeout_s=6)
-    survivors = _processes_named(name)
+    survivors = processes_named(name)
     for pid in survivors:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -634,17 +629,7 @@ def test_a_host_holds_nothing_of_classmates_the_grader_or_the_gradebook(tmp_path
 # Frames written straight onto the host's sockets (its channel to the judge and its link to the judge's
 # services), instead of anything the protocol would send.
 SLOW_FRAME = """
-import os, stat, struct, threading, time
-
-def _sockets():
-    found = []
-    for fd in range(3, 64):
-        try:
-            if stat.S_ISSOCK(os.fstat(fd).st_mode):
-                found.append(fd)
-        except OSError:
-            pass
-    return found
+import struct
 
 def _trickle(fd):
     body = b'{"ok": true, "result": {"loaded": true}}' + b" " * 200
@@ -656,9 +641,7 @@ def _trickle(fd):
     except OSError:
         pass
 
-for _fd in _sockets():
-    threading.Thread(target=_trickle, args=(_fd,), daemon=True).start()
-time.sleep(600)
+_send_everywhere(_trickle)
 """
 
 AMPLIFYING_FRAME = """
@@ -677,11 +660,11 @@ time.sleep(600)
 
 @pytest.mark.parametrize("defence", ["on", "weakened"])
 def test_a_frame_trickled_byte_by_byte_meets_its_deadline(
-    tmp_path: Path, baseline: dict[str, Any], defence: str
+    tmp_path: Path, baseline: dict[str, Any], frame_writer: str, defence: str
 ) -> None:
     """The deadline is per frame: a byte every 2 s does not stretch the 10 s import deadline to the question's."""
     env = {"KIT_WEAKEN": "frame-deadline"} if defence == "weakened" else {}
-    report = grade(str(submission(tmp_path, SLOW_FRAME)), "-q", "2", "-q", "3", env=env)
+    report = grade(str(submission(tmp_path, frame_writer + SLOW_FRAME)), "-q", "2", "-q", "3", env=env)
     q03 = question(report, "q03")
     assert q03["status"] == "timeout" and q03["points"] == 0, q03
     if defence == "weakened":  # proof that this test can fail: each read waits 10 s, the frame takes minutes

@@ -267,18 +267,10 @@ RESULT = attempt(_fill)
         denied(result, errno.ENOSPC)
 
 
-def _processes_named(name: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                if (entry / "comm").read_text().strip() == name:
-                    found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.parametrize("weakened", [False, True], ids=["every layer", "its layer weakened"])
-def test_outlive_the_host(run_probe: Callable[..., AppHost], weakened: bool) -> None:
+def test_outlive_the_host(
+    run_probe: Callable[..., AppHost], processes_named: Callable[[str], list[int]], weakened: bool
+) -> None:
     """A double-forked setsid daemon, then the host hangs: cut at its deadline, it takes the daemon with it."""
     name = "probe" + uuid.uuid4().hex[:10]
     body = f"""
@@ -295,41 +287,20 @@ time.sleep(600)
         host.load()
     host.close()
     deadline = time.monotonic() + 5
-    while _processes_named(name) and time.monotonic() < deadline:
+    while processes_named(name) and time.monotonic() < deadline:
         time.sleep(0.05)
-    survivors = _processes_named(name)
+    survivors = processes_named(name)
     for pid in survivors:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     assert bool(survivors) is weakened, survivors
 
 
-# Frames written straight onto every socket the host holds (its channel and its services link), from threads.
-_FRAME_WRITER = """
-import stat, threading
-
-def _sockets():
-    found = []
-    for fd in range(3, 256):
-        try:
-            if stat.S_ISSOCK(os.fstat(fd).st_mode):
-                found.append(fd)
-        except OSError:
-            pass
-    return found
-
-def _send_everywhere(write):
-    for fd in _sockets():
-        threading.Thread(target=write, args=(fd,), daemon=True).start()
-    time.sleep(600)
-"""
-
-
 @pytest.mark.parametrize("weakened", [False, True], ids=["every layer", "its layer weakened"])
-def test_send_a_frame_over_the_size_limit(run_probe: Callable[..., AppHost], weakened: bool) -> None:
+def test_send_a_frame_over_the_size_limit(run_probe: Callable[..., AppHost], frame_writer: str, weakened: bool) -> None:
     """One byte over the protocol's documented 64 MiB (a literal here, so a changed limit fails this test)."""
     body = (
-        _FRAME_WRITER
+        frame_writer
         + f"""
 _head = b'{{"ok": true, "result": {{"loaded": true}}, "pad": "'
 _frame = _head + b"x" * ({FRAME_LIMIT} + 1 - len(_head) - 2) + b'"}}'
@@ -355,9 +326,9 @@ _send_everywhere(_write)
 
 
 @pytest.mark.parametrize("weakened", [False, True], ids=["every layer", "its layer weakened"])
-def test_trickle_a_frame(run_probe: Callable[..., AppHost], weakened: bool) -> None:
+def test_trickle_a_frame(run_probe: Callable[..., AppHost], frame_writer: str, weakened: bool) -> None:
     body = (
-        _FRAME_WRITER
+        frame_writer
         + """
 def _write(fd):
     reply = b'{"ok": true, "result": {}}'
