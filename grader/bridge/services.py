@@ -72,6 +72,9 @@ class ServiceHub:
                         self._calls.append(ServiceCall(name, args))
                     handler = self._handlers.get(name)
                     self._arrived.notify_all()
+                if not self._in_flight.acquire(blocking=False):  # a flood: no thread per call for it
+                    self._reply({"id": message.get("id"), "error": "too many calls in flight"})
+                    continue
                 threading.Thread(
                     target=self._answer,
                     args=(message.get("id"), handler, args),
