@@ -145,6 +145,20 @@ def test_password_mismatch_is_422_with_message(client: httpx.Client) -> None:
     )
 
 
+@pytest.mark.contract("q09.5")
+def test_passwords_differing_only_in_case_do_not_match(client: httpx.Client) -> None:
+    _assert_valid_signup_works(client)
+    response = _signup(client, password="Secret123", password_confirm="secret123")
+    assert response.status_code == 422, (
+        "password_confirm must equal password exactly: 'Secret123' / 'secret123' should answer 422, "
+        f"got {response.status_code}: {response.text}"
+    )
+    messages = [str(error.get("msg", "")) for error in _errors(response)]
+    assert any("passwords do not match" in msg for msg in messages), (
+        f"the 422 errors should include one saying 'passwords do not match', got {messages}"
+    )
+
+
 @pytest.mark.contract("q09.3")
 def test_unknown_field_is_rejected(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
