@@ -58,7 +58,7 @@ class StartedRequest:
             return {"type": "http.request", "body": self._body, "more_body": False}
         import anyio
 
-        while not self.returned.is_set():  # the client is connected until the app is done with it
+        while not self.complete.is_set():  # the client stays until it has its whole response, then leaves
             await anyio.sleep(0.01)
         return {"type": "http.disconnect"}
 
