@@ -2,8 +2,9 @@
 
 Every `grade` command line in the README's ``bash`` blocks is either run here, in the order the README gives
 it, in a folder holding what it names (untouched stubs, so nothing is graded for long: an untouched stub is
-not even run), or listed in ``NOT_RUN`` with the reason. A new command in the README fails the test until it
-is one or the other; a command reworded in the README fails it until it is reworded here.
+not even run), or listed in ``NOT_RUN`` with the reason (a step its section assumes is done first, from
+``SETUP``). A new command in the README fails the test until it is one or the other; a command reworded in the
+README fails it until it is reworded here.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ pytestmark = pytest.mark.slow
 NOT_RUN = {
     "grade solutions": "grades all 30 reference solutions: minutes (the kit's own tests grade them)",
     "pytest": "the kit's whole test suite",
+    "grade review --gradebook fall.sqlite3 --assignment week3 --rubric week3-rubric.toml": "serves an app until"
+    " stopped (tests/kit/test_review_app.py and test_review_browser.py drive it)",
+    "grade review --gradebook fall.sqlite3 --anonymous --port 8765": "serves an app until stopped",
 }
 
 # (command as the README writes it, the exit codes it may end with, what to type at its prompt), in README
@@ -62,6 +66,8 @@ WALKTHROUGH: dict[str, list[tuple[str, tuple[int, ...], str]]] = {
         ("grade export gradescope autograder.zip --visibility visible", (0,), ""),
         ("grade export github-classroom classroom/ --fail-under 60", (0,), ""),
         ("grade export gradescope week3.zip --assignment week3", (0,), ""),
+        ("grade report --gradebook fall.sqlite3 --csv grades.csv --lms moodle --lms-csv moodle.csv", (0,), ""),
+        ("grade feedback feedback/ --gradebook fall.sqlite3 --assignment week3", (0,), ""),
     ],
     "pack": [
         ("grade pack candidate.zip", (0,), ""),
@@ -72,6 +78,12 @@ WALKTHROUGH: dict[str, list[tuple[str, tuple[int, ...], str]]] = {
 }
 # Files a command writes that the next one, an alternative to it, writes again.
 REPLACED_BEFORE = {"grade export gradescope autograder.zip --visibility visible": "autograder.zip"}
+# What a command's section of the README assumes was done before it, done here first (not README commands).
+SETUP = {
+    "grade feedback feedback/ --gradebook fall.sqlite3 --assignment week3": [
+        "grade class/ --gradebook fall.sqlite3 --assignment week3"
+    ],
+}
 
 
 def _documented() -> list[str]:
@@ -131,22 +143,28 @@ def _folder(root: Path, section: str) -> Path:
     return here
 
 
+def _run(here: Path, command: str, typed: str) -> subprocess.CompletedProcess[str]:
+    """``grade ARGS`` as a user types it, in ``here`` (``python -m grader`` is the ``grade`` script)."""
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *shlex.split(command)[1:]],
+        cwd=here,
+        input=typed,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
 def test_the_readme_walkthrough_runs_as_documented(tmp_path: Path) -> None:
     for section, steps in WALKTHROUGH.items():
         here = _folder(tmp_path, section)
         for command, codes, typed in steps:
             if command in REPLACED_BEFORE:
                 (here / REPLACED_BEFORE[command]).unlink()
-            args = shlex.split(command)[1:]
-            done = subprocess.run(
-                [sys.executable, "-m", "grader", *args],
-                cwd=here,
-                input=typed,
-                capture_output=True,
-                text=True,
-                timeout=600,
-                env={**os.environ, "NO_COLOR": "1"},
-            )
+            for before in SETUP.get(command, []):
+                assert _run(here, before, "").returncode == 0, before
+            done = _run(here, command, typed)
             assert done.returncode in codes, f"`{command}` exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
             assert "Traceback" not in done.stderr, f"`{command}`:\n{done.stderr}"
     grading, klass, pack = (tmp_path / name for name in WALKTHROUGH)
