@@ -92,6 +92,8 @@ def _feedback(sub: StoredSubmission) -> str:
     ]
     if sub.lateness and sub.lateness.late:
         parts.append(f"{sub.lateness.describe()}: {_number(sub.final_score)} points after the late policy")
+        if sub.time_source == "file":  # no manifest, no time given: a copy of the files dates them anew
+            parts.append(f"dated by a file time on the grader's disk ({sub.submitted_at}), not a record of handing in")
     if sub.problem:
         parts.append(f"not graded: {sub.problem}")
     parts.extend(sub.warnings)

@@ -317,10 +317,13 @@ def test_a_file_time_is_said_to_be_one_and_the_teacher_s_times_win(here: Path) -
     hand_in(here / "class" / "ann", {Q02: stub(Q02)}, when=LONG_AGO + 86400)
     hand_in(here / "class" / "bob", {Q02: stub(Q02)}, when=LONG_AGO)
     args = ("--gradebook", "b.sqlite3", "--due", "2020-09-13T12:00+00:00", "--late-policy", "zero")
-    code, out, _ = grade("class", "-q", "2", *args, "--csv", "g.csv")
+    code, out, _ = grade("class", "-q", "2", *args, "--csv", "g.csv", "--lms", "moodle", "--lms-csv", "m.csv")
     assert code == 0
     ann = next(line for line in out.splitlines() if line.startswith("ann"))
     assert "late by" in ann and "a file time on this disk: a copy dates it anew" in ann
+    moodle = csv.reader(io.StringIO((here / "m.csv").read_text(encoding="utf-8-sig")))
+    feedback = next(r for r in moodle if r[0] == "ann")
+    assert "dated by a file time on the grader's disk" in feedback[2]
     rows = {r["student"]: r for r in csv.DictReader(io.StringIO((here / "g.csv").read_text()))}
     assert (rows["ann"]["time_source"], rows["bob"]["time_source"]) == ("file", "file")
     (here / "times.csv").write_text("id,submitted_at\nann,2020-09-13T10:00+00:00\n")
