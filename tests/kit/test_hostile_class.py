@@ -184,7 +184,7 @@ def _render_everything(subs: list[StoredSubmission]) -> dict[str, str]:
         "canvas": render_canvas_csv(subs, QUESTIONS).removeprefix("\ufeff"),  # Excel's byte order mark
         "moodle": render_moodle_csv(subs, QUESTIONS).removeprefix("\ufeff"),
         "html index": render_index(subs, QUESTIONS, pages, ""),
-        **{f"html {page}": render_student(sub, (), {}) for sub, page in zip(subs, pages, strict=True)},
+        **{f"html {page}": render_student(sub, ()) for sub, page in zip(subs, pages, strict=True)},
     }
 
 
@@ -203,7 +203,7 @@ def _check_reports(subs: list[StoredSubmission], names: list[str]) -> None:
         cells = [row[0] for row in csv.reader(io.StringIO(reports[lms]))]
         assert len(cells) == len(subs) + (2 if lms == "canvas" else 1)
     for sub in subs:
-        page = render_student(sub, (), {})
+        page = render_student(sub, ())
         assert f"<h1>{html_text(sub.name)}</h1>" in page
         assert f">{html_text(sub.name)}</a>" in reports["html index"]
 
