@@ -358,7 +358,8 @@ def render_index(
         _statistics(counted, questions, len(apart)),
         similarity_section,
     ]
-    return page(f"Class report: {len(submissions)} students", "\n".join(part for part in body if part) + "\n")
+    noun = "student" if len(submissions) == 1 else "students"
+    return page(f"Class report: {len(submissions)} {noun}", "\n".join(part for part in body if part) + "\n")
 
 
 # ------------------------------------------------------------------------------------------------ writer
