@@ -228,3 +228,14 @@ def test_links_just_inside_and_just_outside_each_boundary(client: httpx.Client) 
             assert page.get("previous", "missing") is None, f"{context}: previous should be null"
         else:
             assert_link(page, "previous", previous_skip, limit, context)
+
+
+@pytest.mark.contract("q27.7")
+def test_links_hold_only_skip_and_limit_whatever_else_the_request_carries(client: httpx.Client) -> None:
+    page = get_page(client, skip=20, limit=5, sort="name", q="x")
+    assert ids(page) == [21, 22, 23, 24, 25], (
+        f"skip=20&limit=5 with other parameters should give ids 21 to 25, got {ids(page)}"
+    )
+    context = "skip=20&limit=5&sort=name&q=x (the links hold exactly skip and limit, nothing else of the request)"
+    assert_link(page, "next", 25, 5, context)
+    assert_link(page, "previous", 15, 5, context)
