@@ -14,6 +14,7 @@ ITEMS_TAG = {
 USERS = [{"id": 1, "username": "alice"}, {"id": 2, "username": "bob"}]
 ITEMS = [{"id": 1, "name": "Hammer", "owner_id": 1}, {"id": 2, "name": "Saw", "owner_id": 2}]
 ZOE = "Zo\u00eb e\u0301 \u674e \U0001f407"
+PADDED_USERNAMES = (" Zo\u00eb ", "\tcarol\n", "dave  ", "  ")
 CREATE_USER_DESCRIPTION = "Create a user from a JSON body with a `username`.\n\nThe new user gets the next free id."
 
 
@@ -96,6 +97,19 @@ def test_create_user_has_summary_and_two_paragraph_description(client: httpx.Cli
     listed = client.get("/users/").json()
     assert sorted(listed, key=lambda user: user["id"]) == everyone, f"GET /users/ should list {everyone}, got {listed}"
     assert client.get("/users/4").json() == {"id": 4, "username": ZOE}, f"GET /users/4 should answer {ZOE!r}"
+    for username in PADDED_USERNAMES:
+        response = client.post("/users/", json={"username": username})
+        assert response.status_code == 201, (
+            f"POST /users/ with {username!r} should answer 201, got {response.status_code}"
+        )
+        created = response.json()
+        assert created.get("username") == username, (
+            f"POST /users/ should answer the username {username!r} unchanged (no stripping), got {response.text}"
+        )
+        stored = client.get(f"/users/{created['id']}").json()
+        assert stored == {"id": created["id"], "username": username}, (
+            f"GET /users/{created['id']} should answer {username!r} unchanged, got {stored}"
+        )
 
 
 @pytest.mark.contract("q23.3")
