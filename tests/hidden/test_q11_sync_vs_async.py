@@ -23,6 +23,12 @@ BOUND = 3.0  # seconds: the longest any held answer or wait in these tests may t
 SETTLE = 1.0  # seconds a right answer is given to show it does NOT let a second call in (only wrong ones race it)
 POLL = 0.05  # seconds between two looks at a request in flight (speed only: never decides an outcome)
 PATHS = ("/sync", "/async", "/offload", "/gather")
+# The helper the stub gives, to be kept as it is (its docstring aside): it sleeps with the module's time.sleep.
+GIVEN_BLOCKING_IO = """
+def blocking_io() -> str:
+    time.sleep(DELAY)
+    return "blocking done"
+"""
 
 
 def _nonce() -> str:
@@ -268,6 +274,51 @@ def test_async_awaits_its_helper_on_the_servers_event_loop(client: httpx.Client,
     )
 
 
+@pytest.mark.contract("q11.3")
+def test_async_io_holds_the_loop_that_serves_requests(client: httpx.Client, host: AppHost) -> None:
+    _get_ok(client, "/async")
+    answer = _nonce()
+    released, returned = threading.Event(), threading.Event()
+
+    def hold(*args: Any) -> str:
+        # The fake async_io() calls this synchronously, blocking the loop that awaits it until the answer comes.
+        released.wait(SETTLE)  # a right answer serves no other request meanwhile, so nothing opens this early
+        returned.set()
+        return answer
+
+    host.serve("q11.hold", hold)
+    host.helper("q11.hold_loop_in_async_io", service="q11.hold")
+    held = client.start("GET", "/async")
+    try:
+        assert host.wait_for_calls("q11.hold", 1, BOUND), f"GET /async never awaited async_io() within {BOUND} s"
+        probe = client.start("GET", f"/kit-probe-{_nonce()}")  # served only when the server's loop is free
+        served = probe.response(BOUND)
+        answered_while_held = served is not None and not returned.is_set()
+    finally:
+        released.set()
+    response = held.response(BOUND)
+    assert response is not None, f"GET /async did not answer within {BOUND} s once async_io() returned"
+    assert _result(response) == answer, f"GET /async should answer what async_io() returned, got {response.text}"
+    assert not answered_while_held, (
+        "GET /async should await async_io() on the server's own event loop: while its async_io() held the loop "
+        f"that awaited it, another request ({probe.request.url.path}) was answered, so async_io() ran on a loop "
+        "of its own (a background loop thread, run_coroutine_threadsafe, asyncio.run in a thread?)"
+    )
+    assert served is not None, f"{probe.request.url.path} did not answer within {BOUND} s once async_io() returned"
+
+
+def _function_shape(source: str | bytes, name: str) -> str | None:
+    """``ast.dump`` of the module-level function ``name`` without its docstring, None when there is none."""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]
+            node.body = body
+            return ast.dump(node)
+    return None
+
+
 @pytest.mark.contract("q11.1", "q11.5")
 def test_gather_keeps_both_awaits_in_flight_together(client: httpx.Client, host: AppHost) -> None:
     _get_ok(client, "/gather")
@@ -348,6 +399,14 @@ def test_no_sleep_runs_on_the_event_loop(client: httpx.Client, host: AppHost) ->
         gate.open()
         assert response is not None, f"GET {path} did not answer within {BOUND} s once its sleep returned"
         assert response.status_code == 200, f"GET {path} should answer 200, got {response.status_code}: {response.text}"
+    # The sleeps seen above are the given blocking_io()'s only if it is kept: read it in the source.
+    given = _function_shape(GIVEN_BLOCKING_IO, "blocking_io")
+    shape = _function_shape(host.source, "blocking_io")
+    assert shape is not None, "the module should keep the given blocking_io() as a module-level function"
+    assert shape == given, (
+        "keep the given blocking_io() as it is: it sleeps with time.sleep(DELAY), the module's time.sleep that the "
+        "tests replace (a `from time import sleep` or any other rewrite of it is not the given helper)"
+    )
 
 
 @pytest.mark.contract("q11.1", "q11.3", "q11.7")
