@@ -158,9 +158,14 @@ def test_validation_errors_keep_the_default_422_body(client: httpx.Client) -> No
     for payload in ({"quantity": 0}, {}):
         r = client.post("/items/2/reserve", json=payload)
         assert r.status_code == 422, f"POST /items/2/reserve with {payload} should answer 422, got {r.status_code}"
-        detail = r.json().get("detail")
+        body = r.json()
+        detail = body.get("detail")
         assert isinstance(detail, list) and detail, (
-            f"a 422 should keep FastAPI's default body (a list of errors under detail), got {r.json()}"
+            f"a 422 should keep FastAPI's default body (a list of errors under detail), got {body}"
+        )
+        assert list(body) == ["detail"], (
+            'a 422 should keep FastAPI\'s default body, exactly {"detail": [...errors...]} with no other key '
+            f'(the common error shape with its "status" is for the other errors), got keys {list(body)}'
         )
         assert any("quantity" in error.get("loc", []) for error in detail), (
             f"the 422 errors should name the field quantity, got {detail}"
