@@ -39,6 +39,7 @@ from grader.reports.html_stats import (
     usable,
 )
 from grader.reports.html_student import render_student
+from grader.reports.summary import MEAN_DEFINITION, class_mean
 from grader.reports.table import sandbox_text, status_label
 from grader.results import STATUS_SYMBOLS, STATUSES
 from grader.safetext import html_text
@@ -157,6 +158,9 @@ def _pass_rate_svg(questions: tuple[Question, ...], rates: list[float]) -> str:
 def _grid_cell(sub: StoredSubmission, question: Question, page_name: str) -> str:
     """One coloured symbol linking to the question on the student's page (plain when nothing is stored)."""
     result = next((q for q in sub.result.questions if q.id == question.id), None)
+    if result is None and question.id in sub.ungraded:
+        tip = html_text(f"{question.id}: not graded yet (the submission is incomplete)")
+        return f'<td class="cell ungraded" data-status="ungraded" title="{tip}">?</td>'
     status = result.status if result else "missing"
     flagged = bool(result and result.flags)
     symbol = html_text(STATUS_SYMBOLS.get(status, "?") + ("*" if flagged else ""))
@@ -185,8 +189,8 @@ def _grid(graded: list[tuple[StoredSubmission, str]], questions: tuple[Question,
             row(
                 [
                     cell(f'<a href="{STUDENTS_DIR}/{html_text(page_name)}">{html_text(sub.name)}</a>'),
-                    num(f"{fmt(sub.final_score)}/{fmt(r.max_score)}"),
-                    num(f"{sub.final_percent:g}%"),
+                    num("incomplete" if sub.incomplete else f"{fmt(sub.final_score)}/{fmt(r.max_score)}"),
+                    num("–" if sub.incomplete else f"{sub.final_percent:g}%"),
                     *(_grid_cell(sub, q, page_name) for q in questions),
                     cell(html_text(_notes(sub)), cls="note"),
                 ]
@@ -197,11 +201,13 @@ def _grid(graded: list[tuple[StoredSubmission, str]], questions: tuple[Question,
     return f'<div class="wide">{table}</div>'
 
 
-def _legend() -> str:
+def _legend(ungraded: bool = False) -> str:
     items = "".join(
         f'<li><span class="{status_class(s)}">{html_text(STATUS_SYMBOLS[s])}</span>{html_text(status_label(s))}</li>'
         for s in STATUSES
     )
+    if ungraded:
+        items += "<li><span>?</span>not graded yet (the submission is incomplete)</li>"
     return (
         f'<ul class="legend" id="legend">{items}<li><span>*</span>integrity flag: read the code</li></ul>\n'
         '<p class="note">Each cell opens the student\'s page at that question.</p>'
@@ -296,12 +302,12 @@ def _question_stats_table(questions: tuple[Question, ...], stats: list[QuestionS
     )
 
 
-def _statistics(graded: list[StoredSubmission], questions: tuple[Question, ...], unusable_count: int) -> str:
+def _statistics(graded: list[StoredSubmission], questions: tuple[Question, ...], left_out: str) -> str:
     spread = score_spread([s.final_percent for s in graded])
     scope = f"Over the {len(graded)} graded submission{'' if len(graded) == 1 else 's'}"
-    if unusable_count:
-        scope += f"; the {unusable_count} unusable one{'' if unusable_count == 1 else 's'} not counted"
-    scope += "."
+    if left_out:
+        scope += f" (not counted: {left_out})"
+    scope += f". The class mean is {MEAN_DEFINITION}."
     note = (
         "Spread: the standard deviation is the population one (this class); quartiles interpolate between the"
         " sorted scores (the lowest is the 0th percentile, the highest the 100th)."
@@ -326,13 +332,13 @@ def _class_summary(submissions: list[StoredSubmission], graded: list[StoredSubmi
     if not submissions:
         return "No submissions."
     text = f"{len(submissions)} submission{'' if len(submissions) == 1 else 's'}"
-    apart = len(submissions) - len(graded)
+    apart = sum(1 for s in submissions if s.problem)
     if apart:
         text += f" ({apart} unusable, listed apart)"
+    text += f"; {class_mean(submissions).sentence()}"
     spread = score_spread([s.final_percent for s in graded])
     if spread is not None:
-        text += f"; graded: mean {_percent(spread.mean)}, median {_percent(spread.median)}"
-        text += f", lowest {spread.lowest:g}%, best {spread.highest:g}%"
+        text += f"; median {_percent(spread.median)}, lowest {spread.lowest:g}%, best {spread.highest:g}%"
     return text
 
 
@@ -353,9 +359,9 @@ def render_index(
         f'<p class="sandbox">{html_text(sandbox_text(class_sandbox(submissions)))}</p>',
         "<h2>Students</h2>",
         _grid(graded, questions) if graded else "<p>No graded submission.</p>",
-        _legend(),
+        _legend(any(s.incomplete for s in submissions)),
         _unusable(apart),
-        _statistics(counted, questions, len(apart)),
+        _statistics(counted, questions, class_mean(submissions).left_out()),
         similarity_section,
     ]
     noun = "student" if len(submissions) == 1 else "students"
@@ -413,7 +419,7 @@ def write_html_report(submissions: list[StoredSubmission], questions: tuple[Ques
 
     students_dir = _prepare_folder(out_dir)
     pages = page_names(s.name for s in submissions)
-    similarity = _similarity(usable(submissions), questions)
+    similarity = _similarity([s for s in submissions if not s.problem], questions)  # incomplete ones too
     by_name: Mapping[str, str] = {sub.name: page_name for sub, page_name in zip(submissions, pages, strict=True)}
     for sub, page_name in zip(submissions, pages, strict=True):
         (students_dir / page_name).write_text(render_student(sub, similarity.clusters), encoding="utf-8")

@@ -250,14 +250,22 @@ def test_the_page_of_a_class_with_nobody_to_grade(tmp_path: Path, kit: Path) -> 
     assert actual == golden.read_text(encoding="utf-8")
 
 
+MEAN_SENTENCE = (
+    "The class mean is the mean of the final percent (after any late penalty) over the graded submissions;"
+    " unusable, absent and incomplete ones are not counted."
+)
+
+
 def test_one_and_two_submissions_are_counted_in_words(kit: Path) -> None:
     ann, ben = make_class()[:2]
     one = render_index([ann], QUESTIONS, ["ann.html"])
-    assert '<p class="summary">1 submission; graded: mean 28.6%, median 28.6%, lowest 28.6%, best 28.6%</p>' in one
-    assert '<p class="summary">Over the 1 graded submission.</p>' in one
+    summary = "1 submission; mean 28.6% over 1 graded submission; median 28.6%, lowest 28.6%, best 28.6%"
+    assert f'<p class="summary">{summary}</p>' in one
+    assert f'<p class="summary">Over the 1 graded submission. {MEAN_SENTENCE}</p>' in one
     two = render_index([ann, ben], QUESTIONS, ["ann.html", "ben.html"])
-    assert '<p class="summary">2 submissions; graded: mean 21.5%, median 21.5%, lowest 14.3%, best 28.6%</p>' in two
-    assert '<p class="summary">Over the 2 graded submissions.</p>' in two
+    summary = "2 submissions; mean 21.5% over 2 graded submissions; median 21.5%, lowest 14.3%, best 28.6%"
+    assert f'<p class="summary">{summary}</p>' in two
+    assert f'<p class="summary">Over the 2 graded submissions. {MEAN_SENTENCE}</p>' in two
     # Nothing between the legend and the statistics when no submission is unusable.
     legend_note = '<p class="note">Each cell opens the student\'s page at that question.</p>'
     assert f"{legend_note}\n<h2>Statistics</h2>" in two

@@ -326,8 +326,9 @@ def test_unusable_submissions_are_apart_and_counted_nowhere(report: Path) -> Non
     rates = re.findall(r'data-question="(q\d\d)" data-rate="([\d.]+)"', text)
     assert rates == [("q01", "0.5000"), ("q02", "0.2500"), ("q03", "0.2500")]  # out of 4, not 5
     # 100%, 37.5%, 43.8%, 0%: carol's 0% would pull the mean to 36.3%
-    assert "5 submissions (1 unusable, listed apart); graded: mean 45.3%, median 40.6%" in text
-    assert "Over the 4 graded submissions; the 1 unusable one not counted." in text
+    summary = "5 submissions (1 unusable, listed apart); mean 45.3% over 4 graded submissions (not counted: 1 unusable)"
+    assert f"{summary}; median 40.6%" in text
+    assert "Over the 4 graded submissions (not counted: 1 unusable). The class mean is the mean of the final" in text
 
 
 def test_warnings_and_flags_show_per_student_on_the_class_page(report: Path) -> None:

@@ -126,4 +126,4 @@ def test_the_class_page_shows_the_numbers(tmp_path: Path, monkeypatch: pytest.Mo
         ("q05", "5/5", "100%", "1.00/1", "–"),
     ]
     assert "corrected item-total correlation" in index  # the page says which measure it is
-    assert "Over the 5 graded submissions; the 1 unusable one not counted." in index
+    assert "Over the 5 graded submissions (not counted: 1 unusable). The class mean is the mean of the final" in index
