@@ -38,10 +38,12 @@ def _pack_lines(pack: Path) -> set[str]:
 
 
 def _solution_only_lines() -> dict[str, set[str]]:
+    """Lines of the solutions that no stub, public check or module of the grader's own holds (a line like
+    ``if value is None:`` in the grader's code is the grader's, not a leak)."""
     public = set()
-    for folder in (exercises_dir(), checks_dir()):
-        for path in folder.glob("*.py"):
-            public.update(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    grader_modules = [p for p in (kit_root() / "grader").rglob("*.py") if "helpers" not in p.parts]
+    for path in [*exercises_dir().glob("*.py"), *checks_dir().glob("*.py"), *grader_modules]:
+        public.update(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
     secret: dict[str, set[str]] = {}
     for path in solutions_dir().glob("*.py"):
         for line in path.read_text(encoding="utf-8").splitlines():
