@@ -10,7 +10,9 @@ not list its routes. One thing does not happen by itself: the parent does not ru
 Contract (the hidden tests check exactly this):
 
 - [q28.1] Names: ``app`` (the main application, ``title="Main API"``), ``subapi`` (``title="Sub API"``), and the list
-  ``events`` (given).
+  ``events`` (given). Keep that one list object for the whole run: the start-up and shutdown work append to it and
+  never rebind the name or empty the list, so a second run of the app (a second ``with TestClient(app)``) appends
+  its four entries after the first run's four.
 - [q28.2] ``GET /app`` → 200 ``{"message": "Hello World from main app"}``.
 - [q28.3] ``subapi`` is mounted at ``/subapi``: ``GET /subapi/sub`` → 200 ``{"message": "Hello World from sub API"}``.
   The sub API's routes are not reachable outside the mount (``GET /sub`` → 404) and the main routes are not

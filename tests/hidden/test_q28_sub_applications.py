@@ -186,3 +186,16 @@ def test_every_http_error_keeps_the_body_of_its_app(client: httpx.Client) -> Non
             assert response.json() == {key: detail}, (
                 f"{method} {path} is an error of {owner}: it should answer {{{key!r}: {detail!r}}}, got {response.text}"
             )
+
+
+@pytest.mark.contract("q28.1", "q28.7")
+def test_events_is_one_list_appended_to_across_two_runs(host: AppHost) -> None:
+    one_run = ["main startup", "subapi startup", "subapi shutdown", "main shutdown"]
+    for run in (1, 2):
+        with closing(host.client()) as client:
+            get_json(client, "/app")
+        recorded = host.fact("events")
+        assert recorded == one_run * run, (
+            f"after run {run} of the app, events should be {one_run * run} (the given list is kept and appended to, "
+            f"never rebound or emptied), got {recorded}"
+        )
