@@ -20,7 +20,10 @@ Contract (the hidden tests check exactly this):
   ``ItemDetail`` with ``id: int``, ``name: str``, ``price: float``, ``description: str | None = None``,
   ``tax: float | None = None``. Neither has a ``cost_price`` field.
 - [q13.3] ``POST /items/`` (body ``ItemIn``) stores the item under the next id (1, 2, 3, ...) and answers 200 with
-  exactly ``{"id": ..., "name": ...}`` (``response_model=ItemOut``).
+  exactly ``{"id": ..., "name": ...}`` (``response_model=ItemOut``). Ids count the items the app creates, from 1 with
+  the module as imported: a counter of the module's own and one more than the largest id in ``items_db`` both do
+  (the tests put their mapping in place of ``items_db`` only before the first item is created, and create no item
+  after inserting a record of their own).
 - [q13.4] ``GET /items/`` answers every item in creation order as a list of ``ItemOut``: ``[{"id": ..., "name": ...}]``.
 - [q13.5] ``GET /items/{item_id}`` answers the item as ``ItemDetail`` without the fields that were never set: an item
   created without ``description`` and ``tax`` answers only ``id``, ``name``, ``price``; a field the client sent,
