@@ -9,9 +9,10 @@ Build a small versioned API out of three routers (items, users, admin) and serve
 
 Contract (the hidden tests check exactly this):
 
-- [q17.1] Data (given in the stub, keep it): ``ITEMS`` maps ids 1, 2, 3 to ``{"id": 1, "name": "Hammer"}``,
+- [q17.1] Data (given in the stub, keep its values): ``ITEMS`` maps ids 1, 2, 3 to ``{"id": 1, "name": "Hammer"}``,
   ``{"id": 2, "name": "Screwdriver"}``, ``{"id": 3, "name": "Wrench"}``; ``USERS`` is
-  ``[{"username": "ada"}, {"username": "linus"}]``.
+  ``[{"username": "ada"}, {"username": "linus"}]``. The tests see this data only through the API, so
+  how it is held is free (``USERS`` as a tuple, or ``ITEMS`` keyed by the ids as strings, passes too).
 - [q17.2] Items router (prefix ``/items``, tag ``items``):
   - ``GET /api/v1/items/`` answers 200 with the list of every item in ``ITEMS`` (any order).
   - ``GET /api/v1/items/{item_id}`` (an int) answers 200 with that item, or 404 with
