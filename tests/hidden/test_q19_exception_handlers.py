@@ -67,6 +67,12 @@ def test_given_booking_endpoints_still_work(api: httpx.Client) -> None:
     assert same_day.status_code == 400, (
         f"check_out on the check_in day is not after it: POST /bookings/ should answer 400, got {same_day.status_code}"
     )
+    for guests, room, expected in ((1, "D1", 201), (4, "D4", 201), (0, "D0", 400), (5, "D5", 400)):
+        answer = api.post("/bookings/", json={**GOOD, "room": room, "guests": guests})
+        assert answer.status_code == expected, (
+            f"guests must be from 1 to 4 (the given Booking): POST /bookings/ with guests={guests} should answer "
+            f"{expected}, got {answer.status_code}: {answer.text[:300]}"
+        )
 
 
 @pytest.mark.contract("q19.2")
