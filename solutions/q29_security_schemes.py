@@ -11,7 +11,8 @@ Contract (the hidden tests check exactly this):
 
 - [q29.1] Demo data (given, do not change): user ``alice`` with password ``wonderland`` may hold the scopes
   ``items:read`` and ``items:write``; user ``bob`` with password ``builder`` may hold only ``items:read``.
-  The service API key is ``service-key-123``.
+  The service API key is ``service-key-123``. The tests see this data only through the API: keep its values; how
+  they are held is free (the scopes as lists or tuples instead of the given sets pass too).
 - [q29.2] ``oauth2_scheme = OAuth2PasswordBearer(tokenUrl="token", ...)`` declares the two scopes ``items:read`` and
   ``items:write`` (with any descriptions).
 - [q29.3] ``POST /token`` reads an OAuth2 password **form** (``OAuth2PasswordRequestForm``: form fields ``username``,
@@ -40,7 +41,7 @@ Contract (the hidden tests check exactly this):
   with a few demo items).
 - [q29.9] ``POST /items/`` (scope ``items:write``) with JSON ``{"name": str}`` (any text, non-ASCII included) →
   201 with exactly ``{"id": int, "name": str}``, a new id never in use; the new item then appears in
-  ``GET /items/``.
+  ``GET /items/``. The name is stored and answered unchanged (spaces around it included: nothing is stripped).
 - [q29.10] ``GET /service/status`` is protected by an API key scheme reading the header ``X-API-Key``: the right key →
   200 ``{"status": "ok"}``; a missing, empty or wrong key (another case, one character short) → 401.
 - [q29.11] ``/openapi.json``: ``components.securitySchemes`` holds an entry

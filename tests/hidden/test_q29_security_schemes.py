@@ -356,7 +356,7 @@ def test_requested_scopes_are_matched_exactly_and_granted_once(client: httpx.Cli
 @pytest.mark.contract("q29.9")
 def test_created_items_get_new_ids_and_keep_their_names(client: httpx.Client) -> None:
     token = get_token(client, ALICE, "items:write items:read")
-    for name in ("tournevis \u00e0 cliquet \U0001f527", "\u87ba\u4e1d\u5200", "cle\u0301"):
+    for name in ("tournevis \u00e0 cliquet \U0001f527", "\u87ba\u4e1d\u5200", "cle\u0301", " x ", "\tpadded\n", "  "):
         used = {item["id"] for item in client.get("/items/", headers=bearer(token)).json()}
         response = client.post("/items/", json={"name": name}, headers=bearer(token))
         assert response.status_code == 201, f"POST /items/ {name!r} should answer 201, got {response.status_code}"
