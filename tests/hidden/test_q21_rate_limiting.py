@@ -127,8 +127,17 @@ def test_reset_limits_gives_every_client_a_full_new_allowance(host: AppHost, cli
     _assert_limited(client)
     _use_allowance(client, dave, "X-Client-ID dave")
     _assert_limited(client, dave, "X-Client-ID dave")
+    erin = {"X-Client-ID": "erin"}  # under the limit: 3 calls made, not blocked
+    for number in range(1, 4):
+        response = client.get("/limited", headers=erin)
+        assert response.status_code == 200, (
+            f"call {number} of X-Client-ID erin should answer 200, got {response.status_code}: {response.text}"
+        )
     reset_limits(host)
     _use_allowance(client, None, "the host client after reset_limits()")
     _assert_limited(client, None, "the host client after reset_limits()")
     _use_allowance(client, dave, "X-Client-ID dave after reset_limits()")
     _assert_limited(client, dave, "X-Client-ID dave after reset_limits()")
+    # reset_limits() forgets every count, not only those of blocked clients: erin's 3 calls are forgotten too.
+    _use_allowance(client, erin, "X-Client-ID erin (3 calls before reset_limits())")
+    _assert_limited(client, erin, "X-Client-ID erin (3 calls before reset_limits())")
