@@ -232,9 +232,9 @@ class Review:
 
     @property
     def empty(self) -> bool:
-        return not (
-            self.version or self.applied or self.comments or self.adjustments or self.flags_reviewed
-        ) and not (self.questions_reviewed or self.note or self.recommendation)
+        return not (self.version or self.applied or self.comments or self.adjustments or self.flags_reviewed) and not (
+            self.questions_reviewed or self.note or self.recommendation
+        )
 
     def rubric_points(self, question_id: str) -> float:
         return sum(item.points for item in self.applied if item.question_id == question_id)
@@ -378,10 +378,10 @@ def with_review(db: sqlite3.Connection, assignment: str, sub: StoredSubmission) 
 def load_rubric_file(path: Path, known: set[str]) -> list[RubricItem]:
     """The items of a rubric file: per question id, a list of tables with ``id``, ``text`` and signed ``points``::
 
-        [[q03]]
-        id = "blocking"
-        text = "blocking call in an async route"
-        points = -0.5
+    [[q03]]
+    id = "blocking"
+    text = "blocking call in an async route"
+    points = -0.5
     """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
