@@ -155,16 +155,7 @@ class _BridgeTransport(httpx.BaseTransport):
         self._cid = cid
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        body = request.read()
-        reply = self._host.request(
-            "http",
-            cid=self._cid,
-            method=request.method,
-            url=str(request.url),
-            headers=_latin1_headers(request.headers.raw),
-            body=b64encode(body),
-            what=f"{request.method} {request.url.raw_path.decode('ascii', 'replace')}",
-        )
+        reply = self._host.request("http", cid=self._cid, what=_describe(request), **_request_fields(request))
         return _response(reply, request)
 
 
@@ -190,15 +181,8 @@ class BridgeClient(httpx.Client):
         background tasks. Several may be in flight at once.
         """
         request = self.build_request(method, url, **kwargs)
-        rid = self._host.request(
-            "http_start",
-            cid=self._cid,
-            method=request.method,
-            url=str(request.url),
-            headers=_latin1_headers(request.headers.raw),
-            body=b64encode(request.read()),
-            what=f"starting {request.method} {request.url.raw_path.decode('ascii', 'replace')}",
-        )["rid"]
+        fields = _request_fields(request)
+        rid = self._host.request("http_start", cid=self._cid, what=f"starting {_describe(request)}", **fields)["rid"]
         return StartedResponse(self._host, rid, request)
 
     def websocket_connect(
@@ -233,7 +217,7 @@ class StartedResponse:
             rid=self._rid,
             timeout_s=timeout,
             timeout=timeout + self._host.request_timeout_s,
-            what=f"waiting for {self.request.method} {self.request.url.raw_path.decode('ascii', 'replace')}",
+            what=f"waiting for {_describe(self.request)}",
         )
         if reply.get("pending"):
             return None
@@ -245,6 +229,20 @@ class StartedResponse:
             "http_returned", rid=self._rid, timeout_s=timeout, timeout=timeout + self._host.request_timeout_s
         )
         return bool(reply["returned"])
+
+
+def _request_fields(request: httpx.Request) -> dict[str, Any]:
+    """An httpx request as the protocol's ``http`` and ``http_start`` carry it."""
+    return {
+        "method": request.method,
+        "url": str(request.url),
+        "headers": _latin1_headers(request.headers.raw),
+        "body": b64encode(request.read()),
+    }
+
+
+def _describe(request: httpx.Request) -> str:
+    return f"{request.method} {request.url.raw_path.decode('ascii', 'replace')}"
 
 
 def _latin1_headers(raw: list[tuple[bytes, bytes]]) -> list[list[str]]:
