@@ -84,8 +84,11 @@ class HostSession:
             self.module = None
         self.apps.clear()
         self.state.clear()
-        refuse_servers()
-        self.module = self._candidate("import", lambda: load_module_from_path(self.module_file))
+        restore = refuse_servers()
+        try:
+            self.module = self._candidate("import", lambda: load_module_from_path(self.module_file))
+        finally:
+            restore()  # in-process (--in-process), the judge's own uvicorn must work again afterwards
         return {"loaded": True}
 
     def _op_fact(self, message: dict[str, Any]) -> dict[str, Any]:
@@ -320,13 +323,18 @@ class ServerStartedAtImport(RuntimeError):
     """The module started a web server while being imported (``uvicorn.run(app)`` outside a main guard)."""
 
 
-def refuse_servers() -> None:
+def refuse_servers() -> Callable[[], None]:
     """Make ``uvicorn.run`` raise in the host, so a module that serves itself at import fails at once, the same
-    way for every question, instead of hanging until the deadline (or being refused a socket by the sandbox)."""
+    way for every question, instead of hanging until the deadline (or being refused a socket by the sandbox).
+    Returns what puts uvicorn back, for the caller to call once the import is over."""
     try:
         import uvicorn
     except ImportError:
-        return
+        return lambda: None
+    saved = (uvicorn.run, uvicorn.Server.run, uvicorn.Server.serve)
+
+    def restore() -> None:
+        uvicorn.run, uvicorn.Server.run, uvicorn.Server.serve = saved  # type: ignore[method-assign]
 
     def refuse(*_args: Any, **_kwargs: Any) -> None:
         raise ServerStartedAtImport(
@@ -336,6 +344,7 @@ def refuse_servers() -> None:
     uvicorn.run = refuse  # type: ignore[assignment]
     uvicorn.Server.run = refuse  # type: ignore[method-assign]
     uvicorn.Server.serve = refuse  # type: ignore[method-assign]
+    return restore
 
 
 def _raw_headers(message: dict[str, Any]) -> list[tuple[bytes, bytes]]:
