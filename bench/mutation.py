@@ -17,12 +17,20 @@ Only fast tests run (never ``slow`` ones, never the hidden tests): each module m
 exercise it directly. The kit is copied into a scratch folder and mutated there; the checkout is not touched.
 
 The core (``CORE``) is what a grade depends on and what every report shows: it runs by default and each of its
-modules must reach the goal. The platform exports (``OPTIONAL``: Gradescope and GitHub Classroom) run only when
-named; ``-m exports`` names the whole package, as ``-m reports`` names every report module.
+modules must reach the goal. The trust code (``TRUST``, issue 23) is what keeps the candidate's code away from the
+verdict, the machine and the reports, where it runs in-process: the protocol's frames and limits, intake, the
+integrity scan, the sanitiser, CPU-time accounting, the test-only weakenings, the scratch mounts' table, the
+judge's service hub and the host's link to it, started requests, and the judge's plain-data view of a host. It runs
+with ``-m trust`` and each of its modules must reach the goal too. What forks hosts, enters namespaces or installs
+filters cannot run under mutmut: its bugs are hand mutants (``bench/trust_mutants.py``). The platform exports
+(``OPTIONAL``: Gradescope and GitHub Classroom) run only when named; ``-m exports`` names the whole package, as
+``-m reports`` names every report module.
 
     python bench/mutation.py                       # every core module (about ten minutes on 2 cores)
     python bench/mutation.py -m scoring -m results # some modules
     python bench/mutation.py -m gradebook --show   # and the diff of every surviving mutant
+    python bench/mutation.py -m trust              # the in-process trust code
+    python bench/mutation.py -m protocol -m bridge # some of it (bridge: every grader.bridge module of the group)
     python bench/mutation.py -m exports            # the optional platform exports
 """
 
@@ -73,6 +81,23 @@ CORE: dict[str, tuple[str, ...]] = {
     "grader.submissions": ("test_archives.py", "test_intake.py", "test_intake_mutants.py", "test_gradebook_mutants.py"),
     "grader.catalogue": ("test_catalogue.py", "test_core_mutants.py"),
 }
+# The trust code that mutmut can run: pure functions and in-process plumbing, tested without forking a host.
+_SERVICE_TESTS = ("test_services.py",)
+_BRIDGE_TESTS = ("test_bridge_host.py",)
+TRUST: dict[str, tuple[str, ...]] = {
+    "grader.protocol": ("test_protocol.py",),
+    "grader.intake": ("test_intake.py", "test_intake_mutants.py", "test_intake_refusals.py"),
+    "grader.integrity": ("test_integrity.py", "test_integrity_edges.py"),
+    "grader.safetext": ("test_hostile_class.py", "test_intake_mutants.py", "test_safetext.py"),
+    "grader.cputime": ("test_cputime.py",),
+    "grader.weaken": ("test_weaken.py",),
+    "grader.sandbox.scratch": ("test_scratch_mounts.py",),
+    "grader.bridge.errors": _BRIDGE_TESTS,
+    "grader.bridge.host": _BRIDGE_TESTS,
+    "grader.bridge.services": _SERVICE_TESTS,
+    "grader.host.services": _SERVICE_TESTS,
+    "grader.host.started": _BRIDGE_TESTS,
+}
 # Teacher-side tools outside the grade itself: mutated only when named (-m exports).
 _EXPORT_TESTS = ("test_exports.py", "test_exports_mutants.py")
 OPTIONAL: dict[str, tuple[str, ...]] = {
@@ -81,7 +106,8 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
     "grader.exports.common": _EXPORT_TESTS,
     "grader.exports.gradescope": _EXPORT_TESTS,
 }
-MODULES: dict[str, tuple[str, ...]] = {**CORE, **OPTIONAL}
+MODULES: dict[str, tuple[str, ...]] = {**CORE, **TRUST, **OPTIONAL}
+GROUPS: dict[str, tuple[str, ...]] = {"core": tuple(CORE), "trust": tuple(TRUST)}  # -m core, -m trust
 KILLED = {"killed", "timeout"}  # a mutant that makes the tests hang is noticed too
 GOAL = 90.0
 
@@ -148,6 +174,8 @@ def prepare(work: Path, modules: list[str]) -> list[str]:
     shutil.copytree(KIT / "tests" / "kit", work / "tests" / "kit", ignore=ignore)
     names = {name for m in modules for name in MODULES[m] if (KIT / "tests" / "kit" / name).is_file()}
     tests = [f"tests/kit/{name}" for name in sorted(names)]
+    if not tests:  # pytest would then run every test it finds, the slow ones included
+        raise click.ClickException(f"no test file of {', '.join(modules)} exists in tests/kit")
     config = "\n".join(
         [
             "",
@@ -164,11 +192,33 @@ def prepare(work: Path, modules: list[str]) -> list[str]:
     return tests
 
 
+def _own_mount_namespace() -> None:
+    """In mutmut's process, before it starts: a private mount namespace where this process may have one (root).
+
+    The scratch mounts' tests mount, sweep and detach for real; a mutant of the sweep could otherwise detach the
+    scratch mounts of other grading runs on this machine. Where it cannot be had, mounting is refused to those
+    tests too, and they skip.
+    """
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(0x00020000) == 0:  # CLONE_NEWNS
+        libc.mount(b"none", b"/", None, 0x4000 | 0x40000, None)  # MS_REC | MS_PRIVATE: nothing propagates out
+
+
 def mutmut(work: Path, *args: str, capture: bool = True) -> str:
     """Run the mutmut next to this interpreter in ``work``, the kit's data folders read from the checkout."""
     env = {**os.environ, "FASTAPI_KIT_ROOT": str(KIT)}
     command = [str(Path(sys.executable).with_name("mutmut")), *args]
-    completed = subprocess.run(command, cwd=work, env=env, capture_output=capture, text=True, check=False)
+    completed = subprocess.run(
+        command,
+        cwd=work,
+        env=env,
+        capture_output=capture,
+        text=True,
+        check=False,
+        preexec_fn=_own_mount_namespace if sys.platform == "linux" else None,
+    )
     if completed.returncode != 0:
         raise click.ClickException(f"mutmut {' '.join(args)} exited {completed.returncode}\n{completed.stdout or ''}")
     return completed.stdout or ""
@@ -213,27 +263,34 @@ def _short(module: str) -> str:
 
 
 def chosen_modules(chosen: tuple[str, ...]) -> list[str]:
-    """The core without a choice; else each module named, or under a name (``reports``: every report module)."""
+    """The core without a choice; else each module named, under a name (``reports``: every report module), or in a
+    group (``trust``)."""
     if not chosen:
         return list(CORE)
-    return [m for m in MODULES if any(_short(m) == c or _short(m).startswith(f"{c}.") for c in chosen)]
+    grouped = {m for c in chosen for m in GROUPS.get(c, ())}
+    return [m for m in MODULES if m in grouped or any(_short(m) == c or _short(m).startswith(f"{c}.") for c in chosen)]
 
 
 def _choices() -> list[str]:
     shorts = [_short(m) for m in MODULES]
     packages = sorted({s.rpartition(".")[0] for s in shorts if "." in s} - set(shorts))
-    return shorts + packages
+    return shorts + packages + sorted(GROUPS)
 
 
 @click.command()
 @click.option(
-    "-m", "--module", "chosen", multiple=True, type=click.Choice(_choices()), help="Only these (default: the core)."
+    "-m",
+    "--module",
+    "chosen",
+    multiple=True,
+    type=click.Choice(_choices()),
+    help="Only these (default: the core; trust: the trust code).",
 )
 @click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 2), help="Mutants run at once.")
 @click.option("--show", is_flag=True, help="Print the diff of every surviving mutant.")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), help="Work here and keep it (mutmut show).")
 def main(chosen: tuple[str, ...], jobs: int, show: bool, keep: Path | None) -> None:
-    """Mutate the chosen core modules, run their fast tests, print killed / non-equivalent per module."""
+    """Mutate the chosen modules, run their fast tests, print killed / non-equivalent per module."""
     modules = chosen_modules(chosen)
     equivalents = read_equivalents()
     with tempfile.TemporaryDirectory(prefix="kit-mutation-") as scratch:

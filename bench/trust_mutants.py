@@ -8,19 +8,27 @@ larger, ...) are written by hand in ``bench/trust-mutants.toml``, each with the 
 
 For each mutant the kit is copied into a scratch folder, the one edit is applied there (``old`` must occur exactly
 once in ``file``), and the mapped tests run against the copy (``PYTHONPATH`` puts the copy first; the app hosts'
-zygote inherits that path). A mutant is killed when the tests fail. The checkout is never touched.
+zygote inherits that path). A mutant is killed when the tests fail, or hang past ``--timeout`` (then the whole
+process group of the run is killed). The checkout is never touched.
 
-    python bench/trust_mutants.py                 # every mutant (several minutes on two cores)
-    python bench/trust_mutants.py -m sandbox      # those of one module group (sandbox, bridge, host, protocol)
+A kill means something only if the same tests pass without the mutant: before any mutant, every distinct set of
+mapped tests runs once on an unmutated copy (a control run), and a control that fails stops everything with an
+error. Every mutant's ``old`` is checked against its file first too, so a stale mutant fails at once.
+
+    python bench/trust_mutants.py                 # every mutant (tens of minutes on two cores)
+    python bench/trust_mutants.py -m sandbox      # those of one module group (sandbox, bridge, host, candidate...)
+    python bench/trust_mutants.py -n cgroup-pids-unset -n rlimits-soft-only   # some mutants, by name
     python bench/trust_mutants.py --list          # the mutants and their tests, without running anything
 
-Prints killed / total per module and exits 1 when a module is under 90%.
+Prints killed / total per module group and exits 1 when a group is under 90%.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,48 +77,102 @@ def _copy_kit(into: Path) -> Path:
     return copy
 
 
-def run_mutant(mutant: Mutant, scratch: Path) -> bool:
-    """True when the mapped tests fail on the mutated copy (the mutant is killed)."""
-    copy = _copy_kit(scratch)
-    target = copy / mutant.file
-    text = target.read_text(encoding="utf-8")
-    if text.count(mutant.old) != 1:
-        raise click.ClickException(f"{mutant.name}: `old` occurs {text.count(mutant.old)} times in {mutant.file}")
-    target.write_text(text.replace(mutant.old, mutant.new), encoding="utf-8")
+def check_edits(mutants: list[Mutant]) -> None:
+    """Every mutant's ``old`` occurs exactly once in its file (of the checkout), before anything runs."""
+    for mutant in mutants:
+        text = (KIT / mutant.file).read_text(encoding="utf-8")
+        if text.count(mutant.old) != 1:
+            raise click.ClickException(f"{mutant.name}: `old` occurs {text.count(mutant.old)} times in {mutant.file}")
+
+
+def _pytest(copy: Path, tests: tuple[str, ...], timeout_s: float) -> int | None:
+    """Run ``tests`` against the kit copy ``copy``; pytest's exit code, or None when it ran past ``timeout_s``
+    (its whole process group is then killed: hosts, zygotes and all)."""
     env = {**os.environ, "PYTHONPATH": str(copy), "FASTAPI_KIT_ROOT": str(copy)}
-    completed = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *mutant.tests],
+    env.pop("KIT_WEAKEN", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests],
         cwd=copy,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        timeout=1800,
+        start_new_session=True,
     )
-    shutil.rmtree(copy, ignore_errors=True)
-    return completed.returncode not in (0, 5)
+    try:
+        return process.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        return None
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def control(tests: tuple[str, ...], scratch: Path, timeout_s: float) -> None:
+    """The mapped tests must pass on an unmutated copy: else a kill would prove nothing (a ClickException)."""
+    copy = _copy_kit(scratch)
+    try:
+        code = _pytest(copy, tests, timeout_s)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+    if code != 0:
+        how = f"ran past {timeout_s:g} s" if code is None else f"exited {code}"
+        raise click.ClickException(
+            f"control run failed: on the unmutated kit, pytest {' '.join(tests)} {how}; no mutant was run"
+        )
+
+
+def run_mutant(mutant: Mutant, scratch: Path, timeout_s: float) -> str:
+    """``killed`` when the mapped tests fail on the mutated copy, ``timeout`` when they hang, else ``SURVIVED``."""
+    copy = _copy_kit(scratch)
+    try:
+        target = copy / mutant.file
+        text = target.read_text(encoding="utf-8")
+        if text.count(mutant.old) != 1:
+            raise click.ClickException(f"{mutant.name}: `old` occurs {text.count(mutant.old)} times in {mutant.file}")
+        target.write_text(text.replace(mutant.old, mutant.new), encoding="utf-8")
+        code = _pytest(copy, mutant.tests, timeout_s)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+    if code is None:
+        return "timeout"
+    return "SURVIVED" if code in (0, 5) else "killed"
 
 
 @click.command()
 @click.option("-m", "--module", "groups", multiple=True, help="Only the mutants of this group (sandbox, bridge...).")
+@click.option("-n", "--name", "names", multiple=True, help="Only the mutant of this name.")
 @click.option("--list", "list_only", is_flag=True, help="List the mutants and their tests; run nothing.")
-def main(groups: tuple[str, ...], list_only: bool) -> None:
+@click.option("--timeout", "timeout_s", default=900.0, show_default=True, help="Seconds one test run may take.")
+def main(groups: tuple[str, ...], names: tuple[str, ...], list_only: bool, timeout_s: float) -> None:
     """Run the hand mutants of the trust code and print killed / total per module group."""
-    mutants = [m for m in load_mutants() if not groups or m.group in groups]
+    mutants = [m for m in load_mutants() if (not groups or m.group in groups) and (not names or m.name in names)]
+    unknown = set(names) - {m.name for m in load_mutants()}
+    if unknown:
+        raise click.ClickException(f"no mutant named {', '.join(sorted(unknown))}")
     if list_only:
         for mutant in mutants:
             click.echo(f"{mutant.group:<9} {mutant.name}: {mutant.why}\n          tests: {' '.join(mutant.tests)}")
         return
+    check_edits(mutants)
+    for mutant in mutants:
+        if mutant.equivalent:
+            click.echo(f"equivalent {mutant.group:<9} {mutant.name}: {mutant.equivalent}")
+    mutants = [m for m in mutants if not m.equivalent]
     killed: dict[str, list[bool]] = defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="trust-mutants-") as scratch:
+        test_sets = list(dict.fromkeys(tuple(sorted(m.tests)) for m in mutants))
+        for number, tests in enumerate(test_sets):
+            folder = Path(scratch) / f"control-{number}"
+            folder.mkdir()
+            control(tests, folder, timeout_s)
+            click.echo(f"control  passes   {' '.join(tests)}")
         for mutant in mutants:
-            if mutant.equivalent:
-                click.echo(f"equivalent {mutant.group:<9} {mutant.name}: {mutant.equivalent}")
-                continue
             folder = Path(scratch) / mutant.name
             folder.mkdir()
-            outcome = run_mutant(mutant, folder)
-            killed[mutant.group].append(outcome)
-            click.echo(f"{'killed  ' if outcome else 'SURVIVED'} {mutant.group:<9} {mutant.name}")
+            outcome = run_mutant(mutant, folder, timeout_s)
+            killed[mutant.group].append(outcome != "SURVIVED")
+            click.echo(f"{outcome:<8} {mutant.group:<9} {mutant.name}")
     failing = False
     for group, outcomes in sorted(killed.items()):
         share = sum(outcomes) / len(outcomes)

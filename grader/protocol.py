@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import socket
 import struct
 import time
@@ -128,11 +129,12 @@ _JSON_SCALARS = (str, int, float, bool, type(None))
 
 
 def json_safe(value: Any, depth: int = 0) -> bool:
-    """True for values made only of JSON types (tuples count as lists), no deeper than 32 levels."""
+    """True for values made only of JSON types (tuples count as lists), no deeper than 32 levels: what ``send`` can
+    carry (so no NaN and no infinity, which JSON has no spelling for)."""
     if depth > 32:
         return False
     if isinstance(value, _JSON_SCALARS):
-        return not (isinstance(value, float) and value != value)
+        return not isinstance(value, float) or math.isfinite(value)
     if isinstance(value, list | tuple):
         return all(json_safe(item, depth + 1) for item in value)
     if isinstance(value, dict):

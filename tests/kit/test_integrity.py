@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from grader.cli import cli
 from grader.integrity import scan_bytes, scan_source
-from grader.kit import exercises_dir, solutions_dir
+from grader.kit import exercises_dir, kit_root, solutions_dir
 
 
 @pytest.mark.parametrize(
@@ -225,7 +225,7 @@ def test_no_reference_solution_is_flagged() -> None:
 @pytest.mark.parametrize("folder", ["solutions", "alternatives", "stubs"])
 def test_no_answer_or_stub_is_flagged_even_read_as_bytes(folder: str) -> None:
     """The answers written blind (tests/alternatives) took other roads than the solutions: none is flagged."""
-    where = {"solutions": solutions_dir(), "alternatives": Path(__file__).parents[1] / "alternatives"}
+    where = {"solutions": solutions_dir(), "alternatives": kit_root() / "tests" / "alternatives"}
     files = sorted(where.get(folder, exercises_dir()).glob("q*.py"))
     assert len(files) >= 30
     for path in files:

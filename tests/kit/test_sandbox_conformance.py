@@ -228,6 +228,113 @@ def test_connect_to_a_port_no_test_named(run_probe: Callable[..., AppHost], weak
         denied(result, errno.EACCES)
 
 
+def test_reach_the_port_a_test_named(run_probe: Callable[..., AppHost]) -> None:
+    """The other side of the probe above: the named port is reached, so that its denial is the port rule's, not that
+    of a host that can reach nothing (q30's redis-server is reached this way)."""
+    named = _listener()
+    try:
+        port = named.getsockname()[1]
+        body = f"RESULT = attempt(lambda: socket.create_connection(('127.0.0.1', {port}), 2).close())"
+        result = run_probe(body, tcp_ports=(port,)).fact("RESULT")
+    finally:
+        named.close()
+    assert result == {"allowed": True}
+
+
+@pytest.mark.parametrize("weakened", [False, True], ids=["every layer", "its layer weakened"])
+def test_open_other_sockets_though_a_port_was_named(run_probe: Callable[..., AppHost], weakened: bool) -> None:
+    """A named port lets TCP stream sockets through seccomp (IPv4 and IPv6) and nothing else: no UDP, no Unix socket."""
+    body = """
+RESULT = {
+    "udp": attempt(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()),
+    "udp6": attempt(lambda: socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).close()),
+    "unix": attempt(lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).close()),
+    "tcp": attempt(lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()),
+    "tcp6": attempt(lambda: socket.socket(socket.AF_INET6, socket.SOCK_STREAM).close()),
+}
+"""
+    result = run_probe(body, "seccomp-off" if weakened else "", tcp_ports=(9,)).fact("RESULT")
+    assert result["tcp"] == result["tcp6"] == {"allowed": True}, result
+    for act in ("udp", "udp6", "unix"):
+        if weakened:
+            assert result[act]["allowed"] is True, result
+        else:
+            denied(result[act], errno.EPERM)
+
+
+def test_the_rlimits_are_the_documented_ones(run_probe: Callable[..., AppHost]) -> None:
+    """Each per-process ceiling, soft and hard alike (so the host cannot raise it back): memory 2 GiB, files of
+    256 MiB, 120 s of CPU, 256 open files, no core dumps, 64 processes."""
+    body = """
+RESULT = {
+    name: list(resource.getrlimit(getattr(resource, name)))
+    for name in ("RLIMIT_AS", "RLIMIT_FSIZE", "RLIMIT_CPU", "RLIMIT_NOFILE", "RLIMIT_CORE", "RLIMIT_NPROC")
+}
+"""
+    assert run_probe(body).fact("RESULT") == {
+        "RLIMIT_AS": [2 * 1024**3] * 2,
+        "RLIMIT_FSIZE": [256 * 1024**2] * 2,
+        "RLIMIT_CPU": [120] * 2,
+        "RLIMIT_NOFILE": [256] * 2,
+        "RLIMIT_CORE": [0, 0],
+        "RLIMIT_NPROC": [64] * 2,
+    }
+
+
+def test_sandbox_require_refuses_a_host_missing_a_layer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--sandbox require`` never lets a host start without a layer (here seccomp, switched off); ``auto`` starts it
+    and says which layer is missing."""
+    module = tmp_path / "probe_require.py"
+    module.write_text("RESULT = 1\n")
+    monkeypatch.setenv("KIT_WEAKEN", "seccomp-off")
+    options = HostOptions(sandbox="require", protected=(kit_root(), tmp_path, Path.home()))
+    with pytest.raises(BridgeError, match=r"^--sandbox require: .*seccomp: switched off \(KIT_WEAKEN\)"):
+        launch(module, options)
+    host = launch(module, HostOptions(sandbox="auto", protected=options.protected))
+    try:
+        assert "seccomp" not in host.layers and "seccomp" in host.missing_layers
+    finally:
+        host.close()
+
+
+def test_a_judges_hosts_end_with_the_judge(tmp_path: Path) -> None:
+    """A judge killed at its time limit closes its socket to the zygote, which kills the judge's hosts: even one stuck
+    in the candidate's code, which never reads its channel again and so never sees the judge go."""
+    from grader import sandbox
+    from grader.bridge.zygote import ZygoteClient, ZygoteServer
+    from grader.protocol import receive, send
+
+    module_dir, scratch = tmp_path / "module", tmp_path / "work"
+    module_dir.mkdir()
+    scratch.mkdir()
+    module = module_dir / "probe_stuck.py"
+    module.write_text("while True:\n    pass\n")
+    policy = sandbox.Policy(
+        mode="auto",
+        module_dir=str(module_dir),
+        scratch=str(scratch),
+        runtime=sandbox.runtime_paths([kit_root(), tmp_path, Path.home()]),
+    )
+    server = ZygoteServer()
+    try:
+        judge = server.attach()
+        services, host_services = socket.socketpair()
+        channel, pid = ZygoteClient(judge).spawn(policy, module, host_services)
+        host_services.close()
+        assert receive(channel, time.monotonic() + 60)["ok"] is True
+        send(channel, {"op": "load"})  # the host is now in the module's endless import
+        time.sleep(0.5)
+        assert Path(f"/proc/{pid}").exists()
+        for sock in (judge, channel, services):  # the judge is gone, and everything it held with it
+            sock.close()
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not Path(f"/proc/{pid}").exists(), "the host of a judge that is gone still runs"
+    finally:
+        server.stop()
+
+
 @pytest.mark.parametrize("weakened", [False, True], ids=["every layer", "its layer weakened"])
 def test_read_a_file_outside_and_another_hosts_scratch(
     run_probe: Callable[..., AppHost], tmp_path: Path, weakened: bool
