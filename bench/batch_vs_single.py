@@ -29,7 +29,7 @@ import click
 KIT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(KIT))
 
-from grader.catalogue import select_questions  # noqa: E402
+from grader.kit.catalogue import select_questions  # noqa: E402
 
 BROKEN = {
     "syntax": "def broken(:\n",

@@ -43,7 +43,7 @@ def main(module_name: str, count: int, starts: int, sandbox: str) -> None:
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-    from grader.bridge.launch import HostOptions, _warm_host_imports, launch
+    from grader.judge.bridge.launch import HostOptions, _warm_host_imports, launch
     from grader.loading import load_module_from_path, unload_module
 
     path = KIT / "solutions" / module_name

@@ -81,7 +81,7 @@ class _Watch:
 @click.option("-n", "--rounds", default=5, show_default=True, type=click.IntRange(min=1))
 def main(rounds: int) -> None:
     """Print fastlings' one-shot check and watch save-to-verdict times against the import floor."""
-    from grader.pack import write_pack
+    from grader.kit.pack import write_pack
 
     solution = (KIT / "solutions" / Q02).read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="fastlings-bench-") as scratch:

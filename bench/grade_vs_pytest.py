@@ -62,7 +62,7 @@ def main(target: str, rounds: int) -> None:
 
 def host_start_costs(target: str, starts: int = 20) -> tuple[float, float]:
     """The zygote's start (first host, minus a later one) and the median cost of one more host, loaded."""
-    from grader.bridge import HostOptions, launch
+    from grader.judge.bridge import HostOptions, launch
 
     module = KIT / target / "q02_basic_app.py"
     options = HostOptions(protected=(KIT,))

@@ -30,7 +30,7 @@ filters cannot run under mutmut: its bugs are hand mutants (``bench/trust_mutant
     python bench/mutation.py -m scoring -m results # some modules
     python bench/mutation.py -m gradebook --show   # and the diff of every surviving mutant
     python bench/mutation.py -m trust              # the in-process trust code
-    python bench/mutation.py -m protocol -m bridge # some of it (bridge: every grader.bridge module of the group)
+    python bench/mutation.py -m protocol -m bridge # some of it (bridge: every grader.judge.bridge module of the group)
     python bench/mutation.py -m exports            # the optional platform exports
 """
 
@@ -57,13 +57,18 @@ EQUIVALENTS = KIT / "bench" / "mutation-equivalents.md"
 _HTML_TESTS = ("test_html_report.py", "test_html_stats.py", "test_reports_mutants.py", "test_html_mutants.py")
 _GRADEBOOK_TESTS = ("test_gradebook_mutants.py", "test_assignments.py", "test_assignments_mutants.py")
 CORE: dict[str, tuple[str, ...]] = {
-    "grader.scoring": ("test_scoring.py", "test_core_mutants.py", "test_gradebook_mutants.py"),
-    "grader.results": ("test_scoring.py", "test_core_mutants.py", "test_html_report.py", "test_reports_mutants.py"),
-    "grader.gradebook": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
-    "grader.batch": ("test_gradebook_mutants.py",),
-    "grader.assignments": ("test_assignments.py", "test_assignments_mutants.py"),
-    "grader.lateness": ("test_assignments.py", "test_assignments_mutants.py"),
-    "grader.manifest": (
+    "grader.book.scoring": ("test_scoring.py", "test_core_mutants.py", "test_gradebook_mutants.py"),
+    "grader.book.results": (
+        "test_scoring.py",
+        "test_core_mutants.py",
+        "test_html_report.py",
+        "test_reports_mutants.py",
+    ),
+    "grader.book.gradebook": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
+    "grader.judge.batch": ("test_gradebook_mutants.py",),
+    "grader.book.assignments": ("test_assignments.py", "test_assignments_mutants.py"),
+    "grader.book.lateness": ("test_assignments.py", "test_assignments_mutants.py"),
+    "grader.book.manifest": (
         "test_manifest_mutants.py",
         "test_intake_mutants.py",
         "test_archives.py",
@@ -77,24 +82,29 @@ CORE: dict[str, tuple[str, ...]] = {
     "grader.reports.jsonout": ("test_reports_mutants.py",),
     "grader.reports.lms": ("test_lms.py", "test_lms_mutants.py"),
     "grader.reports.table": ("test_html_report.py", "test_reports_mutants.py"),
-    "grader.archives": ("test_archives.py", "test_intake_mutants.py"),
-    "grader.submissions": ("test_archives.py", "test_intake.py", "test_intake_mutants.py", "test_gradebook_mutants.py"),
-    "grader.catalogue": ("test_catalogue.py", "test_core_mutants.py"),
+    "grader.book.archives": ("test_archives.py", "test_intake_mutants.py"),
+    "grader.book.submissions": (
+        "test_archives.py",
+        "test_intake.py",
+        "test_intake_mutants.py",
+        "test_gradebook_mutants.py",
+    ),
+    "grader.kit.catalogue": ("test_catalogue.py", "test_core_mutants.py"),
 }
 # The trust code that mutmut can run: pure functions and in-process plumbing, tested without forking a host.
 _SERVICE_TESTS = ("test_services.py",)
 _BRIDGE_TESTS = ("test_bridge_host.py",)
 TRUST: dict[str, tuple[str, ...]] = {
     "grader.protocol": ("test_protocol.py",),
-    "grader.intake": ("test_intake.py", "test_intake_mutants.py", "test_intake_refusals.py"),
-    "grader.integrity": ("test_integrity.py", "test_integrity_edges.py"),
-    "grader.safetext": ("test_hostile_class.py", "test_intake_mutants.py", "test_safetext.py"),
-    "grader.cputime": ("test_cputime.py",),
+    "grader.book.intake": ("test_intake.py", "test_intake_mutants.py", "test_intake_refusals.py"),
+    "grader.scan.integrity": ("test_integrity.py", "test_integrity_edges.py"),
+    "grader.text.safetext": ("test_hostile_class.py", "test_intake_mutants.py", "test_safetext.py"),
+    "grader.judge.cputime": ("test_cputime.py",),
     "grader.weaken": ("test_weaken.py",),
     "grader.sandbox.scratch": ("test_scratch_mounts.py",),
-    "grader.bridge.errors": _BRIDGE_TESTS,
-    "grader.bridge.host": _BRIDGE_TESTS,
-    "grader.bridge.services": _SERVICE_TESTS,
+    "grader.judge.bridge.errors": _BRIDGE_TESTS,
+    "grader.judge.bridge.host": _BRIDGE_TESTS,
+    "grader.judge.bridge.services": _SERVICE_TESTS,
     "grader.host.services": _SERVICE_TESTS,
     "grader.host.started": _BRIDGE_TESTS,
 }
@@ -253,7 +263,7 @@ def stale_equivalents(results: str, modules: list[str], equivalents: dict[str, s
 
 
 def _function(mutant: str) -> str:
-    """``grader.gradebook.xǁGradebookǁload__mutmut_3`` -> ``Gradebook.load``."""
+    """``grader.book.gradebook.xǁGradebookǁload__mutmut_3`` -> ``Gradebook.load``."""
     mangled = mutant.partition("__mutmut_")[0].rsplit(".", 1)[1]
     return mangled.removeprefix("x_").removeprefix("xǁ").replace("ǁ", ".")
 

@@ -6,7 +6,7 @@ the whole contract.
 
 from fastapi.testclient import TestClient
 
-from grader.fixtures import error_locs
+from grader.judge.fixtures import error_locs
 
 
 def test_schema_shows_title_version_and_paths(client: TestClient) -> None:

@@ -6,7 +6,7 @@ the whole contract.
 
 from fastapi.testclient import TestClient
 
-from grader.fixtures import error_locs
+from grader.judge.fixtures import error_locs
 
 
 def test_item_id_is_an_integer(client: TestClient) -> None:

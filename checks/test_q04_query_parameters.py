@@ -6,7 +6,7 @@ the whole contract.
 
 from fastapi.testclient import TestClient
 
-from grader.fixtures import error_locs
+from grader.judge.fixtures import error_locs
 
 
 def test_items_uses_defaults_and_reads_given_values(client: TestClient) -> None:

@@ -6,7 +6,7 @@ the whole contract.
 
 from fastapi.testclient import TestClient
 
-from grader.fixtures import error_locs
+from grader.judge.fixtures import error_locs
 
 
 def test_post_item_fills_defaults_and_adds_price_with_tax(client: TestClient) -> None:

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from grader.fixtures import error_locs
+from grader.judge.fixtures import error_locs
 
 VALID_SIGNUP = {
     "username": "alice_01",

@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from grader.fixtures import find_endpoint
+from grader.judge.fixtures import find_endpoint
 
 TIMEOUT_SECONDS = 5.0
 

@@ -29,7 +29,7 @@ Operations (fields after the name):
 - ``helper`` ``name``, ``args``: run a kit-provided helper (``grader.host.helpers``) beside the module.
 
 A second socket carries the other direction: the kit's fakes in the host call the judge's services
-(``grader.host.services``, ``grader.bridge.services``) with ``{"id", "name", "args"}`` and get ``{"id",
+(``grader.host.services``, ``grader.judge.bridge.services``) with ``{"id", "name", "args"}`` and get ``{"id",
 "result"}`` or ``{"id", "error"}``.
 """
 

@@ -1,7 +1,7 @@
 """The inside of one check: runs in a process forked for it, runs pytest on a question's public checks, and
 writes what happens, as it happens, to a pipe the watching process reads (see ``grader.candidate.outcome``).
 
-The checks run in this process, with FastAPI's TestClient (the ``client`` fixture of ``grader.fixtures``), so
+The checks run in this process, with FastAPI's TestClient (the ``client`` fixture of ``grader.judge.fixtures``), so
 the exceptions themselves are at hand: failures are described here, where the traceback and pytest's own
 assertion explanation exist, and only plain data crosses the pipe. This process is disposable: its parent
 kills its whole process group at the time limit or when a new save makes the result useless.
@@ -26,7 +26,7 @@ __all__ = ["CheckJob", "pytest_args", "run_in_child"]
 
 # Plugins a public check does not need: each costs start-up time in every check process. Entry-point
 # plugins (pytest-json-report, pytest-metadata, anyio's) are not loaded at all (PYTEST_DISABLE_PLUGIN_AUTOLOAD);
-# the kit's own fixtures come from the project's pyproject (``-p grader.fixtures``).
+# the kit's own fixtures come from the project's pyproject (``-p grader.judge.fixtures``).
 _UNNEEDED_PLUGINS = ("cacheprovider", "unraisableexception", "threadexception", "faulthandler", "logging")
 
 
@@ -88,7 +88,7 @@ class _CheckPlugin:
         That is how a check killed at its time limit can say the module never finished importing, and how an
         exception at import is reported once, as what it is, instead of as every check's setup error.
         """
-        import grader.fixtures as fixtures
+        import grader.judge.fixtures as fixtures
 
         load = fixtures.load_module_from_path
 
@@ -144,8 +144,8 @@ class _CheckPlugin:
 
 def _confine(job: CheckJob) -> None:
     """What every grading process gets: no terminal, capped memory and file size, a scratch folder."""
-    from grader.child import limit_resources, silence_standard_streams  # one definition, shared with grading
     from grader.host.session import refuse_servers  # uvicorn.run at import fails at once, as when graded
+    from grader.judge.child import limit_resources, silence_standard_streams  # one definition, shared with grading
 
     silence_standard_streams()
     limit_resources()

@@ -3,7 +3,7 @@
 Importing FastAPI and pytest costs far more than running a question's few public checks, so the process that
 watches (``fastlings watch``, ``check --all``) imports them once, runs pytest once over nothing to load its
 plugins, freezes its heap (``gc.freeze``: children then skip walking it), and forks a fresh process for each
-check. The fork is the grader's own (``grader.runner``'s forked judge, with SIGINT, SIGTERM and SIGHUP held
+check. The fork is the grader's own (``grader.judge.runner``'s forked judge, with SIGINT, SIGTERM and SIGHUP held
 back while it forks): the child gets its own process group, and the parent kills that whole group at the time
 limit, when a new save makes the check useless (``cancel``), or when the parent itself is stopped. A one-shot
 ``fastlings check`` takes the same path with the lightest warm-up that serves one check.
@@ -34,11 +34,14 @@ from pathlib import Path
 
 from grader.candidate.checkchild import CheckJob, pytest_args, run_in_child
 from grader.candidate.outcome import CheckResult, fold_events
-from grader.catalogue import Question
-from grader.cputime import WALL_FACTOR, spent_s
 from grader.host.warm import warm_imports
+from grader.judge.cputime import WALL_FACTOR, spent_s
+from grader.judge.runner import (
+    ForkedProcess,
+    kill_spawned,
+)  # the grader's fork: signals held back, own group, killpg on kill
 from grader.kit import checks_dir, exercises_dir, kit_root
-from grader.runner import ForkedProcess, kill_spawned  # the grader's fork: signals held back, own group, killpg on kill
+from grader.kit.catalogue import Question
 
 __all__ = [
     "CHECK_TIMEOUT_S",
@@ -52,7 +55,7 @@ __all__ = [
 ]
 
 CHECK_TIMEOUT_S = 30.0
-_LIGHT_MODULES = ("fastapi", "fastapi.testclient", "pytest", "grader.fixtures")
+_LIGHT_MODULES = ("fastapi", "fastapi.testclient", "pytest", "grader.judge.fixtures")
 _PR_SET_PDEATHSIG = 1
 _warmed: str = ""
 

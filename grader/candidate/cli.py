@@ -17,10 +17,10 @@ from grader import __version__
 from grader.candidate import screen
 from grader.candidate.state import Progress, load_progress, next_question, now_iso, save_progress
 from grader.candidate.workspace import WorkspaceError, backup_and_reset, is_untouched, restore_backup
-from grader.catalogue import CatalogueError, Question, find_question, load_catalogue
 from grader.kit import exercises_dir, state_dir
-from grader.terminal import use_colour
-from grader.words import counted
+from grader.kit.catalogue import CatalogueError, Question, find_question, load_catalogue
+from grader.text.terminal import use_colour
+from grader.text.words import counted
 
 __all__ = ["cli", "main"]
 
@@ -221,7 +221,7 @@ def watch_command(interval: float, limit_s: float) -> None:
     Outside a terminal (an IDE's output pane) the results are printed one after the other.
     """
     from grader.candidate.watch import Watch, keys_available
-    from grader.interrupts import Terminated, exit_code_for
+    from grader.judge.interrupts import Terminated, exit_code_for
 
     interactive = keys_available()
     watch = Watch(interval, lambda text: _echo(text), interactive=interactive, limit_s=limit_s)
@@ -410,7 +410,7 @@ def submit_command(output: Path | None, name: str | None, yes: bool) -> None:
 def main() -> None:
     """``fastlings``; SIGTERM and SIGHUP stop it like Ctrl-C (a running check's processes are killed too), and the
     exit code says which: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP."""
-    from grader.interrupts import exit_code_for, stop_on_signals
+    from grader.judge.interrupts import exit_code_for, stop_on_signals
 
     stop_on_signals()
     try:

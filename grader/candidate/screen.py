@@ -15,9 +15,9 @@ import click
 from grader.candidate.failures import Failure, display_path
 from grader.candidate.outcome import CheckResult
 from grader.candidate.state import Progress
-from grader.catalogue import Question
-from grader.hints import reveal
 from grader.kit import exercises_dir
+from grader.kit.catalogue import Question
+from grader.kit.hints import reveal
 
 __all__ = [
     "KEYS",
@@ -124,7 +124,7 @@ def render_check(
 
 
 def render_hints(question: Question, shown: int) -> list[str]:
-    """The first ``shown`` hints of ``question``, opened (a pack ships them sealed: ``grader.hints``)."""
+    """The first ``shown`` hints of ``question``, opened (a pack ships them sealed: ``grader.kit.hints``)."""
     lines = [
         f"hint {number}/{len(question.hints)}: {reveal(question.id, number - 1, hint)}"
         for number, hint in enumerate(question.hints[:shown], 1)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
-from grader.catalogue import Question
+from grader.kit.catalogue import Question
 
 __all__ = ["Progress", "QuestionState", "load_progress", "next_question", "now_iso", "save_progress"]
 

@@ -22,8 +22,8 @@ from grader.candidate.checker import CHECK_TIMEOUT_S, CheckError, RunningCheck, 
 from grader.candidate.outcome import CheckResult
 from grader.candidate.state import Progress, load_progress, next_question, save_progress
 from grader.candidate.workspace import is_untouched
-from grader.catalogue import Question, load_catalogue
 from grader.kit import exercises_dir, state_dir
+from grader.kit.catalogue import Question, load_catalogue
 
 __all__ = ["Watch", "keys_available", "record_result"]
 

@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from grader import __version__
+from grader.book.manifest import grader_versions
 from grader.candidate.state import Progress, now_iso
-from grader.catalogue import Question
 from grader.kit import exercises_dir, state_dir
-from grader.manifest import grader_versions
+from grader.kit.catalogue import Question
 
 __all__ = [
     "ResetResult",
@@ -177,7 +177,7 @@ def write_submission(
     import json
     import zipfile
 
-    from grader.submissions import MANIFEST_NAME  # imported here: `fastlings check` never needs it
+    from grader.book.submissions import MANIFEST_NAME  # imported here: `fastlings check` never needs it
 
     files = [exercises_dir() / q.filename for q in questions if (exercises_dir() / q.filename).is_file()]
     if not files:

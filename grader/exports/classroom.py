@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from grader.catalogue import Question, load_catalogue
 from grader.exports.common import (
     ExportError,
     assignment_args,
@@ -36,6 +35,7 @@ from grader.exports.common import (
     refuse_existing,
     truncate,
 )
+from grader.kit.catalogue import Question, load_catalogue
 
 __all__ = [
     "GRADE_STEP_ID",

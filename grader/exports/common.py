@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from grader.catalogue import Question, load_catalogue, select_questions
+from grader.kit.catalogue import Question, load_catalogue, select_questions
 
 __all__ = [
     "ExportError",

@@ -24,12 +24,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from grader.archives import ArchiveError, extract_archive, is_archive
-from grader.catalogue import Question, load_catalogue
+from grader.book.archives import ArchiveError, extract_archive, is_archive
+from grader.book.submissions import find_exercise_folder
 from grader.exports.common import ExportError, assignment_args, one_submission, refuse_existing, truncate
 from grader.kit import exercises_dir, hidden_tests_dir, kit_root
-from grader.submissions import find_exercise_folder
-from grader.words import counted
+from grader.kit.catalogue import Question, load_catalogue
+from grader.text.words import counted
 
 __all__ = [
     "DEFAULT_VISIBILITY",

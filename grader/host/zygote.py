@@ -3,7 +3,7 @@
 A host forked from a process that has lived a while inherits all of it: a batch's parent has read the class's
 files (classmates' answers lie in its freed heap), holds the grader's environment strings above its stack, and
 maps the gradebook's WAL index shared and writable. So hosts are never forked from such a process. The zygote
-is started by ``exec`` (``grader.bridge.zygote.ZygoteServer``) with a minimal environment, no descriptor but its
+is started by ``exec`` (``grader.judge.bridge.zygote.ZygoteServer``) with a minimal environment, no descriptor but its
 control socket, and an argv of paths only; it imports the web stack and the host's own code once, freezes its
 heap, and then does one thing: fork a host when a judge asks, and report how hosts ended.
 

@@ -8,14 +8,14 @@ from xml.etree import ElementTree as ET
 
 import click
 
-from grader.catalogue import Question
-from grader.gradebook import StoredSubmission
+from grader.book.gradebook import StoredSubmission
+from grader.book.results import STATUS_SYMBOLS
+from grader.kit.catalogue import Question
 from grader.reports.review_parts import any_reviewed, review_properties, reviewed_text
 from grader.reports.summary import class_mean, incomplete_note
 from grader.reports.table import STATUS_COLOURS, elapsed_text, render_sandbox, render_table, status_label
-from grader.results import STATUS_SYMBOLS
-from grader.safetext import printable, spreadsheet_cell
-from grader.words import counted
+from grader.text.safetext import printable, spreadsheet_cell
+from grader.text.words import counted
 
 # How a later run recognises a report it may replace (nothing else is ever written over).
 CSV_SIGNATURE = "student,"

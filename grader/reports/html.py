@@ -13,7 +13,7 @@ The class page (this module): a student x question grid coloured by status, each
 student's page at that question (``students/<page>#q03``); unusable submissions listed apart with their
 reason and left out of every number; the statistics (``html_stats``: median, spread, quartiles, and per
 question the pass rate, the mean points and the corrected item-total correlation that says which questions
-separate strong from weak students); the similar answers (``grader.similarity``). The student pages are
+separate strong from weak students); the similar answers (``grader.scan.similarity``). The student pages are
 ``html_student``'s.
 """
 
@@ -24,8 +24,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.catalogue import Question
-from grader.gradebook import StoredSubmission
+from grader.book.gradebook import StoredSubmission
+from grader.book.results import STATUS_SYMBOLS, STATUSES
+from grader.kit.catalogue import Question
 from grader.reports.classlist import class_sandbox, submission_notes
 from grader.reports.html_page import cell, fmt, num, page, row, status_class
 from grader.reports.html_stats import (
@@ -41,11 +42,10 @@ from grader.reports.html_stats import (
 from grader.reports.html_student import render_student
 from grader.reports.summary import MEAN_DEFINITION, class_mean
 from grader.reports.table import sandbox_text, status_label
-from grader.results import STATUS_SYMBOLS, STATUSES
-from grader.safetext import html_text
+from grader.text.safetext import html_text
 
 if TYPE_CHECKING:
-    from grader.similarity import SimilarityReport
+    from grader.scan.similarity import SimilarityReport
 
 __all__ = [
     "ReportFolderError",
@@ -403,7 +403,7 @@ def _similarity(graded: list[StoredSubmission], questions: tuple[Question, ...])
 
     Imported here: copydetect brings numpy and matplotlib (about a second), paid only when HTML is written.
     """
-    from grader.similarity import DEFAULT_THRESHOLD, SimilarityReport, SimilarityUnavailable, find_similar
+    from grader.scan.similarity import DEFAULT_THRESHOLD, SimilarityReport, SimilarityUnavailable, find_similar
 
     if not graded:
         return SimilarityReport(DEFAULT_THRESHOLD, ())

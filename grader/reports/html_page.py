@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from grader.book.results import STATUS_SYMBOLS
 from grader.reports.table import status_label
-from grader.results import STATUS_SYMBOLS
-from grader.safetext import html_text
+from grader.text.safetext import html_text
 
 __all__ = ["CSP", "CSS", "cell", "fmt", "num", "page", "row", "status_class", "status_html"]
 

@@ -26,8 +26,8 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from grader.catalogue import Question
-from grader.gradebook import StoredSubmission
+from grader.book.gradebook import StoredSubmission
+from grader.kit.catalogue import Question
 
 __all__ = [
     "BUCKETS",

@@ -26,18 +26,18 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import DiffLexer, PythonLexer
 
-from grader.gradebook import StoredSubmission
-from grader.manifest import QuestionActivity
+from grader.book.gradebook import StoredSubmission
+from grader.book.manifest import QuestionActivity
+from grader.book.results import QuestionResult
 from grader.reports.classlist import flag_summary, late_note
 from grader.reports.html_page import cell, fmt, num, page, row, status_html
 from grader.reports.review_parts import review_html
 from grader.reports.summary import incomplete_note
 from grader.reports.table import sandbox_text
-from grader.results import QuestionResult
-from grader.safetext import html_text, printable
+from grader.text.safetext import html_text, printable
 
 if TYPE_CHECKING:
-    from grader.similarity import Cluster
+    from grader.scan.similarity import Cluster
 
 __all__ = [
     "MAX_CODE_LINES",

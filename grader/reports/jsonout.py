@@ -2,7 +2,7 @@
 
 One submission is a class of one, so a script that reads ``grade --json`` never branches on how many were
 graded. ``schema_version`` changes when a key is renamed or removed or a value may take a new type (adding
-keys keeps it); the shape is documented by the JSON Schema in ``grader/report.schema.json``, which the kit's
+keys keeps it); the shape is documented by the JSON Schema in ``grader/reports/report.schema.json``, which the kit's
 tests check against real output.
 
 Version 2: a submission whose grading is not finished has ``incomplete: true``, the questions not graded yet
@@ -18,11 +18,11 @@ import json
 from typing import Any
 
 from grader import __version__
-from grader.catalogue import Question
-from grader.gradebook import StoredSubmission
+from grader.book.gradebook import StoredSubmission
+from grader.kit.catalogue import Question
 from grader.reports.review_parts import review_json
 from grader.reports.summary import class_mean
-from grader.safetext import printable
+from grader.text.safetext import printable
 
 __all__ = ["SCHEMA_VERSION", "render_report_json", "report_dict", "submission_to_dict"]
 

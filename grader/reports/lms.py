@@ -33,10 +33,10 @@ from typing import TypeVar
 
 import click
 
-from grader.catalogue import Question
-from grader.gradebook import StoredSubmission
+from grader.book.gradebook import StoredSubmission
+from grader.kit.catalogue import Question
 from grader.reports.review_parts import student_comments
-from grader.safetext import printable, spreadsheet_cell
+from grader.text.safetext import printable, spreadsheet_cell
 
 __all__ = [
     "DEFAULT_ITEM",

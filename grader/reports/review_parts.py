@@ -1,4 +1,4 @@
-"""What every report shows of the human review (grader.book_review), in one place.
+"""What every report shows of the human review (grader.book.review), in one place.
 
 The scores themselves need nothing here: ``Gradebook.load`` already gives each question its final points, so the
 totals of every report are final. These helpers add what the reviewer wrote: a reviewed column, JSON fields, the
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.book_review import reviewed_count
-from grader.gradebook import StoredSubmission
+from grader.book.gradebook import StoredSubmission
+from grader.book.review import reviewed_count
 from grader.reports.html_page import fmt
-from grader.safetext import html_text, printable
+from grader.text.safetext import html_text, printable
 
 __all__ = ["any_reviewed", "review_html", "review_json", "review_properties", "reviewed_text", "student_comments"]
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from grader.safetext import html_text
-from grader.similarity import REFERENCE, SimilarityReport, explain
+from grader.scan.similarity import REFERENCE, SimilarityReport, explain
+from grader.text.safetext import html_text
 
 __all__ = ["render_similarity_section"]
 

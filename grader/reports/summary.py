@@ -13,11 +13,11 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from grader.gradebook import StoredSubmission
+from grader.book.gradebook import StoredSubmission
 
 __all__ = ["MEAN_DEFINITION", "ClassMean", "class_mean", "graded", "incomplete_note", "is_absent"]
 
-# The roster's placeholder for a student who handed in nothing (grader.assignments.NO_SUBMISSION starts so).
+# The roster's placeholder for a student who handed in nothing (grader.book.assignments.NO_SUBMISSION starts so).
 _ABSENT_PREFIX = "no submission:"
 
 MEAN_DEFINITION = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from grader.results import QuestionResult, Status, SubmissionResult
-from grader.safetext import printable
+from grader.book.results import QuestionResult, Status, SubmissionResult
+from grader.text.safetext import printable
 
 __all__ = ["STATUS_COLOURS", "elapsed_text", "render_table", "status_label"]
 

@@ -29,7 +29,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from grader.book_review import (
+from grader.book.gradebook import Gradebook, StoredSubmission
+from grader.book.review import (
     RECOMMENDATIONS,
     ReviewBook,
     ReviewError,
@@ -37,7 +38,6 @@ from grader.book_review import (
     needs_review,
     reviewed_count,
 )
-from grader.gradebook import Gradebook, StoredSubmission
 from grader.reports.html_page import CSP
 from grader.review.common import bullets_broken, code_html, environment
 

@@ -10,12 +10,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from grader.contracts import Bullet, contract_bullets
-from grader.gradebook import StoredSubmission
+from grader.book.gradebook import StoredSubmission
+from grader.book.results import STATUS_SYMBOLS, QuestionResult
 from grader.kit import exercises_dir
+from grader.kit.contracts import Bullet, contract_bullets
 from grader.reports.html_page import CSP, CSS, fmt
 from grader.reports.html_student import highlight_diff, highlight_python, pygments_css
-from grader.results import STATUS_SYMBOLS, QuestionResult
 
 __all__ = ["bullets_broken", "code_html", "environment"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.gradebook import StoredSubmission
+from grader.book.gradebook import StoredSubmission
 from grader.reports.html import page_names
 from grader.reports.html_student import highlight_python
 from grader.review.common import bullets_broken, environment

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost
-from grader.fixtures import error_locs
+from grader.judge.bridge import AppHost
+from grader.judge.fixtures import error_locs
 
 
 def _schema(client: httpx.Client) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from grader.fixtures import error_locs
+from grader.judge.fixtures import error_locs
 
 
 def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:

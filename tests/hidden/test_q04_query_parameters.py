@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from grader.fixtures import error_locs
+from grader.judge.fixtures import error_locs
 
 
 def _assert_422_on(client: httpx.Client, url: str, loc: list[str]) -> None:

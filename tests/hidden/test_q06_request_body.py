@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from grader.fixtures import error_locs
+from grader.judge.fixtures import error_locs
 
 ITEM_FIELDS = {"name", "price", "description", "tax", "tags", "images"}
 DEFAULTS = {"description": None, "tax": None, "tags": [], "images": []}

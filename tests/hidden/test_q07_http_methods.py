@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.fixtures import error_locs
+from grader.judge.fixtures import error_locs
 
 CAMERA = {"name": "Camera", "price": 99.5, "description": "A small camera"}
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost, CandidateError
+from grader.judge.bridge import AppHost, CandidateError
 
 PASSWORD = "s3cretPass"
 VALID = {

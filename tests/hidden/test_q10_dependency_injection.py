@@ -5,7 +5,7 @@ import uuid
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.judge.bridge import AppHost
 
 ROUTES = ("/items/", "/users/", "/users/me", "/users/me/items")
 

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.judge.bridge import AppHost
 
 BOUND = 3.0  # seconds: the longest any held answer or wait in these tests may take
 SETTLE = 1.0  # seconds a right answer is given to show it does NOT let a second call in (only wrong ones race it)

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.judge.bridge import AppHost
 
 
 def _error(r: httpx.Response, status: int, detail: str, what: str) -> dict[str, Any]:

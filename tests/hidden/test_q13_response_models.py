@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.judge.bridge import AppHost
 
 HAMMER = {"name": "Hammer", "price": 12.5, "cost_price": 7.25}
 SAW = {"name": "Saw", "price": 20.0, "cost_price": 11.0, "description": "Cuts wood", "tax": 4.0}

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.judge.bridge import AppHost
 
 
 def process_time(response: Any, what: str) -> float:

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.judge.bridge import AppHost
 
 MIB = 1024 * 1024
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x00\x80"

@@ -13,8 +13,8 @@ import httpx
 import jwt
 import pytest
 
-from grader.bridge import AppHost
-from grader.fixtures import StartHost
+from grader.judge.bridge import AppHost
+from grader.judge.fixtures import StartHost
 
 Mint = Callable[..., str]
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from grader.bridge.host import RemoteWebSocket
+from grader.judge.bridge.host import RemoteWebSocket
 
 WAIT_SECONDS = 5.0
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.judge.bridge import AppHost
 
 GOOD = {"room": "A1", "guests": 2, "check_in": "2025-05-01", "check_out": "2025-05-03"}
 DATE_ERROR = "check_out must be after check_in"

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.judge.bridge import AppHost
 
 ORDER = {"item": "widget", "quantity": 2, "email": "ann@example.com"}
 ORDER_LINES = ["audit: POST /orders/", "order 1 created", "email to ann@example.com: order 1 confirmed"]

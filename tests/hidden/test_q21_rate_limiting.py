@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.judge.bridge import AppHost
 
 LIMIT = 5
 

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost, HostOptions
-from grader.fixtures import StartHost
+from grader.judge.bridge import AppHost, HostOptions
+from grader.judge.fixtures import StartHost
 
 ALICE = {"email": "alice@example.com", "name": "Alice"}
 BOB = {"email": "bob@example.com", "name": "Bob"}

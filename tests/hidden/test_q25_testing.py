@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 
-from grader.bridge import AppHost, BridgeError, CandidateError, HostDied, HostOptions, HostTimeout, launch
-from grader.catalogue import find_question
+from grader.judge.bridge import AppHost, BridgeError, CandidateError, HostDied, HostOptions, HostTimeout, launch
+from grader.kit.catalogue import find_question
 from grader.protocol import b64decode
 
 APPS_PATH = Path(__file__).with_name("q25_testing_apps.py")

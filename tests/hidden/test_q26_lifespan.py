@@ -13,7 +13,7 @@ from contextlib import closing
 import httpx
 import pytest
 
-from grader.bridge import AppHost, CandidateError
+from grader.judge.bridge import AppHost, CandidateError
 
 OPENED = ["pool opened", "cache opened"]
 FULL_RUN = ["pool opened", "cache opened", "cache closed", "pool closed"]

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.judge.bridge import AppHost
 
 MAIN_MESSAGE = {"message": "Hello World from main app"}
 SUB_MESSAGE = {"message": "Hello World from sub API"}

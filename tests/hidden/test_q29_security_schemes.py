@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from grader.bridge import AppHost
+from grader.judge.bridge import AppHost
 
 ALICE = {"username": "alice", "password": "wonderland"}
 BOB = {"username": "bob", "password": "builder"}

@@ -33,8 +33,8 @@ import httpx
 import pytest
 import redis
 
-from grader.bridge import AppHost
-from grader.fixtures import StartHost
+from grader.judge.bridge import AppHost
+from grader.judge.fixtures import StartHost
 
 IDENTITY = {"Accept-Encoding": "identity"}
 GZIP = {"Accept-Encoding": "gzip"}

@@ -60,7 +60,7 @@ def grade_json() -> GradeJson:
 @pytest.fixture(scope="session")
 def pristine_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One candidate pack (``grade pack``) for the whole session; tests work on copies of it."""
-    from grader.pack import write_pack
+    from grader.kit.pack import write_pack
 
     return write_pack(tmp_path_factory.mktemp("pristine") / "pack")
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.catalogue import find_question
-from grader.gradebook import Gradebook
-from grader.results import QuestionResult, RawRun, TestFailure, TestOutcome
+from grader.book.gradebook import Gradebook
+from grader.book.results import QuestionResult, RawRun, TestFailure, TestOutcome
+from grader.kit.catalogue import find_question
 
 QUESTIONS = ("q02", "q10", "q16")
 TOTALS = {"q02": 8, "q10": 13, "q16": 15}

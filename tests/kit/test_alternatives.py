@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalogue import load_catalogue
+from grader.judge.runner import run_questions
 from grader.kit import checks_dir
-from grader.runner import run_questions
+from grader.kit.catalogue import load_catalogue
 
 pytestmark = pytest.mark.slow
 ALTERNATIVES = Path(__file__).resolve().parent.parent / "alternatives"
@@ -41,7 +41,7 @@ def test_every_blind_answer_passes(tests_dir: Path | None) -> None:
 
 def test_the_fairness_check_fails_on_a_broken_alternative(tmp_path: Path) -> None:
     """The check above must see a question that produced no test rows: not importing, hanging, exiting."""
-    from grader.catalogue import select_questions
+    from grader.kit.catalogue import select_questions
 
     questions = select_questions(("q02", "q03", "q04"))
     (tmp_path / "q02_basic_app.py").write_text("def broken(:\n")

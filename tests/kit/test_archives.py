@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import archives
-from grader.archives import ArchiveError, extract_archive
-from grader.submissions import find_exercise_folder
+from grader.book import archives
+from grader.book.archives import ArchiveError, extract_archive
+from grader.book.submissions import find_exercise_folder
 
 
 def _zip(path: Path, members: dict[str, bytes]) -> Path:
@@ -104,7 +104,7 @@ def test_a_submission_edited_after_submit_is_reported(tmp_path: Path) -> None:
     import hashlib
     import json
 
-    from grader.submissions import resolve_submissions
+    from grader.book.submissions import resolve_submissions
 
     original = b"app = None\n"
     manifest = {"kit_version": "0", "files": {"q02_basic_app.py": hashlib.sha256(original).hexdigest()}}

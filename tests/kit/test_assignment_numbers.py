@@ -25,13 +25,13 @@ from xml.etree import ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
-from grader.catalogue import find_question, load_catalogue
+from grader.book.fingerprint import grading_key, key_parts
+from grader.book.gradebook import Gradebook
+from grader.book.results import RawRun, TestOutcome
+from grader.book.scoring import score_question
 from grader.cli import _RUN_STATE, cli, run_click_command
-from grader.fingerprint import grading_key, key_parts
-from grader.gradebook import Gradebook
 from grader.kit import exercises_dir, solutions_dir
-from grader.results import RawRun, TestOutcome
-from grader.scoring import score_question
+from grader.kit.catalogue import find_question, load_catalogue
 
 Q02, Q03 = "q02_basic_app.py", "q03_path_parameters.py"
 LONG_AGO = 1_600_000_000  # 2020-09-13
@@ -129,7 +129,7 @@ def test_points_per_assignment_rescore_stored_results_and_never_change_the_gradi
     # The catalogue's points are no part of the grading key either: only ids and slugs name the graded files.
     parts = dict(key_parts())
     doubled = tuple(replace(q, points=q.points * 2) for q in load_catalogue())
-    monkeypatch.setattr("grader.fingerprint.load_catalogue", lambda: doubled)
+    monkeypatch.setattr("grader.book.fingerprint.load_catalogue", lambda: doubled)
     assert dict(key_parts()) == parts and "file:catalogue.toml" not in parts
 
 
@@ -210,7 +210,7 @@ def test_a_manifest_listing_other_questions_is_a_warning_and_never_decides_what_
 
 
 def test_a_candidate_s_pack_folder_is_recognised_and_the_message_says_what_to_grade(here: Path) -> None:
-    from grader.pack import write_pack
+    from grader.kit.pack import write_pack
 
     pack = write_pack(here / "handed-out", questions=(find_question("q02"), find_question("q03")))
     (pack / "submission-cand-20250101.zip").write_bytes(b"")

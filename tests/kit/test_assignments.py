@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.assignments import NO_SUBMISSION, RosterError, apply_roster, read_roster
-from grader.catalogue import select_questions
+from grader.book.assignments import NO_SUBMISSION, RosterError, apply_roster, read_roster
+from grader.book.gradebook import Gradebook
+from grader.book.lateness import LatePolicyError, assess, parse_due, parse_policy
 from grader.cli import cli
-from grader.gradebook import Gradebook
 from grader.kit import solutions_dir
-from grader.lateness import LatePolicyError, assess, parse_due, parse_policy
+from grader.kit.catalogue import select_questions
 
 Q02 = "q02_basic_app.py"
 LONG_AGO = 1_600_000_000  # 2020-09-13: a file time well before any due date the tests set

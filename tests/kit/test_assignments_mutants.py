@@ -1,6 +1,6 @@
 """Due dates, late policies, rosters and the assignment options, asserted whole and at their edges.
 
-Written against the mutants of ``grader/lateness.py`` and ``grader/assignments.py`` that the kit's suite let
+Written against the mutants of ``grader/book/lateness.py`` and ``grader/book/assignments.py`` that the kit's suite let
 through (``python bench/mutation.py -m lateness -m assignments``): every refusal is compared as a whole
 message, every lateness at the second where it changes, and the options through a click command of their
 own (no grading).
@@ -16,8 +16,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from grader import assignments as assignments_module
-from grader.assignments import (
+from grader.book import assignments as assignments_module
+from grader.book.assignments import (
     NO_SUBMISSION,
     RosterEntry,
     RosterError,
@@ -26,10 +26,10 @@ from grader.assignments import (
     read_roster,
     remember_deadline,
 )
-from grader.catalogue import Question
-from grader.gradebook import Gradebook, StoredSubmission
-from grader.lateness import Lateness, LatePolicyError, assess, parse_due, parse_policy
-from grader.results import QuestionResult, SubmissionResult
+from grader.book.gradebook import Gradebook, StoredSubmission
+from grader.book.lateness import Lateness, LatePolicyError, assess, parse_due, parse_policy
+from grader.book.results import QuestionResult, SubmissionResult
+from grader.kit.catalogue import Question
 
 DUE = "2026-12-01T00:00:00+00:00"
 Q1 = Question("q01", "first", "First", "basic", 1.0, ("h",))

@@ -225,7 +225,7 @@ def test_classmates_and_the_gradebook_are_out_of_reach(tmp_path: Path) -> None:
 
 
 def test_a_gradebook_holding_a_trigger_is_refused(tmp_path: Path) -> None:
-    from grader.gradebook import Gradebook, GradebookError
+    from grader.book.gradebook import Gradebook, GradebookError
 
     book = tmp_path / "marks.sqlite3"
     Gradebook(book).close()
@@ -443,7 +443,7 @@ def test_a_tar_of_empty_headers_is_refused_while_reading(tmp_path: Path, monkeyp
     import io
     import tarfile
 
-    from grader.archives import MAX_MEMBERS, ArchiveError, extract_archive
+    from grader.book.archives import MAX_MEMBERS, ArchiveError, extract_archive
 
     archive = tmp_path / "flood.tar"
     with tarfile.open(archive, "w") as handle:
@@ -475,8 +475,8 @@ def test_every_sandbox_layer_works_where_ci_requires_it() -> None:
 def test_a_timeout_leaves_no_process_behind_on_either_launcher(
     tmp_path: Path, processes_named: Callable[[str], list[int]], use_fork: bool
 ) -> None:
-    from grader.catalogue import select_questions
-    from grader.runner import GradingJob, run_jobs
+    from grader.judge.runner import GradingJob, run_jobs
+    from grader.kit.catalogue import select_questions
 
     name = "kit" + uuid.uuid4().hex[:10]
     (tmp_path / Q03).write_text(DAEMON.format(name=name) + "\nwhile True:\n    pass\n")

@@ -130,10 +130,10 @@ def test_a_batch_killed_with_sigkill_resumes_without_loss_or_double_counting(tmp
 
 
 def test_identical_files_are_graded_once_and_share_the_result(classroom: Path, tmp_path: Path) -> None:
-    from grader.batch import plan_batch
-    from grader.catalogue import select_questions
-    from grader.gradebook import Gradebook
-    from grader.submissions import resolve_submissions
+    from grader.book.gradebook import Gradebook
+    from grader.book.submissions import resolve_submissions
+    from grader.judge.batch import plan_batch
+    from grader.kit.catalogue import select_questions
 
     (classroom / "erin").mkdir()
     (classroom / "erin" / Q02).write_bytes((solutions_dir() / Q02).read_bytes())  # same bytes as alice's

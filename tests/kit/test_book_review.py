@@ -1,4 +1,4 @@
-"""The review tables (grader.book_review): the scoring rule, storage beside the auto results, versions, migration."""
+"""The review tables (grader.book.review): the scoring rule, storage beside the auto results, versions, migration."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.book_review import (
+from grader.book.gradebook import Gradebook
+from grader.book.review import (
     REVIEW_TABLES,
     ReviewBook,
     ReviewError,
@@ -16,7 +17,6 @@ from grader.book_review import (
     final_points,
     load_rubric_file,
 )
-from grader.gradebook import Gradebook
 from tests.kit.review_class import QUESTIONS, RUBRIC, make_class
 
 AUTO = "SELECT * FROM question_results ORDER BY submission_id, question_id"

@@ -1,6 +1,6 @@
 """The wall between judge and candidate, checked by reading imports (as DESIGN.md asks a reviewer to do).
 
-Judge side: the runner, the judge (``grader.child``), the hidden tests and their fixtures, the bridge. Candidate
+Judge side: the runner, the judge (``grader.judge.child``), the hidden tests and their fixtures, the bridge. Candidate
 side: ``grader.host`` (the app host and its helpers) and ``grader.sandbox``. Only ``grader.protocol`` is spoken
 by both. The judge must never load a candidate's module or unpickle what comes back; hidden tests must reach the
 module only through the ``host`` and ``client`` fixtures.

@@ -1,4 +1,5 @@
-"""The judge's view of a host as plain data (``grader.bridge.host``, ``grader.bridge.errors``) and started requests
+"""The judge's view of a host as plain data (``grader.judge.bridge.host``, ``grader.judge.bridge.errors``) and
+started requests
 (``grader.host.started``), in this process.
 
 ``AppHost`` turns each question a hidden test asks into one protocol message and each reply into a value, an
@@ -23,10 +24,19 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from grader.bridge import AppHost, BridgeError, CandidateError, Endpoint, HostDied, HostOptions, HostTimeout, launch
-from grader.bridge.errors import describe_exit, describe_fault
-from grader.bridge.host import BridgeClient
 from grader.host.started import StartedRequest
+from grader.judge.bridge import (
+    AppHost,
+    BridgeError,
+    CandidateError,
+    Endpoint,
+    HostDied,
+    HostOptions,
+    HostTimeout,
+    launch,
+)
+from grader.judge.bridge.errors import describe_exit, describe_fault
+from grader.judge.bridge.host import BridgeClient
 from grader.protocol import b64decode, b64encode
 
 TIMEOUT_S = 7.5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.catalogue import CatalogueError, _parse, find_question, load_catalogue, select_questions
+from grader.kit.catalogue import CatalogueError, _parse, find_question, load_catalogue, select_questions
 
 
 def _entry(**overrides: object) -> dict:

@@ -1,4 +1,5 @@
-"""The judge's end of a host's channel (``grader.bridge.channel``): deadlines in the host's CPU time with a wall-clock
+"""The judge's end of a host's channel (``grader.judge.bridge.channel``): deadlines in the host's CPU time with a
+wall-clock
 ceiling, a reply frame's own deadline and limits, and what happens to a host that is late, dies or misbehaves.
 
 The host here is a forked child of this process speaking raw frames on a socketpair: what it sends, and when,
@@ -20,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from grader.bridge.channel import LocalChannel, ProcessChannel
-from grader.bridge.errors import HostDied, HostTimeout
-from grader.cputime import WALL_FACTOR
+from grader.judge.bridge.channel import LocalChannel, ProcessChannel
+from grader.judge.bridge.errors import HostDied, HostTimeout
+from grader.judge.cputime import WALL_FACTOR
 from grader.protocol import receive, send
 
 Host = Callable[[socket.socket], None]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalogue import load_catalogue
-from grader.contracts import (
+from grader.kit.catalogue import load_catalogue
+from grader.kit.contracts import (
     Mutant,
     MutantError,
     apply_mutant,
@@ -16,7 +16,7 @@ from grader.contracts import (
     contract_bullets,
     coverage_table,
 )
-from grader.devcheck import trace_contracts
+from grader.kit.devcheck import trace_contracts
 
 STUB = '''"""Q99 · Something
 
@@ -103,7 +103,7 @@ def test_every_gap_between_contract_tests_and_mutants_is_reported(tmp_path: Path
         f'[[mutant]]\nbullet = "{question.id}.7"\nwhy = "w"\nold = "absent"\nnew = "x"\n',
         encoding="utf-8",
     )
-    monkeypatch.setattr("grader.contracts.mutants_dir", lambda: mutants)
+    monkeypatch.setattr("grader.kit.contracts.mutants_dir", lambda: mutants)
     trace = check_traceability(question, stub, stub, tests)
     q = question.id
     assert trace.problems == [

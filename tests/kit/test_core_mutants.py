@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from grader.catalogue import CatalogueError, Question, _parse, find_question, select_questions
-from grader.results import QuestionResult, RawRun, SubmissionResult, TestFailure, TestOutcome
-from grader.scoring import score_question, score_submission
+from grader.book.results import QuestionResult, RawRun, SubmissionResult, TestFailure, TestOutcome
+from grader.book.scoring import score_question, score_submission
+from grader.kit.catalogue import CatalogueError, Question, _parse, find_question, select_questions
 
 BASIC = Question("q07", "demo", "Demo question", "basic", 2.0, ("hint",))
 ADVANCED = Question("q20", "other", "Other question", "advanced", 3.0, ("hint",))

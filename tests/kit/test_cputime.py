@@ -1,4 +1,4 @@
-"""CPU-time accounting (``grader.cputime``): what counts against a question's limit, read from the kernel.
+"""CPU-time accounting (``grader.judge.cputime``): what counts against a question's limit, read from the kernel.
 
 A question's limit is the CPU seconds of its whole tree, so each source must add up exactly: a process's own time
 and its reaped children's (``/proc/PID/stat``), a cgroup's ``usage_usec``, and the record of hosts already gone.
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import cputime
-from grader.cputime import (
+from grader.judge import cputime
+from grader.judge.cputime import (
     HOST_CPU_FILE_VARIABLE,
     WALL_FACTOR,
     cgroup_cpu_s,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalogue import Question, load_catalogue
-from grader.devcheck import check_files, check_runs, check_stub_matches_solution, run_dev_check
+from grader.book.results import RawRun, TestOutcome
 from grader.kit import solutions_dir
+from grader.kit.catalogue import Question, load_catalogue
+from grader.kit.devcheck import check_files, check_runs, check_stub_matches_solution, run_dev_check
 from grader.loading import load_module_from_path, unload_module
-from grader.results import RawRun, TestOutcome
 
 DEMO = Question("q01", "demo", "Demo", "basic", 1.0, ("hint",))
 CONTRACT = '"""Contract: GET / answers 200."""\n'

@@ -26,11 +26,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from grader.candidate.workspace import write_submission
-from grader.catalogue import find_question, load_catalogue
 from grader.cli import cli
 from grader.exports import VISIBILITIES, classroom_results, collect_submission, gradescope_results, main
 from grader.exports.classroom import GRADE_STEP_ID, REPORTER, settle_total
 from grader.kit import exercises_dir, kit_root, solutions_dir
+from grader.kit.catalogue import find_question, load_catalogue
 
 Q02 = "q02_basic_app.py"
 GRADESCOPE_VISIBILITIES = {"hidden", "after_due_date", "after_published", "visible"}
@@ -113,7 +113,7 @@ def test_the_zip_holds_the_kit_needed_to_grade_and_no_solution(gradescope_zip: P
     with zipfile.ZipFile(gradescope_zip) as archive:
         names = set(archive.namelist())
     # Gradescope extracts the zip into /autograder/source, so kit/ lands at /autograder/source/kit.
-    assert {"kit/pyproject.toml", "kit/README.md", "kit/constraints.txt", "kit/grader/cli.py"} <= names
+    assert {"kit/pyproject.toml", "kit/README.md", "kit/constraints.txt", "kit/grader/cli/__init__.py"} <= names
     assert {"kit/grader/exports/__init__.py", "kit/grader/exports/gradescope.py"} <= names
     for q in load_catalogue():
         assert f"kit/tests/hidden/{q.test_filename}" in names

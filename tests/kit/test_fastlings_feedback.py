@@ -127,7 +127,7 @@ def test_check_all_checks_every_question_one_line_each(pack: Path) -> None:
 def test_without_fork_a_fresh_interpreter_runs_the_same_checks(pack: Path) -> None:
     """Windows has no fork: each check is then a fresh interpreter, with the same verdicts and time limit."""
     from grader.candidate.checker import run_check
-    from grader.catalogue import find_question
+    from grader.kit.catalogue import find_question
 
     q02 = find_question("2")
     stub = run_check(q02, use_fork=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.fingerprint import grading_key, key_parts
+from grader.book.fingerprint import grading_key, key_parts
 from grader.kit import kit_root, solutions_dir
 
 

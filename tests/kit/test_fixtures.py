@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from grader.fixtures import find_endpoint
+from grader.judge.fixtures import find_endpoint
 
 
 async def ping() -> dict[str, str]:
@@ -30,7 +30,7 @@ def test_find_endpoint_through_nested_routers() -> None:
 
 
 def test_error_locs_reads_a_validation_body_and_tolerates_other_shapes() -> None:
-    from grader.fixtures import error_locs
+    from grader.judge.fixtures import error_locs
 
     body = {"detail": [{"loc": ["body", "price"], "msg": "x"}, {"loc": ["query", "q"]}]}
     assert error_locs(body) == [["body", "price"], ["query", "q"]]

@@ -25,12 +25,12 @@ import pytest
 from click.testing import CliRunner
 
 from grader.candidate.workspace import submission_name
-from grader.catalogue import explain_empty_selection, load_catalogue, select_questions
 from grader.cli import cli
-from grader.hints import is_sealed, reveal, seal
 from grader.kit import solutions_dir
-from grader.pack import write_pack
-from grader.words import counted
+from grader.kit.catalogue import explain_empty_selection, load_catalogue, select_questions
+from grader.kit.hints import is_sealed, reveal, seal
+from grader.kit.pack import write_pack
+from grader.text.words import counted
 
 FASTLINGS = "import sys; from grader.candidate.cli import main; sys.argv[0] = 'fastlings'; main()"
 

@@ -1,6 +1,7 @@
 """The gradebook and the batch planner, fast: real SQLite files and real submissions, no grading process.
 
-Written against the mutants of ``grader/gradebook.py`` and ``grader/batch.py`` that the fast tests let through
+Written against the mutants of ``grader/book/gradebook.py`` and ``grader/judge/batch.py`` that the fast tests let
+through
 (``python bench/mutation.py -m gradebook -m batch``). Results go in and come back out whole; the stored rows
 are read back with plain SQL; the batch plans a real class folder taken in by ``resolve_submissions``. Only
 ``execute_batch``'s process pool is replaced, by a stand-in that answers each job as the runner would.
@@ -19,20 +20,20 @@ from typing import Any
 
 import pytest
 
-from grader import batch as batch_module
-from grader import gradebook as gradebook_module
-from grader.batch import MISSING_FILE, execute_batch, is_untouched_stub, plan_batch, rejected_run
-from grader.book_review import REVIEW_TABLES
-from grader.catalogue import Question, find_question
-from grader.fingerprint import grading_key
-from grader.gradebook import Gradebook, GradebookError, StoredSubmission
+from grader.book import gradebook as gradebook_module
+from grader.book.fingerprint import grading_key
+from grader.book.gradebook import Gradebook, GradebookError, StoredSubmission
+from grader.book.lateness import Lateness
+from grader.book.manifest import Manifest, QuestionActivity
+from grader.book.results import QuestionResult, RawRun, SubmissionResult, TestFailure, TestOutcome
+from grader.book.review import REVIEW_TABLES
+from grader.book.scoring import score_question
+from grader.book.submissions import Submission, content_hash, resolve_submissions
+from grader.judge import batch as batch_module
+from grader.judge.batch import MISSING_FILE, execute_batch, is_untouched_stub, plan_batch, rejected_run
+from grader.judge.runner import GradingJob
 from grader.kit import exercises_dir, solutions_dir
-from grader.lateness import Lateness
-from grader.manifest import Manifest, QuestionActivity
-from grader.results import QuestionResult, RawRun, SubmissionResult, TestFailure, TestOutcome
-from grader.runner import GradingJob
-from grader.scoring import score_question
-from grader.submissions import Submission, content_hash, resolve_submissions
+from grader.kit.catalogue import Question, find_question
 
 Q02, Q03 = find_question("q02"), find_question("q03")
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")

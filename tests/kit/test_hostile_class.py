@@ -1,7 +1,7 @@
 """A class survives any one submission: whatever a student hands in costs that student alone.
 
 The text a submission controls (names, archive members, failure messages, manifest fields) goes through
-``grader.safetext.printable`` on its way into the gradebook and again in every report: the property tests
+``grader.text.safetext.printable`` on its way into the gradebook and again in every report: the property tests
 push arbitrary text, lone surrogates and undecodable bytes included, through the sanitiser, every renderer and
 the gradebook. A damaged archive is that student's ``error`` (a fuzz test damages real archives at a few
 hundred fixed places). A manifest's time that is no time, or lies in the future, never makes late work on time.
@@ -38,23 +38,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader.archives import ArchiveError, extract_archive
-from grader.catalogue import find_question
-from grader.diskfull import EXIT_DISK_FULL, DiskFull, is_disk_full
-from grader.gradebook import Gradebook, StoredSubmission
+from grader.book.archives import ArchiveError, extract_archive
+from grader.book.diskfull import EXIT_DISK_FULL, DiskFull, is_disk_full
+from grader.book.gradebook import Gradebook, StoredSubmission
+from grader.book.lateness import assess, submission_time
+from grader.book.manifest import MANIFEST_NAME, read_manifest
+from grader.book.results import QuestionResult, RawRun, SubmissionResult, TestFailure, TestOutcome
+from grader.book.scoring import score_question
+from grader.book.submissions import resolve_submissions
 from grader.kit import solutions_dir
-from grader.lateness import assess, submission_time
-from grader.manifest import MANIFEST_NAME, read_manifest
+from grader.kit.catalogue import find_question
 from grader.reports.classlist import render_class_csv, render_class_table, render_junit
 from grader.reports.html import render_index
 from grader.reports.html_student import render_student
 from grader.reports.jsonout import render_report_json
 from grader.reports.lms import render_canvas_csv, render_moodle_csv
 from grader.reports.table import render_table
-from grader.results import QuestionResult, RawRun, SubmissionResult, TestFailure, TestOutcome
-from grader.safetext import html_text, printable
-from grader.scoring import score_question
-from grader.submissions import resolve_submissions
+from grader.text.safetext import html_text, printable
 
 Q02 = find_question("2")
 Q03 = find_question("3")

@@ -23,16 +23,16 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalogue import Question
-from grader.gradebook import StoredSubmission
-from grader.manifest import Manifest, QuestionActivity
+from grader.book.gradebook import StoredSubmission
+from grader.book.manifest import Manifest, QuestionActivity
+from grader.book.results import QuestionResult, SubmissionResult, TestFailure
+from grader.kit.catalogue import Question
 from grader.reports import html_student
 from grader.reports.html import REPORT_MARKER, render_index, write_html_report
 from grader.reports.html_page import CSS, status_class, status_html
 from grader.reports.html_stats import corrected_item_total
 from grader.reports.html_student import highlight_diff, highlight_python, pygments_css, render_student
-from grader.results import QuestionResult, SubmissionResult, TestFailure
-from grader.similarity import REFERENCE, SimilarPair, cluster_pairs
+from grader.scan.similarity import REFERENCE, SimilarPair, cluster_pairs
 
 GOLDEN = Path(__file__).parent / "golden" / "interviewer"
 Q1 = Question("q01", "what_is_fastapi", "What is FastAPI", "basic", 1.0, ("h",))

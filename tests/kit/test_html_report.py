@@ -23,13 +23,13 @@ from typing import Any
 
 import pytest
 
-from grader import similarity
-from grader.catalogue import Question
-from grader.gradebook import StoredSubmission
-from grader.manifest import Manifest, QuestionActivity
+from grader.book.gradebook import StoredSubmission
+from grader.book.manifest import Manifest, QuestionActivity
+from grader.book.results import QuestionResult, SubmissionResult, TestFailure
+from grader.kit.catalogue import Question
 from grader.reports.html import page_names, pass_rates, score_buckets, write_html_report
 from grader.reports.html_student import format_duration, pygments_css
-from grader.results import QuestionResult, SubmissionResult, TestFailure
+from grader.scan import similarity
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -458,7 +458,7 @@ def test_a_file_the_gradebook_did_not_keep_is_said_so(tmp_path: Path, kit: Path)
 
 
 def test_late_work_shows_its_final_score_and_why_on_both_pages(tmp_path: Path, kit: Path) -> None:
-    from grader.lateness import assess
+    from grader.book.lateness import assess
 
     q1, q2 = QUESTIONS[:2]
     late = _submission(1, "lea", (_result(q1, "passed", 4), _result(q2, "passed", 4)))

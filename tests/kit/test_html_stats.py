@@ -26,11 +26,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalogue import Question
-from grader.gradebook import StoredSubmission
+from grader.book.gradebook import StoredSubmission
+from grader.book.results import QuestionResult, SubmissionResult
+from grader.kit.catalogue import Question
 from grader.reports.html import write_html_report
 from grader.reports.html_stats import corrected_item_total, question_stats, score_spread, usable
-from grader.results import QuestionResult, SubmissionResult
 
 QUESTIONS = tuple(Question(f"q0{n}", f"topic_{n}", f"Topic {n}", "basic", 1.0, ()) for n in range(1, 6))
 POINTS = {

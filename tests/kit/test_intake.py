@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.catalogue import load_catalogue
+from grader.book.intake import IntakeError, copy_regular_file, near_misses
 from grader.cli import cli
-from grader.intake import IntakeError, copy_regular_file, near_misses
 from grader.kit import solutions_dir
+from grader.kit.catalogue import load_catalogue
 
 NAMES = [q.filename for q in load_catalogue()]
 

@@ -1,6 +1,6 @@
 """Archives and submissions: exact limits, exact refusals, and what a class folder turns into.
 
-Written against the mutants of ``grader/archives.py`` and ``grader/submissions.py`` that the kit's suite let
+Written against the mutants of ``grader/book/archives.py`` and ``grader/book/submissions.py`` that the kit's suite let
 through (``python bench/mutation.py -m archives -m submissions``): every refusal is matched on its whole
 message, every limit is tried at the limit and one past it, and every submission is compared field by field.
 """
@@ -19,18 +19,18 @@ from pathlib import Path
 
 import pytest
 
-from grader import archives
-from grader import submissions as submissions_module
-from grader.archives import ArchiveError, archive_stem, extract_archive
-from grader.catalogue import find_question
-from grader.kit import exercises_dir, solutions_dir
-from grader.submissions import (
+from grader.book import archives
+from grader.book import submissions as submissions_module
+from grader.book.archives import ArchiveError, archive_stem, extract_archive
+from grader.book.submissions import (
     MANIFEST_NAME,
     Submission,
     content_hash,
     find_exercise_folder,
     resolve_submissions,
 )
+from grader.kit import exercises_dir, solutions_dir
+from grader.kit.catalogue import find_question
 
 Q02, Q03, Q04 = find_question("q02"), find_question("q03"), find_question("q04")
 

@@ -1,4 +1,5 @@
-"""Intake's refusals (``grader.intake``): every kind of file that is not a regular one, named; sizes at and past the
+"""Intake's refusals (``grader.book.intake``): every kind of file that is not a regular one, named; sizes at and past
+the
 limit; files swapped between the look and the open; and a private folder that is always new.
 
 A submitted file is looked at (``lstat``), opened without following links and without blocking, and checked again
@@ -18,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalogue import load_catalogue
-from grader.intake import MAX_SOURCE_BYTES, IntakeError, copy_regular_file, near_misses, take_in
+from grader.book.intake import MAX_SOURCE_BYTES, IntakeError, copy_regular_file, near_misses, take_in
+from grader.kit.catalogue import load_catalogue
 
 NAMES = [q.filename for q in load_catalogue()]
 

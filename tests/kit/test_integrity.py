@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import cli
-from grader.integrity import scan_bytes, scan_source
 from grader.kit import exercises_dir, kit_root, solutions_dir
+from grader.scan.integrity import scan_bytes, scan_source
 
 
 @pytest.mark.parametrize(
@@ -19,7 +19,7 @@ from grader.kit import exercises_dir, kit_root, solutions_dir
     [
         ("import _pytest.runner\n", "pytest's internals"),
         ("from pytest_jsonreport.plugin import JSONReport\n", "report plugin"),
-        ("import grader.child\n", "the grader itself"),
+        ("import grader.judge.child\n", "the grader itself"),
         ("import gc\nobjs = gc.get_objects()\n", "imports gc"),
         ("import sys\nf = sys._getframe(1)\n", "sys._getframe"),
         ("import os\nos._exit(0)\n", "os._exit"),

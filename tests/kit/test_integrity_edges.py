@@ -1,4 +1,5 @@
-"""The integrity scan's edges (``grader.integrity``): each way a name can be spelt, bound or looked up, with the exact
+"""The integrity scan's edges (``grader.scan.integrity``): each way a name can be spelt, bound or looked up, with the
+exact
 flags it raises, and the look-alikes that must raise none. ``tests/kit/test_integrity.py`` holds the main cases.
 
 Every expectation is the whole tuple of flags: a flag that is missing, reworded or raised twice fails.
@@ -10,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import integrity
-from grader.integrity import scan_file, scan_source
+from grader.scan import integrity
+from grader.scan.integrity import scan_file, scan_source
 
 MODULES = "reaches modules through sys.modules"
 EXIT = "can end the process without cleanup (os._exit)"

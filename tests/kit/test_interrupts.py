@@ -1,6 +1,6 @@
 """Ctrl-C at every phase of a batch: exit 130 promptly, no process left, nothing half-made stored.
 
-A real ``grade`` run is paused at a named phase (``KIT_PAUSE_AT``, see ``grader.interrupts``) and sent SIGINT
+A real ``grade`` run is paused at a named phase (``KIT_PAUSE_AT``, see ``grader.judge.interrupts``) and sent SIGINT
 there, as a terminal would. Afterwards the gradebook must hold only whole results: resuming the batch must give
 exactly what a fresh, uninterrupted batch gives.
 """

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from grader.catalogue import find_question
+from grader.book.gradebook import Gradebook
+from grader.book.results import QuestionResult, RawRun
 from grader.cli import cli
-from grader.gradebook import Gradebook
 from grader.kit import exercises_dir, solutions_dir
+from grader.kit.catalogue import find_question
 from grader.reports.lms import render_canvas_csv, render_moodle_csv
-from grader.results import QuestionResult, RawRun
 
 FORMULA = '=HYPERLINK("http://x")'
 QUESTIONS = ("-q", "2", "-q", "10", "-q", "16")

@@ -12,9 +12,10 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from grader.catalogue import Question
-from grader.gradebook import StoredSubmission
-from grader.lateness import Lateness
+from grader.book.gradebook import StoredSubmission
+from grader.book.lateness import Lateness
+from grader.book.results import QuestionResult, SubmissionResult
+from grader.kit.catalogue import Question
 from grader.reports.lms import (
     DEFAULT_ITEM,
     LmsCsvError,
@@ -25,7 +26,6 @@ from grader.reports.lms import (
     render_moodle_csv,
     write_lms_reports,
 )
-from grader.results import QuestionResult, SubmissionResult
 
 BOM = "\ufeff"
 Q1 = Question("q01", "first", "First", "basic", 1.125, ("h",))

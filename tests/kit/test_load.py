@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.cputime import cgroup_cpu_s, process_cpu_s, spent_s, tree_cpu_s
+from grader.judge.cputime import cgroup_cpu_s, process_cpu_s, spent_s, tree_cpu_s
 from grader.kit import solutions_dir
 
 BURNER = "while True:\n    pass\n"

@@ -1,6 +1,6 @@
 """The submit manifest, read as the untrusted data it is: every field checked, cut and compared, whole.
 
-Written against the mutants of ``grader/manifest.py`` that the kit's suite let through (``python
+Written against the mutants of ``grader/book/manifest.py`` that the kit's suite let through (``python
 bench/mutation.py -m manifest``): a manifest goes in as a file and comes back as one complete ``Manifest``,
 so a dropped field, a changed limit or a renamed key fails here.
 """
@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from grader import manifest as manifest_module
-from grader.manifest import Manifest, QuestionActivity, grader_versions, read_manifest
+from grader.book import manifest as manifest_module
+from grader.book.manifest import Manifest, QuestionActivity, grader_versions, read_manifest
 
 Q02, Q03 = "q02_basic_app.py", "q03_path_parameters.py"
 OURS = {"python": "3.11.7", "fastapi": "0.115.6", "starlette": "0.41.3", "pydantic": "2.10.4"}

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.catalogue import load_catalogue
 from grader.cli import cli
 from grader.kit import checks_dir, exercises_dir, hidden_tests_dir, kit_root, solutions_dir
+from grader.kit.catalogue import load_catalogue
 
 MIN_LINE = 16  # shorter lines (`return item`, `else:`) are too generic to betray a solution
 
@@ -78,9 +78,9 @@ def test_the_pack_has_what_a_candidate_needs_and_no_kit_internals(pack: Path) ->
     for q in load_catalogue():
         assert f"exercises/{q.filename}" in names
         assert f".fastlings/original/{q.filename}" in names
-    assert {"README.md", "pyproject.toml", "grader/candidate/cli.py", "grader/fixtures.py"} <= names
+    assert {"README.md", "pyproject.toml", "grader/candidate/cli.py", "grader/judge/fixtures.py"} <= names
     assert not any(n.startswith(("solutions/", "tests/", "grader/exports/")) for n in names)
-    assert "grader/similarity.py" not in names, "teacher-side tools stay with the teacher"
+    assert "grader/scan/similarity.py" not in names, "teacher-side tools stay with the teacher"
     assert "fastlings watch" in (pack / "README.md").read_text()
 
 
@@ -102,7 +102,7 @@ def _pack(*args: str) -> tuple[int, str]:
 
 
 def _pack_catalogue_ids(pack: Path) -> list[str]:
-    data = tomllib.loads((pack / "grader" / "catalogue.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((pack / "grader" / "kit" / "catalogue.toml").read_text(encoding="utf-8"))
     return [entry["id"] for entry in data["question"]]
 
 

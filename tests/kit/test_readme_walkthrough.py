@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalogue import find_question
 from grader.kit import exercises_dir, kit_root
+from grader.kit.catalogue import find_question
 
 pytestmark = pytest.mark.slow
 

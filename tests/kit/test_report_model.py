@@ -15,9 +15,9 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from grader.catalogue import load_catalogue
 from grader.cli import cli
 from grader.kit import exercises_dir, solutions_dir
+from grader.kit.catalogue import load_catalogue
 
 pytestmark = pytest.mark.slow
 Q02, Q03 = "q02_basic_app.py", "q03_path_parameters.py"
@@ -30,7 +30,7 @@ def grade(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def schema() -> dict:
-    return json.loads(resources.files("grader").joinpath("report.schema.json").read_text(encoding="utf-8"))
+    return json.loads(resources.files("grader.reports").joinpath("report.schema.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_points_are_recomputed_from_stored_outcomes_under_todays_catalogue(
     catalogue = {q.id: q for q in load_catalogue()}
     catalogue["q02"] = dataclasses.replace(catalogue["q02"], points=4.0)
     catalogue["q03"] = dataclasses.replace(catalogue["q03"], points=6.0)
-    monkeypatch.setattr("grader.gradebook.load_catalogue", lambda: tuple(catalogue.values()))
+    monkeypatch.setattr("grader.book.gradebook.load_catalogue", lambda: tuple(catalogue.values()))
     code, out, _ = grade("report", "--gradebook", str(book), "--json")
     assert code == 0
     (ada,) = json.loads(out)["submissions"]
@@ -121,8 +121,8 @@ def test_points_are_recomputed_from_stored_outcomes_under_todays_catalogue(
 
 
 def test_partial_credit_is_recomputed_in_proportion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from grader.results import QuestionResult
-    from grader.scoring import rescore
+    from grader.book.results import QuestionResult
+    from grader.book.scoring import rescore
 
     question = dataclasses.replace(load_catalogue()[1], points=3.0)
     stored = QuestionResult("q02", "basic_app", "old", "basic", "failed", 0.75, 1.0, 3, 8, 0, 1.0)

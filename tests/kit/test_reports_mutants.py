@@ -23,9 +23,10 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from grader import __version__
-from grader.catalogue import Question
-from grader.gradebook import StoredSubmission
-from grader.lateness import Lateness
+from grader.book.gradebook import StoredSubmission
+from grader.book.lateness import Lateness
+from grader.book.results import QuestionResult, SubmissionResult, TestFailure
+from grader.kit.catalogue import Question
 from grader.reports.classlist import (
     class_sandbox,
     flag_summary,
@@ -45,7 +46,6 @@ from grader.reports.html import (
 from grader.reports.jsonout import render_report_json
 from grader.reports.summary import MEAN_DEFINITION
 from grader.reports.table import render_sandbox, render_table, sandbox_text
-from grader.results import QuestionResult, SubmissionResult, TestFailure
 
 GOLDEN = Path(__file__).parent / "golden" / "html"
 ALL = ("landlock", "seccomp", "pidns", "cgroup", "disk", "nocaps", "rlimits", "env")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from grader.book_review import ReviewBook, load_rubric_file
-from grader.gradebook import Gradebook
+from grader.book.gradebook import Gradebook
+from grader.book.review import ReviewBook, load_rubric_file
 from grader.reports.html_page import CSP
 from grader.review.app import ReviewConfig, create_app, csrf_token
 from grader.review.feedback import render_feedback, write_feedback

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from grader.book_review import ReviewBook, load_rubric_file
+from grader.book.gradebook import Gradebook
+from grader.book.review import ReviewBook, load_rubric_file
 from grader.cli import cli
-from grader.gradebook import Gradebook
 from grader.kit import kit_root
 from grader.review.app import ReviewConfig, create_app
 from tests.kit.review_class import QUESTIONS, RUBRIC, make_class
@@ -122,7 +122,7 @@ def test_review_a_class_in_the_browser_and_every_report_agrees(
     data = json.loads(_report(book, "--json"))
     import jsonschema
 
-    schema = json.loads((kit_root() / "grader" / "report.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((kit_root() / "grader" / "reports" / "report.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
     assert {s["name"]: s["final_score"] for s in data["submissions"]} == finals
     alice = next(s for s in data["submissions"] if s["name"] == "alice")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalogue import select_questions
-from grader.contracts import bullets_named_by_tests
+from grader.judge.runner import GradingJob, run_jobs
 from grader.kit import exercises_dir, hidden_tests_dir, solutions_dir
-from grader.runner import GradingJob, run_jobs
+from grader.kit.catalogue import select_questions
+from grader.kit.contracts import bullets_named_by_tests
 
 pytestmark = pytest.mark.slow
 

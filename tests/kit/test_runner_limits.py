@@ -1,4 +1,5 @@
-"""The runner's deadlines and kills (``grader.runner``): when a judge is cut, and that nothing of its group outlives
+"""The runner's deadlines and kills (``grader.judge.runner``): when a judge is cut, and that nothing of its group
+outlives
 it whether it was cut or ended by itself.
 
 The deadline is decided from two measurements, the tree's CPU seconds and the clock; ``tree_cpu_s`` is replaced by
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import runner
-from grader.catalogue import find_question
-from grader.child import ChildJob
-from grader.cputime import WALL_FACTOR
-from grader.runner import GradingJob, _check, _Running, run_jobs
+from grader.judge import runner
+from grader.judge.child import ChildJob
+from grader.judge.cputime import WALL_FACTOR
+from grader.judge.runner import GradingJob, _check, _Running, run_jobs
+from grader.kit.catalogue import find_question
 
 LIMIT_S = 2.0
 

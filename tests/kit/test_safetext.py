@@ -1,4 +1,4 @@
-"""The sanitiser's edges (``grader.safetext``): each escape's width, each range's first and last character, bytes,
+"""The sanitiser's edges (``grader.text.safetext``): each escape's width, each range's first and last character, bytes,
 line breaks, HTML and spreadsheet cells. ``tests/kit/test_hostile_class.py`` holds the properties over any text.
 
 ``_shown`` caches its answer per character; each test here starts with an empty cache, so that every answer is
@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from grader import safetext
-from grader.safetext import html_text, printable, spreadsheet_cell
+from grader.text import safetext
+from grader.text.safetext import html_text, printable, spreadsheet_cell
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from grader.bridge import AppHost, BridgeError, CandidateError, HostOptions, launch
+from grader.judge.bridge import AppHost, BridgeError, CandidateError, HostOptions, launch
 from grader.kit import kit_root
 
 FRAME_LIMIT = 64 * 1024**2  # the protocol's documented limits (README, grader/protocol.py)
@@ -301,7 +301,7 @@ def test_a_judges_hosts_end_with_the_judge(tmp_path: Path) -> None:
     """A judge killed at its time limit closes its socket to the zygote, which kills the judge's hosts: even one stuck
     in the candidate's code, which never reads its channel again and so never sees the judge go."""
     from grader import sandbox
-    from grader.bridge.zygote import ZygoteClient, ZygoteServer
+    from grader.judge.bridge.zygote import ZygoteClient, ZygoteServer
     from grader.protocol import receive, send
 
     module_dir, scratch = tmp_path / "module", tmp_path / "work"

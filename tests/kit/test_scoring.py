@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from grader.catalogue import Question
-from grader.results import RawRun, TestOutcome
-from grader.scoring import score_question, score_submission
+from grader.book.results import RawRun, TestOutcome
+from grader.book.scoring import score_question, score_submission
+from grader.kit.catalogue import Question
 
 QUESTION = Question("q07", "demo", "Demo", "basic", 2.0, ("hint",))
 NAMES = ("test_a", "test_b", "test_c", "test_d")

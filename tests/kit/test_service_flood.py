@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 
-from grader.bridge.services import _MAX_IN_FLIGHT, ServiceHub
+from grader.judge.bridge.services import _MAX_IN_FLIGHT, ServiceHub
 from grader.protocol import receive, send
 
 

@@ -1,4 +1,5 @@
-"""The services across the wall, in this process: the judge's hub (``grader.bridge.services``) and the host's link to
+"""The services across the wall, in this process: the judge's hub (``grader.judge.bridge.services``) and the host's
+link to
 it (``grader.host.services``) over a socketpair, and each of them against raw frames a misbehaving peer could send.
 
 What a hidden test concludes from service calls is counted by the hub, so the hub must record every call in
@@ -21,10 +22,10 @@ from typing import Any
 
 import pytest
 
-from grader.bridge import services as judge_services
-from grader.bridge.services import ServiceCall, ServiceHub
 from grader.host import services as host_services
 from grader.host.services import ServiceError
+from grader.judge.bridge import services as judge_services
+from grader.judge.bridge.services import ServiceCall, ServiceHub
 from grader.protocol import ChannelClosed, receive, send
 
 WAIT_S = 10.0  # far more than any answer here needs: only a lost answer reaches it

@@ -20,13 +20,14 @@ import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 
-from grader.catalogue import find_question
+from grader.book.gradebook import Gradebook
+from grader.book.results import QuestionResult, RawRun
+from grader.book.submissions import content_hash
 from grader.cli import cli
-from grader.gradebook import Gradebook
 from grader.kit import alternatives_dir, exercises_dir, solutions_dir
+from grader.kit.catalogue import find_question
 from grader.reports.similarity_html import render_similarity_section
-from grader.results import QuestionResult, RawRun
-from grader.similarity import (
+from grader.scan.similarity import (
     MIN_CLASS_ANSWERS,
     MIN_SHARED,
     REFERENCE,
@@ -40,7 +41,6 @@ from grader.similarity import (
     kit_baseline,
     render_similarity_table,
 )
-from grader.submissions import content_hash
 
 STUB = '''"""Q02: answer GET / with a greeting."""
 
@@ -133,7 +133,7 @@ def read_NAME(item_id: int, q: str | None = None):
     with_stub, _ = compare_question("q02", answers, stub=unrelated, threshold=0)
     assert with_stub == plain
     assert (plain[0].first_share, plain[0].second_share) == (1.0, 1.0)
-    # The same comparison through copydetect's own boilerplate argument (why grader.similarity does not use it).
+    # The same comparison through copydetect's own boilerplate argument (why grader.scan.similarity does not use it).
     from copydetect import CodeFingerprint, compare_files
 
     boiler = np.unique(np.array(list(CodeFingerprint("s.py", 25, 1, fp=io.StringIO(unrelated)).hashes)))
