@@ -32,6 +32,10 @@ filters cannot run under mutmut: its bugs are hand mutants (``bench/trust_mutant
     python bench/mutation.py -m trust              # the in-process trust code
     python bench/mutation.py -m protocol -m bridge # some of it (bridge: every grader.judge.bridge module of the group)
     python bench/mutation.py -m exports            # the optional platform exports
+
+A module is named below ``grader`` (``book.gradebook``, ``judge.bridge.host``) or by its last part alone where that
+names one module or package (``gradebook``, ``bridge``); ``services`` names two modules, so it is spelt
+``host.services`` or ``judge.bridge.services``, and ``host`` is the package ``grader.host``.
 """
 
 from __future__ import annotations
@@ -272,19 +276,37 @@ def _short(module: str) -> str:
     return module.removeprefix("grader.")
 
 
+def _names() -> list[str]:
+    """Every module and package under its name below ``grader`` (``book.gradebook``, ``book``)."""
+    shorts = [_short(m) for m in MODULES]
+    packages = sorted({s.rpartition(".")[0] for s in shorts if "." in s} - set(shorts))
+    return shorts + packages
+
+
+def _aliases() -> dict[str, str]:
+    """The last part of a name (``gradebook``, ``bridge``) where it names one module or package and no full name is
+    spelt so: ``services`` (judge.bridge and host) and ``host`` (the package, not judge.bridge.host) stay full."""
+    names = _names()
+    by_last: dict[str, list[str]] = {}
+    for name in names:
+        if "." in name:
+            by_last.setdefault(name.rpartition(".")[2], []).append(name)
+    return {last: found[0] for last, found in by_last.items() if len(found) == 1 and last not in names}
+
+
 def chosen_modules(chosen: tuple[str, ...]) -> list[str]:
-    """The core without a choice; else each module named, under a name (``reports``: every report module), or in a
-    group (``trust``)."""
+    """The core without a choice; else each module named, under a name (``reports``: every report module; its last
+    part alone, ``gradebook``, when that is unambiguous), or in a group (``trust``)."""
     if not chosen:
         return list(CORE)
+    aliases = _aliases()
     grouped = {m for c in chosen for m in GROUPS.get(c, ())}
-    return [m for m in MODULES if m in grouped or any(_short(m) == c or _short(m).startswith(f"{c}.") for c in chosen)]
+    named = [aliases.get(c, c) for c in chosen if c not in GROUPS]
+    return [m for m in MODULES if m in grouped or any(_short(m) == c or _short(m).startswith(f"{c}.") for c in named)]
 
 
 def _choices() -> list[str]:
-    shorts = [_short(m) for m in MODULES]
-    packages = sorted({s.rpartition(".")[0] for s in shorts if "." in s} - set(shorts))
-    return shorts + packages + sorted(GROUPS)
+    return _names() + sorted(_aliases()) + sorted(GROUPS)
 
 
 @click.command()
@@ -294,7 +316,9 @@ def _choices() -> list[str]:
     "chosen",
     multiple=True,
     type=click.Choice(_choices()),
-    help="Only these (default: the core; trust: the trust code).",
+    metavar="NAME",
+    help="Only these (default: the core): a module below grader (book.gradebook, or gradebook where that is "
+    "unambiguous), a package (reports, judge.bridge or bridge), core or trust.",
 )
 @click.option("-j", "--jobs", default=2, show_default=True, type=click.IntRange(1, 2), help="Mutants run at once.")
 @click.option("--show", is_flag=True, help="Print the diff of every surviving mutant.")
