@@ -9,10 +9,13 @@ same command resumes once there is room.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-__all__ = ["EXIT_DISK_FULL", "DiskFull", "describe", "is_disk_full"]
+__all__ = ["EXIT_DISK_FULL", "DiskFull", "atomic", "describe", "is_disk_full"]
 
 EXIT_DISK_FULL = 3
 _SQLITE_FULL = 13
@@ -49,3 +52,24 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.filename is not None:
         return f"the disk is full: {exc.filename} could not be written"
     return f"the disk is full ({exc})"
+
+
+@contextmanager
+def atomic(db: sqlite3.Connection, what: str) -> Iterator[sqlite3.Connection]:
+    """One atomic write to ``db`` (opened with ``isolation_level=None``): committed whole, or rolled back whole
+    (a failed COMMIT included).
+
+    SQLite may already have rolled back after ``SQLITE_FULL``; the ROLLBACK is then skipped. A write that failed
+    for want of space is raised as ``DiskFull`` naming ``what`` (the gradebook and the review tables share this).
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.execute("COMMIT")
+    except BaseException as exc:
+        if db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        if is_disk_full(exc) and not isinstance(exc, DiskFull):
+            raise DiskFull(what) from exc
+        raise
