@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from grader.book import gradebook as gradebook_module
+from grader.book import recording as recording_module
 from grader.book.fingerprint import grading_key
 from grader.book.gradebook import Gradebook, GradebookError, StoredSubmission
 from grader.book.lateness import Lateness
@@ -186,12 +186,12 @@ def test_a_copied_result_replaces_the_target_question_and_its_tests(book: Path) 
 
 def test_latest_is_each_students_newest_submission_by_name(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stamps = iter(["2025-01-03T00:00:00+00:00", "2025-01-01T00:00:00+00:00", "2025-01-02T00:00:00+00:00"])
-    monkeypatch.setattr(gradebook_module, "_now", lambda: next(stamps))
+    monkeypatch.setattr(recording_module, "_now", lambda: next(stamps))
     with Gradebook(book) as gb:
         newest = gb.submission_id("zoe", "h1", "k", "z1")  # graded on the 3rd
         gb.submission_id("zoe", "h2", "k", "z2")  # registered later, graded on the 1st
         bob = gb.submission_id("bob", "h1", "k", "b")
-        monkeypatch.setattr(gradebook_module, "_now", lambda: "2025-01-05T00:00:00+00:00")
+        monkeypatch.setattr(recording_module, "_now", lambda: "2025-01-05T00:00:00+00:00")
         gb.record(bob, score_question(Q03, _q03_run()), _q03_run(), "f3", "k")
         gb.record(bob, score_question(Q02, _q02_run()), _q02_run(), "f2", "k")
         latest = gb.latest()

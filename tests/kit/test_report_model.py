@@ -109,7 +109,7 @@ def test_points_are_recomputed_from_stored_outcomes_under_todays_catalogue(
     catalogue = {q.id: q for q in load_catalogue()}
     catalogue["q02"] = dataclasses.replace(catalogue["q02"], points=4.0)
     catalogue["q03"] = dataclasses.replace(catalogue["q03"], points=6.0)
-    monkeypatch.setattr("grader.book.gradebook.load_catalogue", lambda: tuple(catalogue.values()))
+    monkeypatch.setattr("grader.book.settings.load_catalogue", lambda: tuple(catalogue.values()))
     code, out, _ = grade("report", "--gradebook", str(book), "--json")
     assert code == 0
     (ada,) = json.loads(out)["submissions"]
