@@ -29,7 +29,7 @@ from grader.book.fingerprint import grading_key, key_parts
 from grader.book.gradebook import Gradebook
 from grader.book.results import RawRun, TestOutcome
 from grader.book.scoring import score_question
-from grader.cli import _RUN_STATE, cli, run_click_command
+from grader.cli import RUN_STATE, cli, run_click_command
 from grader.kit import exercises_dir, solutions_dir
 from grader.kit.catalogue import find_question, load_catalogue
 
@@ -400,14 +400,14 @@ def test_the_interrupt_message_promises_a_resume_only_when_the_results_are_kept(
 
     @click.command()
     def stopped() -> None:
-        _RUN_STATE["kept"] = kept
+        RUN_STATE["kept"] = kept
         raise KeyboardInterrupt
 
     try:
         with pytest.raises(SystemExit) as exit_:
             run_click_command(stopped, "grade")
     finally:
-        _RUN_STATE.clear()
+        RUN_STATE.clear()
     assert exit_.value.code == 130
     assert promise in capsys.readouterr().err
 
