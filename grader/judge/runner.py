@@ -117,7 +117,9 @@ class ForkedProcess:
         if self._returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
+            # Already reaped when a Ctrl-C cut ``poll`` between its waitpid and recording the code.
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
             self._returncode = -signal.SIGKILL
 
 

@@ -21,7 +21,7 @@ import pytest
 
 from grader.candidate.checker import run_check
 from grader.candidate.watch import Watch
-from grader.catalogue import find_question
+from grader.kit.catalogue import find_question
 
 Q01 = "q01_what_is_fastapi.py"
 WAIT_S = 30.0  # for processes to start on a loaded machine; a kill is looked for within GONE_S
@@ -92,13 +92,21 @@ def reaper() -> Callable[[list[int]], None]:
 
 
 def interrupt_later(when: Callable[[], None]) -> threading.Thread:
-    """Run ``when()`` in a thread, then send this process the SIGINT a Ctrl-C sends (stopping the watch)."""
+    """Run ``when()`` in a thread, then send the main thread the SIGINT a Ctrl-C sends (stopping the watch).
+
+    The signal goes to the main thread itself, as a terminal's Ctrl-C reaches watch's only thread: sent to the
+    process, it could be taken by this helper thread while the main thread forks a check with SIGINT blocked, and
+    Python would then raise the KeyboardInterrupt inside an at-fork hook, where it is printed and lost (the test
+    hung). Aimed at the main thread, it waits until the fork is over, as it does in watch.
+    """
+    main = threading.main_thread().ident
+    assert main is not None
 
     def run() -> None:
         try:
             when()
         finally:
-            os.kill(os.getpid(), signal.SIGINT)
+            signal.pthread_kill(main, signal.SIGINT)
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
