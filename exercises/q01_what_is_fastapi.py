@@ -27,7 +27,7 @@ Contract (the hidden tests check exactly this):
   The tests also replace the dependency with ``app.dependency_overrides[get_language]``, and the route must
   then use the replacement's value.
 
-Run it: ``uvicorn q01_what_is_fastapi:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 1`` then open http://127.0.0.1:8000/docs
 """
 
 # Everything you need is imported already (ruff's unused-import check is silenced until you use it).

@@ -17,7 +17,7 @@ Contract (the hidden tests check exactly this):
   either redirect to ``/health`` (FastAPI's default, a 307; any redirect status will do) or answer 404; it must
   not be served as a route of its own. The tests look at that first answer without following the redirect.
 
-Run it: ``uvicorn q02_basic_app:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 2`` then open http://127.0.0.1:8000/docs
 """
 
 from fastapi import FastAPI

@@ -31,7 +31,7 @@ Contract (the hidden tests check exactly this):
   error whose ``loc`` is ``["query", "q"]`` and whose ``type`` is ``missing``. An empty ``q`` is still a given
   ``q``: ``/search/?q=`` answers 200 with ``{"q": "", "tags": []}``.
 
-Run it: ``uvicorn q04_query_parameters:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 4`` then open http://127.0.0.1:8000/docs
 """
 
 # Everything you need is imported already (ruff's unused-import check is silenced until you use it).

@@ -35,7 +35,7 @@ Contract (the hidden tests check exactly this):
   price) is yours to decide: read as the number it spells (200) or refused as in strict mode (422) both pass.
 - [q06.4] ``PUT /items/abc`` (an ``item_id`` that is not an integer) answers 422 with ``loc`` ``["path", "item_id"]``.
 
-Run it: ``uvicorn q06_request_body:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 6`` then open http://127.0.0.1:8000/docs
 """
 
 from fastapi import FastAPI

@@ -43,7 +43,7 @@ Contract (the hidden tests check exactly this):
 - [q07.11] A method a path does not serve answers 405 (``POST /items/1``, ``PUT /items/``, ``PATCH /items/``,
   ``DELETE /items/``, ``TRACE`` on either path, ...), whether or not the id is stored.
 
-Run it: ``uvicorn q07_http_methods:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 7`` then open http://127.0.0.1:8000/docs
 """
 
 from itertools import count

@@ -25,7 +25,7 @@ Contract (the hidden tests check exactly this):
   ``{}``: zero bytes), or **404** with ``{"detail": "Item not found"}`` when there is none.
 - [q08.5] A body that is not an item answers 422 (FastAPI does that for you).
 
-Run it: ``uvicorn q08_status_codes:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 8`` then open http://127.0.0.1:8000/docs
 """
 
 from fastapi import FastAPI, HTTPException, status

@@ -39,7 +39,7 @@ Contract (the hidden tests check exactly this):
 - [q10.8] Overriding ``get_db`` (``app.dependency_overrides[get_db] = lambda: FakeSession(users=..., items=...)``)
   changes the users and items that ``/users/me`` and ``/users/me/items`` see.
 
-Run it: ``uvicorn q10_dependency_injection:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 10`` then open http://127.0.0.1:8000/docs
 """
 
 from typing import Annotated, Any

@@ -31,7 +31,7 @@ Contract (the hidden tests check exactly this):
 - [q12.7] Maintenance: while ``MAINTENANCE`` is true, ``POST /items/{item_id}/reserve`` answers 503 with detail
   ``"Store under maintenance"`` and the header ``Retry-After: 120``; ``GET /items/{item_id}`` still works.
 
-Run it: ``uvicorn q12_error_handling:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 12`` then open http://127.0.0.1:8000/docs
 """
 
 from typing import Any

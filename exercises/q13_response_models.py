@@ -38,7 +38,7 @@ Contract (the hidden tests check exactly this):
 - [q13.8] In the schema, ``POST /items/`` documents ``ItemOut``, ``GET /items/`` a list of ``ItemOut`` and
   ``GET /items/{item_id}`` ``ItemDetail``, each as its 200 response.
 
-Run it: ``uvicorn q13_response_models:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 13`` then open http://127.0.0.1:8000/docs
 """
 
 from typing import Any

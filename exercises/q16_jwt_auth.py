@@ -35,7 +35,7 @@ Contract (the hidden tests check exactly this):
   (``Infinity``, ``NaN``: python-jose raises ``OverflowError`` on ``Infinity``); without a ``sub`` claim. Any
   finite number is a valid ``exp``, fractions included (``1767225600.5``). No error is a 500.
 
-Run it: ``uvicorn q16_jwt_auth:app --reload``, then ``POST /token`` and use the token in /docs (Authorize).
+Run it: ``fastlings serve 16``, then ``POST /token`` and use the token in /docs (Authorize).
 """
 
 import os

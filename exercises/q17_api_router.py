@@ -37,7 +37,7 @@ Contract (the hidden tests check exactly this):
   (``/v1/items/``, ``/api/items/``, ``/api/v2/items/``) answer 404. FastAPI's own pages stay where FastAPI puts
   them: the tests read ``/openapi.json`` at the root; ``/docs`` and ``/redoc`` are your choice (not tested).
 
-Run it: ``uvicorn q17_api_router:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 17`` then open http://127.0.0.1:8000/docs
 """
 
 from fastapi import APIRouter, FastAPI

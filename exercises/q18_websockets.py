@@ -31,7 +31,7 @@ Contract (the hidden tests check exactly this):
   the members connected right now, one entry per connection (a user connected twice is listed twice; any
   order); an unknown or empty room has ``"members": []``.
 
-Run it: ``uvicorn q18_websockets:app --reload`` (or ``fastlings serve 18``), then connect two WebSocket
+Run it: ``fastlings serve 18``, then connect two WebSocket
 clients to ws://127.0.0.1:8000/ws/rooms/lobby?token=alice-token and ?token=bob-token.
 """
 

@@ -35,7 +35,7 @@ Contract (the hidden tests check exactly this):
 - [q19.6] ``HTTPException`` keeps FastAPI's usual answers: the 404 above and ``{"detail": "Not Found"}`` for an
   unknown path.
 
-Run it: ``uvicorn q19_exception_handlers:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 19`` then open http://127.0.0.1:8000/docs
 """
 
 from datetime import date

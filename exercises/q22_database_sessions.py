@@ -40,7 +40,7 @@ Contract (the hidden tests check exactly this):
   session is enough for that: when a closed session gives its connection back, the tests' engine ends whatever
   transaction the refused commit left open, so ``get_db`` needs no rollback of its own (one does no harm).
 
-Run it: ``DATABASE_URL=sqlite:///./demo.db uvicorn q22_database_sessions:app --reload`` then open
+Run it: ``DATABASE_URL=sqlite:///./demo.db fastlings serve 22`` then open
 http://127.0.0.1:8000/docs
 """
 

@@ -39,7 +39,7 @@ Contract (the hidden tests check exactly this):
   ``{"id": int, "name": str}``, a new id never in use; items are exactly ``{"id", "name"}`` in every answer;
   ``DELETE /items/{item_id}`` answers 204 (404 for an unknown id).
 
-Run it: ``uvicorn q24_cors:app --reload`` then send a preflight:
+Run it: ``fastlings serve 24`` then send a preflight:
 ``curl -i -X OPTIONS localhost:8000/items -H "Origin: http://localhost:3000" -H "Access-Control-Request-Method: POST"``
 """
 

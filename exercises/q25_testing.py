@@ -50,7 +50,7 @@ Contract (the hidden tests check exactly this):
     that does not exist → 404 ``{"detail": "Item not found"}``.
 
 Run it: ``pytest exercises/q25_testing.py`` (your tests against this app), or
-``uvicorn q25_testing:app --reload`` then open http://127.0.0.1:8000/docs
+``fastlings serve 25`` then open http://127.0.0.1:8000/docs
 """
 
 from collections.abc import Iterator

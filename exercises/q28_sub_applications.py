@@ -42,7 +42,7 @@ Contract (the hidden tests check exactly this):
   ``["main startup", "subapi startup"]``; after it exits, the full list is
   ``["main startup", "subapi startup", "subapi shutdown", "main shutdown"]``.
 
-Run it: ``uvicorn q28_sub_applications:app --reload`` then open http://127.0.0.1:8000/docs and
+Run it: ``fastlings serve 28`` then open http://127.0.0.1:8000/docs and
 http://127.0.0.1:8000/subapi/docs
 """
 

@@ -48,7 +48,7 @@ Contract (the hidden tests check exactly this):
   ``Content-Encoding: gzip`` to a client whose ``Accept-Encoding`` includes ``gzip``; smaller bodies, and any
   body for a client that does not accept gzip, are sent uncompressed.
 
-Run it: ``uvicorn q30_performance:app --reload`` (add ``REDIS_URL=redis://localhost:6379/0`` in front to use Redis)
+Run it: ``fastlings serve 30`` (add ``REDIS_URL=redis://localhost:6379/0`` in front to use Redis)
 then open http://127.0.0.1:8000/data/alpha twice and look at the X-Cache header
 """
 

@@ -29,7 +29,7 @@ Contract (the hidden tests check exactly this):
   decoded (``/files/my%20notes.txt`` gives ``"my notes.txt"``), any script kept. An empty rest is still a path:
   ``/files/`` answers 200 with ``{"file_path": ""}`` (``/files`` without the slash is not tested).
 
-Run it: ``uvicorn q03_path_parameters:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 3`` then open http://127.0.0.1:8000/docs
 """
 
 from enum import StrEnum

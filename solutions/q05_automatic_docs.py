@@ -28,7 +28,7 @@ Contract (the hidden tests check exactly this):
 - [q05.8] ``GET /health`` answers 200 with ``{"status": "ok"}`` but does not appear in the schema's ``paths``.
   ``HEAD /health`` is yours to decide: 405 (what ``@app.get`` gives) or 200 with an empty body both pass.
 
-Run it: ``uvicorn q05_automatic_docs:app --reload`` then open http://127.0.0.1:8000/docs and
+Run it: ``fastlings serve 5`` then open http://127.0.0.1:8000/docs and
 http://127.0.0.1:8000/redoc
 """
 

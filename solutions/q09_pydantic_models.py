@@ -44,7 +44,7 @@ Contract (the hidden tests check exactly this):
   body shows them: ``username`` has ``minLength`` 3, ``maxLength`` 20 and a ``pattern``; ``password`` has
   ``minLength`` 8; ``age`` has ``minimum`` 18; and the body schema has ``additionalProperties: false``.
 
-Run it: ``uvicorn q09_pydantic_models:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 9`` then open http://127.0.0.1:8000/docs
 """
 
 import re

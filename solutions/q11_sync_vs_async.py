@@ -31,7 +31,7 @@ Contract (the hidden tests check exactly this):
   ``blocking_io()`` with fakes that hold on, and check that the app answers other requests meanwhile: ``GET /async``
   while ``/sync`` or ``/offload`` is stuck in ``blocking_io()``, and any request while any endpoint sleeps.
 
-Run it: ``uvicorn q11_sync_vs_async:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 11`` then open http://127.0.0.1:8000/docs
 """
 
 import asyncio

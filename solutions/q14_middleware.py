@@ -26,7 +26,7 @@ Contract (the hidden tests check exactly this):
 - [q14.5] Given routes: ``GET /items/{item_id}`` answers ``{"item_id": 1, "name": "apple"}`` for a known id and
   404 ``{"detail": "Item not found"}`` (an ``HTTPException``) otherwise; a non-integer id gives 422.
 
-Run it: ``uvicorn q14_middleware:app --reload`` then ``curl -i http://127.0.0.1:8000/items/1``
+Run it: ``fastlings serve 14`` then ``curl -i http://127.0.0.1:8000/items/1``
 """
 
 import time

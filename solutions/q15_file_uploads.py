@@ -28,7 +28,7 @@ Contract (the hidden tests check exactly this):
   files break rules, the status is that of the first of them in the order sent.
 - [q15.4] A request without the expected form field answers 422 (FastAPI's own validation).
 
-Run it: ``uvicorn q15_file_uploads:app --reload`` then
+Run it: ``fastlings serve 15`` then
 ``curl -F "file=@notes.txt;type=text/plain" http://127.0.0.1:8000/upload/``
 """
 

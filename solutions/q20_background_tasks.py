@@ -30,7 +30,7 @@ Contract (the hidden tests check exactly this):
   3. ``email to {email}: order {n} confirmed``
 - [q20.5] A request that fails (the 404 and the 422 above) logs nothing at all, not even the audit line.
 
-Run it: ``uvicorn q20_background_tasks:app --reload`` then
+Run it: ``fastlings serve 20`` then
 ``curl -X POST http://127.0.0.1:8000/send-notification/`` and look at ``log.txt``.
 """
 

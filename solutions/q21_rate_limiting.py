@@ -20,7 +20,7 @@ Contract (the hidden tests check exactly this):
   every client may call ``/limited`` 5 more times. The tests call it instead of waiting a minute; they
   never wait for the window to pass. Every fresh import of the module starts with no counts.
 
-Run it: ``uvicorn q21_rate_limiting:app --reload`` then call
+Run it: ``fastlings serve 21`` then call
 ``curl -i http://127.0.0.1:8000/limited`` six times.
 """
 

@@ -42,7 +42,7 @@ Contract (the hidden tests check exactly this):
   answer is exactly ``{"id", "username"}`` and every item exactly ``{"id", "name", "owner_id"}``; a username is
   any text, non-ASCII included, stored and answered unchanged.
 
-Run it: ``uvicorn q23_tags_and_summary:app --reload`` then open http://127.0.0.1:8000/docs
+Run it: ``fastlings serve 23`` then open http://127.0.0.1:8000/docs
 """
 
 from fastapi import FastAPI, HTTPException, status

@@ -44,7 +44,7 @@ Contract (the hidden tests check exactly this):
   ``"source": "cache"`` afterwards.
   An unknown id → 404 ``{"detail": "User not found"}``.
 
-Run it: ``uvicorn q26_lifespan:app --reload`` then open http://127.0.0.1:8000/users/1 (twice) and stop the
+Run it: ``fastlings serve 26`` then open http://127.0.0.1:8000/users/1 (twice) and stop the
 server with Ctrl+C to see the shutdown
 """
 

@@ -30,7 +30,7 @@ Contract (the hidden tests check exactly this):
   absolute link (``http://testserver/items/?skip=25&limit=5``) or another parameter order also passes; the
   link must hold exactly these two parameters. Following ``next`` from the first page visits every item once.
 
-Run it: ``uvicorn q27_pagination:app --reload`` then open http://127.0.0.1:8000/items/?skip=20&limit=5
+Run it: ``fastlings serve 27`` then open http://127.0.0.1:8000/items/?skip=20&limit=5
 """
 
 from typing import Annotated

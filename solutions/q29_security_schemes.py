@@ -51,7 +51,7 @@ Contract (the hidden tests check exactly this):
   on ``GET /items/``, ``["items:write"]`` on ``POST /items/``, ``[]`` on ``GET /users/me`` (declare them with
   ``Security(..., scopes=[...])`` and check them with ``SecurityScopes``).
 
-Run it: ``uvicorn q29_security_schemes:app --reload`` then open http://127.0.0.1:8000/docs and click Authorize
+Run it: ``fastlings serve 29`` then open http://127.0.0.1:8000/docs and click Authorize
 """
 
 import secrets
