@@ -8,28 +8,29 @@ roster, due date, late policy, the name of its LMS column and the submission tim
 runs and reports use them without being told again; ``-q`` then narrows a run or a report to some of the
 assignment's questions, and ``grade assignment`` shows or changes the rest.
 
-A roster (``--roster roster.csv``, with a column ``id`` and optionally ``name`` and ``email``) lists the
-students expected: those who sent nothing appear in every report as ``missing`` (so the CSV a teacher imports
-has a row for everyone), and a submission whose name is on no roster line is flagged, since it is usually a
-typo in a folder's name.
+The module settles what an assignment is for one run or report: it remembers what is given now, and works
+out the questions in force. The teacher's CSV files (roster, submission times) are read in
+``grader.book.roster``, and the options that take all of it in (with ``AssignmentExtras``, what they hand a
+command) in ``grader.book.assignment_options``; their names are re-exported here.
 """
 
 from __future__ import annotations
 
-import csv
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import click
-
-from grader.book.gradebook import DEFAULT_ASSIGNMENT, AssignmentSettings, Gradebook, StoredSubmission
-from grader.book.lateness import LatePolicyError, parse_due, parse_policy
-from grader.book.results import QuestionResult, SubmissionResult
-from grader.kit.catalogue import CatalogueError, Question, find_question, load_catalogue, select_questions
-from grader.text.safetext import printable
+from grader.book.assignment_options import AssignmentExtras, assignment_options, check_points, extra_assignment_options
+from grader.book.gradebook import DEFAULT_ASSIGNMENT, AssignmentSettings, Gradebook
+from grader.book.roster import (
+    NO_SUBMISSION,
+    RosterEntry,
+    RosterError,
+    apply_roster,
+    read_roster,
+    read_submission_times,
+)
+from grader.kit.catalogue import CatalogueError, Question, load_catalogue, select_questions
 
 __all__ = [
     "NO_SUBMISSION",
@@ -55,74 +56,9 @@ __all__ = [
     "settle",
 ]
 
-NO_SUBMISSION = "no submission: on the roster, but nothing was handed in"
-_ID_COLUMNS = ("id", "student", "login", "username")
-_MAX_ROSTER_BYTES = 4 * 1024 * 1024
-
-
-class RosterError(ValueError):
-    """A roster file the kit cannot read (the CLI turns it into a one-line error, exit 2)."""
-
 
 class AssignmentError(ValueError):
     """A selection or a change the assignment cannot take (the CLI turns it into a one-line error, exit 2)."""
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    id: str
-    name: str = ""
-    email: str = ""
-
-
-def read_roster(path: Path) -> list[RosterEntry]:
-    """The roster's students, in its order; the id column may be called id, student, login or username."""
-    try:
-        if path.stat().st_size > _MAX_ROSTER_BYTES:
-            raise RosterError(f"{path} is too large for a roster")
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RosterError(f"{path} cannot be read as a UTF-8 CSV roster ({exc})") from exc
-    reader = csv.DictReader(text.splitlines())
-    columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
-    id_column = next((columns[c] for c in _ID_COLUMNS if c in columns), None)
-    if id_column is None:
-        raise RosterError(f"{path} has no id column: its first line must name one, e.g. id,name,email")
-    entries, seen = [], set()
-    for row in reader:
-        student = printable(row.get(id_column) or "").strip()
-        if not student or student in seen:
-            continue
-        seen.add(student)
-        name = printable(row.get(columns.get("name", ""), "") or "").strip()
-        email = printable(row.get(columns.get("email", ""), "") or "").strip()
-        entries.append(RosterEntry(student, name, email))
-    if not entries:
-        raise RosterError(f"{path} lists no student")
-    return entries
-
-
-def _nothing_handed_in(entry: RosterEntry, questions: tuple[Question, ...]) -> StoredSubmission:
-    results = tuple(
-        QuestionResult(q.id, q.slug, q.title, q.level, "missing", 0.0, q.points, 0, 0, 0, 0.0, NO_SUBMISSION)
-        for q in questions
-    )
-    result = SubmissionResult(entry.id, results, 0.0)
-    return StoredSubmission(0, entry.id, "", "", "", NO_SUBMISSION, (), "", result)
-
-
-def apply_roster(
-    stored: list[StoredSubmission], roster: list[RosterEntry] | None, questions: tuple[Question, ...]
-) -> list[StoredSubmission]:
-    """Every roster student once (nothing handed in: all missing), submissions off the roster flagged."""
-    if roster is None:
-        return stored
-    on_roster = {entry.id for entry in roster}
-    handed_in = {sub.name for sub in stored}
-    off_roster = "not on the roster: is the folder's name the student's id?"
-    rows = [sub if sub.name in on_roster else replace(sub, warnings=(*sub.warnings, off_roster)) for sub in stored]
-    rows += [_nothing_handed_in(entry, questions) for entry in roster if entry.id not in handed_in]
-    return sorted(rows, key=lambda sub: sub.name)
 
 
 def remember_deadline(book: Gradebook, due: str | None, late_policy: str | None) -> None:
@@ -131,74 +67,6 @@ def remember_deadline(book: Gradebook, due: str | None, late_policy: str | None)
         return
     stored_due, stored_policy = book.deadline()
     book.set_deadline(due if due is not None else stored_due, late_policy or stored_policy or "none")
-
-
-def _checked(parse: Callable[[str], str]) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
-    """A click callback that turns ``parse``'s LatePolicyError into a usage error (exit 2, one line)."""
-
-    def callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return parse(value)
-        except LatePolicyError as exc:
-            raise click.BadParameter(str(exc)) from exc
-
-    return callback
-
-
-def _check_roster(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> list[RosterEntry] | None:
-    if value is None:
-        return None
-    try:
-        return read_roster(value)
-    except RosterError as exc:
-        raise click.BadParameter(str(exc)) from exc
-
-
-def assignment_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--assignment``, ``--due``, ``--late-policy`` and ``--roster``, shared by `grade` and `grade report`."""
-    decorators = [
-        click.option(
-            "--assignment",
-            default=DEFAULT_ASSIGNMENT,
-            show_default=True,
-            help="The assignment in the gradebook these submissions belong to.",
-        ),
-        click.option(
-            "--due",
-            callback=_checked(parse_due),
-            metavar="DATE",
-            help="Due date (2026-12-01 or 2026-12-01T23:59, local time); remembered for the assignment.",
-        ),
-        click.option(
-            "--late-policy",
-            callback=_checked(parse_policy),
-            metavar="POLICY",
-            help="none (report only; the default), zero, or a rate such as 10%/day or 5%/hour.",
-        ),
-        click.option(
-            "--roster",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            callback=_check_roster,
-            help="CSV of the expected students (id[,name,email]): who sent nothing is listed as missing.",
-        ),
-    ]
-    for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
-
-
-# ------------------------------------------------------------------------------- what the assignment is
-
-
-@dataclass(frozen=True)
-class AssignmentExtras:
-    """The options of `grade`, `grade report` and `grade assignment` that describe the assignment further."""
-
-    points: dict[str, float]
-    lms_column: str | None = None
-    times: dict[str, str] | None = None
 
 
 def roster_of(settings: AssignmentSettings, given: list[RosterEntry] | None = None) -> list[RosterEntry] | None:
@@ -405,95 +273,3 @@ def manifest_mismatch(manifest_files: dict[str, str], questions: tuple[Question,
     if absent:
         parts.append(f"not in the manifest: {_ids(tuple(absent))}")
     return "; ".join(parts) + " (graded on the assignment's questions)"
-
-
-_TIME_COLUMNS = ("submitted_at", "submitted", "time", "timestamp", "date", "submission time")
-
-
-def read_submission_times(path: Path) -> dict[str, str]:
-    """Per student, the time the teacher's platform recorded: a CSV with an id column and a time column."""
-    try:
-        if path.stat().st_size > _MAX_ROSTER_BYTES:
-            raise RosterError(f"{path} is too large for a table of submission times")
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RosterError(f"{path} cannot be read as a UTF-8 CSV ({exc})") from exc
-    reader = csv.DictReader(text.splitlines())
-    columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
-    id_column = next((columns[c] for c in _ID_COLUMNS if c in columns), None)
-    time_column = next((columns[c] for c in _TIME_COLUMNS if c in columns), None)
-    if id_column is None or time_column is None:
-        raise RosterError(f"{path} needs an id column and a time column: its first line must name them, e.g. id,time")
-    times: dict[str, str] = {}
-    for number, row in enumerate(reader, start=2):
-        student = printable(row.get(id_column) or "").strip()
-        when = (row.get(time_column) or "").strip()
-        if not student or not when:
-            continue
-        try:
-            times[student] = parse_due(when) if len(when) > 10 else parse_due(when + "T00:00")
-        except LatePolicyError as exc:
-            raise RosterError(f"{path}, line {number}: {exc}") from exc
-    if not times:
-        raise RosterError(f"{path} gives no submission time")
-    return times
-
-
-def check_points(_ctx: object, _param: object, values: tuple[str, ...]) -> dict[str, float]:
-    """``--points q03=5`` (repeatable) as {question id: points}, or a usage error."""
-    points: dict[str, float] = {}
-    for entry in values:
-        key, sep, amount = entry.partition("=")
-        try:
-            question = find_question(key)
-            value = float(amount) if sep else -1.0
-        except (CatalogueError, ValueError) as exc:
-            raise click.BadParameter(f"{entry!r} is not Q=POINTS (e.g. q03=5): {exc}") from exc
-        if not value > 0 or value != value or value == float("inf"):
-            raise click.BadParameter(f"{entry!r} is not Q=POINTS with a positive number (e.g. q03=5)")
-        points[question.id] = value
-    return points
-
-
-def _check_times(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> dict[str, str] | None:
-    if value is None:
-        return None
-    try:
-        return read_submission_times(value)
-    except RosterError as exc:
-        raise click.BadParameter(str(exc)) from exc
-
-
-def extra_assignment_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--points``, ``--lms-column`` and ``--submission-times``, remembered for the assignment once given; the
-    command receives them as one ``extras`` argument (``AssignmentExtras``)."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, points: dict[str, float], lms_column: str | None, submission_times: Any, **kwargs: Any):
-        extras = AssignmentExtras(points, lms_column, submission_times)
-        return command(*args, extras=extras, **kwargs)
-
-    decorators = [
-        click.option(
-            "--points",
-            multiple=True,
-            metavar="Q=POINTS",
-            callback=check_points,
-            help="A question's points in this assignment (e.g. q03=5), instead of the catalogue's; remembered.",
-        ),
-        click.option(
-            "--lms-column",
-            metavar="NAME",
-            help="The assignment's column in Canvas or Moodle [default: the assignment's name]; remembered.",
-        ),
-        click.option(
-            "--submission-times",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            callback=_check_times,
-            help="CSV of when each student handed in (id,time), as your platform recorded it: these times win"
-            " over the manifest's and the files'; remembered.",
-        ),
-    ]
-    for decorator in reversed(decorators):
-        wrapper = decorator(wrapper)
-    return wrapper

@@ -16,7 +16,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from grader.book import assignments as assignments_module
+from grader.book import roster as roster_module
 from grader.book.assignments import (
     NO_SUBMISSION,
     RosterEntry,
@@ -179,9 +179,9 @@ def test_rosters_that_are_refused_say_why(tmp_path: Path, monkeypatch: pytest.Mo
     roster.write_bytes(b"id\n\xff\xfe\n")
     assert refusal().startswith(f"{roster} cannot be read as a UTF-8 CSV roster ('utf-8' codec can't decode")
     roster.write_text("id\n" + "a\n" * 10, encoding="utf-8")
-    monkeypatch.setattr(assignments_module, "_MAX_ROSTER_BYTES", 23)
+    monkeypatch.setattr(roster_module, "_MAX_ROSTER_BYTES", 23)
     assert read_roster(roster) == [RosterEntry("a")], "23 bytes: at the limit"
-    monkeypatch.setattr(assignments_module, "_MAX_ROSTER_BYTES", 22)
+    monkeypatch.setattr(roster_module, "_MAX_ROSTER_BYTES", 22)
     assert refusal() == f"{roster} is too large for a roster"
     roster = tmp_path / "gone.csv"
     assert (
