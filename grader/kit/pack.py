@@ -94,7 +94,8 @@ def _copy_package(destination: Path) -> None:
     # The per-question host helpers are the hidden tests' fakes and spies: they stay with the hidden tests.
     helpers = source / "host" / "helpers"
     # Teacher-side tools a candidate never runs (platform exports, similarity between classmates).
-    teacher_only = {source: {"exports"}, source / "scan": {"similarity.py"}, source / "reports": {"similarity_html.py"}}
+    similarity = {"similarity.py", "similarity_files.py", "similarity_model.py", "similarity_text.py"}
+    teacher_only = {source: {"exports"}, source / "scan": similarity, source / "reports": {"similarity_html.py"}}
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         hidden = {n for n in names if Path(folder) == helpers and n.startswith("q") and n.endswith(".py")}

@@ -33,30 +33,45 @@ A gradebook from before files were kept (or one that lacks a graded file) still 
 path (a folder or an archive) and the hash of its exercise files: the files are then read again from there
 (archives extracted safely, files taken in as grading takes them in), and a submission whose source is gone,
 unusable or changed since it was graded is listed as such.
+
+The module is the comparison itself (fingerprints, pairs, baselines, clusters) and ``find_similar``, which runs
+it over a gradebook. What a report is made of lives in ``similarity_model``, which files are compared in
+``similarity_files``, the terminal and JSON renderings in ``similarity_text``; their names are re-exported here.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import statistics
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cache
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from grader.book.archives import is_archive
 from grader.book.gradebook import StoredSubmission
-from grader.book.intake import take_in
-from grader.book.submissions import content_hash, find_exercise_folder, resolve_submissions
 from grader.kit import alternatives_dir, exercises_dir, solutions_dir
-from grader.kit.catalogue import Question, load_catalogue
+from grader.kit.catalogue import Question
+from grader.scan.similarity_files import graded_files, load_submission_files
+from grader.scan.similarity_model import (
+    DEFAULT_MARGIN,
+    DEFAULT_THRESHOLD,
+    MIN_CLASS_ANSWERS,
+    MIN_SHARED,
+    NOISE_THRESHOLD,
+    REFERENCE,
+    WINDOW,
+    Baseline,
+    Cluster,
+    SimilarityReport,
+    SimilarityUnavailable,
+    SimilarPair,
+)
+from grader.scan.similarity_text import explain, render_similarity_table, similarity_to_dict
 from grader.text.safetext import printable
-from grader.text.words import counted
 
 __all__ = [
     "DEFAULT_MARGIN",
@@ -72,6 +87,7 @@ __all__ = [
     "SimilarityUnavailable",
     "cluster_pairs",
     "compare_question",
+    "explain",
     "find_similar",
     "graded_files",
     "kit_baseline",
@@ -79,110 +95,6 @@ __all__ = [
     "render_similarity_table",
     "similarity_to_dict",
 ]
-
-# "Near-identical": at least this share of one file's own (non-stub) tokens is found in the other.
-DEFAULT_THRESHOLD = 0.8
-# copydetect's defaults: k-grams of 25 filtered characters, and every k-gram kept (a window of 1), so a shared
-# run of 25 characters is always found and the result does not depend on the hash values.
-NOISE_THRESHOLD = 25
-WINDOW = 1
-REFERENCE = "(reference solution)"
-# A pair stands out when it is at least this much more alike than the question's baseline (0.49 → 0.59 or more)...
-DEFAULT_MARGIN = 0.1
-# ... and shares at least this many filtered characters (names and strings replaced, spaces and comments gone):
-# sixteen of copydetect's 25-character k-grams, some fifteen lines of code. The kit's honest pairs share up to
-# 215 on short questions (q03: an independent answer and the reference, 94% alike); q02's whole reference is 120.
-MIN_SHARED = 400
-# The class's own typical similarity counts towards the baseline from this many answers to the question.
-MIN_CLASS_ANSWERS = 5
-
-
-class SimilarityUnavailable(RuntimeError):
-    """copydetect is not installed: it is the kit's `grader` extra, never part of a candidate's pack."""
-
-
-@dataclass(frozen=True)
-class SimilarPair:
-    """Two answers to one question that share much of their own text (``second`` may be ``REFERENCE``)."""
-
-    question_id: str
-    first: str
-    second: str
-    first_share: float  # of first's own tokens (stub removed), the share found in second
-    second_share: float
-    identical: bool  # the same bytes (line endings aside)
-    overlap: int  # shared filtered characters
-    baseline: float = 0.0  # the question's baseline (``Baseline.value``)
-    stands_out: bool = False  # reaches the threshold, the baseline plus the margin, and MIN_SHARED
-
-    @property
-    def similarity(self) -> float:
-        """The larger share: a file copied whole into a longer one is caught from its own side."""
-        return max(self.first_share, self.second_share)
-
-    @property
-    def excess(self) -> float:
-        """How far above its question's baseline the pair is (negative: below it)."""
-        return round(self.similarity - self.baseline, 3)
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """How alike independent answers to one question are, from the kit and from the class."""
-
-    question_id: str
-    kit: float | None = None  # the reference solution against the blind alternative (None: not both in the kit)
-    typical: float | None = None  # the class: median of each answer's closest classmate (None: too few answers)
-
-    @property
-    def value(self) -> float:
-        """The baseline pairs are measured against: the higher of the two (0 when neither is known)."""
-        return max((v for v in (self.kit, self.typical) if v is not None), default=0.0)
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """Submissions sharing one answer to a question: connected by pairs that stand out."""
-
-    rank: int  # 1 stands out the most, over every question
-    question_id: str
-    members: tuple[str, ...]  # submission names, sorted; REFERENCE last when they share the reference solution
-    similarity: float  # the highest similarity of a pair inside
-    baseline: float
-    identical: bool  # every pair inside holds the same text
-
-    @property
-    def excess(self) -> float:
-        return round(self.similarity - self.baseline, 3)
-
-    @property
-    def students(self) -> tuple[str, ...]:
-        return tuple(m for m in self.members if m != REFERENCE)
-
-    @property
-    def with_reference(self) -> bool:
-        return REFERENCE in self.members
-
-
-@dataclass(frozen=True)
-class SimilarityReport:
-    threshold: float
-    pairs: tuple[SimilarPair, ...]  # every pair at the threshold or above, standing out or not
-    compared: dict[str, int] = field(default_factory=dict)  # per question, how many submissions had own text
-    skipped: tuple[tuple[str, str], ...] = ()  # (submission name, why its files were not compared)
-    baselines: dict[str, Baseline] = field(default_factory=dict)
-    clusters: tuple[Cluster, ...] = ()  # ranked: the most standing-out first
-    margin: float = DEFAULT_MARGIN
-    min_shared: int = MIN_SHARED
-    unavailable: str = ""  # why nothing could be compared (copydetect is not installed)
-
-    @property
-    def flagged(self) -> tuple[SimilarPair, ...]:
-        return tuple(p for p in self.pairs if p.stands_out)
-
-    def cluster_of(self, question_id: str, name: str) -> Cluster | None:
-        """The cluster ``name``'s answer to ``question_id`` is in, if any."""
-        return next((c for c in self.clusters if c.question_id == question_id and name in c.members), None)
 
 
 def _normalised(text: str) -> str:
@@ -347,74 +259,6 @@ def cluster_pairs(pairs: Iterable[SimilarPair]) -> tuple[Cluster, ...]:
     return tuple(Cluster(rank, *fields) for rank, fields in enumerate(unranked, start=1))
 
 
-# A question graded with one of these statuses ran its file: the gradebook holds that file's text.
-_RAN = ("passed", "failed", "timeout")
-
-
-def graded_files(stored: StoredSubmission, questions: Iterable[Question]) -> dict[str, str] | None:
-    """The graded files' text the gradebook kept (question id → text), or None when it lacks some of them.
-
-    It lacks them when a question has no stored result, or ran its file (passed, failed, timed out) without
-    the file's text being kept (a gradebook from before files were kept). A question without a file (missing,
-    not attempted, refused at intake) has no text to compare, and needs none.
-    """
-    results = {q.id: q for q in stored.result.questions}
-    files = {}
-    for question in questions:
-        text = stored.sources.get(question.id)
-        result = results.get(question.id)
-        if text is not None:
-            files[question.id] = text
-        elif result is None or result.status in _RAN or (result.status == "error" and not stored.sources):
-            return None  # an error may be a file that did not import: known only if the gradebook kept files
-    return files
-
-
-def load_submission_files(
-    stored: StoredSubmission, questions: Iterable[Question], scratch: Path
-) -> tuple[dict[str, str], str]:
-    """The stored submission's exercise files (question id → text), and a note.
-
-    The files are the graded text the gradebook kept when it holds them all (see ``graded_files``); otherwise
-    they are read again from the submission's source. The note is empty when the files are those that were
-    graded; otherwise it says why they could not be read (the source is gone or unusable) or that they changed
-    since grading (then they are compared all the same).
-    """
-    questions = tuple(questions)
-    if stored.problem:
-        return {}, f"not compared: {stored.problem}"
-    kept = graded_files(stored, questions)
-    if kept is not None:
-        return kept, ""
-    source = Path(stored.source)
-    if not source.exists():
-        return {}, f"not compared: its source {source} is no longer there"
-    destination = scratch / hashlib.sha256(f"{stored.id}:{stored.source}".encode()).hexdigest()[:16]
-    destination.mkdir(parents=True)
-    if is_archive(source):
-        try:
-            (submission,) = resolve_submissions([source], destination)
-        except ValueError as exc:
-            return {}, f"not compared: {exc}"
-        folder = submission.folder
-        if folder is None:
-            return {}, f"not compared: {submission.problem}"
-    else:
-        found = find_exercise_folder(source, questions)
-        if found is None:
-            return {}, f"not compared: {source} holds none of the kit's exercise files"
-        folder = destination / "files"
-        # Every exercise file, as grading took them in (regular files of bounded size), so the hash compares.
-        take_in(found, folder, [q.filename for q in load_catalogue()])
-    files = {
-        q.id: (folder / q.filename).read_bytes().decode("utf-8", errors="replace")
-        for q in questions
-        if (folder / q.filename).is_file()
-    }
-    changed = stored.content_hash and content_hash(folder) != stored.content_hash
-    return files, ("its files changed since it was graded" if changed else "")
-
-
 def find_similar(
     submissions: list[StoredSubmission],
     questions: tuple[Question, ...],
@@ -460,118 +304,3 @@ def find_similar(
         margin,
         min_shared,
     )
-
-
-def similarity_to_dict(report: SimilarityReport) -> dict[str, Any]:
-    """The report as JSON data (``grade similarity --json``): the ranked clusters, the baselines, every pair."""
-    return {
-        "threshold": report.threshold,
-        "noise_threshold": NOISE_THRESHOLD,
-        "margin": report.margin,
-        "min_shared": report.min_shared,
-        "clusters": [
-            {
-                "rank": c.rank,
-                "question": c.question_id,
-                "members": list(c.members),
-                "similarity": c.similarity,
-                "baseline": c.baseline,
-                "excess": c.excess,
-                "identical": c.identical,
-            }
-            for c in report.clusters
-        ],
-        "baselines": {
-            qid: {"kit": b.kit, "class": b.typical, "baseline": b.value} for qid, b in report.baselines.items()
-        },
-        "pairs": [
-            {
-                "question": p.question_id,
-                "first": p.first,
-                "second": p.second,
-                "similarity": p.similarity,
-                "first_share": p.first_share,
-                "second_share": p.second_share,
-                "identical": p.identical,
-                "overlap": p.overlap,
-                "baseline": p.baseline,
-                "stands_out": p.stands_out,
-            }
-            for p in report.pairs
-        ],
-        "compared": report.compared,
-        "skipped": [{"name": name, "reason": reason} for name, reason in report.skipped],
-    }
-
-
-def _percent(share: float) -> str:
-    return f"{100 * share:.0f}%"
-
-
-def _points(excess: float) -> str:
-    """An excess over the baseline in percentage points: ``+51``."""
-    return f"{100 * excess:+.0f}"
-
-
-def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
-    return lines
-
-
-def explain(report: SimilarityReport) -> str:
-    """One sentence on what stands out and why the rest does not, for every rendering of the report."""
-    students = {name for c in report.clusters for name in c.students}
-    quiet = len(report.pairs) - len(report.flagged)
-    identical = sum(1 for p in report.pairs if p.identical and not p.stands_out)
-    clusters = counted(len(report.clusters), "cluster")
-    return (
-        f"{clusters} of answers stand{'s' if len(report.clusters) == 1 else ''} out"
-        f" ({counted(len(students), 'student')}): pairs at {_percent(report.threshold)} similarity or more, at"
-        f" least {round(100 * report.margin)} points above their question's baseline (how alike independent"
-        f" correct answers to it are) and sharing at least {report.min_shared} characters of their own text."
-        f" {counted(quiet, 'other pair')} at {_percent(report.threshold)} or more {'is' if quiet == 1 else 'are'}"
-        " no more alike than independent answers to their question, or too short to tell, and not flagged"
-        + (f" ({identical} of them identical files)" if identical else "")
-        + ". The stubs' own text is excluded; scores are unchanged."
-    )
-
-
-def render_similarity_table(report: SimilarityReport, every_pair: bool = False) -> str:
-    """The terminal table: one row per cluster, the most standing-out first (``every_pair``: a row per pair)."""
-    if report.unavailable:
-        return report.unavailable
-    lines = []
-    if every_pair and report.pairs:
-        headers = ("question", "first", "second", "similarity", "shares", "baseline", "")
-        rows = [
-            (
-                p.question_id,
-                printable(p.first),
-                printable(p.second),
-                _percent(p.similarity),
-                f"{_percent(p.first_share)} / {_percent(p.second_share)}",
-                _percent(p.baseline),
-                ", ".join(x for x in ("stands out" if p.stands_out else "", "identical" if p.identical else "") if x),
-            )
-            for p in report.pairs
-        ]
-        lines += [*_table(headers, rows), ""]
-    elif report.clusters:
-        headers = ("rank", "question", "similarity", "baseline", "above", "members")
-        rows = [
-            (
-                f"{c.rank}",
-                c.question_id,
-                _percent(c.similarity) + (" identical" if c.identical else ""),
-                _percent(c.baseline),
-                _points(c.excess),
-                ", ".join(printable(m) for m in c.members),
-            )
-            for c in report.clusters
-        ]
-        lines += [*_table(headers, rows), ""]
-    lines.append(explain(report) + ("" if every_pair else " (--all lists every pair)"))
-    lines.extend(f"{name}: {reason}" for name, reason in report.skipped)
-    return "\n".join(lines)
