@@ -23,26 +23,17 @@ from grader.book.assignments import (
     remember_deadline,
     remember_extras,
 )
-from grader.book.gradebook import DEFAULT_GRADEBOOK, Gradebook, GradebookError
-from grader.kit.catalogue import LEVELS, CatalogueError, select_questions
+from grader.book.gradebook import Gradebook, GradebookError
+from grader.cli.options import gradebook_option, selection_options
+from grader.cli.shared import as_unusable_input
+from grader.kit.catalogue import CatalogueError, select_questions
 
 __all__ = ["assignment_command"]
 
 
-class _Unusable(click.ClickException):
-    exit_code = 2
-
-
 @click.command("assignment", short_help="Show or change what an assignment remembers.")
-@click.option(
-    "--gradebook",
-    "gradebook_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_GRADEBOOK,
-    show_default=True,
-)
-@click.option("-q", "--question", "question_keys", multiple=True, metavar="Q", help="Its questions: this one.")
-@click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS), help="Its questions: those of a level.")
+@gradebook_option()
+@selection_options("Its questions: this one.", "Its questions: those of a level.")
 @assignment_options
 @extra_assignment_options
 def assignment_command(
@@ -65,18 +56,18 @@ def assignment_command(
       grade assignment --gradebook fall.sqlite3 --assignment week3
       grade assignment --gradebook fall.sqlite3 --assignment week3 -q 6 -q 7 --points q07=3
     """
-    try:
-        with Gradebook(gradebook_path, assignment) as book:
-            remember_deadline(book, due, late_policy)
-            remember_extras(book, extras, roster)
-            if question_keys or levels:
-                chosen = select_questions(question_keys, levels, book.settings().catalogue())
-                if not chosen:
-                    raise AssignmentError("the selection matches no question")
-                record_questions(book, chosen, "grade assignment", replace_graded=True)
-            settings = book.settings()
-            students = book.assignments().get(assignment, 0)
-    except (GradebookError, AssignmentError, CatalogueError) as exc:
-        raise _Unusable(str(exc)) from exc
+    with (
+        as_unusable_input(GradebookError, AssignmentError, CatalogueError),
+        Gradebook(gradebook_path, assignment) as book,
+    ):
+        remember_deadline(book, due, late_policy)
+        remember_extras(book, extras, roster)
+        if question_keys or levels:
+            chosen = select_questions(question_keys, levels, book.settings().catalogue())
+            if not chosen:
+                raise AssignmentError("the selection matches no question")
+            record_questions(book, chosen, "grade assignment", replace_graded=True)
+        settings = book.settings()
+        students = book.assignments().get(assignment, 0)
     for line in describe_assignment(settings, students):
         click.echo(line)

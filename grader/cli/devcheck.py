@@ -6,17 +6,17 @@ import sys
 
 import click
 
+from grader.cli.options import question_option, timeout_option
 from grader.cli.shared import resolve_questions
-from grader.judge.runner import DEFAULT_TIMEOUT_S
 from grader.text.words import counted
 
 __all__ = ["dev_check_command"]
 
 
 @click.command("dev-check", short_help="Prove the kit consistent (maintainers).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT_S, show_default=True)
+@timeout_option()
 @click.option("--no-mutants", is_flag=True, help="Skip grading the mutants (the slowest part).")
-@click.option("-q", "--question", "question_keys", multiple=True, metavar="Q", help="Check only this question.")
+@question_option("Check only this question.")
 def dev_check_command(timeout: float, no_mutants: bool, question_keys: tuple[str, ...]) -> None:
     """Maintainer check: every question has a stub, a solution and hidden tests, and they agree.
 

@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from grader.cli.options import json_option
+
 __all__ = ["doctor_command"]
 
 
@@ -23,7 +25,7 @@ _LAYER_HELP = {
 
 
 @click.command("doctor", short_help="Which sandbox layers this machine offers.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
+@json_option
 def doctor_command(as_json: bool) -> None:
     """Probe, in a throw-away process, which layers of the candidate sandbox work on this machine.
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from grader.book.assignments import questions_in_force
-from grader.book.gradebook import DEFAULT_GRADEBOOK, Gradebook, GradebookError
+from grader.book.gradebook import Gradebook, GradebookError
+from grader.cli.options import assignment_option, fail_under_option, gradebook_option, out_argument, stack
 from grader.cli.shared import UnusableInput, as_unusable_input
 from grader.kit.catalogue import Question
 
@@ -26,21 +25,14 @@ def export_group() -> None:
     """
 
 
-def _export_assignment_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--assignment`` and ``--gradebook``: export an assignment's questions and points, as a gradebook keeps them."""
-    command = click.option(
-        "--gradebook",
-        "gradebook_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=DEFAULT_GRADEBOOK,
-        show_default=True,
-        help="The gradebook that remembers --assignment.",
-    )(command)
-    return click.option(
-        "--assignment",
+# ``--assignment`` and ``--gradebook``: export an assignment's questions and points, as a gradebook keeps them.
+_export_assignment_options = stack(
+    assignment_option(
+        "Grade only this assignment's questions, at its points [default: every question, catalogue points].",
         default=None,
-        help="Grade only this assignment's questions, at its points [default: every question, catalogue points].",
-    )(command)
+    ),
+    gradebook_option("The gradebook that remembers --assignment."),
+)
 
 
 def _exported_questions(assignment: str | None, gradebook_path: Path) -> tuple[Question, ...] | None:
@@ -54,7 +46,7 @@ def _exported_questions(assignment: str | None, gradebook_path: Path) -> tuple[Q
 
 
 @export_group.command("gradescope", short_help="A Gradescope autograder zip.")
-@click.argument("out", type=click.Path(path_type=Path))
+@out_argument
 @click.option(
     "--visibility",
     type=click.Choice(["visible", "after_due_date", "after_published", "hidden"]),
@@ -83,15 +75,8 @@ def export_gradescope_command(out: Path, visibility: str, assignment: str | None
 
 
 @export_group.command("github-classroom", short_help="GitHub Classroom workflow reporting grade's score.")
-@click.argument("out", type=click.Path(path_type=Path))
-@click.option(
-    "--fail-under",
-    type=click.FloatRange(0, 100),
-    default=100.0,
-    show_default=True,
-    metavar="PERCENT",
-    help="The workflow run fails below this score.",
-)
+@out_argument
+@fail_under_option("The workflow run fails below this score.", default=100.0)
 @_export_assignment_options
 def export_github_classroom_command(out: Path, fail_under: float, assignment: str | None, gradebook_path: Path) -> None:
     """Write GitHub Classroom autograding to OUT (a new folder): a workflow that installs the kit, grades

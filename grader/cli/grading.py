@@ -15,21 +15,30 @@ from grader.book.assignments import (
     AssignmentError,
     AssignmentExtras,
     RosterEntry,
-    apply_roster,
     assignment_options,
     extra_assignment_options,
-    lms_item,
     manifest_mismatch,
     settle,
 )
 from grader.book.gradebook import DEFAULT_GRADEBOOK, Gradebook, GradebookError, StoredSubmission
 from grader.book.submissions import Submission, resolve_submissions
-from grader.cli.results import check_report_destinations, emit
+from grader.cli.options import (
+    colour_option,
+    csv_option,
+    fail_under_option,
+    gradebook_option,
+    html_option,
+    json_option,
+    junit_option,
+    selection_options,
+    timeout_option,
+    verbose_option,
+)
+from grader.cli.results import emit, report_destinations
 from grader.cli.shared import UnusableInput, as_unusable_input, resolve_questions
 from grader.judge.batch import execute_batch, plan_batch
-from grader.judge.runner import DEFAULT_TIMEOUT_S
-from grader.kit.catalogue import LEVELS, CatalogueError, Question, find_question
-from grader.reports.lms import DEFAULT_ITEM, lms_destination, lms_options
+from grader.kit.catalogue import CatalogueError, Question, find_question
+from grader.reports.lms import lms_options
 from grader.text.words import counted
 
 __all__ = ["EXIT_CODES_HELP", "RUN_STATE", "run_command"]
@@ -48,38 +57,15 @@ Exit codes:
 
 @click.command("run", short_help="Grade submissions (the default command).")
 @click.argument("submissions", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "-q", "--question", "question_keys", multiple=True, metavar="Q", help="Grade only this question (3, q03 or a slug)."
-)
-@click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS), help="Grade only questions of a level.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=DEFAULT_TIMEOUT_S,
-    show_default=True,
-    help="Seconds allowed per question.",
-)
+@selection_options("Grade only this question (3, q03 or a slug).", "Grade only questions of a level.")
+@timeout_option("Seconds allowed per question.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes graded at once [default: cores]."
 )
-@click.option(
-    "-v", "--verbose", is_flag=True, help="Show every failure of every unpassed question (each student's, in a class)."
-)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
-@click.option(
-    "--fail-under",
-    type=click.FloatRange(0, 100),
-    default=None,
-    metavar="PERCENT",
-    help="Exit 1 when a submission scores below this.",
-)
-@click.option(
-    "--gradebook",
-    "gradebook_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help=f"SQLite gradebook for batches [default: ./{DEFAULT_GRADEBOOK}].",
-)
+@verbose_option("Show every failure of every unpassed question (each student's, in a class).")
+@json_option
+@fail_under_option("Exit 1 when a submission scores below this.")
+@gradebook_option(f"SQLite gradebook for batches [default: ./{DEFAULT_GRADEBOOK}].", default=None)
 @click.option("--regrade", is_flag=True, help="Grade again submissions the gradebook already holds.")
 @click.option(
     "--map",
@@ -88,12 +74,10 @@ Exit codes:
     metavar="Q=FILE",
     help="Grade FILE (a path inside each submission) as question Q, e.g. --map q03=q03.py.",
 )
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the class CSV here.")
-@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML here.")
-@click.option(
-    "--html", "html_dir", type=click.Path(file_okay=False, path_type=Path), help="Write the HTML report here."
-)
-@click.option("--color/--no-color", "colour", default=None, help="Force colour on or off [default: on a terminal].")
+@csv_option
+@junit_option
+@html_option
+@colour_option
 @click.option(
     "--sandbox",
     type=click.Choice(["auto", "require", "off"]),
@@ -158,9 +142,7 @@ def run_command(
     """
     questions = resolve_questions(question_keys, levels)
     mapping = _parse_map(map_entries, questions)
-    reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
-    check_report_destinations(reports)  # now, not after a long batch
-    reports.update(lms_destination(lms, lms_csv))  # Canvas or Moodle grade import
+    reports = report_destinations(csv_path, junit_path, html_dir, lms, lms_csv)
     paths = list(submissions) or [Path("exercises")]
     if not paths[0].exists():
         raise UnusableInput(f"{paths[0]} does not exist: name the folder to grade")
@@ -191,17 +173,14 @@ def run_command(
             resolved = _with_manifest_warnings(resolved, questions)
             stored = _grade(resolved, questions, options, opened, regrade, keep)
             said = _assignment_line(opened, questions) if keep and not as_json else ""
-    stored = apply_roster(stored, settled.roster, questions)
-    emit(
+    stored = emit(
         stored,
-        questions,
+        settled,
         reports,
         as_json=as_json,
         verbose=verbose,
         colour=colour,
         gradebook=str(book) if keep else None,
-        assignment=settled.settings.name,
-        item=lms_item(settled.settings, DEFAULT_ITEM),
         lms_unusable=lms_unusable,
         elapsed_s=time.monotonic() - started,
     )

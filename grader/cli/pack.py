@@ -2,54 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from grader.book.assignments import AssignmentError, check_points, record_pack
-from grader.book.gradebook import DEFAULT_ASSIGNMENT, DEFAULT_GRADEBOOK, GradebookError
+from grader.book.gradebook import DEFAULT_GRADEBOOK, GradebookError
+from grader.cli.options import assignment_option, gradebook_option, out_argument, selection_options, stack
 from grader.cli.shared import UnusableInput, as_unusable_input
-from grader.kit.catalogue import LEVELS, CatalogueError, explain_empty_selection, select_questions
+from grader.kit.catalogue import CatalogueError, explain_empty_selection, select_questions
 from grader.text.words import counted
 
 __all__ = ["pack_command"]
 
 
-def _pack_assignment_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Where `grade pack` records the assignment it hands out, and its points and LMS column."""
-    command = click.option(
-        "--lms-column", metavar="NAME", help="The assignment's column in Canvas or Moodle [default: its name]."
-    )(command)
-    command = click.option(
+# Where `grade pack` records the assignment it hands out, and its points and LMS column.
+_pack_assignment_options = stack(
+    assignment_option("The assignment this pack is: its questions and points are recorded for `grade`."),
+    gradebook_option(
+        f"The gradebook the assignment is recorded in [default: {DEFAULT_GRADEBOOK} beside OUT].", default=None
+    ),
+    click.option(
         "--points",
         multiple=True,
         metavar="Q=POINTS",
         callback=check_points,
         help="A question's points in this assignment (e.g. q03=5), instead of the catalogue's.",
-    )(command)
-    command = click.option(
-        "--gradebook",
-        "gradebook_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help=f"The gradebook the assignment is recorded in [default: {DEFAULT_GRADEBOOK} beside OUT].",
-    )(command)
-    return click.option(
-        "--assignment",
-        default=DEFAULT_ASSIGNMENT,
-        show_default=True,
-        help="The assignment this pack is: its questions and points are recorded for `grade`.",
-    )(command)
+    ),
+    click.option(
+        "--lms-column", metavar="NAME", help="The assignment's column in Canvas or Moodle [default: its name]."
+    ),
+)
 
 
 @click.command("pack", short_help="Write the candidate pack.")
-@click.argument("out", type=click.Path(path_type=Path))
-@click.option(
-    "-q", "--question", "question_keys", multiple=True, help="Only this question (repeatable): 3, q03 or a slug."
-)
-@click.option("--level", "levels", multiple=True, type=click.Choice(LEVELS), help="Only this level (repeatable).")
+@out_argument
+@selection_options("Only this question (repeatable): 3, q03 or a slug.", "Only this level (repeatable).", metavar=None)
 @click.option("--title", help="The assignment's title: the heading of the pack's README.")
 @click.option(
     "--instructions",

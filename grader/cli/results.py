@@ -4,10 +4,12 @@ written whole or not at all, and the table or JSON on the terminal."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from grader.book.gradebook import DEFAULT_ASSIGNMENT, StoredSubmission
+from grader.book.assignments import apply_roster, lms_item
+from grader.book.gradebook import StoredSubmission
 from grader.cli.shared import UnusableInput, as_unusable_input
 from grader.judge.interrupts import checkpoint
 from grader.kit.catalogue import Question
@@ -20,14 +22,27 @@ from grader.reports.classlist import (
     submission_notes,
 )
 from grader.reports.jsonout import render_report_json
-from grader.reports.lms import DEFAULT_ITEM, write_lms_reports
+from grader.reports.lms import DEFAULT_ITEM, lms_destination, write_lms_reports
 from grader.reports.table import render_table
 from grader.text.terminal import use_colour
 
-__all__ = ["check_report_destinations", "emit"]
+if TYPE_CHECKING:
+    from grader.book.assignments import Settled
+
+__all__ = ["emit", "report_destinations"]
 
 
-def check_report_destinations(reports: dict[str, Path | None]) -> None:
+def report_destinations(
+    csv_path: Path | None, junit_path: Path | None, html_dir: Path | None, lms: str | None, lms_csv: Path | None
+) -> dict[str, Path | None]:
+    """The report files asked for, checked now, not after a long batch: ``{kind: path}``."""
+    reports = {"csv": csv_path, "junit": junit_path, "html": html_dir}
+    _check_report_destinations(reports)
+    reports.update(lms_destination(lms, lms_csv))  # Canvas or Moodle grade import
+    return reports
+
+
+def _check_report_destinations(reports: dict[str, Path | None]) -> None:
     """Refuse report destinations that hold the user's own files: grade never writes over them."""
     if reports["html"] is not None:
         from grader.reports.html import ReportFolderError, check_report_folder
@@ -50,20 +65,22 @@ def _written_by_us(path: Path, signature: str) -> bool:
 
 def emit(
     stored: list[StoredSubmission],
-    questions: tuple[Question, ...],
+    settled: Settled,
     reports: dict[str, Path | None],
     *,
     as_json: bool,
     verbose: bool,
     colour: bool | None,
     gradebook: str | None,
-    assignment: str = DEFAULT_ASSIGNMENT,
-    item: str = DEFAULT_ITEM,
-    lms_unusable: str = "zero",
+    lms_unusable: str,
     elapsed_s: float | None = None,
-) -> None:
+) -> list[StoredSubmission]:
     """The reports and the terminal output, the same for a fresh run and for `grade report` (``elapsed_s`` None:
-    nothing was graded, so no time is shown)."""
+    nothing was graded, so no time is shown): of ``stored`` and the students of the roster who sent nothing,
+    the rows returned."""
+    questions = settled.questions
+    stored = apply_roster(stored, settled.roster, questions)
+    assignment, item = settled.settings.name, lms_item(settled.settings, DEFAULT_ITEM)
     for note in _write_reports(stored, questions, reports, item, lms_unusable):
         click.echo(note, err=True)
     if as_json:
@@ -82,6 +99,7 @@ def emit(
     else:
         table = render_class_table(stored, questions, verbose=verbose, elapsed_s=elapsed_s)
         click.echo(table, color=use_colour(colour))
+    return stored
 
 
 def _write_atomically(path: Path, text: str) -> None:

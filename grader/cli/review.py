@@ -9,19 +9,13 @@ from pathlib import Path
 
 import click
 
-from grader.book.gradebook import DEFAULT_ASSIGNMENT, DEFAULT_GRADEBOOK, Gradebook, GradebookError
+from grader.book.gradebook import Gradebook, GradebookError
+from grader.cli.options import assignment_option, gradebook_option
 
 __all__ = ["feedback_command", "review_command"]
 
-_GRADEBOOK = click.option(
-    "--gradebook",
-    "gradebook_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_GRADEBOOK,
-    show_default=True,
-    help="The gradebook to read (and, for review, to write the review into).",
-)
-_ASSIGNMENT = click.option("--assignment", default=DEFAULT_ASSIGNMENT, show_default=True)
+_GRADEBOOK = gradebook_option("The gradebook to read (and, for review, to write the review into).")
+_ASSIGNMENT = assignment_option()
 
 
 def _open(path: Path, assignment: str) -> Gradebook:

@@ -1,18 +1,27 @@
-"""What several `grade` commands share: the one-line usage error (exit 2), the question selection and the
-check that a gradebook holds the assignment asked for."""
+"""What several `grade` commands share: the one-line usage error (exit 2), the question selection, and the
+gradebook that earlier runs wrote, opened on an assignment it holds."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
-from grader.book.gradebook import Gradebook
+from grader.book.assignments import AssignmentError
+from grader.book.gradebook import Gradebook, GradebookError
 from grader.kit.catalogue import CatalogueError, Question, explain_empty_selection, select_questions
 from grader.text.words import counted
 
-__all__ = ["UnusableInput", "as_unusable_input", "check_assignment", "resolve_questions"]
+__all__ = [
+    "UnusableInput",
+    "as_unusable_input",
+    "check_assignment",
+    "open_assignment",
+    "require_gradebook",
+    "resolve_questions",
+]
 
 
 class UnusableInput(click.ClickException):
@@ -39,6 +48,20 @@ def resolve_questions(question_keys: tuple[str, ...], levels: tuple[str, ...]) -
     if not chosen:
         raise click.UsageError(explain_empty_selection(question_keys, levels))
     return chosen
+
+
+def require_gradebook(path: Path) -> None:
+    """A command that reads what earlier runs stored refuses a gradebook that is not there."""
+    if not path.is_file():
+        raise UnusableInput(f"{path} does not exist: grade a class first (grade CLASS --gradebook ...)")
+
+
+@contextlib.contextmanager
+def open_assignment(path: Path, assignment: str) -> Iterator[Gradebook]:
+    """The gradebook at ``path``, open on an assignment it holds; its errors are one-line usage errors."""
+    with as_unusable_input(GradebookError, AssignmentError), Gradebook(path, assignment) as book:
+        check_assignment(book)
+        yield book
 
 
 def check_assignment(book: Gradebook) -> None:

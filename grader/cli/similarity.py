@@ -6,32 +6,24 @@ from pathlib import Path
 
 import click
 
-from grader.book.assignments import AssignmentError, questions_in_force
-from grader.book.gradebook import DEFAULT_ASSIGNMENT, Gradebook, GradebookError
-from grader.cli.options import selection_options, stored_gradebook_option
-from grader.cli.shared import UnusableInput, as_unusable_input, check_assignment, resolve_questions
+from grader.book.assignments import questions_in_force
+from grader.cli.options import Decorator, assignment_option, json_option, selection_options, stored_gradebook_option
+from grader.cli.shared import as_unusable_input, open_assignment, require_gradebook, resolve_questions
 
 __all__ = ["similarity_command"]
 
 
+def _part_option(flag: str, default: float, help: str) -> Decorator:
+    """An option that is a part of a whole, 0 to 1."""
+    return click.option(flag, type=click.FloatRange(0, 1), default=default, show_default=True, help=help)
+
+
 @click.command("similarity", short_help="Answers that stand out as alike, grouped and ranked (scores unchanged).")
 @stored_gradebook_option
-@selection_options("Compare")
-@click.option("--assignment", default=DEFAULT_ASSIGNMENT, show_default=True, help="The assignment to compare within.")
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1),
-    default=0.8,
-    show_default=True,
-    help="Consider pairs that share at least this part (0 to 1) of one side's own text.",
-)
-@click.option(
-    "--margin",
-    type=click.FloatRange(0, 1),
-    default=0.1,
-    show_default=True,
-    help="Flag a pair only this much (0 to 1) above its question's baseline.",
-)
+@selection_options("Compare only this question.", "Compare only questions of a level.")
+@assignment_option("The assignment to compare within.")
+@_part_option("--threshold", 0.8, "Consider pairs that share at least this part (0 to 1) of one side's own text.")
+@_part_option("--margin", 0.1, "Flag a pair only this much (0 to 1) above its question's baseline.")
 @click.option(
     "--min-shared",
     type=click.IntRange(min=0),
@@ -41,7 +33,7 @@ __all__ = ["similarity_command"]
 )
 @click.option("--reference/--no-reference", default=True, show_default=True, help="Compare with the solutions too.")
 @click.option("--all", "every_pair", is_flag=True, help="List every pair at the threshold, flagged or not.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
+@json_option
 def similarity_command(
     gradebook_path: Path,
     question_keys: tuple[str, ...],
@@ -71,11 +63,9 @@ def similarity_command(
 
     from grader.scan.similarity import SimilarityUnavailable, find_similar, render_similarity_table, similarity_to_dict
 
-    questions = resolve_questions(question_keys, levels)
-    if not gradebook_path.is_file():
-        raise UnusableInput(f"{gradebook_path} does not exist: grade a class first (grade CLASS --gradebook ...)")
-    with as_unusable_input(GradebookError, AssignmentError), Gradebook(gradebook_path, assignment) as book:
-        check_assignment(book)
+    resolve_questions(question_keys, levels)  # a bad -q is a usage error before the gradebook is read
+    require_gradebook(gradebook_path)
+    with open_assignment(gradebook_path, assignment) as book:
         questions = questions_in_force(book, question_keys, levels, record=False)  # the assignment's
         stored = book.latest({q.id for q in questions})
     with as_unusable_input(SimilarityUnavailable):
