@@ -15,12 +15,12 @@ import click
 
 from grader import __version__
 from grader.candidate import screen
-from grader.candidate.state import Progress, load_progress, next_question, now_iso, save_progress
+from grader.candidate.presubmit import warnings_before_submit
+from grader.candidate.state import Progress, load_progress, next_question, save_progress, state_file
 from grader.candidate.workspace import WorkspaceError, backup_and_reset, is_untouched, restore_backup
 from grader.kit import exercises_dir, state_dir
 from grader.kit.catalogue import CatalogueError, Question, find_question, load_catalogue
 from grader.text.terminal import use_colour
-from grader.text.words import counted
 
 __all__ = ["cli", "main"]
 
@@ -34,10 +34,6 @@ _timeout_option = click.option(
     show_default=True,
     help="Seconds a question's checks may run before they are stopped.",
 )
-
-
-def _state_file() -> Path:
-    return state_dir() / "state.json"
 
 
 def _echo(text: str = "", err: bool = False) -> None:
@@ -93,7 +89,7 @@ def _question_or_current(key: str | None, command: str) -> Question:
 
 
 def _progress() -> Progress:
-    return load_progress(_state_file())
+    return load_progress(state_file())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
@@ -203,7 +199,7 @@ def hint_command(question_key: str | None) -> None:
     question = _question_or_current(question_key, "hint")
     progress = _progress()
     shown = progress.record_hint(question.id, len(question.hints))
-    save_progress(_state_file(), progress)
+    save_progress(state_file(), progress)
     _lines(screen.render_hints(question, shown))
 
 
@@ -303,7 +299,7 @@ def reset_command(question_key: str, yes: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     progress = _progress()
     progress.forget(question.id)
-    save_progress(_state_file(), progress)
+    save_progress(state_file(), progress)
     if outcome.backup is not None:
         _echo(f"your version is saved as {outcome.backup}  (`fastlings restore {question.id}` brings it back)")
     _echo(f"{exercises_dir() / question.filename} is the original stub again")
@@ -321,55 +317,10 @@ def restore_command(question_key: str) -> None:
         raise click.ClickException(str(exc)) from exc
     progress = _progress()
     progress.forget(question.id)
-    save_progress(_state_file(), progress)
+    save_progress(state_file(), progress)
     if saved is not None:
         _echo(f"the file it replaces is saved as {saved}")
     _echo(f"{exercises_dir() / question.filename} is your version from {source.name} again")
-
-
-def _stale(question: Question, progress: Progress) -> bool:
-    """A changed file whose last check says nothing about its present content (or was never checked)."""
-    state = progress.get(question.id)
-    path = exercises_dir() / question.filename
-    if state.status == "unchecked" or not path.is_file():
-        return path.is_file()
-    return now_iso(path.stat().st_mtime) >= state.checked_at
-
-
-def _warnings_before_submit(questions: tuple[Question, ...]) -> list[str]:
-    """What the candidate should know before sending: untouched stubs and questions that fail their checks."""
-    before = _progress()
-    stale = [q for q in questions if _touched(q) and _stale(q, before)]
-    if stale:
-        _echo(f"checking {counted(len(stale), 'question')} changed since their last check…")
-        _check_quietly(stale)
-    progress = _progress()
-    untouched = [q.id for q in questions if is_untouched(q)]
-    missing = [q.id for q in questions if not (exercises_dir() / q.filename).is_file()]
-    failing = [
-        f"{q.id} {screen.symbol(progress.get(q.id).status)}"
-        for q in questions
-        if q.id not in untouched and q.id not in missing and progress.get(q.id).status != "done"
-    ]
-    warnings = []
-    if untouched:
-        warnings.append(f"{len(untouched)} still the untouched stub: {', '.join(untouched)}")
-    if missing:
-        warnings.append(f"{len(missing)} missing (not in the zip): {', '.join(missing)}")
-    if failing:
-        warnings.append(f"{len(failing)} do not pass their public checks: {', '.join(failing)}")
-    return warnings
-
-
-def _check_quietly(questions: list[Question]) -> None:
-    from grader.candidate.checker import run_checks, warm_up
-    from grader.candidate.outcome import CheckResult
-    from grader.candidate.watch import record_result
-
-    warm_up(full=True)
-    for question, outcome in run_checks(questions):
-        if isinstance(outcome, CheckResult):
-            record_result(question, outcome)
 
 
 @cli.command("submit", short_help="Pack your answers into a zip to send back.")
@@ -390,7 +341,7 @@ def submit_command(output: Path | None, name: str | None, yes: bool) -> None:
     name = "".join(ch for ch in name if ch.isprintable()).strip()
     if not name:
         raise click.BadParameter("your name cannot be empty", param_hint="--name")
-    warnings = _warnings_before_submit(questions)
+    warnings = warnings_before_submit(questions, _echo)
     if warnings:
         _echo(click.style("before you submit:", bold=True))
         for warning in warnings:

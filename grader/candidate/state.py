@@ -15,11 +15,25 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
+from grader.kit import state_dir
 from grader.kit.catalogue import Question
 
-__all__ = ["Progress", "QuestionState", "load_progress", "next_question", "now_iso", "save_progress"]
+__all__ = [
+    "Progress",
+    "QuestionState",
+    "load_progress",
+    "next_question",
+    "now_iso",
+    "save_progress",
+    "state_file",
+]
 
 STATE_VERSION = 1
+
+
+def state_file() -> Path:
+    """Where the pack keeps the candidate's progress: ``.fastlings/state.json``."""
+    return state_dir() / "state.json"
 
 
 def now_iso(timestamp: float | None = None) -> str:

@@ -20,9 +20,9 @@ from pathlib import Path
 from grader.candidate import screen
 from grader.candidate.checker import CHECK_TIMEOUT_S, CheckError, RunningCheck, start_check, wait_for, warm_up
 from grader.candidate.outcome import CheckResult
-from grader.candidate.state import Progress, load_progress, next_question, save_progress
+from grader.candidate.state import Progress, load_progress, next_question, save_progress, state_file
 from grader.candidate.workspace import is_untouched
-from grader.kit import exercises_dir, state_dir
+from grader.kit import exercises_dir
 from grader.kit.catalogue import Question, load_catalogue
 
 __all__ = ["Watch", "keys_available", "record_result"]
@@ -30,20 +30,16 @@ __all__ = ["Watch", "keys_available", "record_result"]
 _CLEAR = "\x1b[H\x1b[2J\x1b[3J"
 
 
-def _state_file() -> Path:
-    return state_dir() / "state.json"
-
-
 def record_result(question: Question, result: CheckResult) -> Progress:
     """Store a check's status (and, for a changed file, when it was changed); the progress after it."""
-    progress = load_progress(_state_file())
+    progress = load_progress(state_file())
     progress.record_check(question.id, result.status)
     progress.current = question.id
     path = exercises_dir() / question.filename
     if is_untouched(question) is False:
         with contextlib.suppress(OSError):
             progress.record_modified(question.id, path.stat().st_mtime)
-    save_progress(_state_file(), progress)
+    save_progress(state_file(), progress)
     return progress
 
 
@@ -92,7 +88,7 @@ class Watch:
         self.echo = echo
         self.interactive = interactive
         self.questions = load_catalogue()
-        self.progress = load_progress(_state_file())
+        self.progress = load_progress(state_file())
         self.current: Question | None = next_question(self.progress, self.questions)
         self.running: RunningCheck | None = None
         self.result: CheckResult | None = None
@@ -182,12 +178,12 @@ class Watch:
                 self._draw()
             else:
                 self.progress.current = upcoming.id
-                save_progress(_state_file(), self.progress)
+                save_progress(state_file(), self.progress)
                 self._start(upcoming)
         elif key == "h" and self.current is not None:
-            self.progress = load_progress(_state_file())
+            self.progress = load_progress(state_file())
             shown = self.progress.record_hint(self.current.id, len(self.current.hints))
-            save_progress(_state_file(), self.progress)
+            save_progress(state_file(), self.progress)
             self.listing = False
             self.message = screen.render_hints(self.current, shown)
             self._draw()
