@@ -486,6 +486,56 @@ def test_only_b64_objects_are_decoded_in_a_websocket_message() -> None:
         assert ws.receive() == {"type": "websocket.send", "bytes": b"\x00\x01", "extra": {"other": "x"}, "n": 1}
 
 
+def test_has_asks_for_the_fact_of_that_name() -> None:
+    host, channel = scripted(lambda m: {"ok": True, "result": {"exists": m == {"op": "fact", "name": "app"}}})
+    assert host.has("app") is True and host.has("other") is False
+    assert channel.sent == [
+        ({"op": "fact", "name": "app"}, TIMEOUT_S, "fact"),
+        ({"op": "fact", "name": "other"}, TIMEOUT_S, "fact"),
+    ]
+
+
+def test_a_websocket_closes_normally_by_default_and_sends_json_as_compact_text() -> None:
+    client, channel = ws_host([])
+    with client.websocket_connect("/ws") as ws:
+        ws.close()
+        ws.send_json({"a": 1, "b": [1, 2]})
+        ws.send_json({"a": 1, "b": [1, 2]}, mode="binary")
+    sends = [m["message"] for m in channel.messages if m["op"] == "ws_send"]
+    assert sends == [
+        {"type": "websocket.disconnect", "code": 1000, "reason": None},
+        {"type": "websocket.receive", "text": '{"a":1,"b":[1,2]}'},
+        {"type": "websocket.receive", "bytes": b64encode(b'{"a":1,"b":[1,2]}')},
+    ]
+
+
+def test_every_receive_passes_its_timeout_to_the_host() -> None:
+    client, channel = ws_host(
+        [
+            {"type": "websocket.send", "text": "t"},
+            {"type": "websocket.send", "bytes": {"b64": b64encode(b"b")}},
+            {"type": "websocket.send", "text": "[1]"},
+        ]
+    )
+    with client.websocket_connect("/ws") as ws:
+        assert ws.receive_text(timeout=0.5) == "t"
+        assert ws.receive_bytes(timeout=1.5) == b"b"
+        assert ws.receive_json(timeout=2.5) == [1]
+    receives = [(m["timeout_s"], t) for m, t, _what in channel.sent if m["op"] == "ws_receive"]
+    assert receives == [(0.5, 0.5 + TIMEOUT_S), (1.5, 1.5 + TIMEOUT_S), (2.5, 2.5 + TIMEOUT_S)]
+
+
+def test_a_refused_websocket_has_no_subprotocol_and_closes_nothing() -> None:
+    client, channel = ws_host([], connect={"closed": {"code": 1008}})
+    ws = client.websocket_connect("/ws")
+    assert ws.accepted_subprotocol is None
+    with pytest.raises(WebSocketDisconnect):
+        ws.__enter__()
+    assert ws.accepted_subprotocol is None
+    ws.__exit__(None, None, None)
+    assert [m["op"] for m in channel.messages] == ["client_open", "ws_connect"]
+
+
 # -- started requests on a real event loop -------------------------------------------------------------------------
 def echo_app(gate: threading.Event, log: list[str]) -> Callable[..., Any]:
     """A raw ASGI app: the response shows its scope and body; a background part runs until ``gate`` opens."""

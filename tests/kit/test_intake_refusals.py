@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.book import intake
 from grader.book.intake import MAX_SOURCE_BYTES, IntakeError, copy_regular_file, near_misses, take_in
 from grader.kit.catalogue import load_catalogue
 
@@ -57,6 +58,12 @@ def test_a_block_device_is_named(tmp_path: Path) -> None:
     except PermissionError:
         pytest.skip("making a device node needs CAP_MKNOD")
     assert refusal(device) == "is a block device, not a regular file"
+
+
+def test_a_kind_of_file_this_system_has_no_name_for_is_still_not_regular() -> None:
+    """A type no test above can make (a BSD whiteout, a Solaris door, no type bits at all) keeps a plain reason."""
+    for mode in (0, 0o160000 | 0o644, 0o150000):
+        assert intake._kind(mode) == "not a regular file"
 
 
 def test_a_file_that_cannot_be_looked_at_says_why(tmp_path: Path) -> None:

@@ -142,6 +142,16 @@ def test_a_mount_table_with_undecodable_bytes_is_still_read(room: Path) -> None:
     _libc.umount2(odd, _MNT_DETACH)
 
 
+def test_a_mount_table_that_cannot_be_read_holds_no_scratch_mounts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No /proc (a process that lost it): nothing to sweep, and nothing raised into the grading run that sweeps."""
+
+    def unreadable(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", "/proc/self/mountinfo")
+
+    monkeypatch.setattr(scratch, "open", unreadable, raising=False)
+    assert scratch._scratch_mounts() == []
+
+
 def test_unmount_detaches_even_while_a_file_is_held_open(room: Path) -> None:
     folder = room / "work"
     folder.mkdir()

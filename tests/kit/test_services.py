@@ -389,6 +389,8 @@ def test_no_thread_of_the_hub_or_the_link_keeps_the_judge_or_the_host_alive(
 
     acall_threads = asyncio.run(held_acall())
     assert acall_threads and all(t.daemon for t in acall_threads), [t.name for t in acall_threads]
+    # a thread dump of a hung host names the service each waiting thread is held by
+    assert "kit-service-held" in [t.name for t in acall_threads]
     judge_end, host_end = socket.socketpair()
     before = set(threading.enumerate())
     other = ServiceHub(judge_end)
