@@ -62,8 +62,9 @@ def _quiet_stdio() -> None:
 
 
 class _Zygote:
-    def __init__(self, master: socket.socket) -> None:
+    def __init__(self, master: socket.socket, parent_pid: int = 0) -> None:
         self.master = master
+        self.parent_pid = parent_pid  # when set, the zygote ends once that process is gone (it is then reparented)
         self.clients: dict[int, socket.socket] = {}  # fileno -> a judge's socket
         self.hosts: dict[int, set[int]] = {}  # client fileno -> pids of its live hosts
         self.ended: dict[int, int] = {}  # pid -> exit code, until its judge asks
@@ -71,6 +72,8 @@ class _Zygote:
     def serve(self) -> None:
         while True:
             self._reap()
+            if self.parent_pid and os.getppid() != self.parent_pid:
+                return  # the grader is gone, and with no death signal (it started us from a thread) nothing said so
             ready, _, _ = select.select([self.master, *self.clients.values()], [], [], _POLL_S)
             for sock in ready:
                 if sock is self.master:
@@ -90,11 +93,17 @@ class _Zygote:
                     pids.discard(pid)
 
     def _on_master(self) -> bool:
-        data, fds, _flags, _address = socket.recv_fds(self.master, MESSAGE_LIMIT, 4)
+        try:
+            data, fds, _flags, _address = socket.recv_fds(self.master, MESSAGE_LIMIT, 4)
+        except OSError:
+            return False  # the control socket broke: the grader cannot reach us any more
         if not data:
             return False  # the grader is done (or gone): nothing more to start
-        request = json.loads(data)
-        if request.get("op") == "attach" and fds:
+        try:
+            request = json.loads(data)
+        except ValueError:
+            request = None
+        if isinstance(request, dict) and request.get("op") == "attach" and fds:
             client = socket.socket(fileno=fds[0])
             for extra in fds[1:]:
                 os.close(extra)
@@ -172,11 +181,17 @@ class _Zygote:
             self._drop(client)
 
 
-def main(master_fd: int, parent_pid: int) -> None:  # pragma: no cover - runs in the zygote's own interpreter
-    """The zygote's whole life. Exits when its parent closes the master socket or dies."""
+def main(master_fd: int, parent_pid: int, death_signal: bool = True) -> None:  # pragma: no cover - own interpreter
+    """The zygote's whole life. Exits when its parent closes the master socket or dies.
+
+    ``death_signal`` is False when the parent started the zygote from a thread other than its main one: the kernel
+    sends the death signal when that *thread* ends, which would kill a zygote its parent still uses. The serving
+    loop watches the parent then (it looks every few hundredths of a second anyway).
+    """
     from grader.sandbox.process import set_parent_death_signal
 
-    set_parent_death_signal()  # the grader gone, the zygote goes, and with it (by their own signal) every host
+    if death_signal:
+        set_parent_death_signal()  # the grader gone, the zygote goes, and with it (by their own signal) every host
     if os.getppid() != parent_pid:
         sys.exit(0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader decides; a terminal's Ctrl-C is not for us
@@ -188,7 +203,7 @@ def main(master_fd: int, parent_pid: int) -> None:  # pragma: no cover - runs in
         raise
     _quiet_stdio()
     master.sendall(json.dumps({"ready": True, "pid": os.getpid()}).encode())
-    zygote = _Zygote(master)
+    zygote = _Zygote(master, parent_pid)
     try:
         zygote.serve()
     finally:

@@ -27,13 +27,13 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 from grader.book.results import RawRun, TestOutcome
 from grader.host.warm import warm_imports
-from grader.judge.bridge.zygote import ZygoteServer
+from grader.judge.bridge.zygote import RunZygote, ZygoteServer, ZygoteUnavailable
 from grader.judge.child import ChildJob, pytest_config_args
 from grader.judge.cputime import HOST_CPU_FILE_VARIABLE, WALL_FACTOR, tree_cpu_s
 from grader.judge.interrupts import checkpoint, signals_blocked_for_fork
@@ -212,6 +212,7 @@ class _Running:
     scratch: Path
     cpu_s: float = 0.0  # the question's CPU time at the last look
     cpu_checked: float = 0.0  # when that was (monotonic)
+    zygote: ZygoteServer | None = None  # the zygote its hosts come from: if it dies, so does the question's verdict
 
     def cpu_now(self) -> float:
         """The CPU seconds of the question's tree, looked up at most every quarter of a second."""
@@ -338,27 +339,36 @@ def run_jobs(
     _sweep_orphaned_cgroups()
     # App hosts come from a zygote started by exec: a fresh interpreter with a minimal environment, so nothing
     # this process has read (other submissions, the gradebook, the grader's environment) can reach them.
-    zygote = ZygoteServer() if hasattr(os, "fork") and pending else None
+    # If it dies, it is started again (once): a question is never graded without hosts (see _no_host_run).
+    zygote = RunZygote() if hasattr(os, "fork") and pending else None
     if use_fork:
         _warm_up()
     checkpoint("grading")
     results: list[tuple[GradingJob, RawRun]] = []
     running: list[_Running] = []
     pending.reverse()  # pop() from the end keeps the given order
+
+    def record(job: GradingJob, finished: RawRun) -> None:
+        results.append((job, finished))
+        if on_result is not None:
+            on_result(job, finished)
+        if len(results) == 1:
+            checkpoint("first-result")
+
     try:
         while pending or running:
             while pending and len(running) < workers:
-                running.append(_start(pending.pop(), tests_dir, use_fork, settings, zygote))
+                job = pending.pop()
+                try:
+                    running.append(_start(job, tests_dir, use_fork, settings, zygote))
+                except ZygoteUnavailable as exc:  # no host for this question: its error, not the run's end
+                    record(job, _no_host_run(job, exc))
             time.sleep(_POLL_INTERVAL_S)
             for item in list(running):
                 finished = _check(item, timeout_s)
                 if finished is not None:
                     running.remove(item)
-                    results.append((item.job, finished))
-                    if on_result is not None:
-                        on_result(item.job, finished)
-                    if len(results) == 1:
-                        checkpoint("first-result")
+                    record(item.job, finished)
     finally:
         for item in running:
             item.process.kill()
@@ -400,11 +410,18 @@ class _Settings:
         return float(min(20, max(1, round(self.timeout_s / 3))))
 
 
-def _start(
-    job: GradingJob, tests_dir: Path, use_fork: bool, settings: _Settings, zygote: ZygoteServer | None
-) -> _Running:
+def _no_host_run(job: GradingJob, exc: Exception) -> RawRun:
+    """The result of a question whose app hosts could not be had: an error of the grader's, never a verdict."""
+    module = job.target_dir.resolve() / job.question.filename
+    if not module.is_file():  # a fact that needs no host
+        return RawRun(job.question.id, "missing", (), (), "", 0.0)
+    message = f"the grader could not start app hosts for this question (not the submission's fault; grade again): {exc}"
+    return RawRun(job.question.id, "crashed", (), (), message, 0.0, scan_file(module, job.question.id))
+
+
+def _start(job: GradingJob, tests_dir: Path, use_fork: bool, settings: _Settings, zygote: RunZygote | None) -> _Running:
     question, target_dir = job.question, job.target_dir.resolve()
-    client = zygote.attach() if zygote is not None else None
+    client, server = zygote.attach() if zygote is not None else (None, None)
     scratch = Path(tempfile.mkdtemp(prefix=f"grade-{question.id}-"))
     (scratch / "cwd").mkdir()
     child_job = ChildJob(
@@ -423,13 +440,13 @@ def _start(
     )
     try:
         if use_fork:
-            process: _Process = ForkedProcess(child_job, (zygote.master,) if zygote is not None else ())
+            process: _Process = ForkedProcess(child_job, zygote.masters() if zygote is not None else ())
         else:
             process = _SpawnedProcess(child_job)
     finally:
         if client is not None:
             client.close()  # the judge holds its own copy; when it ends, the zygote kills its hosts
-    return _Running(job, child_job, process, time.monotonic(), scratch)
+    return _Running(job, child_job, process, time.monotonic(), scratch, zygote=server)
 
 
 def _check(item: _Running, timeout_s: float) -> RawRun | None:
@@ -437,7 +454,9 @@ def _check(item: _Running, timeout_s: float) -> RawRun | None:
     or ``WALL_FACTOR`` times as many wall-clock seconds (code that sleeps); None while it may go on."""
     exit_code = item.process.poll()
     elapsed = time.monotonic() - item.started
-    if exit_code is None and elapsed < timeout_s * WALL_FACTOR and item.cpu_now() < timeout_s:
+    # Looked at after the judge: a judge that ended because its hosts vanished finds the zygote already dead.
+    lost = item.zygote is not None and not item.zygote.alive()
+    if exit_code is None and not lost and elapsed < timeout_s * WALL_FACTOR and item.cpu_now() < timeout_s:
         return None
     end = "exited" if exit_code is not None else "timeout" if item.cpu_s >= timeout_s else "wall"
     item.process.kill()  # a child that exited may still have left processes of its own in its group
@@ -446,6 +465,9 @@ def _check(item: _Running, timeout_s: float) -> RawRun | None:
     run = _raw_run(question, read_journal(Path(child.journal), child.token), end, exit_code, elapsed, flags, timeout_s)
     _sweep_cgroups(item.process.pid)
     _remove_scratch(item.scratch)
+    if lost and run.outcome != "missing":  # its tests may have failed for want of hosts: no verdict can stand
+        reason = f"the host zygote ended while this question ran ({item.zygote.ended()})"
+        return replace(_no_host_run(item.job, ZygoteUnavailable(reason)), duration_s=elapsed, flags=flags)
     return run
 
 
