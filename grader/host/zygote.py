@@ -162,10 +162,18 @@ class _Zygote:
             )
         host_end.close()
         self.hosts[client.fileno()].add(pid)
+        # A pidfd names this very process for the judge: once the zygote has reaped the host, its pid may be
+        # another process's, and a kill by pid could hit it; a kill through the pidfd cannot.
+        pidfd = None
+        with contextlib.suppress(OSError, AttributeError):
+            pidfd = os.pidfd_open(pid)
         try:
-            socket.send_fds(client, [json.dumps({"pid": pid}).encode()], [judge_end.fileno()])
+            fds = [judge_end.fileno()] if pidfd is None else [judge_end.fileno(), pidfd]
+            socket.send_fds(client, [json.dumps({"pid": pid}).encode()], fds)
         finally:
             judge_end.close()
+            if pidfd is not None:
+                os.close(pidfd)
 
     def _drop(self, client: socket.socket) -> None:
         """A judge ended: its hosts end with it (killing a host's namespace waiter takes its whole tree)."""

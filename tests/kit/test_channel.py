@@ -252,3 +252,34 @@ def test_an_in_process_session_sees_only_what_the_wire_carries() -> None:
     assert reply == {"ok": True, "result": [1, 2], "tuple": ["a"]}
     channel.close()
     assert session.closed and cleaned == ["cleaned"]
+
+
+def _sleeper() -> int:
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - a process that only waits to be killed
+        time.sleep(60)
+        os._exit(0)
+    return pid
+
+
+def test_a_host_is_killed_through_its_pidfd_not_a_pid_that_may_name_another_process() -> None:
+    """Once the zygote has reaped a host, its pid may be another process's; the kill goes through the pidfd the
+    zygote sent. Here the channel's pid names a bystander (as a reused pid would): the bystander lives, the host
+    the pidfd names dies."""
+    host, bystander = _sleeper(), _sleeper()
+    pidfd = os.pidfd_open(host)
+    judge, other = socket.socketpair()
+    other.close()
+    try:
+        channel = ProcessChannel(judge, bystander, lambda: None, exit_code=lambda _wait: None, pidfd=pidfd)
+        channel.close()
+        assert os.waitstatus_to_exitcode(os.waitpid(host, 0)[1]) == -signal.SIGKILL, "the host was not killed"
+        assert os.waitpid(bystander, os.WNOHANG) == (0, 0), "the kill reached the process the pid now names"
+        with pytest.raises(OSError):
+            os.fstat(pidfd)  # the channel closed the pidfd it owns
+    finally:
+        for pid in (host, bystander):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)

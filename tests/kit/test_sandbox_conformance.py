@@ -319,8 +319,10 @@ def test_a_judges_hosts_end_with_the_judge(tmp_path: Path) -> None:
     try:
         judge = server.attach()
         services, host_services = socket.socketpair()
-        channel, pid = ZygoteClient(judge).spawn(policy, module, host_services)
+        channel, pid, pidfd = ZygoteClient(judge).spawn(policy, module, host_services)
         host_services.close()
+        if pidfd is not None:
+            os.close(pidfd)
         assert receive(channel, time.monotonic() + 60)["ok"] is True
         send(channel, {"op": "load"})  # the host is now in the module's endless import
         time.sleep(0.5)

@@ -39,8 +39,12 @@ class ProcessChannel:
         cleanup: Callable[[], None],
         exit_code: Callable[[bool], int | None] | None = None,
         cpu_s: Callable[[], float] | None = None,
+        pidfd: int | None = None,
     ) -> None:
         self._sock = sock
+        # Names the host for good (its pid may be reused once the zygote that forked it has reaped it): the kill
+        # goes through it where there is one. The channel owns it and closes it.
+        self._pidfd = pidfd
         # The host's CPU seconds so far (its cgroup, every process it started included), when they can be read:
         # then a request's deadline is CPU time, with a wall-clock ceiling WALL_FACTOR times as long.
         self._cpu_s = cpu_s
@@ -126,10 +130,19 @@ class ProcessChannel:
             self._sock.close()
         if not self._reaped:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)  # the namespace's waiter: its death takes PID 1 and the rest
+                self._kill()  # the namespace's waiter: its death takes PID 1 and the rest
             with contextlib.suppress(OSError):
                 self._exit_code = self._exit_code_of(True)
+        if self._pidfd is not None:
+            os.close(self._pidfd)
+            self._pidfd = None
         self._cleanup()
+
+    def _kill(self) -> None:
+        if self._pidfd is not None:
+            signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+        else:
+            os.kill(self.pid, signal.SIGKILL)
 
 
 def _frame_limits(deadline: float) -> tuple[float | None, int, int]:

@@ -134,9 +134,14 @@ def launch(
             channel = ProcessChannel(*_fork_host(policy, private, service_host), cleanup)
         else:
             parent = zygote.current()
-            judge_end, pid = parent.spawn(policy, private, service_host)
+            spawned = parent.spawn(policy, private, service_host)
             channel = ProcessChannel(
-                judge_end, pid, cleanup, lambda wait: parent.exit_code(pid, wait), _cpu_meter(group)
+                spawned.channel,
+                spawned.pid,
+                cleanup,
+                lambda wait: parent.exit_code(spawned.pid, wait),
+                _cpu_meter(group),
+                pidfd=spawned.pidfd,
             )
     except BaseException:
         cleanup()

@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from grader.judge.bridge.errors import BridgeError, describe_exit
 from grader.judge.cputime import process_cpu_s
@@ -37,6 +37,7 @@ from grader.sandbox import Policy
 __all__ = [
     "ZYGOTE_ENVIRONMENT",
     "RunZygote",
+    "SpawnedHost",
     "ZygoteClient",
     "ZygoteServer",
     "ZygoteUnavailable",
@@ -263,6 +264,15 @@ class RunZygote:
             server.stop()
 
 
+class SpawnedHost(NamedTuple):
+    """A host the zygote forked: the judge's end of its channel, its pid, and a pidfd naming it (None where the
+    kernel has none), through which it is killed: its pid alone may name another process once it is reaped."""
+
+    channel: socket.socket
+    pid: int
+    pidfd: int | None
+
+
 class ZygoteClient:
     """One judge's socket to the zygote."""
 
@@ -272,21 +282,26 @@ class ZygoteClient:
     def close(self) -> None:
         self._sock.close()
 
-    def _ask(self, request: dict[str, Any], fds: tuple[int, ...] = ()) -> tuple[dict[str, Any], list[int]]:
+    def _ask(
+        self, request: dict[str, Any], fds: tuple[int, ...] = (), max_fds: int = 1
+    ) -> tuple[dict[str, Any], list[int]]:
         socket.send_fds(self._sock, [json.dumps(request).encode()], list(fds))
-        data, fds, _flags, _address = socket.recv_fds(self._sock, _MESSAGE_LIMIT, 1)
+        data, fds, _flags, _address = socket.recv_fds(self._sock, _MESSAGE_LIMIT, max_fds)
         if not data:
             raise BridgeError("the host zygote is gone")
         return json.loads(data), fds
 
-    def spawn(self, policy: Policy, module_file: Path, service: socket.socket) -> tuple[socket.socket, int]:
+    def spawn(self, policy: Policy, module_file: Path, service: socket.socket) -> SpawnedHost:
         """A new host for ``module_file`` under ``policy``, calling the judge's services on ``service`` (the
-        host's end, passed to it): the judge's end of its channel, and its pid."""
+        host's end, passed to it): the judge's end of its channel, its pid, and a pidfd for it where the kernel
+        has them (the caller closes it)."""
         request = {"op": "spawn", "policy": asdict(policy), "module_file": str(module_file)}
-        reply, fds = self._ask(request, (service.fileno(),))
+        reply, fds = self._ask(request, (service.fileno(),), max_fds=3)
         if not fds:
             raise BridgeError("the host zygote sent no channel")
-        return socket.socket(fileno=fds[0]), int(reply["pid"])
+        for extra in fds[2:]:
+            os.close(extra)
+        return SpawnedHost(socket.socket(fileno=fds[0]), int(reply["pid"]), fds[1] if len(fds) > 1 else None)
 
     def exit_code(self, pid: int, wait: bool) -> int | None:
         """The host's exit code once it has ended (waiting for it when ``wait``), else None."""
