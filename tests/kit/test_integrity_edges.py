@@ -93,6 +93,33 @@ def test_either_side_of_a_choice_is_followed(source: str, expected: tuple[str, .
     assert flags(source) == expected
 
 
+def test_a_name_bound_after_its_use_is_followed_whatever_the_order_of_the_pairs() -> None:
+    """A pass that bound a name through any pair of an unpacking or any default is followed by another, even when
+    the pair looked at last bound nothing."""
+    unpacked = "import sys\ndef later():\n    return b.modules\na, b = 1, sys\n"
+    assert flags(unpacked) == (MODULES,)
+    defaults = "import sys\ndef later():\n    return a.modules\ndef f(a=sys, b=1):\n    pass\n"
+    assert flags(defaults) == (MODULES,)
+
+
+def test_a_dotted_import_binds_its_first_name_to_that_module_only() -> None:
+    """``import importlib.util`` binds ``importlib`` to importlib: ``importlib.find_spec`` is no importer."""
+    assert flags("import importlib.util\nimportlib.find_spec('grader')\n") == ()
+    assert flags("import importlib.util\nimportlib.util.find_spec('grader')\n") == ("imports the grader itself",)
+
+
+def test_a_key_is_spelt_out_up_to_the_longest_literal_and_computed_past_it() -> None:
+    longest = integrity._LONGEST_LITERAL
+    assert flags(f"import builtins\nbuiltins.__dict__['{'a' * longest}']\n") == ()
+    past = flags(f"import builtins\nbuiltins.__dict__['{'a' * (longest + 1)}']\n")
+    assert past == ("looks up a computed name in builtins",)
+
+
+def test_a_modules_namespace_looks_up_that_modules_names() -> None:
+    """``importlib.__dict__['import_module']`` is importlib's import_module, not a global of that name."""
+    assert flags("import importlib\nimportlib.__dict__['import_module']('grader')\n") == ("imports the grader itself",)
+
+
 # -- imports by name ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("source", "expected"),

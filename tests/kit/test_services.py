@@ -403,6 +403,22 @@ def test_no_thread_of_the_hub_or_the_link_keeps_the_judge_or_the_host_alive(
         hang_up(judge_end, host_end)
 
 
+def test_closing_the_hub_never_raises_into_the_judge(hub_and_raw_host: tuple[ServiceHub, socket.socket]) -> None:
+    """The hub is closed while a host is torn down: a socket that fails to close is no error of the question."""
+    hub, _host_end = hub_and_raw_host
+    real = hub._sock
+
+    class FailingSocket:
+        def close(self) -> None:
+            raise OSError(9, "Bad file descriptor")
+
+    hub._sock = FailingSocket()  # type: ignore[assignment]
+    try:
+        hub.close()
+    finally:
+        hub._sock = real
+
+
 def test_the_hub_answers_calls_one_frame_at_a_time(hub_and_raw_host: tuple[ServiceHub, socket.socket]) -> None:
     """Answers sent from many handler threads at once never interleave their bytes."""
     hub, host = hub_and_raw_host
