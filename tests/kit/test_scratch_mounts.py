@@ -163,6 +163,21 @@ def test_unmount_detaches_even_while_a_file_is_held_open(room: Path) -> None:
         assert not (folder / "held").exists()
 
 
+def test_unmount_asks_the_kernel_for_a_lazy_detach_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flags are spelt out: a call that left them to chance (a missing argument of a C function) may detach,
+    refuse a busy mount or be refused outright, depending on what a register held."""
+    calls: list[tuple[object, ...]] = []
+
+    class Libc:
+        def umount2(self, *args: object) -> int:
+            calls.append(args)
+            return 0
+
+    monkeypatch.setattr(scratch, "_libc", Libc)
+    unmount(Path("/judge/work dir"))
+    assert calls == [(b"/judge/work dir", _MNT_DETACH)]
+
+
 def test_mounts_under_a_folder_are_found_with_any_name_and_detached(room: Path) -> None:
     judge = room / "judge"
     inside = [judge / "plain", judge / "with space", judge / "tab\there", judge / "new\nline", judge / "back\\slash"]
