@@ -398,6 +398,7 @@ def test_no_thread_of_the_hub_or_the_link_keeps_the_judge_or_the_host_alive(
     try:
         new = set(threading.enumerate()) - before
         assert len(new) == 2 and all(t.daemon for t in new)
+        assert sorted(t.name for t in new) == ["judge-services", "kit-services"], "named for a thread dump"
     finally:
         other.close()
         hang_up(judge_end, host_end)
