@@ -99,6 +99,15 @@ def test_a_served_call_gets_its_handlers_answer_and_is_recorded(wall: tuple[Serv
     assert hub.calls("q30.fetch") == [ServiceCall("q30.fetch", ("alpha", 21))]
 
 
+def test_each_handler_runs_in_a_thread_named_for_its_service(wall: tuple[ServiceHub, socket.socket]) -> None:
+    """A handler the judge holds shows in a thread dump under the service it answers."""
+    hub, _judge_end = wall
+    hub.serve("q30.fetch", lambda: threading.current_thread().name)
+    hub.serve("q31.other", lambda: [threading.current_thread().name, threading.current_thread().daemon])
+    assert host_services.call("q30.fetch") == "judge-service-q30.fetch"
+    assert host_services.call("q31.other") == ["judge-service-q31.other", True]
+
+
 def test_an_unserved_name_answers_none_and_is_recorded_too(wall: tuple[ServiceHub, socket.socket]) -> None:
     hub, _judge_end = wall
     assert host_services.call("nobody.serves", 1) is None
