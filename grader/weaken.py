@@ -8,7 +8,9 @@ grader's environment never reaches an app host). Names:
 - ``frame-deadline``: a reply frame's deadline applies to each read, not to the whole frame;
 - ``frame-values``: a reply frame may hold any number of JSON values;
 - ``scratch-tmpfs``: a host's scratch folder is a plain folder, with no ceiling on what is written there in all;
-- ``frame-bytes``: a reply frame may be 1024 times larger than the protocol allows.
+- ``frame-bytes``: a reply frame may be 1024 times larger than the protocol allows;
+- ``scratch-follow-links``: the scratch tmpfs follows symlinks (no ``nosymfollow``), so the judge, reading and
+  writing there outside every sandbox, goes wherever a link the host planted points.
 
 Sandbox layers, one part each (carried to the host in its ``Policy.weaken``):
 
@@ -49,7 +51,9 @@ SANDBOX_PARTS = frozenset(
         "pidns-no-pdeathsig",
     }
 )
-KNOWN = frozenset({"host-fork-from-judge", "frame-deadline", "frame-values", "frame-bytes", "scratch-tmpfs"})
+KNOWN = frozenset(
+    {"host-fork-from-judge", "frame-deadline", "frame-values", "frame-bytes", "scratch-tmpfs", "scratch-follow-links"}
+)
 KNOWN |= SANDBOX_PARTS
 
 

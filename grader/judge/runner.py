@@ -56,6 +56,7 @@ DEFAULT_TIMEOUT_S = 60.0  # CPU seconds of a question's whole tree; wall clock: 
 _CPU_CHECK_INTERVAL_S = 0.25
 _HOST_CPU_RECORD = "host-cpu-seconds"
 _POLL_INTERVAL_S = 0.005
+_MAX_FD = 1 << 20  # above any descriptor a process may hold here (RLIMIT_NOFILE)
 
 
 def default_jobs() -> int:
@@ -69,6 +70,22 @@ class _Process(Protocol):
 
     def kill(self) -> None:
         """Kill the process (if still running) and every process left in its group."""
+
+
+def close_inherited(keep: tuple[int, ...] = ()) -> None:
+    """In a forked judge: close every descriptor above stderr but ``keep``.
+
+    The judge is forked from the grading process, which holds the gradebook open (its file, WAL and shared-memory
+    index), the pipes of other judges and whatever else the run has open. The judge never needs them, and a
+    judge led astray (a path the host controls) must find none of them at ``/proc/self/fd``. Garbage the parent
+    left is collected first, so that no finaliser closes a number the judge has reused since.
+    """
+    gc.collect()
+    low = 3
+    for fd in sorted(fd for fd in keep if fd >= low):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, _MAX_FD)
 
 
 class ForkedProcess:
@@ -90,6 +107,7 @@ class ForkedProcess:
         try:
             signal.pthread_sigmask(signal.SIG_SETMASK, set())
             os.setpgid(0, 0)
+            close_inherited(keep=(job.zygote_fd,))
             # The judge's temporary files (its app hosts' scratch folders among them) live in the job's
             # scratch folder, removed with it whatever happens to the judge.
             os.environ["TMPDIR"] = str(Path(job.workdir).parent)

@@ -1,5 +1,7 @@
 """A host's scratch folder with a ceiling on everything written there together: a size-limited tmpfs.
 
+No symlink on it is followed (``nosymfollow``): the judge, which reads and writes there, is not confined.
+
 RLIMIT_FSIZE caps one file; a host that writes 200 MiB a hundred times fills the disk the gradebook lives on. The
 judge mounts a tmpfs of ``size`` bytes on the scratch folder before the host starts (the host then sees it in
 place, Landlock rules included), reads what the host wrote from it, and detaches it when the host is done. Its
@@ -21,7 +23,7 @@ __all__ = ["SCRATCH_BYTES", "is_full", "mount", "sweep_orphans", "unmount", "unm
 
 SCRATCH_BYTES = 256 * 1024**2
 _SOURCE_PREFIX = "grade-scratch-"
-_MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 2, 4, 8
+_MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_NOSYMFOLLOW = 2, 4, 8, 256
 _MNT_DETACH = 2
 _FULL_MARGIN_BYTES = 1024**2  # less than this left: the host ran into the ceiling
 
@@ -30,14 +32,23 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
 
-def mount(folder: Path, size_bytes: int = SCRATCH_BYTES) -> bool:
-    """Mount a private tmpfs of ``size_bytes`` on ``folder`` (an empty folder of the judge's). True on success."""
+def mount(folder: Path, size_bytes: int = SCRATCH_BYTES, follow_links: bool = False) -> bool:
+    """Mount a private tmpfs of ``size_bytes`` on ``folder`` (an empty folder of the judge's). True on success.
+
+    ``follow_links`` (``KIT_WEAKEN=scratch-follow-links`` only, for the kit's tests) leaves out ``nosymfollow``;
+    so does a kernel older than 5.10, which has no such option."""
     if os.name != "posix" or not Path("/proc/self/mountinfo").exists():
         return False
     options = f"size={size_bytes},mode=0700,nr_inodes=65536".encode()
     source = f"{_SOURCE_PREFIX}{os.getpid()}".encode()
     flags = _MS_NOSUID | _MS_NODEV | _MS_NOEXEC
-    return _libc().mount(source, str(folder).encode(), b"tmpfs", flags, options) == 0
+    # No symlink on the scratch is ever followed (Linux 5.10+), by anyone: the judge reads and writes files there
+    # (q20's log, q22's databases) with its own rights, outside every sandbox, and a link the host planted would
+    # aim those at any file of the machine (a classmate's answer, /proc/self/environ, the gradebook).
+    target = str(folder).encode()
+    if not follow_links and _libc().mount(source, target, b"tmpfs", flags | _MS_NOSYMFOLLOW, options) == 0:
+        return True
+    return _libc().mount(source, target, b"tmpfs", flags, options) == 0
 
 
 def is_full(folder: Path) -> bool:

@@ -110,7 +110,8 @@ def launch(
         )
         if group is not None:
             policy = dataclasses.replace(policy, cgroup=tuple(map(str, group.folders)))
-        capped = not weakened("scratch-tmpfs") and scratch_mount.mount(work)
+        follow = weakened("scratch-follow-links")
+        capped = not weakened("scratch-tmpfs") and scratch_mount.mount(work, follow_links=follow)
         policy = dataclasses.replace(policy, scratch_capped=capped)
 
     def cleanup() -> None:
