@@ -12,6 +12,8 @@ student's fault and stops the run.
 
 from __future__ import annotations
 
+import gzip
+import io
 import stat
 import tarfile
 import zipfile
@@ -27,6 +29,12 @@ MAX_MEMBERS = 2_000
 MAX_MEMBER_BYTES = 5 * 1024 * 1024
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz")
+# The most a tar stream may hold once decompressed: the accepted data, a header and padding per member, and the end.
+# It is read into memory up to this, never further: tarfile itself would read a member's header, or a GNU long
+# name that declares gigabytes, whole, and step over members' data by decompressing it, however large.
+MAX_TAR_STREAM_BYTES = MAX_TOTAL_BYTES + MAX_MEMBERS * 2 * 512 + 1024**2
+MAX_NAME_CHARS = 4096  # PATH_MAX: no file system takes a longer path
+_SHOWN_CHARS = 120  # a member's name, or a library's error, as a message shows it
 
 
 class ArchiveError(ValueError):
@@ -53,17 +61,26 @@ def archive_stem(name: str) -> str:
 
 
 def _why(exc: BaseException) -> str:
-    """An error's message, or its type when it has none (``EOFError()``)."""
-    return str(exc) or type(exc).__name__
+    """An error's message, or its type when it has none (``EOFError()``), at most ``_SHOWN_CHARS`` long."""
+    return _cut(str(exc) or type(exc).__name__)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _SHOWN_CHARS else f"{text[:_SHOWN_CHARS]}…"
+
+
+def _shown(name: str) -> str:
+    """A member's name as a message shows it: quoted, and cut short (an archive may name a member with megabytes)."""
+    return repr(_cut(name))
 
 
 def _safe_relative(name: str, archive: Path) -> PurePosixPath:
     normalised = name.replace("\\", "/")
     path = PurePosixPath(normalised)
     if path.is_absolute() or normalised.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise ArchiveError(f"{archive.name}: member {name!r} has an absolute path")
+        raise ArchiveError(f"{archive.name}: member {_shown(name)} has an absolute path")
     if ".." in path.parts:
-        raise ArchiveError(f"{archive.name}: member {name!r} points outside the archive (..)")
+        raise ArchiveError(f"{archive.name}: member {_shown(name)} points outside the archive (..)")
     return path
 
 
@@ -75,7 +92,7 @@ def _zip_members(archive: Path, handle: zipfile.ZipFile) -> list[_Member]:
     for info in infos:
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
-            raise ArchiveError(f"{archive.name}: member {info.filename!r} is a link; links are not accepted")
+            raise ArchiveError(f"{archive.name}: member {_shown(info.filename)} is a link; links are not accepted")
         members.append(_Member(info.filename, info.file_size, info.is_dir()))
     return members
 
@@ -87,11 +104,41 @@ def _tar_members(archive: Path, handle: tarfile.TarFile) -> list[_Member]:
         if len(members) >= MAX_MEMBERS:
             raise ArchiveError(f"{archive.name}: more than the {MAX_MEMBERS} members accepted")
         if info.issym() or info.islnk():
-            raise ArchiveError(f"{archive.name}: member {info.name!r} is a link; links are not accepted")
+            raise ArchiveError(f"{archive.name}: member {_shown(info.name)} is a link; links are not accepted")
         if not (info.isfile() or info.isdir()):
-            raise ArchiveError(f"{archive.name}: member {info.name!r} is not a regular file")
+            raise ArchiveError(f"{archive.name}: member {_shown(info.name)} is not a regular file")
+        if len(info.name) > MAX_NAME_CHARS:
+            raise ArchiveError(
+                f"{archive.name}: member {_shown(info.name)} has a name over {MAX_NAME_CHARS} characters"
+            )
         members.append(_Member(info.name, info.size, info.isdir()))
     return members
+
+
+def _tar_stream(archive: Path) -> bytes:
+    """The archive's tar stream, decompressed when it is gzip, read up to ``MAX_TAR_STREAM_BYTES`` and no further.
+
+    Only plain and gzip tars are read (``.tar``, ``.tar.gz``, ``.tgz``): tarfile would take bzip2 and xz by their
+    content whatever the name, and a few kilobytes of bzip2 unpack to gigabytes.
+    """
+    with archive.open("rb") as raw:
+        magic = raw.read(6)
+        raw.seek(0)
+        if magic.startswith((b"BZh", b"\xfd7zXZ")):
+            raise ArchiveError(f"{archive.name}: compressed with bzip2 or xz; a tar is accepted plain or gzipped")
+        stream = gzip.GzipFile(fileobj=raw) if magic.startswith(b"\x1f\x8b") else raw
+        data = stream.read(MAX_TAR_STREAM_BYTES + 1)
+    if len(data) > MAX_TAR_STREAM_BYTES:
+        raise ArchiveError(f"{archive.name}: unpacks to more than {MAX_TOTAL_BYTES} bytes")
+    return data
+
+
+def _open_tar(archive: Path) -> tarfile.TarFile | None:
+    """The archive as a tar read from memory (``_tar_stream``), or None when it is no tar at all."""
+    try:
+        return tarfile.open(fileobj=io.BytesIO(_tar_stream(archive)), mode="r:")
+    except tarfile.ReadError:
+        return None
 
 
 def _check_sizes(archive: Path, members: list[_Member]) -> None:
@@ -100,7 +147,7 @@ def _check_sizes(archive: Path, members: list[_Member]) -> None:
     total = 0
     for member in members:
         if member.size > MAX_MEMBER_BYTES:
-            raise ArchiveError(f"{archive.name}: member {member.name!r} is larger than {MAX_MEMBER_BYTES} bytes")
+            raise ArchiveError(f"{archive.name}: member {_shown(member.name)} is larger than {MAX_MEMBER_BYTES} bytes")
         total += member.size
     if total > MAX_TOTAL_BYTES:
         raise ArchiveError(f"{archive.name}: unpacks to more than {MAX_TOTAL_BYTES} bytes")
@@ -138,13 +185,14 @@ def extract_archive(archive: Path, destination: Path) -> None:
                     with zip_handle.open(name) as stream:
                         data = stream.read(size + 1)  # the declared size may lie: never read past it
                     if len(data) > size:
-                        raise ArchiveError(f"{archive.name}: member {name!r} is larger than it declares")
+                        raise ArchiveError(f"{archive.name}: member {_shown(name)} is larger than it declares")
                     return data
 
                 _extract_members(archive, destination, _zip_members(archive, zip_handle), read_zip)
             return
-        if tarfile.is_tarfile(archive):
-            with tarfile.open(archive) as tar_handle:
+        tar_handle = _open_tar(archive)
+        if tar_handle is not None:
+            with tar_handle:
 
                 def read_tar(name: str, size: int) -> bytes:
                     stream = tar_handle.extractfile(name)
