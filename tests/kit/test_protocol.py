@@ -247,6 +247,18 @@ def test_a_deadline_already_passed_times_out_even_with_the_frame_waiting(
         receive(judge, time.monotonic() - 0.001)
 
 
+def test_a_deadline_reached_exactly_times_out_even_with_the_frame_waiting(
+    pair: tuple[socket.socket, socket.socket], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No time left is no time: not a read with a zero timeout that happens to find the frame there."""
+    judge, host = pair
+    host.sendall(frame(b"{}"))
+    time.sleep(0.05)
+    monkeypatch.setattr(protocol.time, "monotonic", lambda: 1000.0)
+    with pytest.raises(TimeoutError, match=r"^the frame did not arrive in time$"):
+        receive(judge, 1000.0)
+
+
 def test_the_deadline_is_for_the_whole_frame_not_each_read(pair: tuple[socket.socket, socket.socket]) -> None:
     """A host that trickles its reply a byte at a time cannot stretch the deadline: each read comes quickly."""
     judge, host = pair

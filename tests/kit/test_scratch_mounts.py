@@ -178,6 +178,22 @@ def test_unmount_asks_the_kernel_for_a_lazy_detach_by_name(monkeypatch: pytest.M
     assert calls == [(b"/judge/work dir", _MNT_DETACH)]
 
 
+def test_without_a_mount_table_nothing_is_mounted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where /proc/self/mountinfo is missing no scratch mount could be found or swept again: none is made."""
+    calls: list[tuple[object, ...]] = []
+
+    class Libc:
+        def mount(self, *args: object) -> int:
+            calls.append(args)
+            return 0
+
+    exists = Path.exists
+    monkeypatch.setattr(scratch, "_libc", Libc)
+    monkeypatch.setattr(Path, "exists", lambda path: str(path) != "/proc/self/mountinfo" and exists(path))
+    assert mount(Path("/judge/work")) is False
+    assert calls == []
+
+
 def test_mounts_under_a_folder_are_found_with_any_name_and_detached(room: Path) -> None:
     judge = room / "judge"
     inside = [judge / "plain", judge / "with space", judge / "tab\there", judge / "new\nline", judge / "back\\slash"]
