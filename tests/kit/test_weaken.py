@@ -20,7 +20,14 @@ DOCUMENTED = {  # the names each "- ``name``, ``name``: what it does" line of th
     if line.startswith("- ")
     for name in re.findall(r"``([a-z0-9-]+)``", line.partition(": ")[0])
 }
-OTHERS = {"host-fork-from-judge", "frame-deadline", "frame-values", "frame-bytes", "scratch-tmpfs"}
+OTHERS = {
+    "host-fork-from-judge",
+    "frame-deadline",
+    "frame-values",
+    "frame-bytes",
+    "scratch-tmpfs",
+    "scratch-follow-links",
+}
 
 
 def test_every_switch_is_documented_and_every_documented_switch_exists() -> None:
