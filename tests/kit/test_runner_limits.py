@@ -165,7 +165,9 @@ def gone(pids: list[int], timeout_s: float = 5.0) -> bool:
 
 
 def test_a_judge_cut_at_its_limit_takes_its_whole_group(tmp_path: Path) -> None:
-    run, pids = grade_one(tmp_path, "time.sleep(600)", timeout_s=1.0)
+    # It spins once its child and grandchild run, so it is cut by CPU time; 4 s of it (20 s by the clock) leave
+    # a loaded machine time to start both Pythons first (at 1 s, a CI run cut it at the clock's 5 s before).
+    run, pids = grade_one(tmp_path, "while True: pass", timeout_s=4.0)
     assert len(pids) == 2, "the hidden test started its child and grandchild"
     assert run.outcome == "timeout" and "stuck in test_starts_a_child_and_a_grandchild" in run.message  # type: ignore[attr-defined]
     assert gone(pids), "a process of the judge's group outlived its time limit"
