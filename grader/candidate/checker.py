@@ -36,7 +36,7 @@ from grader.candidate.checkchild import CheckJob, pytest_args, run_in_child
 from grader.candidate.outcome import CheckResult, fold_events
 from grader.host.warm import warm_imports
 from grader.judge.cputime import WALL_FACTOR, spent_s
-from grader.judge.runner import (
+from grader.judge.processes import (
     ForkedProcess,
     kill_spawned,
 )  # the grader's fork: signals held back, own group, killpg on kill

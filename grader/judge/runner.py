@@ -2,7 +2,8 @@
 
 Isolation is the point: a module that loops forever, exits the process, crashes or floods its output costs
 its own question and nothing else. The judge (``grader.judge.child``) never runs candidate code itself: its tests
-start sandboxed app hosts (``grader.judge.bridge``), forked from the judge, which hold the module.
+start sandboxed app hosts (``grader.judge.bridge``), forked from a zygote exec'd clean, which hold the module.
+How a judge process is started and killed is ``grader.judge.processes``.
 
 Speed is the other point: starting a fresh interpreter and importing
 FastAPI for each of 30 questions costs most of a grading run, so on POSIX the parent imports the heavy
@@ -19,24 +20,20 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
 
 from grader.book.results import RawRun, TestOutcome
 from grader.host.warm import warm_imports
 from grader.judge.bridge.zygote import RunZygote, ZygoteServer, ZygoteUnavailable
 from grader.judge.child import ChildJob, pytest_config_args
-from grader.judge.cputime import HOST_CPU_FILE_VARIABLE, WALL_FACTOR, tree_cpu_s
-from grader.judge.interrupts import checkpoint, signals_blocked_for_fork
+from grader.judge.cputime import WALL_FACTOR, tree_cpu_s
+from grader.judge.interrupts import checkpoint
+from grader.judge.processes import HOST_CPU_RECORD, ForkedProcess, JudgeProcess, SpawnedProcess
 from grader.kit import hidden_tests_dir, kit_root
 from grader.kit.catalogue import Question
 from grader.sandbox.scratch import SCRATCH_BYTES
@@ -44,140 +41,19 @@ from grader.scan.integrity import scan_file
 
 __all__ = [
     "DEFAULT_TIMEOUT_S",
-    "ForkedProcess",
     "GradingJob",
     "default_jobs",
-    "kill_spawned",
     "run_jobs",
     "run_questions",
 ]
 
 DEFAULT_TIMEOUT_S = 60.0  # CPU seconds of a question's whole tree; wall clock: WALL_FACTOR times as many
 _CPU_CHECK_INTERVAL_S = 0.25
-_HOST_CPU_RECORD = "host-cpu-seconds"
 _POLL_INTERVAL_S = 0.005
-_MAX_FD = 1 << 20  # above any descriptor a process may hold here (RLIMIT_NOFILE)
 
 
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
-
-
-class _Process(Protocol):
-    pid: int
-
-    def poll(self) -> int | None: ...
-
-    def kill(self) -> None:
-        """Kill the process (if still running) and every process left in its group."""
-
-
-def close_inherited(keep: tuple[int, ...] = ()) -> None:
-    """In a forked judge: close every descriptor above stderr but ``keep``.
-
-    The judge is forked from the grading process, which holds the gradebook open (its file, WAL and shared-memory
-    index), the pipes of other judges and whatever else the run has open. The judge never needs them, and a
-    judge led astray (a path the host controls) must find none of them at ``/proc/self/fd``. Garbage the parent
-    left is collected first, so that no finaliser closes a number the judge has reused since.
-    """
-    gc.collect()
-    low = 3
-    for fd in sorted(fd for fd in keep if fd >= low):
-        os.closerange(low, fd)
-        low = fd + 1
-    os.closerange(low, _MAX_FD)
-
-
-class ForkedProcess:
-    def __init__(self, job: ChildJob, close_in_child: tuple[socket.socket, ...] = ()) -> None:
-        with signals_blocked_for_fork():
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - the child: it never leaves this block
-                for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-                    signal.signal(signum, signal.SIG_DFL)
-                for sock in close_in_child:
-                    sock.close()
-                self._child(job)
-        self.pid = pid
-        self._returncode: int | None = None
-
-    @staticmethod
-    def _child(job: ChildJob) -> None:  # pragma: no cover - runs in the child, which never returns
-        code = 0
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, set())
-            os.setpgid(0, 0)
-            close_inherited(keep=(job.zygote_fd,))
-            # The judge's temporary files (its app hosts' scratch folders among them) live in the job's
-            # scratch folder, removed with it whatever happens to the judge.
-            os.environ["TMPDIR"] = str(Path(job.workdir).parent)
-            os.environ[HOST_CPU_FILE_VARIABLE] = str(Path(job.workdir).parent / _HOST_CPU_RECORD)
-            tempfile.tempdir = None
-            from grader.judge.child import run_child
-
-            run_child(job)
-        except BaseException:  # the child must never return into the parent's code
-            code = 70
-        finally:
-            os._exit(code)
-
-    def poll(self) -> int | None:
-        if self._returncode is None:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                self._returncode = os.waitstatus_to_exitcode(status)
-        return self._returncode
-
-    def kill(self) -> None:
-        # The whole process group: the candidate's module may have started processes of its own.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.pid, signal.SIGKILL)
-        if self._returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            # Already reaped when a Ctrl-C cut ``poll`` between its waitpid and recording the code.
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
-            self._returncode = -signal.SIGKILL
-
-
-class _SpawnedProcess:
-    def __init__(self, job: ChildJob) -> None:
-        # The job (its token included) goes through a pipe, never argv, which every process can read.
-        self._popen = subprocess.Popen(
-            [sys.executable, "-m", "grader.judge.child_main"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            env={
-                **os.environ,
-                "TMPDIR": str(Path(job.workdir).parent),
-                HOST_CPU_FILE_VARIABLE: str(Path(job.workdir).parent / _HOST_CPU_RECORD),
-            },
-            pass_fds=(job.zygote_fd,) if job.zygote_fd >= 0 else (),
-        )
-        assert self._popen.stdin is not None
-        with contextlib.suppress(BrokenPipeError):
-            self._popen.stdin.write(json.dumps(asdict(job)).encode())
-            self._popen.stdin.close()
-        self.pid = self._popen.pid
-
-    def poll(self) -> int | None:
-        return self._popen.poll()
-
-    def kill(self) -> None:
-        kill_spawned(self._popen)
-
-
-def kill_spawned(popen: subprocess.Popen[bytes]) -> None:
-    """Kill a process started in its own session, with everything it started, and reap it."""
-    if os.name == "posix":
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(popen.pid, signal.SIGKILL)
-    if popen.poll() is None:
-        popen.kill()
-        popen.wait()
 
 
 class _WarmUpCheckpoint:
@@ -225,7 +101,7 @@ def _warm_up() -> None:
 class _Running:
     job: GradingJob
     child_job: ChildJob
-    process: _Process
+    process: JudgeProcess
     started: float
     scratch: Path
     cpu_s: float = 0.0  # the question's CPU time at the last look
@@ -239,7 +115,7 @@ class _Running:
             from grader.sandbox.process import Cgroup
 
             hosts = Cgroup.named(f"grade-host-{self.process.pid}-")
-            self.cpu_s = tree_cpu_s(self.process.pid, self.scratch / _HOST_CPU_RECORD, hosts)
+            self.cpu_s = tree_cpu_s(self.process.pid, self.scratch / HOST_CPU_RECORD, hosts)
             self.cpu_checked = now
         return self.cpu_s
 
@@ -458,9 +334,9 @@ def _start(job: GradingJob, tests_dir: Path, use_fork: bool, settings: _Settings
     )
     try:
         if use_fork:
-            process: _Process = ForkedProcess(child_job, zygote.masters() if zygote is not None else ())
+            process: JudgeProcess = ForkedProcess(child_job, zygote.masters() if zygote is not None else ())
         else:
-            process = _SpawnedProcess(child_job)
+            process = SpawnedProcess(child_job)
     finally:
         if client is not None:
             client.close()  # the judge holds its own copy; when it ends, the zygote kills its hosts

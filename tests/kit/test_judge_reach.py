@@ -22,9 +22,9 @@ from typing import Any
 
 import pytest
 
-from grader.judge import child, runner
+from grader.judge import child, processes
 from grader.judge.child import ChildJob
-from grader.judge.runner import ForkedProcess
+from grader.judge.processes import ForkedProcess
 from grader.kit import solutions_dir
 
 SOLUTION_Q20 = (solutions_dir() / "q20_background_tasks.py").read_text()
@@ -155,7 +155,7 @@ def test_closing_what_is_inherited_keeps_only_what_is_named() -> None:
     r2, w2 = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child reports through its exit code
-        runner.close_inherited(keep=(w2,))
+        processes.close_inherited(keep=(w2,))
         try:
             os.fstat(w1)
             os._exit(1)  # a descriptor not named is still open
