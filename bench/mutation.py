@@ -69,8 +69,20 @@ CORE: dict[str, tuple[str, ...]] = {
         "test_reports_mutants.py",
     ),
     "grader.book.gradebook": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
+    # The Gradebook's parts (issue 24's split): opening and schema, writes, reads, the assignment's settings.
+    "grader.book.schema": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
+    "grader.book.recording": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
+    "grader.book.reading": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
+    "grader.book.settings": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
+    "grader.book.diskfull": ("test_gradebook_mutants.py", "test_book_review.py"),
     "grader.judge.batch": ("test_gradebook_mutants.py",),
     "grader.book.assignments": ("test_assignments.py", "test_assignments_mutants.py"),
+    "grader.book.roster": ("test_assignments.py", "test_assignments_mutants.py", "test_assignment_numbers.py"),
+    "grader.book.assignment_options": (
+        "test_assignments.py",
+        "test_assignments_mutants.py",
+        "test_assignment_numbers.py",
+    ),
     "grader.book.lateness": ("test_assignments.py", "test_assignments_mutants.py"),
     "grader.book.manifest": (
         "test_manifest_mutants.py",
@@ -82,11 +94,12 @@ CORE: dict[str, tuple[str, ...]] = {
     "grader.reports.html": _HTML_TESTS,
     "grader.reports.html_page": _HTML_TESTS,
     "grader.reports.html_stats": _HTML_TESTS,
+    "grader.reports.html_statistics": _HTML_TESTS,
     "grader.reports.html_student": _HTML_TESTS,
     "grader.reports.jsonout": ("test_reports_mutants.py",),
     "grader.reports.lms": ("test_lms.py", "test_lms_mutants.py"),
     "grader.reports.table": ("test_html_report.py", "test_reports_mutants.py"),
-    "grader.book.archives": ("test_archives.py", "test_intake_mutants.py"),
+    "grader.book.archives": ("test_archives.py", "test_intake_mutants.py", "test_archive_bounds.py"),
     "grader.book.submissions": (
         "test_archives.py",
         "test_intake.py",
@@ -102,6 +115,7 @@ TRUST: dict[str, tuple[str, ...]] = {
     "grader.protocol": ("test_protocol.py",),
     "grader.book.intake": ("test_intake.py", "test_intake_mutants.py", "test_intake_refusals.py"),
     "grader.scan.integrity": ("test_integrity.py", "test_integrity_edges.py"),
+    "grader.scan.integrity_rules": ("test_integrity.py", "test_integrity_edges.py"),
     "grader.text.safetext": ("test_hostile_class.py", "test_intake_mutants.py", "test_safetext.py"),
     "grader.judge.cputime": ("test_cputime.py",),
     "grader.weaken": ("test_weaken.py",),
@@ -117,6 +131,7 @@ _EXPORT_TESTS = ("test_exports.py", "test_exports_mutants.py")
 OPTIONAL: dict[str, tuple[str, ...]] = {
     "grader.exports": _EXPORT_TESTS,
     "grader.exports.classroom": _EXPORT_TESTS,
+    "grader.exports.classroom_workflow": _EXPORT_TESTS,
     "grader.exports.common": _EXPORT_TESTS,
     "grader.exports.gradescope": _EXPORT_TESTS,
 }

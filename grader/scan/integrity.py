@@ -23,125 +23,29 @@ which a process with other limits might still import, is flagged as unread.
 from __future__ import annotations
 
 import ast
-import builtins
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-__all__ = ["scan_bytes", "scan_file", "scan_source"]
-
-# Modules a FastAPI answer never needs, and why their presence deserves a look.
-_SUSPICIOUS_MODULES = {
-    "_pytest": "imports pytest's internals",
-    "pytest_jsonreport": "imports the grader's report plugin",
-    "grader": "imports the grader itself",
-    "ctypes": "imports ctypes",
-    "gc": "imports gc (can reach any object of the process)",
-    "inspect": "imports inspect (can read frames)",
-}
-# Qualified names whose use (call, reference, import, lookup) deserves a look.
-_REASONS = {
-    "sys._getframe": "reads interpreter frames (sys._getframe)",
-    "sys._current_frames": "reads interpreter frames (sys._current_frames)",
-    "sys.modules": "reaches modules through sys.modules",
-    "sys.settrace": "installs a tracer (sys.settrace)",
-    "sys.setprofile": "installs a profiler hook (sys.setprofile)",
-    "threading.settrace": "installs a tracer (threading.settrace)",
-    "threading.setprofile": "installs a profiler hook (threading.setprofile)",
-    "builtins.exec": "runs code built at run time (exec)",
-    "builtins.eval": "runs code built at run time (eval)",
-    "builtins.compile": "runs code built at run time (compile)",
-    "builtins.__import__": "imports modules dynamically (__import__)",
-}
-for _module in ("os", "posix"):  # posix is what os re-exports
-    _REASONS.update(
-        {
-            f"{_module}._exit": f"can end the process without cleanup ({_module}._exit)",
-            f"{_module}.kill": f"sends signals ({_module}.kill)",
-            f"{_module}.killpg": f"sends signals ({_module}.killpg)",
-            f"{_module}.fork": f"starts processes ({_module}.fork)",
-            f"{_module}.forkpty": f"starts processes ({_module}.forkpty)",
-            f"{_module}.setsid": f"detaches processes ({_module}.setsid)",
-        }
-    )
-# Attribute names rare enough to be flagged on any object (the reason of the module that defines them).
-_RARE_ATTRIBUTES = {
-    "_getframe": "sys._getframe",
-    "_current_frames": "sys._current_frames",
-    "_exit": "os._exit",
-    "settrace": "sys.settrace",
-    "setprofile": "sys.setprofile",
-    "setsid": "os.setsid",
-    "killpg": "os.killpg",
-    "forkpty": "os.forkpty",
-}
-# Attributes that walk from an object to the interpreter's frames, globals or code.
-_INTROSPECTION_ATTRIBUTES = {
-    "__traceback__",
-    "tb_frame",
-    "tb_next",
-    "f_back",
-    "f_globals",
-    "f_locals",
-    "gi_frame",
-    "cr_frame",
-    "__globals__",
-    "__subclasses__",
-    "__code__",
-    "__builtins__",
-}
-# Functions that import a module named by their first argument, as they are shown in a flag.
-_IMPORTERS = {
-    "importlib.import_module": "importlib.import_module",
-    "importlib.__import__": "importlib.__import__",
-    "builtins.__import__": "__import__",
-    "pkgutil.resolve_name": "pkgutil.resolve_name",
-    "importlib.util.find_spec": "importlib.util.find_spec",
-    "runpy.run_module": "runpy.run_module",
-}
-_FILE_LOADERS = {
-    "importlib.util.spec_from_file_location",
-    "importlib.machinery.SourceFileLoader",
-    "importlib.machinery.SourcelessFileLoader",
-    "runpy.run_path",
-}
-_ATTRIBUTE_FUNCTIONS = {"builtins.getattr", "builtins.setattr", "builtins.hasattr", "builtins.delattr"}
-_ATTRIBUTE_GETTERS = {"operator.attrgetter", "operator.methodcaller"}
-_NAMESPACE_FUNCTIONS = {"builtins.vars", "builtins.globals", "builtins.locals"}
-# Modules on which getattr/setattr, or a lookup by a computed name, is flagged whatever the name.
-_NAMESPACES = ("builtins", "sys", "os", "posix")
-# q25's candidates write tests, so pytest is part of their answer.
-_PYTEST_ALLOWED = frozenset({"q25"})
-
-_BUILTIN_NAMES = frozenset(dir(builtins))
-_LONGEST_LITERAL = 1000  # longer folded strings are left unknown: no flagged name is that long
-_PASSES = 10  # rounds of following assignments; more means names chained out of order, itself flagged
-
-
-def _prefixes(names: Iterable[str]) -> frozenset[str]:
-    out: set[str] = set()
-    for name in names:
-        parts = name.split(".")
-        out.update(".".join(parts[: i + 1]) for i in range(len(parts)))
-    return frozenset(out)
-
-
-# The only qualified names the analysis keeps track of: what it flags or calls out, and the way to them.
-_TRACKED = _prefixes(
-    [
-        *_REASONS,
-        *_IMPORTERS,
-        *_FILE_LOADERS,
-        *_ATTRIBUTE_FUNCTIONS,
-        *_ATTRIBUTE_GETTERS,
-        *_NAMESPACE_FUNCTIONS,
-        *_NAMESPACES,
-    ]
+from grader.scan.integrity_rules import (
+    ATTRIBUTE_FUNCTIONS,
+    ATTRIBUTE_GETTERS,
+    BUILTIN_NAMES,
+    FILE_LOADERS,
+    IMPORTERS,
+    INTROSPECTION_ATTRIBUTES,
+    LONGEST_LITERAL,
+    NAMESPACE_FUNCTIONS,
+    NAMESPACES,
+    NO_NAMES,
+    PASSES,
+    PYTEST_ALLOWED,
+    RARE_ATTRIBUTES,
+    REASONS,
+    SUSPICIOUS_MODULES,
+    tracked,
 )
-_NO_NAMES: frozenset[str] = frozenset()
 
-
-def _tracked(names: Iterable[str]) -> frozenset[str]:
-    return frozenset(name for name in names if name in _TRACKED)
+__all__ = ["scan_bytes", "scan_file", "scan_source"]
 
 
 def _postorder(tree: ast.AST) -> Iterator[ast.AST]:
@@ -185,27 +89,27 @@ class _Names:
                     else:
                         self._bind(alias.asname or alias.name, {f"{node.module}.{alias.name}"})
         self.converged = False
-        for _ in range(_PASSES):
+        for _ in range(PASSES):
             if not self._pass():
                 self.converged = True
                 break
 
     def _bind(self, name: str, qualified: Iterable[str]) -> bool:
-        new = _tracked(qualified) - self.bindings.get(name, set())
+        new = tracked(qualified) - self.bindings.get(name, set())
         if new:
             self.bindings.setdefault(name, set()).update(new)
         return bool(new)
 
     def of(self, node: ast.AST | None) -> frozenset[str]:
-        return self.names.get(node, _NO_NAMES) if node is not None else _NO_NAMES
+        return self.names.get(node, NO_NAMES) if node is not None else NO_NAMES
 
     def name(self, identifier: str) -> frozenset[str]:
         """A bare name: what it was bound to anywhere, a star import's name, and the builtin or module it spells."""
         own = "builtins" if identifier == "__builtins__" else identifier
-        if identifier in _BUILTIN_NAMES:
+        if identifier in BUILTIN_NAMES:
             own = f"builtins.{identifier}"
         found = {own, *self.bindings.get(identifier, ()), *(f"{m}.{identifier}" for m in self.star_modules)}
-        return _tracked(found)
+        return tracked(found)
 
     def _pass(self) -> bool:
         """Work out every node once, binding names as assignments are met; True if a binding grew."""
@@ -243,15 +147,15 @@ class _Names:
         ):
             parts = [self.text.get(element) for element in node.args[0].elts]
             value = self.text[node.func.value].join(p for p in parts if p is not None) if None not in parts else None
-        if value is not None and len(value) <= _LONGEST_LITERAL:
+        if value is not None and len(value) <= LONGEST_LITERAL:
             self.text[node] = value
 
     def namespace(self, node: ast.AST) -> tuple[frozenset[str], bool] | None:
         """``X.__dict__``, ``vars(X)``: X's names; ``globals()``, ``locals()``, ``vars()``: (nothing, True)."""
         if isinstance(node, ast.Attribute) and node.attr == "__dict__":
             return self.of(node.value), False
-        if isinstance(node, ast.Call) and self.of(node.func) & _NAMESPACE_FUNCTIONS:
-            return (self.of(node.args[0]), False) if node.args else (_NO_NAMES, True)
+        if isinstance(node, ast.Call) and self.of(node.func) & NAMESPACE_FUNCTIONS:
+            return (self.of(node.args[0]), False) if node.args else (NO_NAMES, True)
         return None
 
     def lookup(self, container: ast.AST, key: str) -> frozenset[str]:
@@ -261,13 +165,13 @@ class _Names:
             owners, own_module = namespace
             if own_module:
                 return self.name(key)
-            return _tracked(f"{owner}.{key}" for owner in owners)
+            return tracked(f"{owner}.{key}" for owner in owners)
         found = {key if owner == "sys.modules" else f"{owner}.{key}" for owner in self.of(container)}
-        return _tracked(found)
+        return tracked(found)
 
     def imported(self, call: ast.Call) -> tuple[str | None, ast.AST | None]:
         """For a call to an import function: how the flag names the function, and the argument naming the module."""
-        labels = sorted(_IMPORTERS[name] for name in self.of(call.func) if name in _IMPORTERS)
+        labels = sorted(IMPORTERS[name] for name in self.of(call.func) if name in IMPORTERS)
         if not labels and isinstance(call.func, ast.Attribute) and call.func.attr == "import_module":
             labels = ["importlib.import_module"]  # on whatever object: the name matters more than the owner
         if not labels:
@@ -279,10 +183,10 @@ class _Names:
         if isinstance(node, ast.Name):
             return self.name(node.id)
         if isinstance(node, ast.Attribute):
-            return _tracked(f"{owner}.{node.attr}" for owner in self.of(node.value))
+            return tracked(f"{owner}.{node.attr}" for owner in self.of(node.value))
         if isinstance(node, ast.Subscript):
             key = self.text.get(node.slice)
-            return self.lookup(node.value, key) if key is not None else _NO_NAMES
+            return self.lookup(node.value, key) if key is not None else NO_NAMES
         if isinstance(node, ast.NamedExpr):
             return self.of(node.value)
         if isinstance(node, ast.IfExp):
@@ -291,7 +195,7 @@ class _Names:
             return frozenset().union(*(self.of(value) for value in node.values))
         if isinstance(node, ast.Call):
             return self._call(node)
-        return _NO_NAMES
+        return NO_NAMES
 
     def _call(self, node: ast.Call) -> frozenset[str]:
         function = self.of(node.func)
@@ -300,9 +204,9 @@ class _Names:
         if module is not None:
             dotted = module.replace(":", ".")
             top = function & {"builtins.__import__", "importlib.__import__"}  # __import__("a.b") returns a
-            return _tracked({dotted, dotted.split(".")[0]} if top else {dotted})
-        if function & _ATTRIBUTE_FUNCTIONS and len(node.args) >= 2 and node.args[1] in self.text:
-            return _tracked(f"{owner}.{self.text[node.args[1]]}" for owner in self.of(node.args[0]))
+            return tracked({dotted, dotted.split(".")[0]} if top else {dotted})
+        if function & ATTRIBUTE_FUNCTIONS and len(node.args) >= 2 and node.args[1] in self.text:
+            return tracked(f"{owner}.{self.text[node.args[1]]}" for owner in self.of(node.args[0]))
         if isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args and node.args[0] in self.text:
             return self.lookup(node.func.value, self.text[node.args[0]])
         if (  # operator.attrgetter("modules")(sys)
@@ -312,8 +216,8 @@ class _Names:
             and node.func.args[0] in self.text
             and len(node.args) == 1
         ):
-            return _tracked(f"{owner}.{self.text[node.func.args[0]]}" for owner in self.of(node.args[0]))
-        return _NO_NAMES
+            return tracked(f"{owner}.{self.text[node.func.args[0]]}" for owner in self.of(node.args[0]))
+        return NO_NAMES
 
     def _assign(self, node: ast.AST) -> bool:
         pairs: list[tuple[ast.AST, ast.AST | None]] = []
@@ -345,19 +249,19 @@ class _Names:
 
 def _reach(owners: Iterable[str], attribute: str) -> list[str]:
     """Flags for reading ``attribute`` of an object that may be any of ``owners`` (or anything, if none)."""
-    flags = [f"reaches interpreter internals ({attribute})"] if attribute in _INTROSPECTION_ATTRIBUTES else []
-    known = [_REASONS[f"{owner}.{attribute}"] for owner in sorted(owners) if f"{owner}.{attribute}" in _REASONS]
+    flags = [f"reaches interpreter internals ({attribute})"] if attribute in INTROSPECTION_ATTRIBUTES else []
+    known = [REASONS[f"{owner}.{attribute}"] for owner in sorted(owners) if f"{owner}.{attribute}" in REASONS]
     if known:
         flags.extend(known)
-    elif attribute in _RARE_ATTRIBUTES:
-        flags.append(_REASONS[_RARE_ATTRIBUTES[attribute]])
+    elif attribute in RARE_ATTRIBUTES:
+        flags.append(REASONS[RARE_ATTRIBUTES[attribute]])
     return flags
 
 
 def _module_flags(modules: Iterable[str], question_id: str) -> list[str]:
     heads = {module.split(".")[0].split(":")[0] for module in modules}
-    flags = [reason for module, reason in _SUSPICIOUS_MODULES.items() if module in heads]
-    if "pytest" in heads and question_id not in _PYTEST_ALLOWED:
+    flags = [reason for module, reason in SUSPICIOUS_MODULES.items() if module in heads]
+    if "pytest" in heads and question_id not in PYTEST_ALLOWED:
         flags.append("imports pytest, which no answer needs outside q25")
     return flags
 
@@ -371,19 +275,19 @@ def _call_flags(names: _Names, node: ast.Call, modules: set[str]) -> list[str]:
             modules.add(names.text[argument])
         if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
             flags.append(f"imports a module whose name is computed ({label})")
-    flags.extend(f"loads code from a file path ({loader})" for loader in sorted(function & _FILE_LOADERS))
-    if function & _ATTRIBUTE_FUNCTIONS and node.args:
-        how = sorted(function & _ATTRIBUTE_FUNCTIONS)[0].split(".")[1]
+    flags.extend(f"loads code from a file path ({loader})" for loader in sorted(function & FILE_LOADERS))
+    if function & ATTRIBUTE_FUNCTIONS and node.args:
+        how = sorted(function & ATTRIBUTE_FUNCTIONS)[0].split(".")[1]
         owners = names.of(node.args[0])
         if len(node.args) >= 2 and node.args[1] in names.text:
             flags.extend(_reach(owners, names.text[node.args[1]]))
         if how in ("getattr", "setattr"):
-            flags.extend(f"{how} on {owner}" for owner in _NAMESPACES if owner in owners)
+            flags.extend(f"{how} on {owner}" for owner in NAMESPACES if owner in owners)
     if isinstance(node.func, ast.Attribute) and node.func.attr in ("__getattribute__", "__getattr__") and node.args:
         owners = names.of(node.args[0]) if len(node.args) == 2 else names.of(node.func.value)
         if node.args[-1] in names.text:
             flags.extend(_reach(owners, names.text[node.args[-1]]))
-    if function & _ATTRIBUTE_GETTERS:
+    if function & ATTRIBUTE_GETTERS:
         paths = [names.text[a] for a in node.args if a in names.text]
         if "operator.methodcaller" in function:
             paths = paths[:1]
@@ -401,24 +305,24 @@ def _flags(tree: ast.AST, question_id: str) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             modules.add(node.module)
             imported = (f"{node.module}.{alias.name}" for alias in node.names)
-            flags.extend(_REASONS[name] for name in imported if name in _REASONS)
+            flags.extend(REASONS[name] for name in imported if name in REASONS)
         elif isinstance(node, ast.Name):
             if node.id == "__builtins__":
                 flags.append("reaches interpreter internals (__builtins__)")
             if not isinstance(node.ctx, ast.Store):
-                flags.extend(_REASONS[name] for name in sorted(names.of(node)) if name in _REASONS)
+                flags.extend(REASONS[name] for name in sorted(names.of(node)) if name in REASONS)
         elif isinstance(node, ast.Attribute):
             flags.extend(_reach(names.of(node.value), node.attr))
         elif isinstance(node, ast.Subscript):
-            flags.extend(_REASONS[name] for name in sorted(names.of(node)) if name in _REASONS)
+            flags.extend(REASONS[name] for name in sorted(names.of(node)) if name in REASONS)
             namespace = names.namespace(node.value)
             key = names.text.get(node.slice)
             if namespace is not None and key is not None:
                 flags.extend(_reach(namespace[0], key))
             owners = namespace[0] if namespace is not None else names.of(node.value) & {"builtins"}
-            flags.extend(f"looks up a computed name in {o}" for o in _NAMESPACES if o in owners and key is None)
+            flags.extend(f"looks up a computed name in {o}" for o in NAMESPACES if o in owners and key is None)
         elif isinstance(node, ast.Call):
-            flags.extend(_REASONS[name] for name in sorted(names.of(node)) if name in _REASONS)
+            flags.extend(REASONS[name] for name in sorted(names.of(node)) if name in REASONS)
             flags.extend(_call_flags(names, node, modules))
     if not names.converged:
         flags.append("the scan could not follow every name (assignments chained out of order)")

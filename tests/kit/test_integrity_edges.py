@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.scan import integrity
+from grader.scan import integrity_rules
 from grader.scan.integrity import scan_file, scan_source
 
 MODULES = "reaches modules through sys.modules"
@@ -27,8 +27,8 @@ def flags(source: str) -> tuple[str, ...]:
 
 
 def test_the_names_followed_are_each_flagged_name_and_the_way_to_it() -> None:
-    assert integrity._prefixes(["a.b.c", "d", "a.e"]) == frozenset({"a", "a.b", "a.b.c", "d", "a.e"})
-    assert integrity._prefixes([]) == frozenset()
+    assert integrity_rules.prefixes(["a.b.c", "d", "a.e"]) == frozenset({"a", "a.b", "a.b.c", "d", "a.e"})
+    assert integrity_rules.prefixes([]) == frozenset()
 
 
 # -- strings the scan can spell out -----------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def test_a_dotted_import_binds_its_first_name_to_that_module_only() -> None:
 
 
 def test_a_key_is_spelt_out_up_to_the_longest_literal_and_computed_past_it() -> None:
-    longest = integrity._LONGEST_LITERAL
+    longest = integrity_rules.LONGEST_LITERAL
     assert flags(f"import builtins\nbuiltins.__dict__['{'a' * longest}']\n") == ()
     past = flags(f"import builtins\nbuiltins.__dict__['{'a' * (longest + 1)}']\n")
     assert past == ("looks up a computed name in builtins",)
