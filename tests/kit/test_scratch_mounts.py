@@ -24,6 +24,8 @@ from grader.sandbox.scratch import SCRATCH_BYTES, is_full, mount, sweep_orphans,
 _libc = ctypes.CDLL(None, use_errno=True)
 _MNT_DETACH = 2
 ST_NOSUID, ST_NODEV, ST_NOEXEC = 2, 4, 8
+ST_NOSYMFOLLOW = 0x2000  # statvfs's flag
+ST_NOSYMFOLLOW_MS = 256  # mount's flag
 
 
 def mounted(folder: Path) -> bool:
@@ -74,6 +76,36 @@ def test_a_scratch_folder_is_a_private_capped_tmpfs(room: Path) -> None:
     assert scratch_sources(folder) == [f"grade-scratch-{os.getpid()}"]
     unmount(folder)
     assert not mounted(folder)
+
+
+def test_no_link_on_a_scratch_folder_is_followed_unless_the_test_weakens_it(room: Path) -> None:
+    """nosymfollow (Linux 5.10+): a link the host planted there leads the judge nowhere; follow_links leaves it
+    out and keeps every other option."""
+    probe = room / "probe-nosymfollow"
+    probe.mkdir()
+    if _libc.mount(b"probe", str(probe).encode(), b"tmpfs", ST_NOSYMFOLLOW_MS, b"size=1m") != 0:
+        pytest.skip("this kernel has no nosymfollow (Linux 5.10+)")
+    _libc.umount2(str(probe).encode(), _MNT_DETACH)
+    (room / "outside").write_text("a classmate's answer")
+    folder = room / "work"
+    folder.mkdir()
+    assert mount(folder, 1024**2) is True
+    assert os.statvfs(folder).f_flag & ST_NOSYMFOLLOW
+    (folder / "link").symlink_to(room / "outside")
+    with pytest.raises(OSError) as refused:
+        (folder / "link").read_text()
+    assert refused.value.errno == errno.ELOOP
+    followed = room / "followed"
+    followed.mkdir()
+    assert mount(followed, 2 * 1024**2, follow_links=True) is True
+    info = os.statvfs(followed)
+    assert not info.f_flag & ST_NOSYMFOLLOW
+    assert info.f_flag & ST_NOSUID and info.f_flag & ST_NODEV and info.f_flag & ST_NOEXEC
+    assert info.f_blocks * info.f_frsize == 2 * 1024**2 and info.f_files == 65536
+    assert os.stat(followed).st_mode & 0o777 == 0o700
+    assert scratch_sources(followed) == [f"grade-scratch-{os.getpid()}"]
+    (followed / "link").symlink_to(room / "outside")
+    assert (followed / "link").read_text() == "a classmate's answer"
 
 
 def test_the_default_size_is_the_ceiling(room: Path) -> None:
