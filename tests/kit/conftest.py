@@ -36,15 +36,18 @@ def session_members() -> Callable[[int], list[int]]:
 GradeJson = Callable[..., dict[str, Any]]
 
 
-def _grade_json(*args: str, env: dict[str, str] | None = None, exit_codes: tuple[int, ...] = (0,)) -> dict[str, Any]:
-    """Run ``grade ARGS --json`` in a fresh process, as a user would; the exit code must be one of
-    ``exit_codes``; the parsed JSON report."""
+def _grade_json(
+    *args: str, env: dict[str, str] | None = None, exit_codes: tuple[int, ...] = (0,), cwd: Path | None = None
+) -> dict[str, Any]:
+    """Run ``grade ARGS --json`` in a fresh process (in ``cwd``, where its gradebook goes), as a user would; the
+    exit code must be one of ``exit_codes``; the parsed JSON report."""
     completed = subprocess.run(
         [sys.executable, "-m", "grader", *args, "--json"],
         capture_output=True,
         text=True,
         timeout=300,
         env=env,
+        cwd=cwd,
         stdin=subprocess.DEVNULL,
     )
     assert completed.returncode in exit_codes, completed.stderr
@@ -53,7 +56,7 @@ def _grade_json(*args: str, env: dict[str, str] | None = None, exit_codes: tuple
 
 @pytest.fixture(scope="session")
 def grade_json() -> GradeJson:
-    """``grade_json(*args, env=None, exit_codes=(0,))``: a real ``grade --json`` run's report."""
+    """``grade_json(*args, env=None, exit_codes=(0,), cwd=None)``: a real ``grade --json`` run's report."""
     return _grade_json
 
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,28 +51,24 @@ def linking_answer(write_target: Path, read_target: Path) -> str:
     return answer.replace(sent, swap, 1)
 
 
-def grade_class(folder: Path, workdir: Path, env: dict[str, str]) -> tuple[dict[str, Any], Path]:
-    args = [sys.executable, "-m", "grader", str(folder), "-q", "20", "--json", "--timeout", "30"]
+def grade_class(
+    grade_json: Callable[..., dict[str, Any]], folder: Path, workdir: Path, env: dict[str, str]
+) -> tuple[dict[str, Any], Path]:
+    """``grade FOLDER -q 20`` run in ``workdir``: its report and the gradebook it wrote there."""
+    args = [str(folder), "-q", "20", "--timeout", "30"]
     if os.environ.get("KIT_REQUIRE_SANDBOX") == "1" and "KIT_WEAKEN" not in env:
         args += ["--sandbox", "require"]
-    completed = subprocess.run(
-        args,
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, **env},
-    )
-    assert completed.returncode in (0, 1), completed.stderr
+    report = grade_json(*args, env={**os.environ, **env}, exit_codes=(0, 1), cwd=workdir)
     books = list(workdir.rglob("*.sqlite3"))
     assert len(books) == 1, books
-    return json.loads(completed.stdout), books[0]
+    return report, books[0]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("weakened", [False, True], ids=["nosymfollow", "links followed"])
-def test_links_in_the_scratch_take_the_judge_nowhere(tmp_path: Path, weakened: bool) -> None:
+def test_links_in_the_scratch_take_the_judge_nowhere(
+    tmp_path: Path, weakened: bool, grade_json: Callable[..., dict[str, Any]]
+) -> None:
     secret = f"ALICE-{uuid.uuid4().hex}"
     classroom, outside, teacher = tmp_path / "class", tmp_path / "outside", tmp_path / "teacher"
     for folder in (classroom / "alice", classroom / "mallory", outside, teacher):
@@ -84,7 +79,7 @@ def test_links_in_the_scratch_take_the_judge_nowhere(tmp_path: Path, weakened: b
     (classroom / "mallory" / Q20).write_text(linking_answer(planted, alice))
 
     env = {"KIT_WEAKEN": "scratch-follow-links"} if weakened else {}
-    report, book = grade_class(classroom, teacher, env)
+    report, book = grade_class(grade_json, classroom, teacher, env)
     text = json.dumps(report)
     with sqlite3.connect(book) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
