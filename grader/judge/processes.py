@@ -46,11 +46,10 @@ def close_inherited(keep: tuple[int, ...] = ()) -> None:
 
     The judge is forked from the grading process, which holds the gradebook open (its file, WAL and shared-memory
     index), the pipes of other judges and whatever else the run has open. The judge never needs them, and a
-    judge led astray (a path the host controls) must find none of them at ``/proc/self/fd``. Everything the parent
-    left is frozen first (never collected here): a finaliser of the parent's garbage, run in the judge, could
-    close a number the judge has opened since.
+    judge led astray (a path the host controls) must find none of them at ``/proc/self/fd``. Garbage the parent
+    left is collected first, so that no finaliser of it closes a number the judge has reused since.
     """
-    gc.freeze()
+    gc.collect()
     low = 3
     for fd in sorted(fd for fd in keep if fd >= low):
         os.closerange(low, fd)
