@@ -39,7 +39,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grader.book.archives import ArchiveError, extract_archive
-from grader.book.diskfull import EXIT_DISK_FULL, DiskFull, is_disk_full
+from grader.book.diskfull import EXIT_DISK_FULL, DiskFull
 from grader.book.gradebook import Gradebook, StoredSubmission
 from grader.book.lateness import assess, submission_time
 from grader.book.manifest import MANIFEST_NAME, read_manifest
@@ -479,29 +479,6 @@ def test_a_full_disk_at_commit_stores_nothing_half_made(tmp_path: Path) -> None:
         assert not book._db.in_transaction, "rolled back, not left open"
     with Gradebook(path) as book:
         assert [s.id for s in book.latest()] == [kept]
-
-
-@pytest.mark.parametrize(
-    "error",
-    [
-        sqlite3.OperationalError("database or disk is full"),
-        OSError(errno.ENOSPC, "No space left on device"),
-        OSError(errno.EDQUOT, "Disk quota exceeded"),
-        DiskFull("the gradebook"),
-    ],
-)
-def test_what_counts_as_a_full_disk(error: Exception) -> None:
-    assert is_disk_full(error)
-    try:
-        raise ArchiveError("x") from error
-    except ArchiveError as wrapped:
-        assert is_disk_full(wrapped), "seen through what it was raised from"
-
-
-def test_other_errors_are_no_full_disk() -> None:
-    assert not is_disk_full(sqlite3.OperationalError("database is locked"))
-    assert not is_disk_full(OSError(errno.EACCES, "Permission denied"))
-    assert not is_disk_full(ValueError("disk is full"))
 
 
 def test_a_full_disk_while_unpacking_is_no_student_s_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
