@@ -23,7 +23,9 @@ from grader.book.assignments import (
     RosterError,
     apply_roster,
     assignment_options,
+    extra_assignment_options,
     read_roster,
+    read_submission_times,
     remember_deadline,
 )
 from grader.book.gradebook import Gradebook, StoredSubmission
@@ -305,3 +307,140 @@ def test_a_bad_roster_is_a_usage_error(tmp_path: Path) -> None:
         2,
         f"Error: Invalid value for '--roster': File '{tmp_path / 'gone.csv'}' does not exist.",
     )
+
+
+def _invoke_extras(*args: str) -> tuple[int, str]:
+    """A command of our own under ``extra_assignment_options``: it prints the one ``extras`` it receives."""
+
+    @click.command()
+    @extra_assignment_options
+    def extras_command(**given: object) -> None:
+        click.echo(repr(sorted(given.items())))
+
+    result = CliRunner().invoke(extras_command, list(args))
+    return result.exit_code, result.output
+
+
+def test_the_extra_options_default_to_nothing_given_and_arrive_as_one_argument() -> None:
+    assert _invoke_extras() == (
+        0,
+        "[('extras', AssignmentExtras(points={}, lms_column=None, times=None))]\n",
+    )
+    help_text = " ".join(_invoke_extras("--help")[1].split())
+    assert help_text.endswith(
+        "Options: --points Q=POINTS A question's points in this assignment (e.g. q03=5), instead of the catalogue's;"
+        " remembered. --lms-column NAME The assignment's column in Canvas or Moodle [default: the assignment's name];"
+        " remembered. --submission-times FILE CSV of when each student handed in (id,time), as your platform"
+        " recorded it: these times win over the manifest's and the files'; remembered."
+        " --help Show this message and exit."
+    )
+
+
+def test_the_extra_options_read_and_check_what_is_given(tmp_path: Path) -> None:
+    times = tmp_path / "times.csv"
+    times.write_text("id,time\nzoë,2026-12-01T10:07:13+00:00\n", encoding="utf-8")
+    code, output = _invoke_extras(
+        "--points", "q03=2.75", "--points", "7=1.5", "--lms-column", "Wöche 3", "--submission-times", str(times)
+    )
+    assert (code, output) == (
+        0,
+        "[('extras', AssignmentExtras(points={'q03': 2.75, 'q07': 1.5}, lms_column='Wöche 3',"
+        " times={'zoë': '2026-12-01T10:07:13+00:00'}))]\n",
+    )
+    code, output = _invoke_extras("--points", "q03=0")
+    assert code == 2
+    assert output.splitlines()[-1] == (
+        "Error: Invalid value for '--points': 'q03=0' is not Q=POINTS with a positive number (e.g. q03=5)"
+    )
+    code, output = _invoke_extras("--submission-times", str(tmp_path / "gone.csv"))
+    assert (code, output.splitlines()[-1]) == (
+        2,
+        f"Error: Invalid value for '--submission-times': File '{tmp_path / 'gone.csv'}' does not exist.",
+    )
+    assert _invoke_extras("--submission-times", str(tmp_path))[0] == 2, "a folder is no table"
+    times.write_text("id,time\nzoë,tuesday\n", encoding="utf-8")
+    code, output = _invoke_extras("--submission-times", str(times))
+    assert code == 2
+    expected = (
+        f"Error: Invalid value for '--submission-times': {times}, line 2: 'tuesday' is not a date like 2026-12-01"
+        " or 2026-12-01T23:59"
+    )
+    assert " ".join(output.split()).endswith(" ".join(expected.split()))
+
+
+# ------------------------------------------------------------------------------------------ submission times
+
+
+def _times(tmp_path: Path, text: str) -> dict[str, str]:
+    table = tmp_path / "times.csv"
+    table.write_text(text, encoding="utf-8")
+    return read_submission_times(table)
+
+
+def test_submission_times_are_read_whole(tmp_path: Path, kolkata: None) -> None:
+    text = "\n".join(
+        [
+            " Name , ID , Submitted_At ,note",
+            "Zoë, zoë , 2026-12-01T10:07:13+01:00 ,x",
+            "Ann,ann,2026-12-02,",  # a date alone: the day's start, in local time (a due date's end is another rule)
+            "Bob,bob,2026-12-02T09:31,",  # no zone: local time
+            "Nobody,,2026-12-02,",
+            "Cleo,cleo,,",
+            "Dan,da\x1bn,2026-11-30T23:59:58Z,",
+            "Bob again,bob,2026-12-03T08:00+00:00,",  # a later line wins
+        ]
+    )
+    assert _times(tmp_path, text) == {
+        "zoë": "2026-12-01T10:07:13+01:00",
+        "ann": "2026-12-02T00:00:00+05:30",
+        "bob": "2026-12-03T08:00:00+00:00",
+        "da\\x1bn": "2026-11-30T23:59:58+00:00",
+    }
+
+
+@pytest.mark.parametrize("column", ["id", "student", "login", "username"])
+def test_each_id_column_name_is_accepted_in_a_table_of_times(tmp_path: Path, column: str) -> None:
+    assert _times(tmp_path, f"{column.upper()},time\nann,2026-12-01T10:00+00:00\n") == {
+        "ann": "2026-12-01T10:00:00+00:00"
+    }
+    assert _times(tmp_path, "username,login,student,id,time\nu,l,s,i,2026-12-01T10:00+00:00\n") == {
+        "i": "2026-12-01T10:00:00+00:00"
+    }
+
+
+@pytest.mark.parametrize("column", ["submitted_at", "submitted", "time", "timestamp", "date", "submission time"])
+def test_each_time_column_name_is_accepted_the_first_one_listed_winning(tmp_path: Path, column: str) -> None:
+    assert _times(tmp_path, f"id,{column.title()}\nann,2026-12-01T10:00+00:00\n") == {
+        "ann": "2026-12-01T10:00:00+00:00"
+    }
+    header = "id,submission time,date,timestamp,time,submitted,submitted_at"
+    row = "ann," + ",".join(f"2026-12-0{day}T10:00+00:00" for day in range(1, 7))
+    assert _times(tmp_path, f"{header}\n{row}\n") == {"ann": "2026-12-06T10:00:00+00:00"}
+
+
+def test_tables_of_times_that_are_refused_say_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = tmp_path / "times.csv"
+
+    def refusal(text: str | bytes) -> str:
+        if isinstance(text, bytes):
+            table.write_bytes(text)
+        else:
+            table.write_text(text, encoding="utf-8")
+        with pytest.raises(RosterError) as refused:
+            read_submission_times(table)
+        return str(refused.value)
+
+    needs = f"{table} needs an id column and a time column: its first line must name them, e.g. id,time"
+    assert refusal("id,name\nann,Ann\n") == needs
+    assert refusal("name,time\nAnn,2026-12-01\n") == needs
+    assert refusal("") == needs
+    assert refusal("id,time\nann,\n,2026-12-01\n") == f"{table} gives no submission time"
+    assert refusal("id,time\nann,2026-12-01\nbob,2026-12-01\ncleo,1.12.2026\n") == (
+        f"{table}, line 4: '1.12.2026' is not a date like 2026-12-01 or 2026-12-01T23:59"
+    )
+    assert refusal(b"id,time\n\xff,2026-12-01\n").startswith(f"{table} cannot be read as a UTF-8 CSV (")
+    small = "id,time\nann,2026-12-01\n"
+    monkeypatch.setattr(roster_module, "_MAX_ROSTER_BYTES", len(small))
+    assert _times(tmp_path, small) == {"ann": read_submission_times(table)["ann"]}, "at the limit"
+    monkeypatch.setattr(roster_module, "_MAX_ROSTER_BYTES", len(small) - 1)
+    assert refusal(small) == f"{table} is too large for a table of submission times"
