@@ -73,7 +73,7 @@ CORE: dict[str, tuple[str, ...]] = {
     "grader.book.schema": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
     "grader.book.recording": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
     "grader.book.reading": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
-    "grader.book.settings": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
+    "grader.book.settings": ("test_book_settings.py", *_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
     "grader.book.diskfull": ("test_diskfull.py", "test_gradebook_mutants.py", "test_book_review.py"),
     "grader.judge.batch": ("test_gradebook_mutants.py",),
     "grader.book.assignments": ("test_assignments.py", "test_assignments_mutants.py"),

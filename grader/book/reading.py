@@ -244,7 +244,3 @@ class ReadsResults:
             return False
         finally:
             db.close()
-
-    def described(self) -> bool:
-        """Whether this assignment is known here: described (questions recorded) or holding submissions."""
-        return bool(self.settings().questions) or self.assignment in self.assignments()

@@ -674,3 +674,71 @@ def test_a_question_added_to_a_graded_class_is_planned_alone(classroom: list[Sub
     assert {job.question.id for job in second.jobs} == {"q03"}
     assert len(second.jobs) == 2  # alice's solution, bob's missing file; carol's q03.py refused, erin's stub not run
     assert second.reused == 4  # q02 of alice, bob, carol and erin
+
+
+# ------------------------------------------------------------------------------------- what a file holds
+
+
+def test_assignments_count_students_and_list_one_described_but_not_graded(book: Path) -> None:
+    with Gradebook(book, assignment="wöche-3") as described, Gradebook(book, assignment="w1") as graded:
+        assert described.assignments() == {}
+        described.update_settings(questions=("q02",))
+        graded.submission_id("ann", "h", "k", "a")
+        graded.submission_id("ann", "h2", "k", "a")
+        graded.submission_id("bob", "h", "k", "b")
+        assert described.assignments() == {"w1": 2, "wöche-3": 0}
+        described.submission_id("cleo", "h", "k", "c")
+        assert described.assignments() == {"w1": 2, "wöche-3": 1}, "described and graded: its students"
+        graded.update_settings(due="2026-12-01T00:00:00+00:00")
+        assert graded.assignments() == {"w1": 2, "wöche-3": 1}, "a deadline alone describes nothing"
+
+
+def test_the_questions_graded_in_an_assignment(book: Path) -> None:
+    with Gradebook(book, assignment="w1") as w1, Gradebook(book, assignment="w2") as w2:
+        ann, bob = w1.submission_id("ann", "h", "k", "a"), w1.submission_id("bob", "h", "k", "b")
+        other = w2.submission_id("cleo", "h", "k", "c")
+        assert w1.graded_question_ids() == set()
+        w1.record(ann, score_question(Q02, _q02_run()), _q02_run(), "f2", "k")
+        w1.record(bob, score_question(Q02, _q02_run()), _q02_run(), "f2", "k")
+        w2.record(other, score_question(Q03, _q03_run()), _q03_run(), "f3", "k")
+        assert w1.graded_question_ids() == {"q02"}
+        assert w2.graded_question_ids() == {"q03"}
+
+
+def test_whether_a_file_holds_an_assignment_is_read_without_changing_it(book: Path, tmp_path: Path) -> None:
+    assert not Gradebook.holds(book, "w1"), "no file"
+    assert not Gradebook.holds(tmp_path, "w1"), "a folder"
+    with Gradebook(book, assignment="described") as described, Gradebook(book, assignment="graded") as graded:
+        described.update_settings(questions=("q02", "q03"))
+        graded.submission_id("ann", "h", "k", "a")
+    with Gradebook(book, assignment="dated") as dated:
+        dated.update_settings(due="2026-12-01T00:00:00+00:00")
+    before = book.read_bytes()
+    assert Gradebook.holds(book, "described")
+    assert Gradebook.holds(book, "graded")
+    assert not Gradebook.holds(book, "dated"), "a deadline alone is no assignment"
+    assert not Gradebook.holds(book, "unknown")
+    assert book.read_bytes() == before
+    odd = tmp_path / "a folder with ? and # and %20" / "book.sqlite3"
+    odd.parent.mkdir()
+    shutil.copy(book, odd)
+    assert Gradebook.holds(odd, "graded"), "a path is passed as a URI, escaped"
+    text = tmp_path / "notes.sqlite3"
+    text.write_text("not a database", encoding="utf-8")
+    assert not Gradebook.holds(text, "graded")
+    assert text.read_text(encoding="utf-8") == "not a database"
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (x)")
+    assert not Gradebook.holds(other, "graded"), "another program's database"
+
+
+def test_a_file_that_cannot_be_opened_holds_nothing(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Gradebook(book, assignment="graded") as graded:
+        graded.submission_id("ann", "h", "k", "a")
+
+    def refuse(*_args: object, **_kwargs: object) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(sqlite3, "connect", refuse)
+    assert not Gradebook.holds(book, "graded")
