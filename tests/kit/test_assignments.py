@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from grader.book import schema
 from grader.book.assignments import NO_SUBMISSION, RosterError, apply_roster, read_roster
+from grader.book.diskfull import DiskFull
 from grader.book.gradebook import Gradebook
 from grader.book.lateness import LatePolicyError, assess, parse_due, parse_policy
 from grader.cli import cli
@@ -158,30 +160,32 @@ def test_apply_roster_without_a_roster_changes_nothing() -> None:
     assert apply_roster([], None, select_questions(("q02",))) == []
 
 
+# A gradebook as the kit wrote it before assignments existed.
+_BEFORE_ASSIGNMENTS = """
+CREATE TABLE submissions (id INTEGER PRIMARY KEY, name TEXT NOT NULL, content_hash TEXT NOT NULL,
+  kit_version TEXT NOT NULL, source TEXT NOT NULL, problem TEXT NOT NULL DEFAULT '',
+  warnings TEXT NOT NULL DEFAULT '', graded_at TEXT NOT NULL, UNIQUE (name, content_hash, kit_version));
+CREATE TABLE question_results (submission_id INTEGER NOT NULL REFERENCES submissions(id)
+  ON DELETE CASCADE, question_id TEXT NOT NULL, slug TEXT NOT NULL, title TEXT NOT NULL,
+  level TEXT NOT NULL, status TEXT NOT NULL, points REAL NOT NULL, max_points REAL NOT NULL,
+  tests_passed INTEGER NOT NULL, tests_total INTEGER NOT NULL, tests_skipped INTEGER NOT NULL,
+  duration_s REAL NOT NULL, message TEXT NOT NULL, graded_at TEXT NOT NULL, file_hash TEXT NOT NULL,
+  kit_version TEXT NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (submission_id, question_id));
+CREATE TABLE test_results (submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+  question_id TEXT NOT NULL, test TEXT NOT NULL, outcome TEXT NOT NULL, message TEXT NOT NULL,
+  PRIMARY KEY (submission_id, question_id, test));
+INSERT INTO submissions VALUES (7, 'ann', 'h', 'k', '/x/ann', '', '', '2025-01-01T00:00:00+00:00');
+INSERT INTO question_results VALUES (7, 'q02', 'basic_app', 'A basic application', 'basic', 'passed',
+  1, 1, 8, 8, 0, 0.5, '', '2025-01-01T00:00:00+00:00', 'f', 'k', '');
+INSERT INTO test_results VALUES (7, 'q02', 'test_root', 'passed', '');
+"""
+
+
 def test_an_older_gradebook_gains_assignments_without_losing_results(tmp_path: Path) -> None:
     """A gradebook written before assignments existed: its rows join the default assignment, results intact."""
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as db:
-        db.executescript(
-            """
-            CREATE TABLE submissions (id INTEGER PRIMARY KEY, name TEXT NOT NULL, content_hash TEXT NOT NULL,
-              kit_version TEXT NOT NULL, source TEXT NOT NULL, problem TEXT NOT NULL DEFAULT '',
-              warnings TEXT NOT NULL DEFAULT '', graded_at TEXT NOT NULL, UNIQUE (name, content_hash, kit_version));
-            CREATE TABLE question_results (submission_id INTEGER NOT NULL REFERENCES submissions(id)
-              ON DELETE CASCADE, question_id TEXT NOT NULL, slug TEXT NOT NULL, title TEXT NOT NULL,
-              level TEXT NOT NULL, status TEXT NOT NULL, points REAL NOT NULL, max_points REAL NOT NULL,
-              tests_passed INTEGER NOT NULL, tests_total INTEGER NOT NULL, tests_skipped INTEGER NOT NULL,
-              duration_s REAL NOT NULL, message TEXT NOT NULL, graded_at TEXT NOT NULL, file_hash TEXT NOT NULL,
-              kit_version TEXT NOT NULL, flags TEXT NOT NULL, PRIMARY KEY (submission_id, question_id));
-            CREATE TABLE test_results (submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
-              question_id TEXT NOT NULL, test TEXT NOT NULL, outcome TEXT NOT NULL, message TEXT NOT NULL,
-              PRIMARY KEY (submission_id, question_id, test));
-            INSERT INTO submissions VALUES (7, 'ann', 'h', 'k', '/x/ann', '', '', '2025-01-01T00:00:00+00:00');
-            INSERT INTO question_results VALUES (7, 'q02', 'basic_app', 'A basic application', 'basic', 'passed',
-              1, 1, 8, 8, 0, 0.5, '', '2025-01-01T00:00:00+00:00', 'f', 'k', '');
-            INSERT INTO test_results VALUES (7, 'q02', 'test_root', 'passed', '');
-            """
-        )
+        db.executescript(_BEFORE_ASSIGNMENTS)
     with Gradebook(path) as book:
         (ann,) = book.latest()
         assert (ann.id, ann.name, ann.result.score, ann.result.questions[0].status) == (7, "ann", 1.0, "passed")
@@ -189,3 +193,43 @@ def test_an_older_gradebook_gains_assignments_without_losing_results(tmp_path: P
         assert book.remove("ann") == 1
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM question_results").fetchone() == (0,), "results go with it"
+
+
+class _FullAtCopy:
+    """A gradebook connection on which copying the old submissions fails as on a full disk (the rest is real)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        object.__setattr__(self, "_db", db)
+
+    def execute(self, sql: str, *args: object) -> object:
+        if sql.startswith("INSERT INTO submissions_v2"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return self._db.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._db, name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        setattr(self._db, name, value)
+
+
+def test_a_full_disk_while_an_older_gradebook_gains_assignments_leaves_it_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "öld book.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(_BEFORE_ASSIGNMENTS)
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(schema.sqlite3, "connect", lambda *a, **k: _FullAtCopy(real_connect(*a, **k)))
+    with pytest.raises(DiskFull) as full:
+        Gradebook(path)
+    assert full.value.strerror == f"the disk is full: the gradebook {path} could not be written"
+    monkeypatch.undo()
+    with sqlite3.connect(path) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(submissions)")]
+        assert "assignment" not in columns and "submissions_v2" not in {
+            row[0] for row in db.execute("SELECT name FROM sqlite_master")
+        }, "rolled back whole"
+        assert db.execute("SELECT count(*) FROM question_results").fetchone() == (1,)
+    with Gradebook(path) as book:
+        assert [(s.id, s.name) for s in book.latest()] == [(7, "ann")], "once there is room, it migrates"
