@@ -166,7 +166,7 @@ class ReadsResults:
             )
             if question_ids is None or qid in question_ids
         }
-        lateness = assess(submitted_at, settings.due, settings.late_policy or "none")
+        lateness = assess(submitted_at, settings.due, settings.late_policy)  # "" prices nothing, as "none" does
         stored = StoredSubmission(
             sid,
             name,

@@ -23,6 +23,7 @@ from grader.book.assignments import (
     RosterError,
     apply_roster,
     assignment_options,
+    check_points,
     extra_assignment_options,
     read_roster,
     read_submission_times,
@@ -444,3 +445,26 @@ def test_tables_of_times_that_are_refused_say_why(tmp_path: Path, monkeypatch: p
     assert _times(tmp_path, small) == {"ann": read_submission_times(table)["ann"]}, "at the limit"
     monkeypatch.setattr(roster_module, "_MAX_ROSTER_BYTES", len(small) - 1)
     assert refusal(small) == f"{table} is too large for a table of submission times"
+
+
+@pytest.mark.parametrize(
+    ("entry", "why"),
+    [
+        ("q03", "with a positive number (e.g. q03=5)"),
+        ("q03=0", "with a positive number (e.g. q03=5)"),
+        ("q03=-0.25", "with a positive number (e.g. q03=5)"),
+        ("q03=inf", "with a positive number (e.g. q03=5)"),
+        ("q03=nan", "with a positive number (e.g. q03=5)"),
+        ("q03=5=6", "(e.g. q03=5): could not convert string to float: '5=6'"),
+        ("q99=5", "(e.g. q03=5): no question matches 'q99' (try a number like 3, an id like q03, or a slug)"),
+    ],
+)
+def test_points_that_are_refused_say_why(entry: str, why: str) -> None:
+    with pytest.raises(click.BadParameter) as refused:
+        check_points(None, None, (entry,))
+    assert refused.value.message == f"{entry!r} is not Q=POINTS {why}"
+
+
+def test_points_below_one_and_a_later_value_for_the_same_question() -> None:
+    assert check_points(None, None, ("q03=0.5", "3=1e-3", "q07=12.5")) == {"q03": 0.001, "q07": 12.5}
+    assert check_points(None, None, ()) == {}

@@ -421,6 +421,70 @@ def test_a_gradebook_from_before_the_sandbox_gains_the_column(book: Path) -> Non
     assert columns[-1] == "sandbox" and columns.count("sandbox") == 1
 
 
+def test_a_gradebook_from_before_times_had_sources_and_settings_gains_the_columns(book: Path) -> None:
+    """The two later steps of the migration: the source of a submission's time, and what an assignment
+    remembers beyond its due date. Old rows read back with those empty; a second opening changes nothing."""
+    with Gradebook(book, assignment="w1") as gb:
+        gb.submission_id("ann", "h", "k", "src", submitted_at="2026-12-01T10:00:00+00:00", time_source="manifest")
+        gb.set_deadline("2026-12-02T00:00:00+00:00", "zero")
+    with sqlite3.connect(book) as db:
+        db.execute("ALTER TABLE submissions DROP COLUMN time_source")
+        for column in ("questions", "points", "roster", "lms_column", "times", "origin"):
+            db.execute(f"ALTER TABLE assignments DROP COLUMN {column}")
+    for _ in range(2):
+        with Gradebook(book, assignment="w1") as gb:
+            (ann,) = gb.latest()
+            assert (ann.name, ann.submitted_at, ann.time_source) == ("ann", "2026-12-01T10:00:00+00:00", "")
+            assert gb.deadline() == ("2026-12-02T00:00:00+00:00", "zero")
+            assert gb.settings().questions == () and gb.settings().origin == ""
+    assert [row[1] for row in _rows(book, "PRAGMA table_info(submissions)")].count("time_source") == 1
+    assert [row[1] for row in _rows(book, "PRAGMA table_info(assignments)")][-6:] == [
+        "questions",
+        "points",
+        "roster",
+        "lms_column",
+        "times",
+        "origin",
+    ]
+
+
+def test_a_submission_given_no_time_source_stores_none(book: Path) -> None:
+    with Gradebook(book) as gb:
+        gb.submission_id("ann", "h", "k", "src")
+        assert gb.latest()[0].time_source == ""
+    assert _rows(book, "SELECT time_source FROM submissions") == [("",)]
+
+
+def test_text_that_is_not_utf8_in_a_gradebook_is_read_and_shown_escaped(book: Path) -> None:
+    with Gradebook(book) as gb:
+        gb.submission_id("ann", "h", "k", "src")
+    with sqlite3.connect(book) as db:
+        db.execute("UPDATE submissions SET name = CAST(x'616ee9ff' AS TEXT)")
+    with Gradebook(book) as gb:
+        assert gb.latest()[0].name == "an\\xe9\\xff"
+
+
+def test_a_full_disk_in_a_gradebook_write_names_the_gradebook(book: Path) -> None:
+    with Gradebook(book) as gb:
+        gb.submission_id("ann", "h", "k", "src")
+        real = gb._db
+
+        class FullAtInsert:
+            def execute(self, sql: str, *args: object) -> object:
+                if sql.startswith("INSERT"):
+                    raise sqlite3.OperationalError("database or disk is full")
+                return real.execute(sql, *args)
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(real, name)
+
+        gb._db = FullAtInsert()  # type: ignore[assignment]
+        with pytest.raises(OSError) as full:
+            gb.submission_id("bob", "h", "k", "src")
+        gb._db = real
+    assert full.value.strerror == f"the disk is full: the gradebook {book} could not be written"
+
+
 # ---------------------------------------------------------------------------------------------- the batch
 
 
