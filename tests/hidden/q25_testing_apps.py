@@ -10,6 +10,7 @@ test_q25_testing.py starts this file as an app host of its own, a process the ca
 copied beside the candidate's module: which variant answers is known only here and in the judge.
 """
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, status
@@ -52,6 +53,11 @@ MUTANTS: dict[str, str] = {
     "delete_removes_last_item": "removes the most recently created item on DELETE /items/{item_id}, whichever id "
     "is named",
     "delete_missing_answers_204": "answers 204 instead of 404 to DELETE /items/{item_id} of an id that does not exist",
+    "delete_removes_next_item_too": "also removes the item created after it on DELETE /items/{item_id}",
+    "delete_before_token_check": "removes the item on DELETE /items/{item_id} before checking the X-Token, then "
+    "answers 401 for a bad one",
+    "price_as_string": 'answers the price as a JSON string ("9.5") instead of a number (a Decimal price)',
+    "user_wrong_key": 'gives the user {"name": "alice"} instead of {"username": "alice"} for X-Token: API_TOKEN',
     "override_ignored": "ignores app.dependency_overrides[get_current_user] on GET /users/me",
 }
 
@@ -114,6 +120,20 @@ class AnyNameItemPage(BaseModel):
     total: int
 
 
+class DecimalItemIn(BaseModel):
+    name: str = Field(min_length=1)
+    price: Decimal = Field(gt=0)
+
+
+class DecimalItem(DecimalItemIn):
+    id: int
+
+
+class DecimalItemPage(BaseModel):
+    items: list[DecimalItem]
+    total: int
+
+
 class DefaultPriceItemIn(BaseModel):
     name: str = Field(min_length=1)
     price: float = Field(default=1.0, gt=0)
@@ -163,6 +183,8 @@ def make_app(mutant: str | None = None) -> FastAPI:
         body_model, item_model, page_model = NonNegativeItemIn, NonNegativeItem, NonNegativeItemPage
     elif mutant == "empty_name_accepted":
         body_model, item_model, page_model = AnyNameItemIn, AnyNameItem, AnyNameItemPage
+    elif mutant == "price_as_string":
+        body_model, item_model, page_model = DecimalItemIn, DecimalItem, DecimalItemPage
     elif mutant == "missing_price_accepted":
         body_model = DefaultPriceItemIn
     elif mutant == "wrong_id_field":
@@ -194,11 +216,11 @@ def make_app(mutant: str | None = None) -> FastAPI:
             valid = x_token is not None and x_token.startswith(API_TOKEN)
         if not valid:
             raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=unauthorized)
-        return {"username": "alice"}
+        return {"name": "alice"} if mutant == "user_wrong_key" else {"username": "alice"}
 
     # The dependency the routes declare, which an override of get_current_user replaces (set_overrides): the
     # module's get_current_user, or in the mutants that check tokens otherwise, their own.
-    token_mutants = ("missing_token_accepted", "token_prefix_accepted", "wrong_unauthorized_detail")
+    token_mutants = ("missing_token_accepted", "token_prefix_accepted", "wrong_unauthorized_detail", "user_wrong_key")
     dependency = current_user if mutant in token_mutants else get_current_user
     app.state.user_dependency = dependency
 
@@ -267,15 +289,36 @@ def make_app(mutant: str | None = None) -> FastAPI:
     guards = {"delete_without_token": [], "delete_with_any_token": [Depends(any_token)]}
     guard = guards.get(mutant or "", [Depends(dependency)])
 
-    @app.delete("/items/{item_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=guard)
-    def delete_item(item_id: int) -> None:
-        if mutant == "delete_missing_answers_204" and item_id not in items:
-            return
-        item = find(item_id)
-        if mutant == "delete_removes_last_item":
-            del items[list(items)[-1]]
-        elif mutant != "delete_keeps_item":
-            del items[item["id"]]
+    if mutant == "delete_before_token_check":
+
+        def remove(item_id: int) -> dict[str, Any] | None:
+            return items.pop(item_id, None)
+
+        # Dependencies run in the order they are declared: the item is gone before the token is checked.
+        @app.delete("/items/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
+        def delete_removed_item(
+            removed: Annotated[dict[str, Any] | None, Depends(remove)],
+            user: Annotated[dict[str, str], Depends(dependency)],
+        ) -> None:
+            if removed is None:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, detail=not_found)
+
+    else:
+
+        @app.delete("/items/{item_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=guard)
+        def delete_item(item_id: int) -> None:
+            if mutant == "delete_missing_answers_204" and item_id not in items:
+                return
+            item = find(item_id)
+            if mutant == "delete_removes_last_item":
+                del items[list(items)[-1]]
+            elif mutant == "delete_removes_next_item_too":
+                ids = list(items)
+                start = ids.index(item["id"])
+                for removed_id in ids[start : start + 2]:  # one too many
+                    del items[removed_id]
+            elif mutant != "delete_keeps_item":
+                del items[item["id"]]
 
     if mutant == "override_ignored":
 

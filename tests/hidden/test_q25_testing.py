@@ -75,6 +75,10 @@ MUTANTS = (
     "delete_keeps_item",
     "delete_removes_last_item",
     "delete_missing_answers_204",
+    "delete_removes_next_item_too",
+    "delete_before_token_check",
+    "price_as_string",
+    "user_wrong_key",
     "override_ignored",
 )
 
