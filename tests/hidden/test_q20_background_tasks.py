@@ -46,8 +46,9 @@ class HostFile:
         return self.path.is_file()
 
     def read_text(self) -> str:
+        """The file's text exactly as stored: read as bytes, so no line ending is translated ("\\r\\n" stays)."""
         assert self.exists(), f"{self.name} does not exist"
-        return self.path.read_text(encoding="utf-8", errors="replace")
+        return self.path.read_bytes().decode("utf-8", errors="replace")
 
     def lines(self) -> list[str]:
         """The file's lines; none when it does not exist."""
@@ -149,7 +150,9 @@ def test_notification_answers_and_logs_one_line(api: httpx.Client, log_path: Hos
         "POST /send-notification/ should write to the file at LOG_PATH (read it when the task runs)"
     )
     text = log_path.read_text()
-    assert text == "Notification sent\n", f"the log should be exactly 'Notification sent' and a newline, got {text!r}"
+    assert text == "Notification sent\n", (
+        f"the log should be exactly 'Notification sent' and a newline (\\n, not \\r\\n), got {text!r}"
+    )
 
 
 @pytest.mark.contract("q20.2", "q20.3")
@@ -180,6 +183,10 @@ def test_log_appends_and_keeps_earlier_lines(api: httpx.Client, log_path: HostFi
         assert api.post("/send-notification/").status_code == 200, "POST /send-notification/ should answer 200"
     expected = ["earlier line", "Notification sent", "Notification sent"]
     assert _lines(log_path) == expected, f"write_log should append one line per call: expected {expected}"
+    text = log_path.read_text()
+    assert text == "earlier line\nNotification sent\nNotification sent\n", (
+        f"each appended line should end with exactly one newline (\\n, not \\r\\n), got {text!r}"
+    )
 
 
 @pytest.mark.contract("q20.1")
@@ -242,6 +249,35 @@ def test_tasks_call_write_log_by_its_module_name(api: httpx.Client, host: AppHos
     )
     assert _lines(log_path) == ["Notification sent"], (
         f"only the line logged before write_log was replaced should be in the file, got {_lines(log_path)}"
+    )
+
+
+@pytest.mark.contract("q20.4")
+def test_email_line_keeps_the_email_exactly_as_given(api: httpx.Client, host: AppHost, log_path: HostFile) -> None:
+    # Any str is an email here: mixed case and non-ASCII ones must reach the line unchanged (no lower(),
+    # upper() or casefold()). The lines are read from the forwarded write_log, so the file's encoding plays no part.
+    emails = [
+        "Ann.Lee@Example.COM",
+        "Zo\u00cb.\u00c5ngstr\u00f6m@Ex\u00e4mple.SE",
+        "Stra\u00dfe@EXAMPLE.org",
+        "\u0130pek@Example.com",
+    ]
+    host.serve("q20.write_log", lambda *args: None)
+    host.helper("common.forward", name="write_log", service="q20.write_log")
+    for email in emails:
+        response = _order(api, email=email)
+        assert response.status_code == 201, (
+            f"an order for {email!r} should answer 201, got {response.status_code}: {response.text}"
+        )
+    lines = [call.args[0] if len(call.args) == 1 else list(call.args) for call in host.service_calls("q20.write_log")]
+    expected = [
+        line
+        for n, email in enumerate(emails, start=1)
+        for line in ("audit: POST /orders/", f"order {n} created", f"email to {email}: order {n} confirmed")
+    ]
+    assert lines == expected, (
+        f"the e-mail line should hold the email exactly as the order gave it (case and accents kept): expected "
+        f"{expected}, got {lines}"
     )
 
 
