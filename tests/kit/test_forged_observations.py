@@ -8,6 +8,7 @@ process (``grader.host.helpers``, ``grader.host.services``, ``grader.host.sessio
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -696,7 +697,18 @@ _registry["q25.run_tests"] = lambda session, **kwargs: {
 }
 """
 
-Q25_MUTANT_TESTS = 28  # test_catches_the_bug[...], one per mutant of tests/hidden/q25_testing_apps.py
+
+def _q25_mutant_count() -> int:
+    """test_catches_the_bug[...] runs once per planted bug: the names in the hidden tests' MUTANTS tuple (read,
+    not imported: the kit's tests never run a hidden test module in their own process)."""
+    source = (Path(__file__).resolve().parents[1] / "hidden" / "test_q25_testing.py").read_text(encoding="utf-8")
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "MUTANTS" for t in node.targets):
+            return len(ast.literal_eval(node.value))
+    raise AssertionError("tests/hidden/test_q25_testing.py defines no MUTANTS tuple")
+
+
+Q25_MUTANT_TESTS = _q25_mutant_count()
 
 
 def grade_q25(folder: Path) -> dict[str, Any]:
