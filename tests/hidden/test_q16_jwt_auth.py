@@ -142,6 +142,38 @@ def test_wrong_credentials_are_refused(safe_client: httpx.Client) -> None:
 
 
 @pytest.mark.contract("q16.3")
+def test_compatibility_forms_of_the_credentials_are_refused(safe_client: httpx.Client) -> None:
+    # Each one turns into "alice" or "wonderland" under NFKC (fullwidth, mathematical, circled, modifier and
+    # roman-numeral letters, the script l); matching exactly means none of them logs in. No compatibility
+    # ligature expands into a part of "alice" or "wonderland", and NFC cannot map anything else onto ASCII
+    # letters, so these cover the normalisation shortcuts.
+    good = safe_client.post("/token", json={"username": "alice", "password": "wonderland"})
+    assert good.status_code == 200, f"POST /token with the demo credentials should answer 200, got {good.status_code}"
+    near_misses = (
+        {"username": "\uff41\uff4c\uff49\uff43\uff45", "password": "wonderland"},
+        {"username": "\uff41lice", "password": "wonderland"},
+        {"username": "al\u2170ce", "password": "wonderland"},
+        {"username": "a\u2113ice", "password": "wonderland"},
+        {"username": "\U0001d41alice", "password": "wonderland"},
+        {"username": "alice", "password": "\uff57\uff4f\uff4e\uff44\uff45\uff52\uff4c\uff41\uff4e\uff44"},
+        {"username": "alice", "password": "wonderl\uff41nd"},
+        {"username": "alice", "password": "\u02b7onderland"},
+        {"username": "alice", "password": "\u24e6onderland"},
+        {"username": "alice", "password": "wonderlan\U0001d41d"},
+        {"username": "\uff41lice", "password": "\uff57onderland"},
+    )
+    for body in near_misses:
+        response = safe_client.post("/token", json=body)
+        assert response.status_code == 401, (
+            f"POST /token with {body} should answer 401 (credentials match exactly, no Unicode normalisation), "
+            f"got {response.status_code}: {response.text}"
+        )
+        assert response.json() == {"detail": "Incorrect username or password"}, (
+            f"unexpected body for bad credentials: {response.text}"
+        )
+
+
+@pytest.mark.contract("q16.3")
 def test_token_body_without_password_is_422(client: httpx.Client) -> None:
     good = client.post("/token", json={"username": "alice", "password": "wonderland"})
     assert good.status_code == 200, f"POST /token with the demo credentials should answer 200, got {good.status_code}"
@@ -221,6 +253,32 @@ def test_expiry_has_no_leeway(safe_client: httpx.Client, mint: Mint) -> None:
     assert_accepted(safe_client, mint(exp_in=4), "alice", "a token that expires in about four seconds")
     assert_invalid_token(safe_client, mint(exp_in=-4), "a token that expired about four seconds ago")
     assert_invalid_token(safe_client, mint(exp_in=-61), "a token that expired a minute ago")
+
+
+@pytest.mark.contract("q16.6")
+def test_a_token_expired_just_over_a_second_ago_is_refused(safe_client: httpx.Client, host: AppHost) -> None:
+    # exp is the whole second before the current one, so the token is already 1 to 2 s past its exp when
+    # minted: outside the second where PyJWT and python-jose differ, and refused by both without leeway
+    # however slow the machine (time only makes it older). A leeway of 2 s or more accepts it, unless the
+    # request takes over a second to arrive. The accepting side keeps seconds of margin (exp 4 s and 60 s
+    # ahead), so no test depends on the machine's speed.
+    key, algorithm = host.fact("SECRET_KEY"), host.fact("ALGORITHM")
+    assert_accepted(
+        safe_client,
+        encode({"sub": "alice", "exp": int(time.time()) + 60}, key, algorithm),
+        "alice",
+        "a token that expires in a minute",
+    )
+    assert_accepted(
+        safe_client,
+        encode({"sub": "alice", "exp": int(time.time()) + 4}, key, algorithm),
+        "alice",
+        "a token that expires in about four seconds",
+    )
+    expired = encode({"sub": "alice", "exp": int(time.time()) - 1}, key, algorithm)
+    assert_invalid_token(safe_client, expired, "a token that expired one to two seconds ago (no leeway)")
+    expired = encode({"sub": "alice", "exp": time.time() - 1.0}, key, algorithm)
+    assert_invalid_token(safe_client, expired, "a token whose fractional exp is one second in the past (no leeway)")
 
 
 @pytest.mark.contract("q16.4", "q16.6")
