@@ -245,6 +245,41 @@ def test_rooms_are_isolated(client: httpx.Client) -> None:
         )
 
 
+@pytest.mark.contract("q18.2", "q18.3")
+def test_rooms_whose_names_differ_only_in_case_are_isolated(client: httpx.Client) -> None:
+    # The room is the path segment as sent: "Lobby" and "lobby" are two rooms, like any two different names.
+    with (
+        _room(client, "Lobby", "alice-token") as alice,
+        _room(client, "Lobby", "bob-token") as bob,
+        _room(client, "lobby", "carol-token") as carol,
+        _room(client, "lobby", "dave-token") as dave,
+    ):
+        alice.send_text("in Lobby")
+        got = _receive(bob, "bob in room Lobby")
+        assert got == "alice: in Lobby", f"bob (room Lobby) should receive 'alice: in Lobby', got {got!r}"
+        dave.send_text("in lobby")
+        got = _receive(carol, "carol in room lobby")
+        assert got == "dave: in lobby", (
+            f"carol (room lobby) should next receive 'dave: in lobby', got {got!r}"
+            " (Lobby and lobby are different rooms: names differing in case must not be merged)"
+        )
+        carol.send_text("lower only")
+        got = _receive(dave, "dave in room lobby")
+        assert got == "carol: lower only", (
+            f"dave (room lobby) should next receive 'carol: lower only', got {got!r}"
+            " (Lobby and lobby are different rooms: names differing in case must not be merged)"
+        )
+        bob.send_text("upper only")
+        got = _receive(alice, "alice in room Lobby")
+        assert got == "bob: upper only", (
+            f"alice (room Lobby) should next receive 'bob: upper only', got {got!r}"
+            " (Lobby and lobby are different rooms: names differing in case must not be merged)"
+        )
+        assert _members(client, "Lobby") == ["alice", "bob"], "alice and bob are connected to Lobby, not lobby"
+        assert _members(client, "lobby") == ["carol", "dave"], "carol and dave are connected to lobby, not Lobby"
+        assert _members(client, "LOBBY") == [], "nobody joined LOBBY"
+
+
 @pytest.mark.contract("q18.2")
 def test_room_keeps_working_after_a_member_disconnects(client: httpx.Client) -> None:
     with _room(client, "lobby", "alice-token") as alice, _room(client, "lobby", "bob-token") as bob:
