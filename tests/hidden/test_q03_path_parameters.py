@@ -182,3 +182,24 @@ def test_an_empty_rest_is_an_empty_path(client: httpx.Client) -> None:
     response = client.get("/files/", follow_redirects=False)
     assert response.status_code == 200, f"GET /files/ should answer 200 (an empty path), got {response.status_code}"
     assert response.json() == {"file_path": ""}, f'GET /files/ should answer {{"file_path": ""}}, got {response.text}'
+
+
+@pytest.mark.contract("q03.4")
+def test_file_path_keeps_its_whitespace_as_sent(client: httpx.Client) -> None:
+    # "The decoded path, as sent": spaces and tabs at either end, inside, or next to a slash are part of the path.
+    for file_path in (
+        "a ",
+        " a",
+        "  notes.txt  ",
+        "\tnotes.txt",
+        "notes.txt\t",
+        "my\tnotes .txt",
+        " dir / file ",
+        "reports/ 2024 /",
+        " ",
+    ):
+        response = client.get("/files/" + quote(file_path, safe="/"))
+        assert response.status_code == 200, f"GET /files/{file_path!r} should answer 200, got {response.status_code}"
+        assert response.json() == {"file_path": file_path}, (
+            f"file_path should be the decoded path as sent, whitespace kept: {file_path!r}, got {response.text}"
+        )
