@@ -316,6 +316,38 @@ def test_near_miss_and_non_ascii_credentials_are_refused(host: AppHost) -> None:
 
 
 @pytest.mark.contract("q29.3")
+def test_compatibility_forms_of_the_credentials_are_refused(host: AppHost) -> None:
+    # Each one turns into alice/wonderland or bob/builder under NFKC (fullwidth, mathematical, circled,
+    # modifier and roman-numeral letters, the script l). Exact matching refuses them all. No compatibility
+    # ligature expands into a part of these names, and NFC maps nothing else onto ASCII letters.
+    with host.client(raise_server_exceptions=False) as client:
+        get_token(client, ALICE)
+        get_token(client, BOB)
+        for form in (
+            {"username": "\uff41\uff4c\uff49\uff43\uff45", "password": "wonderland"},
+            {"username": "\uff41lice", "password": "wonderland"},
+            {"username": "al\u2170ce", "password": "wonderland"},
+            {"username": "a\u2113ice", "password": "wonderland"},
+            {"username": "\U0001d41alice", "password": "wonderland"},
+            {"username": "alice", "password": "\uff57\uff4f\uff4e\uff44\uff45\uff52\uff4c\uff41\uff4e\uff44"},
+            {"username": "alice", "password": "\u02b7onderland"},
+            {"username": "alice", "password": "\u24e6onderland"},
+            {"username": "alice", "password": "wonderlan\U0001d41d"},
+            {"username": "\uff42\uff4f\uff42", "password": "builder"},
+            {"username": "bob", "password": "bu\u2170lder"},
+            {"username": "bob", "password": "\uff42\uff55\uff49\uff4c\uff44\uff45\uff52"},
+        ):
+            response = client.post("/token", data=form)
+            assert response.status_code == 401, (
+                f"POST /token with {form} should answer 401 (credentials match exactly, no Unicode normalisation), "
+                f"got {response.status_code}: {response.text}"
+            )
+            assert response.json() == {"detail": "Incorrect username or password"}, (
+                f'POST /token with {form} should answer {{"detail": "Incorrect username or password"}}: {response.text}'
+            )
+
+
+@pytest.mark.contract("q29.3")
 def test_token_response_has_exactly_two_keys(client: httpx.Client) -> None:
     for credentials, scope in ((ALICE, "items:read"), (BOB, None)):
         form = dict(credentials) if scope is None else {**credentials, "scope": scope}
