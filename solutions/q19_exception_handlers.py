@@ -23,7 +23,8 @@ Contract (the hidden tests check exactly this):
 - [q19.3] An invalid request (body, path or query, as FastAPI validates it: ``RequestValidationError``) answers
   **400** (not 422) with ``{"error": "invalid_request", "problems": [...]}``, one problem per error, each
   ``{"loc": [...], "msg": "..."}`` with pydantic's ``loc`` as a list (e.g. ``["body", "guests"]``,
-  ``["path", "booking_id"]``) and its ``msg`` (extra keys allowed).
+  ``["path", "booking_id"]``) and its ``msg`` unchanged, word for word (e.g. ``"Value error, check_out must be
+  after check_in"`` at ``["body"]`` for the model validator, prefix included; extra keys allowed).
 - [q19.4] ``RoomUnavailableError`` (given; raised by ``POST /bookings/`` when the room is already booked for
   overlapping dates) answers 409 with ``{"error": "room_unavailable", "room": <the room>}`` (extra keys
   allowed).

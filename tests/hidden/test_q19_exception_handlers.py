@@ -110,6 +110,39 @@ def test_invalid_request_from_model_validator_answers_400(api: httpx.Client) -> 
 
 
 @pytest.mark.contract("q19.3")
+def test_each_problem_keeps_pydantics_msg_unchanged(api: httpx.Client) -> None:
+    without_room = {key: value for key, value in GOOD.items() if key != "room"}
+    cases = (
+        (
+            api.post("/bookings/", json={**GOOD, "check_out": "2025-04-30"}),
+            "POST /bookings/ with check_out before check_in (the model validator)",
+            ["body"],
+            f"Value error, {DATE_ERROR}",
+        ),
+        (
+            api.post("/bookings/", json={**GOOD, "guests": 9}),
+            "POST /bookings/ with guests=9",
+            ["body", "guests"],
+            "Input should be less than or equal to 4",
+        ),
+        (api.post("/bookings/", json=without_room), "POST /bookings/ without room", ["body", "room"], "Field required"),
+        (
+            api.get("/bookings/abc"),
+            "GET /bookings/abc",
+            ["path", "booking_id"],
+            "Input should be a valid integer, unable to parse string as an integer",
+        ),
+    )
+    for response, what, loc, msg in cases:
+        problems = _problems(response, what)
+        matching = [problem for problem in problems if problem.get("loc") == loc]
+        assert matching, f"{what}: the problems should include one with loc == {loc}, got {problems}"
+        assert [problem.get("msg") for problem in matching] == [msg], (
+            f"{what}: the problem at {loc} should carry pydantic's msg unchanged, {msg!r}, got {matching}"
+        )
+
+
+@pytest.mark.contract("q19.3")
 def test_invalid_path_parameter_answers_400(api: httpx.Client) -> None:
     problems = _problems(api.get("/bookings/abc"), "GET /bookings/abc")
     locs = [problem.get("loc") for problem in problems]
@@ -175,6 +208,33 @@ def test_any_unhandled_exception_type_answers_json_500(api: httpx.Client) -> Non
     )
     for secret in ("hunter2", "acme", "KeyError", "Traceback"):
         assert secret not in response.text, f"the 500 answer must not reveal the failure (found {secret!r})"
+
+
+@pytest.mark.contract("q19.5")
+def test_unhandled_error_leaks_nothing_in_the_headers_either(api: httpx.Client) -> None:
+    """The body is not the only place a failure can leak: every header name and value is searched too."""
+    routes = (
+        ("/reports/daily", ("hunter2", "postgres", "10.0.0.5", "cannot reach", "RuntimeError", "Traceback")),
+        ("/reports/partners", ("hunter2", "acme", "KeyError", "Traceback")),
+    )
+    for path, leaks in routes:
+        response = api.get(path)
+        assert response.status_code == 500, f"GET {path} should answer 500, got {response.status_code}"
+        body = _json(response, f"the unhandled exception of GET {path}")
+        assert isinstance(body, dict) and body.get("error") == "internal_error", (
+            f'GET {path} should answer {{"error": "internal_error"}}, got {body}'
+        )
+        for raw_name, raw_value in response.headers.raw:
+            header = f"{raw_name.decode('latin-1')}: {raw_value.decode('latin-1')}"
+            for secret in leaks:
+                assert secret.lower() not in header.lower(), (
+                    f"the 500 answer of GET {path} must not reveal the failure in its headers either "
+                    f"(found {secret!r} in the header {header!r})"
+                )
+        for secret in leaks:
+            assert secret.lower() not in response.text.lower(), (
+                f"the 500 answer of GET {path} must not reveal the failure (found {secret!r} in the body)"
+            )
 
 
 @pytest.mark.contract("q19.1", "q19.6")
