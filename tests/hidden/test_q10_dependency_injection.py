@@ -69,6 +69,24 @@ def test_users_list_uses_class_dependency_for_filter_and_paging(client: httpx.Cl
 
 
 @pytest.mark.contract("q10.4")
+def test_users_filter_is_case_sensitive(client: httpx.Client, host: AppHost) -> None:
+    # The usernames of USERS are all lower case: "containing q" is a plain substring test, so an upper-case q
+    # matches nothing, and a q whose case differs only in part matches nothing either.
+    lower = client.get("/users/", params={"q": "a"}, headers=_auth(host))
+    assert lower.status_code == 200, f"GET /users/?q=a should answer 200, got {lower.status_code}: {lower.text}"
+    assert lower.json().get("users") == ["alice", "carol", "dave"], (
+        f"GET /users/?q=a should list alice, carol, dave, got {lower.json()}"
+    )
+    for q in ("A", "E", "Al", "aLi", "ERIN", "Bob"):
+        r = client.get("/users/", params={"q": q}, headers=_auth(host))
+        assert r.status_code == 200, f"GET /users/?q={q} should answer 200, got {r.status_code}: {r.text}"
+        assert r.json() == {"q": q, "skip": 0, "limit": 100, "users": []}, (
+            f"GET /users/?q={q} should list no one: the usernames are lower case and 'containing q' is "
+            f"case-sensitive, got {r.json()}"
+        )
+
+
+@pytest.mark.contract("q10.4")
 def test_users_route_takes_its_parameters_from_common_query_params(client: httpx.Client, host: AppHost) -> None:
     plain = client.get("/users/", headers=_auth(host))
     assert plain.status_code == 200, f"GET /users/ should answer 200, got {plain.status_code}: {plain.text}"
@@ -128,6 +146,38 @@ def test_every_route_refuses_a_wrong_token(client: httpx.Client, host: AppHost) 
         assert r.json() == {"detail": "Invalid X-Token header"}, (
             f'GET {path} with a wrong X-Token should answer {{"detail": "Invalid X-Token header"}}, got {r.json()}'
         )
+
+
+@pytest.mark.contract("q10.2")
+def test_only_the_exact_token_is_accepted(client: httpx.Client, host: AppHost) -> None:
+    token = host.fact("API_TOKEN")
+    assert isinstance(token, str) and len(token) > 1, f"API_TOKEN should be a non-empty string, got {token!r}"
+    # "equal to API_TOKEN": a longer value that starts with it, a shorter one it starts with, or another case of it
+    # is another token.
+    near_misses = {
+        "API_TOKEN with a suffix": token + "x",
+        "API_TOKEN twice": token + token,
+        "API_TOKEN without its last character": token[:-1],
+        "the first half of API_TOKEN": token[: len(token) // 2],
+        "API_TOKEN after a prefix": "x" + token,
+        "API_TOKEN in upper case": token.upper(),
+        "API_TOKEN with its case swapped": token.swapcase(),
+    }
+    for path in ROUTES:
+        ok = client.get(path, headers=_auth(host, "alice"))
+        assert ok.status_code == 200, f"GET {path} with X-Token: API_TOKEN should answer 200, got {ok.status_code}"
+        for what, value in near_misses.items():
+            if value == token:
+                continue  # a token without letters has no other case
+            r = client.get(path, headers={"X-Token": value, "X-User": "alice"})
+            assert r.status_code == 401, (
+                f"GET {path} with X-Token {value!r} ({what}) should answer 401: only a value equal to API_TOKEN "
+                f"is accepted, got {r.status_code}: {r.text}"
+            )
+            assert r.json() == {"detail": "Invalid X-Token header"}, (
+                f'GET {path} with X-Token {value!r} ({what}) should answer {{"detail": "Invalid X-Token header"}}, '
+                f"got {r.json()}"
+            )
 
 
 @pytest.mark.contract("q10.2")
