@@ -6,6 +6,7 @@ with a try/except around call_next, passes too).
 """
 
 import secrets
+import string
 from typing import Any
 
 import httpx
@@ -96,6 +97,45 @@ def test_sent_request_id_is_echoed(client: httpx.Client) -> None:
     response = client.get("/items/1", headers={"X-Request-ID": "abc-123"})
     assert response.status_code == 200, f"GET /items/1 should answer 200, got {response.status_code}"
     assert request_id(response, "GET /items/1") == "abc-123", "a sent X-Request-ID should be echoed unchanged"
+
+
+def _long_id(length: int) -> str:
+    """A mixed-case id of exactly ``length`` characters that does not repeat every 32 (nor 16, 64, 36...)."""
+    alphabet = string.ascii_letters + string.digits + "-_"
+    return "".join(alphabet[(i * 7 + i // 13) % len(alphabet)] for i in range(length))
+
+
+@pytest.mark.contract("q14.3", "q14.4")
+def test_sent_request_id_is_echoed_exactly_whatever_its_case_length_or_characters(client: httpx.Client) -> None:
+    # "echoes that exact value": not lowercased or uppercased, not cut to the length of a uuid4 hex (32) or any
+    # other, not stripped of the characters a header value may hold (visible ASCII, spaces inside).
+    sent_ids = {
+        "a mixed-case id": "AbC-123-xYz",
+        "an upper-case UUID": "3F2504E0-4F89-41D3-9A5D-0A1B2C3D4E5F",
+        "a 33-character id": _long_id(33),
+        "a 197-character id": _long_id(197),
+        "a 1001-character id": _long_id(1001),
+        "an id with punctuation": "Trace!#$%&'*+.^_`|~=:;,/?@[]{}()<>\\\"End",
+        "an id with inner spaces": "Req Id 42 / Step A",
+    }
+    for what, sent in sent_ids.items():
+        for path, status in (("/items/1", 200), ("/no-such-route", 404)):
+            response = client.get(path, headers={"X-Request-ID": sent})
+            assert response.status_code == status, f"GET {path} should answer {status}, got {response.status_code}"
+            echoed = request_id(response, f"GET {path} with {what}")
+            assert echoed == sent, (
+                f"GET {path} with {what} as X-Request-ID ({len(sent)} characters) should echo that exact value, "
+                f"got {echoed!r} ({len(echoed)} characters) for {sent!r}"
+            )
+        response = client.get("/request-id", headers={"X-Request-ID": sent})
+        assert response.status_code == 200, f"GET /request-id should answer 200, got {response.status_code}"
+        assert response.json() == {"request_id": sent}, (
+            f"request.state.request_id should hold the sent X-Request-ID ({what}) unchanged, "
+            f"GET /request-id gave {response.text}"
+        )
+        assert response.headers.get("x-request-id") == sent, (
+            f"GET /request-id with {what} should echo it unchanged, got {response.headers.get('x-request-id')!r}"
+        )
 
 
 @pytest.mark.contract("q14.3")
