@@ -72,6 +72,19 @@ def test_different_client_ids_have_separate_limits(client: httpx.Client) -> None
 
 
 @pytest.mark.contract("q21.3")
+def test_client_ids_differing_only_in_case_have_separate_limits(client: httpx.Client) -> None:
+    # The key is the header's value as sent: no lower(), upper() or casefold() that would merge these three.
+    ids = ("alice", "ALICE", "Alice")
+    for number, client_id in enumerate(ids):
+        earlier = ", ".join(ids[:number])
+        who = f"X-Client-ID {client_id}" + (
+            f" (after {earlier} hit the limit: the ID is case-sensitive)" if earlier else ""
+        )
+        _use_allowance(client, {"X-Client-ID": client_id}, who)
+        _assert_limited(client, {"X-Client-ID": client_id}, f"X-Client-ID {client_id}")
+
+
+@pytest.mark.contract("q21.3")
 def test_client_id_header_is_the_key_instead_of_the_host(client: httpx.Client) -> None:
     _use_allowance(client, None, "a client without X-Client-ID")
     _assert_limited(client, None, "a client without X-Client-ID")
