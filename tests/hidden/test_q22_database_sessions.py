@@ -178,6 +178,25 @@ def test_batch_creates_all_users_in_order(api: httpx.Client) -> None:
 
 
 @pytest.mark.contract("q22.5")
+def test_batch_answers_in_the_order_sent_not_sorted(api: httpx.Client) -> None:
+    # Neither sorted nor reverse-sorted by email or by name, and the two orders differ: only the order sent fits.
+    batch = [
+        {"email": "mia@example.com", "name": "Zed"},
+        {"email": "dan@example.com", "name": "Amy"},
+        {"email": "tom@example.com", "name": "Kim"},
+        {"email": "eve@example.com", "name": "Bea"},
+    ]
+    response = api.post("/users/batch", json=batch)
+    assert response.status_code == 201, f"POST /users/batch should answer 201, got {response.status_code}"
+    body = response.json()
+    assert isinstance(body, list) and [{"email": u.get("email"), "name": u.get("name")} for u in body] == batch, (
+        f"POST /users/batch should answer the created users in the order they were sent ({batch}), got {body}"
+    )
+    assert all(isinstance(user.get("id"), int) for user in body), f"each created user needs an integer id: {body}"
+    assert len({user["id"] for user in body}) == len(batch), f"each created user needs its own id: {body}"
+
+
+@pytest.mark.contract("q22.5")
 def test_failed_batch_is_rolled_back_entirely(api: httpx.Client) -> None:
     _create(api, ALICE)
     response = api.post("/users/batch", json=[BOB, ALICE])
