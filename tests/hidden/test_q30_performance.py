@@ -66,6 +66,10 @@ class Source:
             version = self._counts[key]
         return self.value(key, version)
 
+    def fix(self, key: str, value: Any) -> None:
+        """From now on ``key`` answers a copy of ``value``."""
+        self._fixed[key] = value
+
     def value(self, key: str, version: int) -> dict[str, Any]:
         return {"key": key, "version": version, "tags": ["cached", "json"], "nonce": self.nonce}
 
@@ -262,6 +266,43 @@ def test_gzip_threshold_is_1000_bytes(client: httpx.Client) -> None:
         assert (response.headers.get("content-encoding") == "gzip") is compressed, (
             f"a {sizes[limit]}-byte body should {'' if compressed else 'not '}be gzipped (threshold: 1000 bytes)"
         )
+
+
+@pytest.mark.contract("q30.4", "q30.9")
+def test_gzip_threshold_at_999_and_1000_bytes(host: AppHost) -> None:
+    """Bodies of exactly 999 and 1000 bytes, on a miss and on a hit: the source answers ``{"pad": "x" * n}`` with n
+    chosen from the size of the module's own JSON for ``{"pad": ""}`` (its spacing is its own; each extra ``x``
+    adds one byte), and httpx hands back the decoded body, whose length is checked to be the intended one."""
+    Clock(host, now=1_000.0)  # no entry expires during the test
+    source = Source(host, empty={"pad": ""})
+    with host.client() as client:
+        miss = client.get("/data/empty", headers=IDENTITY)
+        assert miss.status_code == 200, f"GET /data/empty should answer 200, got {miss.status_code}: {miss.text}"
+        hit = client.get("/data/empty", headers=IDENTITY)
+        assert hit.status_code == 200, f"GET /data/empty should answer 200, got {hit.status_code}: {hit.text}"
+        base = {"MISS": len(miss.content), "HIT": len(hit.content)}
+        for size in (999, 1000):
+            for cache in ("MISS", "HIT"):
+                key = f"{cache.lower()}-{size}"
+                source.fix(key, {"pad": "x" * (size - base[cache])})
+                if cache == "HIT":
+                    get_data(client, key, "MISS")
+                response = client.get(f"/data/{key}", headers=GZIP)
+                what = f"GET /data/{key} (a {cache.lower()}, Accept-Encoding: gzip)"
+                assert response.status_code == 200, f"{what} should answer 200, got {response.status_code}"
+                assert response.headers.get("x-cache") == cache, (
+                    f"{what} should answer X-Cache: {cache}, got {response.headers.get('x-cache')!r}"
+                )
+                assert len(response.content) == size, (
+                    f"{what}: the body should be {size} bytes (the JSON of {{'pad': ''}} was {base[cache]} bytes on a "
+                    f"{cache.lower()}, plus {size - base[cache]} x), got {len(response.content)} bytes"
+                )
+                gzipped = response.headers.get("content-encoding") == "gzip"
+                assert gzipped is (size >= 1000), (
+                    f"{what}: a {size}-byte body should {'' if size >= 1000 else 'not '}be gzipped "
+                    f"(GZipMiddleware minimum_size=1000: 1000 bytes or more are compressed), got headers "
+                    f"{dict(response.headers)}"
+                )
 
 
 # ------------------------------------------------------------------------------------------------- Redis backend
