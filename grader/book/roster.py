@@ -59,6 +59,12 @@ def _csv_table(path: Path, what: str, read_as: str) -> tuple[csv.DictReader[str]
     return reader, {(name or "").strip().lower(): name for name in reader.fieldnames or []}
 
 
+def _cell(row: dict[str, str | None], column: str | None) -> str:
+    """The row's text in ``column`` (a header name), printable and stripped; '' for a column the table lacks (never
+    the cells of a column whose header is blank)."""
+    return printable(row.get(column) or "").strip() if column is not None else ""
+
+
 def read_roster(path: Path) -> list[RosterEntry]:
     """The roster's students, in its order; the id column may be called id, student, login or username."""
     reader, columns = _csv_table(path, "a roster", "a UTF-8 CSV roster")
@@ -67,13 +73,11 @@ def read_roster(path: Path) -> list[RosterEntry]:
         raise RosterError(f"{path} has no id column: its first line must name one, e.g. id,name,email")
     entries, seen = [], set()
     for row in reader:
-        student = printable(row.get(id_column) or "").strip()
+        student = _cell(row, id_column)
         if not student or student in seen:
             continue
         seen.add(student)
-        name = printable(row.get(columns.get("name", ""), "") or "").strip()
-        email = printable(row.get(columns.get("email", ""), "") or "").strip()
-        entries.append(RosterEntry(student, name, email))
+        entries.append(RosterEntry(student, _cell(row, columns.get("name")), _cell(row, columns.get("email"))))
     if not entries:
         raise RosterError(f"{path} lists no student")
     return entries
@@ -88,8 +92,7 @@ def read_submission_times(path: Path) -> dict[str, str]:
         raise RosterError(f"{path} needs an id column and a time column: its first line must name them, e.g. id,time")
     times: dict[str, str] = {}
     for number, row in enumerate(reader, start=2):
-        student = printable(row.get(id_column) or "").strip()
-        when = (row.get(time_column) or "").strip()
+        student, when = _cell(row, id_column), _cell(row, time_column)
         if not student or not when:
             continue
         try:

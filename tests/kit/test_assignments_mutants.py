@@ -468,3 +468,21 @@ def test_points_that_are_refused_say_why(entry: str, why: str) -> None:
 def test_points_below_one_and_a_later_value_for_the_same_question() -> None:
     assert check_points(None, None, ("q03=0.5", "3=1e-3", "q07=12.5")) == {"q03": 0.001, "q07": 12.5}
     assert check_points(None, None, ()) == {}
+
+
+def test_a_column_with_a_blank_header_is_nobody_s_name_or_email(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,,Email\nann,Ann?,ann@x.org\nbob,Bob?,\n", encoding="utf-8")
+    assert read_roster(roster) == [RosterEntry("ann", "", "ann@x.org"), RosterEntry("bob", "", "")]
+    roster.write_text("id,\nann,Ann?\n", encoding="utf-8")
+    assert read_roster(roster) == [RosterEntry("ann")]
+
+
+def test_a_time_with_a_control_character_is_refused_and_shown_escaped(tmp_path: Path) -> None:
+    table = tmp_path / "times.csv"
+    table.write_text("id,time\nann,2026-12-01\x1b[2J\n", encoding="utf-8")
+    with pytest.raises(RosterError) as refused:
+        read_submission_times(table)
+    assert str(refused.value) == (
+        f"{table}, line 2: '2026-12-01\\\\x1b[2J' is not a date like 2026-12-01 or 2026-12-01T23:59"
+    )
