@@ -207,6 +207,33 @@ def test_text_in_any_script_and_lists_in_order_are_echoed(client: httpx.Client) 
     _assert_post_answer(client.post("/items/", json=item), item, 262.48)
 
 
+@pytest.mark.contract("q06.1")
+def test_text_with_surrounding_or_inner_whitespace_is_kept_as_sent(client: httpx.Client) -> None:
+    # Any string is a name (the empty one too), so spaces, tabs and newlines are part of the values sent.
+    cases = [
+        ({"name": "  Foo  ", "price": 1.5, "description": " padded\t", "tags": [" a", "b ", " "]}, 1.5),
+        ({"name": "\tTab\n", "price": 2, "description": "\n", "images": [{"url": " u ", "name": " front "}]}, 2),
+        ({"name": " ", "price": 0.5, "description": "two  spaces"}, 0.5),
+        ({"name": "Bar ", "price": 3, "tax": 0.25, "description": " "}, 3.25),
+    ]
+    for item, price_with_tax in cases:
+        _assert_post_answer(client.post("/items/", json=item), item, price_with_tax)
+
+
+@pytest.mark.contract("q06.1")
+def test_an_empty_description_stays_empty(client: httpx.Client) -> None:
+    # "" and null are different values: a description sent as "" comes back "", not null.
+    cases = [
+        ({"name": "Foo", "price": 1.5, "description": ""}, 1.5),
+        ({"name": "", "price": 0, "description": "", "tags": [""]}, 0),
+        ({"name": "Bar", "price": 2.5, "tax": 0.5, "description": "", "images": [{"url": "", "name": ""}]}, 3.0),
+    ]
+    for item, price_with_tax in cases:
+        response = client.post("/items/", json=item)
+        _assert_post_answer(response, item, price_with_tax)
+        assert response.json()["description"] == "", f'description sent as "" should come back "", got {response.text}'
+
+
 @pytest.mark.contract("q06.2")
 def test_put_answers_exactly_item_id_item_and_q(client: httpx.Client) -> None:
     item = {"name": "Thé vert 茶", "price": 3.17, "tax": 0.42, "tags": ["b", "a"]}
