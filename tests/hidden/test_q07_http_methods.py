@@ -311,6 +311,26 @@ def test_patch_refuses_null_for_name_and_price_and_keeps_the_item(client: httpx.
 
 
 @pytest.mark.contract("q07.5")
+def test_a_patch_refused_after_a_valid_field_changes_nothing(client: httpx.Client) -> None:
+    # The body is refused as a whole: a valid field sent before the bad one must not be applied either.
+    camera, scope, _ = _create_shop(client)
+    for body, loc in (
+        ({"description": "CHANGED", "price": None}, ["body", "price"]),
+        ({"name": "Renamed", "price": "free"}, ["body", "price"]),
+        ({"description": None, "name": None}, ["body", "name"]),
+        ({"price": 1.5, "description": "CHANGED", "name": 12}, ["body", "name"]),
+        ({"name": "Renamed", "price": 2.5, "description": ["not", "text"]}, ["body", "description"]),
+    ):
+        response = client.patch(f"/items/{camera['id']}", json=body)
+        assert response.status_code == 422, f"PATCH with {body} should answer 422, got {response.status_code}"
+        assert loc in error_locs(response.json()), f"PATCH with {body}: the 422 should name {loc}"
+        _assert_item(client.get(f"/items/{camera['id']}").json(), camera, f"the item after a refused PATCH {body}")
+        listed = {item.get("id"): item for item in client.get("/items/").json()}
+        _assert_item(listed.get(camera["id"]), camera, f"the listed item after a refused PATCH {body}")
+        _assert_item(listed.get(scope["id"]), scope, f"another item after a refused PATCH {body}")
+
+
+@pytest.mark.contract("q07.5")
 def test_patch_changes_exactly_the_fields_sent(client: httpx.Client) -> None:
     camera, scope, lens = _create_shop(client)
     steps = [
