@@ -193,6 +193,30 @@ def test_names_types_and_contents_are_reported_exactly_as_sent(client: httpx.Cli
         assert_described(response.json(), name, content, content_type, f"POST /upload/ of {name!r}")
 
 
+@pytest.mark.contract("q15.1")
+def test_a_name_with_directories_is_reported_whole(client: httpx.Client) -> None:
+    # Starlette and python-multipart keep a relative or '/'-rooted path in the filename as sent (they strip only
+    # a Windows drive or UNC path, which is not tested here), so "as sent" keeps the directories too.
+    cases = [
+        ("dir/sub/notes.txt", b"nested\n", "text/plain"),
+        ("/home/me/Photos/cat.png", PNG_BYTES, "image/png"),
+        ("reports\\2024\\q1.pdf", b"%PDF-1.4 q1", "application/pdf"),
+        ("../up/../résumé.txt", "naïve\n".encode(), "text/plain; charset=utf-8"),
+    ]
+    for name, content, content_type in cases:
+        response = client.post("/upload/", files={"file": (name, content, content_type)})
+        assert response.status_code == 200, (
+            f"POST /upload/ of {name!r} should answer 200, got {response.status_code}: {response.text}"
+        )
+        assert_described(response.json(), name, content, content_type, f"POST /upload/ of {name!r} (whole name)")
+    response = client.post("/uploads/", files=[("files", case) for case in cases])
+    assert response.status_code == 200, f"POST /uploads/ should answer 200, got {response.status_code}: {response.text}"
+    listed = response.json().get("files")
+    assert isinstance(listed, list) and len(listed) == len(cases), f"'files' should list {len(cases)} files: {listed}"
+    for (name, content, content_type), info in zip(cases, listed, strict=True):
+        assert_described(info, name, content, content_type, f"POST /uploads/ with {name!r} (whole name)")
+
+
 @pytest.mark.contract("q15.2")
 def test_the_media_type_is_compared_without_case_spaces_or_parameters(client: httpx.Client) -> None:
     for content_type in (
