@@ -117,6 +117,43 @@ def test_username_constraints_are_422_naming_username(client: httpx.Client) -> N
 
 
 @pytest.mark.contract("q09.3")
+def test_usernames_with_whitespace_anywhere_are_422_naming_username(client: httpx.Client) -> None:
+    # Whitespace is none of ASCII letters, digits and underscores, at either end too: a trailing newline
+    # slips past a pattern whose $ also matches before a final newline (Python's re), so it is tested here.
+    _assert_valid_signup_works(client)
+    for username in (
+        "alice\n",
+        "\nalice",
+        "alice\r\n",
+        "alice ",
+        " alice",
+        "alice\t",
+        "\talice",
+        "ali\nce",
+        "alice\u00a0",
+        "\u3000alice",
+    ):
+        _assert_rejected(client, "username", username=username)
+
+
+@pytest.mark.contract("q09.3")
+def test_emails_with_whitespace_anywhere_are_422_naming_email(client: httpx.Client) -> None:
+    # "No whitespace anywhere": tabs, line breaks and Unicode spaces (no-break, em, ideographic, ...) as much as
+    # the plain space, at either end, next to the @ or inside either part.
+    _assert_valid_signup_works(client)
+    for space in ("\t", "\n", "\r", "\x0b", "\x0c", "\u00a0", "\u2003", "\u202f", "\u2028", "\u3000"):
+        for email in (
+            f"{space}alice@example.com",
+            f"alice@example.com{space}",
+            f"alice{space}@example.com",
+            f"alice@{space}example.com",
+            f"ali{space}ce@example.com",
+            f"alice@exam{space}ple.com",
+        ):
+            _assert_rejected(client, "email", email=email)
+
+
+@pytest.mark.contract("q09.3")
 def test_short_password_is_422_naming_password(client: httpx.Client) -> None:
     _assert_valid_signup_works(client)
     _assert_rejected(client, "password", password="abc123", password_confirm="abc123")
