@@ -225,6 +225,18 @@ def test_unsupported_language_returns_400(client: httpx.Client) -> None:
         assert response.status_code == 400, f"X-Language: {code} should answer 400, got {response.status_code}"
 
 
+@pytest.mark.contract("q01.4")
+def test_an_empty_language_header_is_another_value(client: httpx.Client) -> None:
+    # "en when the header is absent": a header sent with an empty value is present (HTTP allows empty field
+    # values and FastAPI hands it over as ""), and "" is none of en, fr, es, so it is "any other value".
+    assert client.get("/greeting").status_code == 200, "GET /greeting without X-Language should answer 200"
+    response = client.get("/greeting", headers={"X-Language": ""})
+    assert response.status_code == 400, (
+        "GET /greeting with an empty X-Language header should answer 400: the header is present, so it is not "
+        f"the absent case (en), and its value is none of en, fr, es; got {response.status_code}: {response.text}"
+    )
+
+
 @pytest.mark.contract("q01.5")
 def test_language_dependency_can_be_overridden(client: httpx.Client, host: AppHost) -> None:
     host.helper("common.override", dependency="get_language", value="es")
