@@ -9,8 +9,9 @@ own (no grading).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -242,16 +243,21 @@ def test_a_deadline_given_once_is_remembered_and_completed(tmp_path: Path) -> No
 # --------------------------------------------------------------------------------------------- options
 
 
-def _invoke(*args: str) -> tuple[int, str]:
-    """Run a command of our own with the options; declared here, so that a test decorates under a mutant."""
+def _invoke_under(decorator: Callable[..., Any], *args: str) -> tuple[int, str]:
+    """Run a command of our own under ``decorator``: it prints the arguments it receives. Declared here, so that
+    a test decorates under a mutant."""
 
     @click.command()
-    @assignment_options
+    @decorator
     def options(**given: object) -> None:
         click.echo(repr(sorted(given.items())))
 
     result = CliRunner().invoke(options, list(args))
     return result.exit_code, result.output
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    return _invoke_under(assignment_options, *args)
 
 
 def test_the_assignment_options_default_to_nothing_given() -> None:
@@ -311,15 +317,7 @@ def test_a_bad_roster_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def _invoke_extras(*args: str) -> tuple[int, str]:
-    """A command of our own under ``extra_assignment_options``: it prints the one ``extras`` it receives."""
-
-    @click.command()
-    @extra_assignment_options
-    def extras_command(**given: object) -> None:
-        click.echo(repr(sorted(given.items())))
-
-    result = CliRunner().invoke(extras_command, list(args))
-    return result.exit_code, result.output
+    return _invoke_under(extra_assignment_options, *args)
 
 
 def test_the_extra_options_default_to_nothing_given_and_arrive_as_one_argument() -> None:
