@@ -72,7 +72,13 @@ CORE: dict[str, tuple[str, ...]] = {
     # The Gradebook's parts (issue 24's split): opening and schema, writes, reads, the assignment's settings.
     "grader.book.schema": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
     "grader.book.recording": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
-    "grader.book.reading": (*_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
+    "grader.book.reading": (
+        *_GRADEBOOK_TESTS,
+        "test_lms.py",
+        "test_similarity.py",
+        "test_book_review.py",
+        "test_assignment_numbers.py",
+    ),
     "grader.book.settings": ("test_book_settings.py", *_GRADEBOOK_TESTS, "test_lms.py", "test_similarity.py"),
     "grader.book.diskfull": ("test_diskfull.py", "test_gradebook_mutants.py", "test_book_review.py"),
     "grader.judge.batch": ("test_gradebook_mutants.py",),
