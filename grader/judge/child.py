@@ -215,6 +215,11 @@ def run_child(job: ChildJob) -> None:
     silence_standard_streams()
     limit_resources()
     os.chdir(job.workdir)
+    from grader.judge.bridge.launch import FULL_SCRATCH
+
+    # A forked judge inherits its parent's memory: a parent that started hosts itself (the kit's own tests, an
+    # in-process run) may have recorded full scratch folders of its own, which are not this question's.
+    FULL_SCRATCH.clear()
     if job.zygote_fd >= 0:
         from grader.judge.bridge import zygote
 

@@ -167,3 +167,26 @@ def test_closing_what_is_inherited_keeps_only_what_is_named() -> None:
     finally:
         for fd in (r1, w1, r2, w2):
             os.close(fd)
+
+
+def test_a_forked_judge_reports_no_full_scratch_of_its_parent(tmp_path: Path) -> None:
+    """A judge is forked from the grading process, memory and all. A process that started hosts itself (the kit's
+    own suite, where a probe fills a scratch folder in-process) holds names in ``FULL_SCRATCH``; a judge forked
+    from it must not report its own question as having filled its scratch (in a full-suite run the zygote test's
+    q02, a right answer, came back an error for that reason)."""
+    from grader.book.scoring import score_question
+    from grader.judge.bridge.launch import FULL_SCRATCH
+    from grader.judge.runner import GradingJob, run_jobs
+    from grader.kit.catalogue import find_question
+
+    question = find_question("2")
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / question.filename).write_bytes((solutions_dir() / question.filename).read_bytes())
+    FULL_SCRATCH.append("q99_filled_by_the_parent.py")
+    try:
+        ((_, run),) = run_jobs([GradingJob("ann", question, target)], workers=1, use_fork=True)
+    finally:
+        FULL_SCRATCH.remove("q99_filled_by_the_parent.py")
+    assert (run.outcome, run.message) == ("completed", ""), run
+    assert score_question(question, run).status == "passed", run

@@ -19,7 +19,6 @@ import signal
 import socket
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import pytest
@@ -235,13 +234,8 @@ def test_a_zygote_killed_mid_run_costs_only_its_question_and_is_restarted(tmp_pa
     assert run1.outcome == "crashed", f"q01 got a verdict from a run without hosts: {run1}"
     assert "host zygote ended while this question ran (killed by SIGKILL)" in run1.message
     assert score_question(first, run1).status == "error"
-    # The class survives: q02 is graded by a new zygote, or (seen once in a full-suite run on a loaded machine,
-    # cause not yet found) an error that says why; never a verdict made without hosts.
-    if run2.outcome != "completed":
-        assert score_question(second, run2).status == "error" and run2.message, (run2.outcome, run2.message)
-        # Shown in the run's warnings summary, so that the next full run on a loaded machine names the cause.
-        warnings.warn(f"q02 after the zygote's restart: {run2.outcome}: {run2.message}", stacklevel=1)
-        return
+    # The class survives: q02 is graded by a new zygote.
+    assert run2.outcome == "completed", run2
     assert run2.tests and all(t.outcome == "passed" for t in run2.tests), run2
     assert score_question(second, run2).status == "passed"
 
