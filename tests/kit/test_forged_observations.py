@@ -580,8 +580,10 @@ def test_q20_a_line_written_while_the_endpoint_runs_is_seen_by_the_judge(tmp_pat
         "test_notification_is_logged_after_the_response_is_sent",
         "test_order_is_logged_after_the_response_is_sent",  # the forged fake holds nothing: the app returns at once
     }
-    # the forged fake's lines reach the judge late, so the count of write_log calls may miss some too
-    assert held <= failed_tests(q20) <= held | {"test_tasks_call_write_log_by_its_module_name"}, q20["failures"]
+    # the forged fake's lines reach the judge late, so the tests that read write_log's calls right after the
+    # requests may miss some too (for a right answer every call is in before its response: the forward is a call)
+    late = {"test_tasks_call_write_log_by_its_module_name", "test_email_line_keeps_the_email_exactly_as_given"}
+    assert held <= failed_tests(q20) <= held | late, q20["failures"]
 
 
 Q26_FORGE = """
