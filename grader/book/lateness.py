@@ -32,18 +32,19 @@ class LatePolicyError(ValueError):
     """A due date or late policy the kit cannot read (the CLI turns it into a usage error)."""
 
 
-def parse_due(text: str) -> str:
+def parse_due(text: str, *, day_starts: bool = False) -> str:
     """An ISO 8601 date or date-time as a canonical, timezone-aware ISO string.
 
-    A date alone means the end of that day; a time without a zone is this machine's local time, as a
-    teacher who types ``--due 2026-12-01T23:59`` means it.
+    A date alone means the end of that day (a deadline), or its start with ``day_starts`` (a hand-in recorded
+    only by its day, which is then never late on the day it is due); a time without a zone is this machine's
+    local time, as a teacher who types ``--due 2026-12-01T23:59`` means it.
     """
     value = text.strip()
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise LatePolicyError(f"{text!r} is not a date like 2026-12-01 or 2026-12-01T23:59") from exc
-    if len(value) == 10:  # a date alone: the whole day is allowed
+    if len(value) == 10 and not day_starts:  # a date alone: the whole day is allowed
         moment = moment.replace(hour=23, minute=59, second=59)
     if moment.tzinfo is None:
         moment = moment.astimezone()  # local time

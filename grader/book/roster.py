@@ -96,19 +96,12 @@ def read_submission_times(path: Path) -> dict[str, str]:
         if not student or not when:
             continue
         try:
-            times[student] = _handed_in_at(when)
+            times[student] = parse_due(when, day_starts=True)
         except LatePolicyError as exc:
             raise RosterError(f"{path}, line {number}: {exc}") from exc
     if not times:
         raise RosterError(f"{path} gives no submission time")
     return times
-
-
-def _handed_in_at(when: str) -> str:
-    """A recorded time, canonical; a date alone is that day's start (a due date alone is its end: a hand-in
-    recorded only by its day is then never late on the day it is due). A refusal quotes the teacher's own text."""
-    canonical = parse_due(when)
-    return parse_due(when + "T00:00") if len(when) == 10 else canonical
 
 
 def _nothing_handed_in(entry: RosterEntry, questions: tuple[Question, ...]) -> StoredSubmission:
