@@ -22,6 +22,7 @@ from grader.book.lateness import LatePolicyError, assess, parse_due, parse_polic
 from grader.cli import cli
 from grader.kit import solutions_dir
 from grader.kit.catalogue import select_questions
+from tests.kit.full_disk import RefusingConnection
 
 Q02 = "q02_basic_app.py"
 LONG_AGO = 1_600_000_000  # 2020-09-13: a file time well before any due date the tests set
@@ -195,24 +196,6 @@ def test_an_older_gradebook_gains_assignments_without_losing_results(tmp_path: P
         assert db.execute("SELECT count(*) FROM question_results").fetchone() == (0,), "results go with it"
 
 
-class _FullAtCopy:
-    """A gradebook connection on which copying the old submissions fails as on a full disk (the rest is real)."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        object.__setattr__(self, "_db", db)
-
-    def execute(self, sql: str, *args: object) -> object:
-        if sql.startswith("INSERT INTO submissions_v2"):
-            raise sqlite3.OperationalError("database or disk is full")
-        return self._db.execute(sql, *args)
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._db, name)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        setattr(self._db, name, value)
-
-
 def test_a_full_disk_while_an_older_gradebook_gains_assignments_leaves_it_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -220,7 +203,11 @@ def test_a_full_disk_while_an_older_gradebook_gains_assignments_leaves_it_as_it_
     with sqlite3.connect(path) as db:
         db.executescript(_BEFORE_ASSIGNMENTS)
     real_connect = sqlite3.connect
-    monkeypatch.setattr(schema.sqlite3, "connect", lambda *a, **k: _FullAtCopy(real_connect(*a, **k)))
+    monkeypatch.setattr(
+        schema.sqlite3,
+        "connect",
+        lambda *a, **k: RefusingConnection(real_connect(*a, **k), "INSERT INTO submissions_v2"),
+    )
     with pytest.raises(DiskFull) as full:
         Gradebook(path)
     assert full.value.strerror == f"the disk is full: the gradebook {path} could not be written"

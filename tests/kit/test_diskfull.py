@@ -15,6 +15,7 @@ import sqlite3
 import pytest
 
 from grader.book.diskfull import EXIT_DISK_FULL, DiskFull, atomic, describe, is_disk_full
+from tests.kit.full_disk import RefusingConnection
 
 
 def _sqlite_error(code: int, words: str = "an error SQLite explains otherwise") -> sqlite3.OperationalError:
@@ -122,22 +123,6 @@ def test_exit_code() -> None:
     assert EXIT_DISK_FULL == 3
 
 
-class _Refusing:
-    """A connection whose statement starting with ``refused`` fails with ``error`` (the rest is the real one)."""
-
-    def __init__(self, db: sqlite3.Connection, refused: str, error: BaseException) -> None:
-        self._db, self._refused, self._error = db, refused, error
-
-    def execute(self, sql: str, *args: object) -> object:
-        if sql.startswith(self._refused):
-            raise self._error
-        return self._db.execute(sql, *args)
-
-    @property
-    def in_transaction(self) -> bool:
-        return self._db.in_transaction
-
-
 def _table(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
     db = sqlite3.connect(tmp_path_factory.mktemp("db") / "t.sqlite3", isolation_level=None)
     db.execute("CREATE TABLE t (v TEXT)")
@@ -156,7 +141,10 @@ def test_atomic_commits_whole(tmp_path_factory: pytest.TempPathFactory) -> None:
 def test_atomic_rolls_back_whole_and_names_what_on_a_full_disk(tmp_path_factory: pytest.TempPathFactory) -> None:
     db = _table(tmp_path_factory)
     full = sqlite3.OperationalError("database or disk is full")
-    with pytest.raises(DiskFull) as raised, atomic(_Refusing(db, "INSERT", full), "the review notes") as refusing:  # type: ignore[arg-type]
+    with (
+        pytest.raises(DiskFull) as raised,
+        atomic(RefusingConnection(db, "INSERT", full), "the review notes") as refusing,
+    ):  # type: ignore[arg-type]
         db.execute("INSERT INTO t VALUES ('kept only if committed')")
         refusing.execute("INSERT INTO t VALUES ('refused')")
     assert raised.value.strerror == "the disk is full: the review notes could not be written"
@@ -167,7 +155,7 @@ def test_atomic_rolls_back_whole_and_names_what_on_a_full_disk(tmp_path_factory:
 
 def test_atomic_rolls_back_a_failed_commit(tmp_path_factory: pytest.TempPathFactory) -> None:
     db = _table(tmp_path_factory)
-    refusing = _Refusing(db, "COMMIT", sqlite3.OperationalError("database or disk is full"))
+    refusing = RefusingConnection(db, "COMMIT")
     with pytest.raises(DiskFull), atomic(refusing, "the gradebook"):  # type: ignore[arg-type]
         db.execute("INSERT INTO t VALUES ('x')")
     assert not db.in_transaction

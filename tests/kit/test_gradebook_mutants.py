@@ -34,6 +34,7 @@ from grader.judge.batch import MISSING_FILE, execute_batch, is_untouched_stub, p
 from grader.judge.runner import GradingJob
 from grader.kit import exercises_dir, solutions_dir
 from grader.kit.catalogue import Question, find_question
+from tests.kit.full_disk import RefusingConnection
 
 Q02, Q03 = find_question("q02"), find_question("q03")
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
@@ -468,17 +469,7 @@ def test_a_full_disk_in_a_gradebook_write_names_the_gradebook(book: Path) -> Non
     with Gradebook(book) as gb:
         gb.submission_id("ann", "h", "k", "src")
         real = gb._db
-
-        class FullAtInsert:
-            def execute(self, sql: str, *args: object) -> object:
-                if sql.startswith("INSERT"):
-                    raise sqlite3.OperationalError("database or disk is full")
-                return real.execute(sql, *args)
-
-            def __getattr__(self, name: str) -> object:
-                return getattr(real, name)
-
-        gb._db = FullAtInsert()  # type: ignore[assignment]
+        gb._db = RefusingConnection(real, "INSERT")  # type: ignore[assignment]
         with pytest.raises(OSError) as full:
             gb.submission_id("bob", "h", "k", "src")
         gb._db = real

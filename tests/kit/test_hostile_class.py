@@ -55,6 +55,7 @@ from grader.reports.jsonout import render_report_json
 from grader.reports.lms import render_canvas_csv, render_moodle_csv
 from grader.reports.table import render_table
 from grader.text.safetext import html_text, printable
+from tests.kit.full_disk import RefusingConnection
 
 Q02 = find_question("2")
 Q03 = find_question("3")
@@ -452,28 +453,11 @@ def test_times_the_candidate_writes_never_make_late_work_on_time(tmp_path: Path)
 # ------------------------------------------------------------------------------------------------- full disk
 
 
-class _FullDisk:
-    """A connection whose chosen statement fails as SQLite does when the disk is full (the rest is the real one)."""
-
-    def __init__(self, db: sqlite3.Connection, statement: str, after: int = 0) -> None:
-        self._db, self._statement, self._left = db, statement, after
-
-    def execute(self, sql: str, *args: Any) -> Any:
-        if sql.startswith(self._statement):
-            if self._left == 0:
-                raise sqlite3.OperationalError("database or disk is full")
-            self._left -= 1
-        return self._db.execute(sql, *args)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._db, name)
-
-
 def test_a_full_disk_at_commit_stores_nothing_half_made(tmp_path: Path) -> None:
     path = tmp_path / "book.sqlite3"
     with Gradebook(path) as book:
         kept = book.submission_id("alice", "h", "k", "src")
-        book._db = _FullDisk(book._db, "COMMIT")  # type: ignore[assignment]
+        book._db = RefusingConnection(book._db, "COMMIT")  # type: ignore[assignment]
         with pytest.raises(DiskFull, match=r"the disk is full: the gradebook .*book.sqlite3 could not be written"):
             book.submission_id("bob", "h", "k", "src")
         assert not book._db.in_transaction, "rolled back, not left open"
@@ -662,7 +646,7 @@ def test_a_full_disk_while_recording_stops_the_run_cleanly_and_a_rerun_resumes(
 
     def full_on_second_result(self: Gradebook, *a: Any, **k: Any) -> None:
         opened(self, *a, **k)
-        self._db = _FullDisk(self._db, "INSERT OR REPLACE INTO question_results VALUES", after=1)  # type: ignore[assignment]
+        self._db = RefusingConnection(self._db, "INSERT OR REPLACE INTO question_results VALUES", after=1)  # type: ignore[assignment]
 
     monkeypatch.setattr(Gradebook, "__init__", full_on_second_result)
     monkeypatch.setattr(sys, "argv", args)
